@@ -1,0 +1,84 @@
+// Package cli holds sockplay's headless subcommands, one file each, with no
+// GUI in it so they build and test without cgo. main registers "gui".
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// Exit statuses shared by every subcommand.
+const (
+	ExitOK    = 0
+	ExitFail  = 1 // the command ran and failed (or, for ping, got no reply)
+	ExitUsage = 2 // bad arguments or an error before any work
+)
+
+// Stdio is what a subcommand reads and writes, so tests can run it in-process.
+type Stdio struct {
+	In       io.Reader
+	Out, Err io.Writer
+}
+
+// Command is one subcommand. Each lives in its own file and registers itself
+// in an init function; the window's "gui" command is registered by main.
+type Command struct {
+	Name    string
+	Args    string // the synopsis after the name, for usage
+	Summary string // one line for `sockplay help`
+	Run     func(ctx context.Context, s Stdio, args []string) int
+}
+
+var commands = map[string]Command{}
+
+// Register adds a subcommand; registering a name twice is a programming error.
+func Register(c Command) {
+	if _, dup := commands[c.Name]; dup {
+		panic("sockplay: command registered twice: " + c.Name)
+	}
+	commands[c.Name] = c
+}
+
+// Run dispatches to a subcommand. No arguments, or flags only (they belong
+// to the window), runs the "gui" command when one is registered.
+func Run(ctx context.Context, args []string, s Stdio) int {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" {
+		g, ok := commands["gui"]
+		if !ok {
+			fmt.Fprintln(s.Err, "sockplay: this build has no window; run 'sockplay help'")
+			return ExitUsage
+		}
+		return g.Run(ctx, s, args)
+	}
+	name := args[0]
+	if name == "-h" || name == "--help" {
+		name = "help"
+	}
+	c, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(s.Err, "sockplay: unknown command %q\n", args[0])
+		usage(s.Err)
+		return ExitUsage
+	}
+	return c.Run(ctx, s, args[1:])
+}
+
+// usage prints the synopsis of every subcommand.
+func usage(w io.Writer) {
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	fmt.Fprintln(w, "usage: sockplay [COMMAND] [ARGS...]   (no command opens the window)")
+	fmt.Fprintln(w, "commands:")
+	for _, n := range names {
+		c := commands[n]
+		syn := strings.TrimSpace(c.Name + " " + c.Args)
+		fmt.Fprintf(w, "  %-40s %s\n", syn, c.Summary)
+	}
+	fmt.Fprintln(w, "Run 'sockplay COMMAND -h' for the flags of one command.")
+}
