@@ -248,7 +248,7 @@ func (w *Writer) flush() error {
 	_, err := w.w.Write(w.buf)
 	w.buf = w.buf[:0]
 	if err != nil {
-		w.err = fmt.Errorf("hexdump: write: %w", err)
+		w.err = fmt.Errorf("write dump: %w", err)
 	}
 	return w.err
 }

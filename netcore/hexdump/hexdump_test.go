@@ -223,7 +223,7 @@ func TestWriteErrorIsWrappedAndSticky(t *testing.T) {
 	if _, err := w.Write([]byte("x")); !errors.Is(err, boom) {
 		t.Fatalf("second Write: %v", err)
 	}
-	if err := w.Close(); !errors.Is(err, boom) || err.Error() != "hexdump: write: disk full" {
+	if err := w.Close(); !errors.Is(err, boom) || err.Error() != "write dump: disk full" {
 		t.Fatalf("Close: %v", err)
 	}
 }

@@ -1,0 +1,149 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// hexdumpInput has a repeated run, a partial last line and every byte value.
+func hexdumpInput() []byte {
+	b := []byte("GET / HTTP/1.1\r\nHost: example\r\n\r\n")
+	b = append(b, make([]byte, 80)...)
+	for i := range 256 {
+		b = append(b, byte(i))
+	}
+	return append(b, "tail"...)
+}
+
+func runHexdumpCLI(t *testing.T, in io.Reader, args ...string) (code int, out, errOut string) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = Run(context.Background(), append([]string{"hexdump"}, args...), Stdio{In: in, Out: &o, Err: &e})
+	return code, o.String(), e.String()
+}
+
+func TestHexdumpMatchesRealHexdump(t *testing.T) {
+	real, err := exec.LookPath("hexdump")
+	if err != nil {
+		t.Skip("hexdump is not installed (Debian: bsdextrautils), nothing to compare with")
+	}
+	data := hexdumpInput()
+	file := filepath.Join(t.TempDir(), "in.bin")
+	if err := os.WriteFile(file, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		args    []string // sockplay hexdump arguments
+		stdin   bool
+		verbose bool
+	}{
+		{"file", []string{file}, false, false},
+		{"file -v", []string{"-v", file}, false, true},
+		{"stdin dash", []string{"-"}, true, false},
+		{"stdin no arg -v", []string{"-v"}, true, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := []string{"-C"}
+			if tc.verbose {
+				args = append(args, "-v")
+			}
+			cmd := exec.Command(real, append(args, file)...)
+			cmd.Env = append(os.Environ(), "LC_ALL=C")
+			want, err := cmd.Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var in io.Reader = strings.NewReader("")
+			if tc.stdin {
+				in = bytes.NewReader(data)
+			}
+			code, out, errOut := runHexdumpCLI(t, in, tc.args...)
+			if code != ExitOK || errOut != "" {
+				t.Fatalf("exit %d, stderr %q", code, errOut)
+			}
+			if out != string(want) {
+				t.Fatalf("sockplay hexdump %v:\n%s\nhexdump %v:\n%s", tc.args, out, args, want)
+			}
+		})
+	}
+}
+
+func TestHexdumpErrors(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string // the whole of it, or its first line when usage follows
+	}{
+		{"missing file", []string{"nosuch.bin"}, ExitFail, "sockplay hexdump: open nosuch.bin: no such file or directory"},
+		{"bad flag", []string{"-x"}, ExitUsage, "flag provided but not defined: -x"},
+		{"two files", []string{"a", "b"}, ExitUsage, `sockplay hexdump: unexpected argument "b"`},
+		{"directory", []string{"."}, ExitFail, "sockplay hexdump: read .: is a directory"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runHexdumpCLI(t, strings.NewReader(""), tc.args...)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d (stderr %q)", code, tc.code, errOut)
+			}
+			first, rest, _ := strings.Cut(errOut, "\n")
+			if first != tc.stderr {
+				t.Errorf("stderr %q, want first line %q", errOut, tc.stderr)
+			}
+			if tc.code == ExitFail && rest != "" {
+				t.Errorf("stderr %q, want one line", errOut)
+			}
+			if tc.code == ExitUsage && !strings.Contains(rest, "usage: sockplay hexdump [-v] [FILE|-]") {
+				t.Errorf("stderr %q lacks the usage", errOut)
+			}
+			if tc.code == ExitUsage && out != "" {
+				t.Errorf("stdout %q, want nothing", out)
+			}
+		})
+	}
+}
+
+func TestHexdumpHelp(t *testing.T) {
+	code, out, errOut := runHexdumpCLI(t, strings.NewReader(""), "-h")
+	if code != ExitOK || out != "" || !strings.Contains(errOut, "-v\tprint every line") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	if _, out, _ := runCLI(t, "help"); !strings.Contains(out, "hexdump [-v] [FILE|-]") {
+		t.Fatalf("help does not list hexdump:\n%s", out)
+	}
+}
+
+func TestHexdumpEmptyInputPrintsNothing(t *testing.T) {
+	code, out, errOut := runHexdumpCLI(t, strings.NewReader(""))
+	if code != ExitOK || out != "" || errOut != "" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
+
+func TestHexdumpStopsOnCancelAndReadError(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var o, e bytes.Buffer
+	code := Run(ctx, []string{"hexdump"}, Stdio{In: strings.NewReader("abc"), Out: &o, Err: &e})
+	if code != ExitFail || e.String() != "sockplay hexdump: stopped: context canceled\n" {
+		t.Fatalf("cancelled: exit %d, stderr %q", code, e.String())
+	}
+
+	boom := errors.New("read /dev/stdin: input/output error")
+	code, _, errOut := runHexdumpCLI(t, errReader{boom})
+	if code != ExitFail || errOut != "sockplay hexdump: read /dev/stdin: input/output error\n" {
+		t.Fatalf("read error: exit %d, stderr %q", code, errOut)
+	}
+}
