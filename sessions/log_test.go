@@ -1,0 +1,197 @@
+package sessions
+
+import (
+	"bytes"
+	"fmt"
+	"sync"
+	"testing"
+)
+
+func TestLogBudgetDropsOldestWithExactCounts(t *testing.T) {
+	tests := []struct {
+		name           string
+		budget         int64
+		chunks, size   int
+		wantDroppedMin uint64
+	}{
+		{"small chunks", 64 << 10, 10000, 10, 1},
+		{"slab sized chunks", 1 << 20, 400, 16 << 10, 1},
+		{"dedicated big chunks", 1 << 20, 40, 200 << 10, 1},
+		{"fits", 1 << 20, 10, 100, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := NewLog(tt.budget)
+			for i := 0; i < tt.chunks; i++ {
+				d := bytes.Repeat([]byte{byte(i)}, tt.size)
+				l.Add(Entry{Kind: KindDataIn, Peer: 1, Data: d})
+			}
+			if u := l.Used(); u > tt.budget && l.Len() > 2 {
+				t.Errorf("used %d > budget %d", u, tt.budget)
+			}
+			db, de := l.Dropped()
+			kept := 0
+			var keptBytes uint64
+			l.Range(0, func(e Entry) bool {
+				kept++
+				keptBytes += uint64(len(e.Data))
+				// Data must be the chunk written with seq-1 as fill byte.
+				if len(e.Data) != tt.size || e.Data[0] != byte(e.Seq-1) || e.Data[len(e.Data)-1] != byte(e.Seq-1) {
+					t.Fatalf("entry %d holds wrong data (len %d)", e.Seq, len(e.Data))
+				}
+				return true
+			})
+			if de+uint64(kept) != uint64(tt.chunks) {
+				t.Errorf("dropped %d + kept %d entries != %d", de, kept, tt.chunks)
+			}
+			if db+keptBytes != uint64(tt.chunks*tt.size) {
+				t.Errorf("dropped %d + kept %d bytes != %d", db, keptBytes, tt.chunks*tt.size)
+			}
+			if de < tt.wantDroppedMin {
+				t.Errorf("dropped %d entries, want >= %d", de, tt.wantDroppedMin)
+			}
+			if de > 0 {
+				m, _ := l.At(0)
+				want := fmt.Sprintf("%d bytes dropped from view", db)
+				if m.Kind != KindInfo || !bytes.HasPrefix([]byte(m.Text), []byte(want)) || l.Len() != kept+1 {
+					t.Errorf("marker %+v len %d kept %d, want %q", m, l.Len(), kept, want)
+				}
+				if m.Seq != l.First()-1 {
+					t.Errorf("marker seq %d, first %d", m.Seq, l.First())
+				}
+			}
+		})
+	}
+}
+
+func TestLogClearKeepsSeqAndTotals(t *testing.T) {
+	l := NewLog(8192)
+	for i := 0; i < 200; i++ {
+		l.Add(Entry{Kind: KindDataIn, Data: []byte("0123456789")})
+	}
+	tb, te := l.DroppedTotal()
+	v := l.Version()
+	l.Clear()
+	if l.Len() != 0 || l.Used() != 0 || l.Version() == v {
+		t.Fatalf("after Clear: len %d used %d", l.Len(), l.Used())
+	}
+	if b, e := l.DroppedTotal(); b != tb || e != te {
+		t.Fatalf("totals changed by Clear")
+	}
+	if s := l.Add(Entry{Kind: KindInfo}); s != 201 {
+		t.Fatalf("seq after clear %d, want 201", s)
+	}
+	if l.First() != 201 || l.Len() != 1 {
+		t.Fatalf("first %d len %d", l.First(), l.Len())
+	}
+}
+
+func TestLogAtCopiesAndRangeResumes(t *testing.T) {
+	l := NewLog(1 << 20)
+	buf := []byte("abc")
+	l.Add(Entry{Kind: KindDataIn, Data: buf})
+	buf[0] = 'X' // the caller reuses its read buffer
+	e, ok := l.At(0)
+	if !ok || string(e.Data) != "abc" || e.Micros == 0 || e.Seq != 1 {
+		t.Fatalf("At(0) = %+v", e)
+	}
+	e.Data[0] = 'Y'
+	if e2, _ := l.At(0); string(e2.Data) != "abc" {
+		t.Fatal("At must return a copy")
+	}
+	l.Add(Entry{Kind: KindInfo, Text: "two"})
+	var seen []uint64
+	next := l.Range(2, func(e Entry) bool { seen = append(seen, e.Seq); return true })
+	if len(seen) != 1 || seen[0] != 2 || next != 3 {
+		t.Fatalf("Range(2) saw %v next %d", seen, next)
+	}
+	if _, ok := l.At(5); ok {
+		t.Fatal("At out of range")
+	}
+}
+
+type countRec struct {
+	mu    sync.Mutex
+	bytes int
+	n     int
+}
+
+func (r *countRec) Record(e Entry) {
+	r.mu.Lock()
+	r.bytes += len(e.Data)
+	r.n++
+	r.mu.Unlock()
+}
+
+// One reader polling while many writers add, under -race; the recorder sees
+// every byte although the view keeps a fraction.
+func TestLogConcurrentReaderAndRecorder(t *testing.T) {
+	l := NewLog(32 << 10)
+	rec := &countRec{}
+	l.SetRecorder(rec)
+	ch, unsub := l.Subscribe()
+	defer unsub()
+	var wg sync.WaitGroup
+	const writers, per = 8, 2000
+	for w := 0; w < writers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b := make([]byte, 100)
+			for i := 0; i < per; i++ {
+				l.Add(Entry{Kind: KindDataIn, Peer: PeerID(w + 1), Data: b})
+			}
+		}()
+	}
+	stop := make(chan struct{})
+	readerDone := make(chan int)
+	go func() {
+		var last uint64
+		reads := 0
+		for {
+			select {
+			case <-ch:
+			case <-stop:
+				readerDone <- reads
+				return
+			}
+			last = l.Range(last, func(e Entry) bool { reads++; _ = e.Data[len(e.Data)-1]; return true })
+			for i := 0; i < l.Len(); i += 50 {
+				l.At(i)
+			}
+		}
+	}()
+	wg.Wait()
+	close(stop)
+	<-readerDone
+	if rec.bytes != writers*per*100 || rec.n != writers*per {
+		t.Fatalf("recorder saw %d bytes in %d entries", rec.bytes, rec.n)
+	}
+	db, de := l.Dropped()
+	kept := uint64(l.Len() - 1)
+	if de+kept != writers*per || db != de*100 {
+		t.Fatalf("dropped %d entries (%d bytes), kept %d", de, db, kept)
+	}
+}
+
+func TestArenaRecyclesSlabs(t *testing.T) {
+	l := NewLog(DefaultLogBudget)
+	chunk := make([]byte, 64<<10)
+	for i := 0; i < 2100; i++ {
+		l.Add(Entry{Kind: KindDataIn, Data: chunk})
+	}
+	allocs := testing.AllocsPerRun(200, func() { l.Add(Entry{Kind: KindDataIn, Data: chunk}) })
+	if allocs > 0.1 {
+		t.Errorf("steady-state Add allocates %.2f times per chunk; slabs are not recycled", allocs)
+	}
+}
+
+func BenchmarkLogAdd64K(b *testing.B) {
+	l := NewLog(DefaultLogBudget)
+	chunk := make([]byte, 64<<10)
+	b.SetBytes(int64(len(chunk)))
+	b.ReportAllocs()
+	for b.Loop() {
+		l.Add(Entry{Kind: KindDataIn, Peer: 1, Data: chunk})
+	}
+}
