@@ -1,0 +1,36 @@
+// Package framing turns a byte stream into messages and messages back into
+// bytes, for the framings people meet on devices and in tutorials: lines and
+// other delimiters, length prefixes, fixed sizes, STX/ETX, SLIP, COBS,
+// HTTP/1.x, idle gaps and the Python "JSON header" file scheme.
+//
+// One spec string names a framing everywhere (the CLI's --framing, the GUI,
+// saved workspaces): Parse reads it, Spec.String writes it back.
+//
+//	raw                      every chunk as read is a message
+//	line | crlf [:keep]      "\n" or "\r\n" ends a message
+//	delim:HEX[:keep]         any byte sequence ends a message (delim:00, delim:0d0a)
+//	len:N[:be|le][:incl][:adj=K]
+//	                         an N-byte length (1, 2, 4, 8; default be) precedes the
+//	                         message; incl: the length counts the header; adj=K:
+//	                         the message is field+K bytes (a trailing CRC the
+//	                         field leaves out is adj=2)
+//	fixed:N                  every N bytes is a message
+//	stx-etx                  0x02 message 0x03
+//	slip                     RFC 1055
+//	cobs                     consistent overhead byte stuffing, 0x00 after each frame
+//	http                     HTTP/1.x requests and responses
+//	idle:DURATION            a gap in traffic ends a message (idle:50ms)
+//	jsonhdr                  int32 LE header length, JSON header, filesize bytes of body
+//
+// Every spec takes a trailing ":max=N" (bytes, or with a KiB/MiB/GiB suffix:
+// max=64KiB) that overrides Options.MaxFrame for that framing, so a workspace
+// can carry a limit with the framing it belongs to.
+//
+// Decoders are fed chunks exactly as read returned them and never allocate
+// from a length read off the wire: a frame over the limit is an error in
+// words, not gigabytes of memory. After an error a delimiter-based decoder
+// (line, crlf, delim, stx-etx, slip, cobs, idle) skips to the next frame
+// boundary and goes on; a decoder that cannot know where the next frame
+// starts (len, fixed, http, jsonhdr) is stuck: its errors match ErrStuck and
+// the session should show the rest of that connection raw.
+package framing

@@ -1,0 +1,158 @@
+package framing
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestParseCanonical(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Spec
+		text string // canonical String
+	}{
+		{"raw", Spec{}, "raw"},
+		{" RAW ", Spec{}, "raw"},
+		{"line", Spec{Kind: KindLine}, "line"},
+		{"line:keep", Spec{Kind: KindLine, Keep: true}, "line:keep"},
+		{"crlf", Spec{Kind: KindCRLF}, "crlf"},
+		{"delim:00", Spec{Kind: KindDelim, Delim: "\x00"}, "delim:00"},
+		{"delim:0D0A:keep", Spec{Kind: KindDelim, Delim: "\r\n", Keep: true}, "delim:0d0a:keep"},
+		{"delim:0x7e", Spec{Kind: KindDelim, Delim: "~"}, "delim:7e"},
+		{"len:4:le", Spec{Kind: KindLen, Width: 4, LittleEndian: true}, "len:4:le"},
+		{"len:2", Spec{Kind: KindLen, Width: 2}, "len:2:be"},
+		{"len:1:le", Spec{Kind: KindLen, Width: 1}, "len:1"},
+		{"len:2:be:incl:adj=-2", Spec{Kind: KindLen, Width: 2, Incl: true, Adj: -2}, "len:2:be:incl:adj=-2"},
+		{"len:8:adj=+3:LE", Spec{Kind: KindLen, Width: 8, LittleEndian: true, Adj: 3}, "len:8:le:adj=3"},
+		{"fixed:16", Spec{Kind: KindFixed, Size: 16}, "fixed:16"},
+		{"stx-etx", Spec{Kind: KindSTXETX}, "stx-etx"},
+		{"slip", Spec{Kind: KindSLIP}, "slip"},
+		{"cobs", Spec{Kind: KindCOBS}, "cobs"},
+		{"http", Spec{Kind: KindHTTP}, "http"},
+		{"idle:50ms", Spec{Kind: KindIdle, Gap: 50 * time.Millisecond}, "idle:50ms"},
+		{"idle:1500ms", Spec{Kind: KindIdle, Gap: 1500 * time.Millisecond}, "idle:1.5s"},
+		{"jsonhdr", Spec{Kind: KindJSONHdr}, "jsonhdr"},
+		{"line:max=4096", Spec{Kind: KindLine, Max: 4096}, "line:max=4KiB"},
+		{"len:4:le:max=64k", Spec{Kind: KindLen, Width: 4, LittleEndian: true, Max: 64 << 10}, "len:4:le:max=64KiB"},
+		{"jsonhdr:max=1GiB", Spec{Kind: KindJSONHdr, Max: 1 << 30}, "jsonhdr:max=1GiB"},
+		{"raw:max=1000", Spec{Max: 1000}, "raw:max=1000"},
+	}
+	for _, tt := range tests {
+		got, err := Parse(tt.in)
+		if err != nil {
+			t.Errorf("Parse(%q): %v", tt.in, err)
+			continue
+		}
+		if got != tt.want {
+			t.Errorf("Parse(%q) = %+v, want %+v", tt.in, got, tt.want)
+		}
+		if s := got.String(); s != tt.text {
+			t.Errorf("Parse(%q).String() = %q, want %q", tt.in, s, tt.text)
+		}
+		again, err := Parse(got.String())
+		if err != nil || again != got {
+			t.Errorf("Parse(%q) round trip = %+v, %v", got.String(), again, err)
+		}
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct{ in, msg string }{
+		{"", "empty framing spec (raw, line, crlf, delim, len, fixed, stx-etx, slip, cobs, http, idle, jsonhdr)"},
+		{"lenn", `unknown framing "lenn" (raw, line, crlf, delim, len, fixed, stx-etx, slip, cobs, http, idle, jsonhdr)`},
+		{"len:3", "len width 3 is not one of 1, 2, 4, 8"},
+		{"len:x:be", `len width "x" is not one of 1, 2, 4, 8`},
+		{"len", "len needs the width of its length field, as in len:4:be"},
+		{"len:4:xe", `len does not take the option "xe" (it takes be, le, incl, adj=K, max=N)`},
+		{"len:4:be:le", `option "le" appears twice in "len:4:be:le"`},
+		{"len:4:adj=two", `len adj "two" is not a whole number such as 2 or -2`},
+		{"len:4:adj=99999999", "len adj 99999999 is outside -1048576..1048576"},
+		{"delim", "delim needs the delimiter as hex bytes, as in delim:0d0a"},
+		{"delim:0g", `delim "0g" is not hex bytes such as 00 or 0d0a`},
+		{"delim:abc", `delim "abc" is not hex bytes such as 00 or 0d0a`},
+		{"fixed:0", `fixed size "0" is not a positive number of bytes`},
+		{"fixed:100:max=10", "fixed size 100 is over the spec's own max=10"},
+		{"idle", "idle needs the gap that ends a message, as in idle:50ms"},
+		{"idle:50", `idle gap "50" is not a duration such as 50ms or 1s`},
+		{"idle:-1s", "idle gap -1s is not a positive duration such as 50ms"},
+		{"raw:keep", `raw does not take the option "keep" (it takes max=N)`},
+		{"line:max=0", `max "0" is not a positive size such as 4096 or 64KiB`},
+		{"line:max=2GiB", `max "2GiB" is over the 1 GiB ceiling`},
+		{"slip:incl", `slip does not take the option "incl" (it takes max=N)`},
+	}
+	for _, tt := range tests {
+		_, err := Parse(tt.in)
+		if err == nil {
+			t.Errorf("Parse(%q) succeeded, want %q", tt.in, tt.msg)
+			continue
+		}
+		if !errors.Is(err, ErrBadSpec) {
+			t.Errorf("Parse(%q) error %v does not match ErrBadSpec", tt.in, err)
+		}
+		if err.Error() != tt.msg {
+			t.Errorf("Parse(%q) error\n got  %s\n want %s", tt.in, err, tt.msg)
+		}
+	}
+}
+
+func TestValidateRejectsStrayFields(t *testing.T) {
+	for _, s := range []Spec{
+		{Kind: KindRaw, Keep: true},
+		{Kind: KindLine, Delim: "x"},
+		{Kind: KindLen, Width: 1, LittleEndian: true},
+		{Kind: KindFixed, Size: 4, Gap: time.Second},
+		{Kind: KindLen, Width: 3},
+		{Kind: 99},
+	} {
+		if err := s.Validate(); !errors.Is(err, ErrBadSpec) {
+			t.Errorf("Validate(%+v) = %v, want ErrBadSpec", s, err)
+		}
+		d := s.NewDecoder(Options{})
+		if _, err := d.Feed([]byte("x")); !errors.Is(err, ErrStuck) || !d.Stuck() {
+			t.Errorf("decoder of invalid %+v: Feed error %v, want stuck", s, err)
+		}
+	}
+}
+
+func TestLimit(t *testing.T) {
+	if got := (Spec{}).Limit(Options{}); got != DefaultMaxFrame {
+		t.Errorf("default limit %d", got)
+	}
+	if got := (Spec{}).Limit(Options{MaxFrame: 100}); got != 100 {
+		t.Errorf("options limit %d", got)
+	}
+	if got := (Spec{Max: 50}).Limit(Options{MaxFrame: 100}); got != 50 {
+		t.Errorf("spec max should win: %d", got)
+	}
+	if got := (Spec{}).Limit(Options{MaxFrame: 1 << 40}); got != MaxFrameCeiling {
+		t.Errorf("ceiling: %d", got)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"raw", "line:keep", "crlf", "delim:0d0a:keep", "len:4:le:incl:adj=-2:max=64k",
+		"len:1", "fixed:10", "stx-etx", "slip", "cobs", "http", "idle:1m30s", "jsonhdr:max=1000", "len:8:be", "delim:00:max=3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		s, err := Parse(in)
+		if err != nil {
+			if !errors.Is(err, ErrBadSpec) {
+				t.Fatalf("Parse(%q) error %v does not match ErrBadSpec", in, err)
+			}
+			return
+		}
+		text := s.String()
+		again, err := Parse(text)
+		if err != nil {
+			t.Fatalf("Parse(%q).String() = %q does not parse: %v", in, text, err)
+		}
+		if again != s {
+			t.Fatalf("round trip of %q via %q: %+v != %+v", in, text, again, s)
+		}
+		if again.String() != text {
+			t.Fatalf("String not stable: %q then %q", text, again.String())
+		}
+	})
+}
