@@ -65,11 +65,11 @@ func position(src string, off int) (line, col int) {
 const maxQuoted = 40
 
 // quote shows source text in double quotes as the person typed it ("\q", not
-// "\\q"); only text with unprintable runes or quotes falls back to Go quoting.
+// "\\q"); only text with unprintable runes falls back to Go quoting.
 func quote(s string) string {
 	plain := utf8.ValidString(s)
 	for _, r := range s {
-		if !unicode.IsPrint(r) || r == '"' {
+		if !unicode.IsPrint(r) {
 			plain = false
 			break
 		}

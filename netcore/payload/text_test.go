@@ -21,7 +21,7 @@ func TestText(t *testing.T) {
 		{name: "literal newline", src: "a\nb", want: "a\nb"},
 		{name: "invalid escape", src: `abcd\q`, wantErr: `invalid escape "\q" at column 5`},
 		{name: "invalid escape non-ascii", src: `é\é`, wantErr: `invalid escape "\é" at column 2`},
-		{name: "invalid escape quote", src: `\"`, wantErr: `invalid escape "\\\"" at column 1`},
+		{name: "invalid escape quote", src: `\"`, wantErr: `invalid escape "\"" at column 1`},
 		{name: "incomplete hex escape", src: `ab\x4`, wantErr: `incomplete escape "\x4" at column 3`},
 		{name: "incomplete bare x", src: `\x`, wantErr: `incomplete escape "\x" at column 1`},
 		{name: "trailing backslash", src: `ab\`, wantErr: `incomplete escape "\" at column 3`},
