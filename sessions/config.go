@@ -1,0 +1,87 @@
+package sessions
+
+import (
+	"time"
+
+	"github.com/sockplay/sockplay/netcore"
+)
+
+// Role says whether a session listens or dials.
+type Role uint8
+
+// Roles.
+const (
+	Server Role = iota
+	Client
+)
+
+func (r Role) String() string {
+	if r == Client {
+		return "client"
+	}
+	return "server"
+}
+
+// ReplyMode is how a server answers each chunk (or message, with framing),
+// as the classic tutorial servers do.
+type ReplyMode uint8
+
+// Reply modes.
+const (
+	ReplyNone  ReplyMode = iota
+	ReplyEcho            // send the chunk back
+	ReplyUpper           // send it back in ASCII upper case
+	ReplyFixed           // send Config.ReplyData
+)
+
+// Framer splits one peer's byte stream into messages and wraps outgoing
+// ones. It is the hook for framing specs (len:4:le, delimiters, ...); payload
+// macros expand before Send and need nothing here.
+type Framer interface {
+	// Decode is called with every chunk in order; it calls emit for each
+	// complete message (msg valid only during the call). An error is logged.
+	Decode(chunk []byte, emit func(msg []byte)) error
+	// Encode appends msg, framed, to dst.
+	Encode(dst, msg []byte) []byte
+}
+
+// Config describes one session. Only Endpoint is required.
+type Config struct {
+	Name     string           // for the tab and log; defaults to the endpoint
+	Role     Role             // Server or Client
+	Endpoint netcore.Endpoint //
+	Options  netcore.Options  // socket options; IdleTimeout is the read timeout
+
+	Reply     ReplyMode // servers only
+	ReplyData []byte    // for ReplyFixed
+
+	// Unconnected makes a UDP client use an unconnected socket (sendto):
+	// replies from any address are logged, each sender as its own peer.
+	Unconnected bool
+
+	// KeepOpenAfterEOF keeps a stream peer writable after it half-closed
+	// (we read EOF); otherwise the connection is closed as most servers do.
+	KeepOpenAfterEOF bool
+
+	LogBudget  int64 // bytes; DefaultLogBudget if 0
+	ReadBuffer int   // largest read per syscall; DefaultReadBuffer if 0
+	Recorder   Recorder
+
+	// Framing makes one Framer per peer; nil logs raw chunks only.
+	Framing func() Framer
+
+	// AutoReconnect redials a client whose connection ended without us
+	// asking, waiting ReconnectMin, doubling up to ReconnectMax.
+	AutoReconnect              bool
+	ReconnectMin, ReconnectMax time.Duration
+}
+
+// DefaultReadBuffer is the largest stream read; buffers start small and grow
+// to it only for peers that fill them, so 10,000 idle peers stay cheap.
+const DefaultReadBuffer = 128 << 10
+
+const (
+	initialReadBuffer = 4 << 10
+	datagramBuffer    = 64 << 10
+	unixgramBuffer    = 256 << 10
+)

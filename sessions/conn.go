@@ -1,0 +1,155 @@
+package sessions
+
+import (
+	"errors"
+	"io"
+	"net"
+	"syscall"
+	"time"
+
+	"github.com/sockplay/sockplay/netcore"
+)
+
+// startConn registers a connection (accepted or dialed) as a peer, logs kind
+// (Accepted or Connected) and starts its reader. False if the session ended.
+func (s *Session) startConn(c net.Conn, kind EntryKind, current bool) (*peer, bool) {
+	p := &peer{conn: c, addr: addrText(c.RemoteAddr()), stream: s.cfg.Endpoint.Stream()}
+	if !s.addPeer(p, current) {
+		c.Close()
+		return nil, false
+	}
+	s.logEvent(kind, p, "")
+	s.wg.Add(1)
+	go s.readConn(p)
+	return p, true
+}
+
+// readConn is the one goroutine reading p. It reads into a reused buffer that
+// grows while reads fill it, and exits when the connection ends (EOF, error,
+// timeout, or we closed it); it then logs the reason and forgets p.
+func (s *Session) readConn(p *peer) {
+	defer s.wg.Done()
+	size := initialReadBuffer
+	if !p.stream {
+		size = datagramBuffer
+		if s.cfg.Endpoint.Scheme == netcore.SchemeUnixgram {
+			size = unixgramBuffer
+		}
+	}
+	buf := make([]byte, size)
+	var scratch []byte
+	idle := s.cfg.Options.IdleTimeout
+	var err error
+	for {
+		if idle > 0 {
+			p.conn.SetReadDeadline(time.Now().Add(idle))
+		}
+		var n int
+		n, err = p.conn.Read(buf)
+		if n > 0 || (err == nil && !p.stream) {
+			s.dataIn(p, buf[:n], &scratch)
+			if n == len(buf) && p.stream && len(buf) < s.cfg.ReadBuffer {
+				buf = make([]byte, min(2*len(buf), s.cfg.ReadBuffer))
+			}
+		}
+		if err == nil {
+			continue
+		}
+		if !p.stream && !p.byUs.Load() && transientDatagramErr(err) {
+			// A connected datagram socket reports the ICMP error of an earlier
+			// send (nobody listening); the socket itself is fine.
+			s.logEvent(KindError, p, "receive: "+err.Error())
+			if !s.sleepCtx(10 * time.Millisecond) {
+				err = net.ErrClosed
+				break
+			}
+			continue
+		}
+		if errors.Is(err, io.EOF) && p.stream && s.cfg.KeepOpenAfterEOF && !p.byUs.Load() &&
+			PeerState(p.state.Load()) != PeerWriteClosed {
+			p.state.Store(int32(PeerReadClosed))
+			s.logEvent(KindInfo, p, "peer half-closed; still open for sending")
+			select {
+			case <-p.done:
+			case <-s.ctx.Done():
+			}
+			p.conn.Close()
+		}
+		break
+	}
+	s.endPeer(p, err)
+}
+
+func transientDatagramErr(err error) bool {
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EHOSTUNREACH) ||
+		errors.Is(err, syscall.ENETUNREACH) || errors.Is(err, syscall.EMSGSIZE)
+}
+
+// endPeer closes p, logs why it ended and, for a client, reacts to the loss.
+func (s *Session) endPeer(p *peer, err error) {
+	p.conn.Close()
+	p.state.Store(int32(PeerClosed))
+	s.removePeer(p)
+	reason := netcore.CloseReason(err)
+	if p.byUs.Load() {
+		reason = "closed by you"
+		if p.aborted.Load() {
+			reason = "closed by you (reset sent)"
+		}
+	}
+	s.logEvent(KindClosed, p, reason)
+	if s.cfg.Role == Client && !p.byUs.Load() {
+		s.setState(StateDisconnected)
+		select {
+		case s.lost <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// ClosePeer closes one peer gracefully (FIN); a datagram peer is forgotten.
+func (s *Session) ClosePeer(id PeerID) error {
+	p, err := s.peer(id)
+	if err != nil {
+		return err
+	}
+	p.markClosed()
+	if p.conn == nil {
+		s.removePeer(p)
+		p.state.Store(int32(PeerClosed))
+		s.logEvent(KindClosed, p, "forgotten by you")
+		return nil
+	}
+	return p.conn.Close()
+}
+
+// AbortPeer closes a stream peer with a reset (SO_LINGER 0).
+func (s *Session) AbortPeer(id PeerID) error {
+	p, err := s.peer(id)
+	if err != nil {
+		return err
+	}
+	if p.conn == nil || !p.stream {
+		return ErrNotStream
+	}
+	p.aborted.Store(true)
+	p.markClosed()
+	return netcore.Abort(p.conn)
+}
+
+// CloseWrite half-closes a stream peer: it reads EOF, we can still read.
+func (s *Session) CloseWrite(id PeerID) error {
+	p, err := s.peer(id)
+	if err != nil {
+		return err
+	}
+	if p.conn == nil || !p.stream {
+		return ErrNotStream
+	}
+	if err := netcore.CloseWrite(p.conn); err != nil {
+		return err
+	}
+	p.state.Store(int32(PeerWriteClosed))
+	s.logEvent(KindInfo, p, "half-closed by you (FIN sent); still reading")
+	return nil
+}

@@ -1,0 +1,148 @@
+package sessions
+
+import (
+	"fmt"
+	"time"
+)
+
+// dataIn logs one received chunk (copied by the log), counts it, feeds the
+// framer and answers it when the session replies. scratch is the reader's
+// reusable buffer for replies.
+func (s *Session) dataIn(p *peer, chunk []byte, scratch *[]byte) {
+	now := time.Now()
+	p.c.addIn(len(chunk), now.UnixNano())
+	s.c.addIn(len(chunk), now.UnixNano())
+	if chunk == nil {
+		chunk = []byte{} // an empty datagram is still data
+	}
+	s.log.Add(Entry{Micros: now.UnixMicro(), Kind: KindDataIn, Peer: p.id, Addr: p.addr, Data: chunk})
+	if p.framer != nil {
+		err := p.framer.Decode(chunk, func(msg []byte) {
+			p.c.msgsIn.Add(1)
+			s.c.msgsIn.Add(1)
+			s.log.Add(Entry{Kind: KindMessage, Peer: p.id, Addr: p.addr, Data: msg, Msg: &Message{}})
+			s.reply(p, msg, scratch)
+		})
+		if err != nil {
+			s.logEvent(KindError, p, fmt.Sprintf("framing: %v", err))
+		}
+		return
+	}
+	s.reply(p, chunk, scratch)
+}
+
+// reply answers one chunk or message according to Config.Reply.
+func (s *Session) reply(p *peer, in []byte, scratch *[]byte) {
+	if s.cfg.Role != Server {
+		return
+	}
+	var out []byte
+	switch s.cfg.Reply {
+	case ReplyNone:
+		return
+	case ReplyEcho:
+		out = in
+	case ReplyUpper:
+		b := (*scratch)[:0]
+		for _, c := range in {
+			if 'a' <= c && c <= 'z' {
+				c -= 'a' - 'A'
+			}
+			b = append(b, c)
+		}
+		*scratch = b
+		out = b
+	case ReplyFixed:
+		out = s.cfg.ReplyData
+	}
+	_ = s.sendTo(p, out) // logged by sendTo; a failed reply does not stop reading
+}
+
+// Send writes data to one peer, or with PeerAll to every current peer, and
+// logs what was written. Errors from several peers are joined.
+func (s *Session) Send(id PeerID, data []byte) error {
+	var targets []*peer
+	if id == PeerAll {
+		s.mu.Lock()
+		if s.closed {
+			s.mu.Unlock()
+			return ErrClosed
+		}
+		for _, p := range s.peers {
+			targets = append(targets, p)
+		}
+		s.mu.Unlock()
+		if len(targets) == 0 {
+			return ErrNoPeers
+		}
+	} else {
+		p, err := s.peer(id)
+		if err != nil {
+			return err
+		}
+		targets = []*peer{p}
+	}
+	var errs []error
+	for _, p := range targets {
+		if err := s.sendTo(p, data); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return joinErrs(errs)
+}
+
+// sendTo is the one send path: composer, stdin and replies all come here, so
+// framing applies and every byte written is logged and counted.
+func (s *Session) sendTo(p *peer, data []byte) error {
+	if p.framer != nil {
+		data = p.framer.Encode(nil, data)
+		p.c.msgsOut.Add(1)
+		s.c.msgsOut.Add(1)
+	}
+	// Logged before the write so the view shows it before the reply that a
+	// fast peer sends back; a short write is then reported as an error.
+	now := time.Now()
+	out := data
+	if out == nil {
+		out = []byte{}
+	}
+	if len(data) > 0 || !p.stream {
+		s.log.Add(Entry{Micros: now.UnixMicro(), Kind: KindDataOut, Peer: p.id, Addr: p.addr, Data: out})
+	}
+	var n int
+	var err error
+	if p.conn != nil {
+		n, err = p.conn.Write(data)
+	} else if p.raddr == nil {
+		err = ErrNoAddress
+	} else {
+		n, err = p.pc.WriteTo(data, p.raddr)
+	}
+	if n > 0 || (err == nil && !p.stream) {
+		ns := time.Now().UnixNano()
+		p.c.addOut(n, ns)
+		s.c.addOut(n, ns)
+	}
+	if err != nil {
+		if n < len(data) && len(data) > 0 {
+			err = fmt.Errorf("send to %s: %d of %d bytes sent: %w", p.addr, n, len(data), err)
+		} else {
+			err = fmt.Errorf("send to %s: %w", p.addr, err)
+		}
+		if !p.byUs.Load() {
+			s.logEvent(KindError, p, err.Error())
+		}
+		return err
+	}
+	return nil
+}
+
+func joinErrs(errs []error) error {
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return errs[0]
+	}
+	return fmt.Errorf("%w (and %d more peers failed)", errs[0], len(errs)-1)
+}

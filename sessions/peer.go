@@ -1,0 +1,58 @@
+package sessions
+
+import (
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// peer is one connection (stream or connected datagram) or one remote
+// address of a shared datagram socket.
+type peer struct {
+	id     PeerID
+	addr   string
+	conn   net.Conn       // nil for packet peers
+	pc     net.PacketConn // packet peers: the session's socket
+	raddr  net.Addr       // packet peers: where to send
+	stream bool
+	since  time.Time
+	c      Counters
+	framer Framer
+
+	state    atomic.Int32 // PeerState
+	byUs     atomic.Bool  // we closed it: the reason is "closed by you"
+	aborted  atomic.Bool  // ... with a reset
+	doneOnce sync.Once
+	done     chan struct{} // closed when we close the peer (ends a kept half-open wait)
+}
+
+// PeerInfo is a copy of one peer's state for display.
+type PeerInfo struct {
+	ID       PeerID
+	Addr     string
+	State    PeerState
+	Since    time.Time
+	Counters CounterValues
+}
+
+func (p *peer) info() PeerInfo {
+	return PeerInfo{ID: p.id, Addr: p.addr, State: PeerState(p.state.Load()), Since: p.since, Counters: p.c.Snapshot()}
+}
+
+// markClosed records that we are closing the peer and wakes a half-open wait.
+func (p *peer) markClosed() {
+	p.byUs.Store(true)
+	p.doneOnce.Do(func() { close(p.done) })
+}
+
+func addrText(a net.Addr) string {
+	if a == nil {
+		return "(unnamed)"
+	}
+	s := a.String()
+	if s == "" || s == "@" {
+		return "(unnamed)"
+	}
+	return s
+}

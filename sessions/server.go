@@ -1,0 +1,112 @@
+package sessions
+
+import (
+	"errors"
+	"net"
+	"syscall"
+	"time"
+)
+
+// startServer listens (stream) or binds (datagram) and starts the goroutine
+// that accepts or reads.
+func (s *Session) startServer() error {
+	ep := s.cfg.Endpoint
+	if ep.Stream() {
+		ln, err := netListen(s.ctx, ep, s.cfg.Options)
+		if err != nil {
+			return err
+		}
+		s.mu.Lock()
+		s.ln = ln
+		s.mu.Unlock()
+		if s.ctx.Err() != nil { // cancelled while listening: AfterFunc may have missed ln
+			ln.Close()
+			return s.ctx.Err()
+		}
+		s.log.Add(Entry{Kind: KindListening, Addr: ln.Addr().String()})
+		s.setState(StateListening)
+		s.wg.Add(1)
+		go s.acceptLoop(ln)
+		return nil
+	}
+	pc, err := netListenPacket(s.ctx, ep, s.cfg.Options)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.pc = pc
+	s.mu.Unlock()
+	if s.ctx.Err() != nil {
+		pc.Close()
+		return s.ctx.Err()
+	}
+	s.log.Add(Entry{Kind: KindListening, Addr: pc.LocalAddr().String()})
+	s.setState(StateListening)
+	s.wg.Add(1)
+	go s.readPacket(pc)
+	return nil
+}
+
+// Addr is the address the server listens on (with the port the kernel chose
+// for port 0), or the client's local address; nil before Start.
+func (s *Session) Addr() net.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.ln != nil:
+		return s.ln.Addr()
+	case s.pc != nil:
+		return s.pc.LocalAddr()
+	case s.current != nil && s.current.conn != nil:
+		return s.current.conn.LocalAddr()
+	}
+	return nil
+}
+
+// acceptLoop accepts until the listener closes. An accept error is logged and
+// accepting goes on, after a pause that grows while the error repeats (out of
+// file descriptors clears only when some peer goes).
+func (s *Session) acceptLoop(ln net.Listener) {
+	defer s.wg.Done()
+	var delay time.Duration
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			if s.ctx.Err() != nil || isClosedErr(err) {
+				return
+			}
+			s.logEvent(KindError, nil, "accept: "+err.Error())
+			switch {
+			case errors.Is(err, syscall.EMFILE), errors.Is(err, syscall.ENFILE), errors.Is(err, syscall.ENOBUFS), errors.Is(err, syscall.ENOMEM):
+				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+			default:
+				delay = 5 * time.Millisecond
+			}
+			if !s.sleepCtx(delay) {
+				return
+			}
+			continue
+		}
+		delay = 0
+		s.tuneAccepted(c)
+		if _, ok := s.startConn(c, KindAccepted, false); !ok {
+			return
+		}
+	}
+}
+
+// tuneAccepted applies the per-connection options an accepted TCP socket
+// does not inherit from the listener in Go (it sets TCP_NODELAY itself).
+func (s *Session) tuneAccepted(c net.Conn) {
+	tc, ok := c.(*net.TCPConn)
+	if !ok {
+		return
+	}
+	o := s.cfg.Options
+	if o.NoDelay != nil {
+		tc.SetNoDelay(*o.NoDelay)
+	}
+	if o.Linger != nil {
+		tc.SetLinger(*o.Linger)
+	}
+}

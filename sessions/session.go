@@ -1,0 +1,308 @@
+package sessions
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/sockplay/sockplay/netcore"
+)
+
+// Session is one server or client (one tab): its sockets, peers, bounded log
+// and counters. It owns every goroutine it starts; Close waits for them all.
+type Session struct {
+	cfg Config
+	log *Log
+	c   Counters
+
+	state atomic.Int32 // State
+
+	ctx    context.Context // lives from Start to Close
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu      sync.Mutex
+	started bool
+	closed  bool
+	ln      net.Listener
+	pc      net.PacketConn
+	peers   map[PeerID]*peer
+	byAddr  map[string]*peer // packet peers by remote address
+	current *peer            // a client's connection
+	nextID  atomic.Uint64
+
+	dialMu sync.Mutex    // one dial at a time (Start, Reconnect, auto)
+	lost   chan struct{} // a client's connection ended on its own (cap 1)
+}
+
+// New checks cfg and returns a session that does nothing until Start.
+func New(cfg Config) (*Session, error) {
+	switch cfg.Endpoint.Scheme {
+	case netcore.SchemeTCP, netcore.SchemeUDP, netcore.SchemeUnix, netcore.SchemeUnixgram:
+	default:
+		return nil, fmt.Errorf("%w: unknown scheme %q", ErrBadConfig, cfg.Endpoint.Scheme)
+	}
+	if cfg.Role != Server && cfg.Role != Client {
+		return nil, fmt.Errorf("%w: unknown role %d", ErrBadConfig, cfg.Role)
+	}
+	if cfg.Unconnected && (cfg.Role != Client || cfg.Endpoint.Scheme != netcore.SchemeUDP) {
+		return nil, fmt.Errorf("%w: only a udp client can be unconnected", ErrBadConfig)
+	}
+	if cfg.Name == "" {
+		cfg.Name = cfg.Endpoint.String()
+	}
+	if cfg.ReadBuffer <= 0 {
+		cfg.ReadBuffer = DefaultReadBuffer
+	}
+	if cfg.ReconnectMin <= 0 {
+		cfg.ReconnectMin = 200 * time.Millisecond
+	}
+	if cfg.ReconnectMax < cfg.ReconnectMin {
+		cfg.ReconnectMax = max(10*time.Second, cfg.ReconnectMin)
+	}
+	s := &Session{cfg: cfg, log: NewLog(cfg.LogBudget), peers: map[PeerID]*peer{}, byAddr: map[string]*peer{}, lost: make(chan struct{}, 1)}
+	if cfg.Recorder != nil {
+		s.log.SetRecorder(cfg.Recorder)
+	}
+	return s, nil
+}
+
+// Config returns the session's config (with defaults filled in).
+func (s *Session) Config() Config { return s.cfg }
+
+// Log is the session's bounded event log.
+func (s *Session) Log() *Log { return s.log }
+
+// Counters are the session's totals over all peers, past and present.
+func (s *Session) Counters() CounterValues { return s.c.Snapshot() }
+
+// State is the session's state now.
+func (s *Session) State() State { return State(s.state.Load()) }
+
+// Changed returns a coalescing signal that fires after the log, a peer or
+// the state changed, and a func to unsubscribe.
+func (s *Session) Changed() (<-chan struct{}, func()) { return s.log.Subscribe() }
+
+func (s *Session) setState(st State) {
+	s.state.Store(int32(st))
+	s.log.version.Add(1)
+	s.log.notify.signal()
+}
+
+// Start listens or dials and returns once that worked or failed. ctx bounds
+// the session's life: cancelling it closes every socket, like Close (which
+// must still be called to wait for the goroutines).
+func (s *Session) Start(ctx context.Context) error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return ErrClosed
+	}
+	if s.started {
+		s.mu.Unlock()
+		return ErrStarted
+	}
+	s.started = true
+	s.ctx, s.cancel = context.WithCancel(ctx)
+	s.mu.Unlock()
+	stop := context.AfterFunc(s.ctx, s.closeSockets)
+	s.wg.Add(1)
+	go func() { // owner of the AfterFunc: exits when the session ends
+		defer s.wg.Done()
+		<-s.ctx.Done()
+		stop()
+	}()
+	s.setState(StateStarting)
+	var err error
+	if s.cfg.Role == Server {
+		err = s.startServer()
+	} else {
+		err = s.startClient()
+	}
+	if err != nil {
+		s.setState(StateFailed)
+		s.logEvent(KindError, nil, err.Error())
+		return err
+	}
+	return nil
+}
+
+// Close cancels the session, closes every socket and waits for every
+// goroutine it started. It is safe to call more than once.
+func (s *Session) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		s.wg.Wait()
+		return nil
+	}
+	s.closed = true
+	cancel := s.cancel
+	s.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+	s.closeSockets()
+	s.wg.Wait()
+	if s.State() != StateClosed {
+		s.setState(StateClosed)
+		s.logEvent(KindInfo, nil, "session closed")
+	}
+	return nil
+}
+
+// closeSockets closes the listener and every peer; the goroutines reading
+// them then log why and exit.
+func (s *Session) closeSockets() {
+	s.mu.Lock()
+	ln, pc := s.ln, s.pc
+	ps := make([]*peer, 0, len(s.peers))
+	for _, p := range s.peers {
+		ps = append(ps, p)
+	}
+	s.mu.Unlock()
+	if ln != nil {
+		ln.Close()
+	}
+	for _, p := range ps {
+		p.markClosed()
+		if p.conn != nil {
+			p.conn.Close()
+		}
+	}
+	if pc != nil {
+		pc.Close()
+	}
+}
+
+// Peers lists the current peers by id.
+func (s *Session) Peers() []PeerInfo {
+	s.mu.Lock()
+	out := make([]PeerInfo, 0, len(s.peers))
+	for _, p := range s.peers {
+		out = append(out, p.info())
+	}
+	s.mu.Unlock()
+	slices.SortFunc(out, func(a, b PeerInfo) int { return cmp.Compare(a.ID, b.ID) })
+	return out
+}
+
+func (s *Session) peer(id PeerID) (*peer, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, ErrClosed
+	}
+	p, ok := s.peers[id]
+	if !ok {
+		return nil, fmt.Errorf("peer %d: %w", id, ErrNoPeer)
+	}
+	return p, nil
+}
+
+// Effective reports the options the kernel applied to the session's own
+// socket (listener, datagram socket or the client's connection).
+func (s *Session) Effective() ([]netcore.OptionValue, error) {
+	s.mu.Lock()
+	var c any
+	switch {
+	case s.ln != nil:
+		c = s.ln
+	case s.pc != nil:
+		c = s.pc
+	case s.current != nil:
+		c = s.current.conn
+	}
+	s.mu.Unlock()
+	return effective(c)
+}
+
+// PeerEffective reports the options in force on one accepted connection.
+func (s *Session) PeerEffective(id PeerID) ([]netcore.OptionValue, error) {
+	p, err := s.peer(id)
+	if err != nil {
+		return nil, err
+	}
+	if p.conn == nil {
+		return effective(p.pc)
+	}
+	return effective(p.conn)
+}
+
+func effective(c any) ([]netcore.OptionValue, error) {
+	sc, ok := c.(syscall.Conn)
+	if !ok || c == nil {
+		return nil, ErrNotStarted
+	}
+	return netcore.Effective(sc)
+}
+
+// logEvent adds a non-data entry for p (nil: session-wide).
+func (s *Session) logEvent(k EntryKind, p *peer, text string) {
+	e := Entry{Kind: k, Text: text}
+	if p != nil {
+		e.Peer, e.Addr = p.id, p.addr
+	}
+	s.log.Add(e)
+}
+
+// addPeer registers p under a fresh id; current makes it a client's connection.
+func (s *Session) addPeer(p *peer, current bool) bool {
+	p.id = PeerID(s.nextID.Add(1))
+	p.since = time.Now()
+	p.done = make(chan struct{})
+	if s.cfg.Framing != nil {
+		p.framer = s.cfg.Framing()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed || s.ctx.Err() != nil {
+		return false
+	}
+	s.peers[p.id] = p
+	if current {
+		s.current = p
+	}
+	if p.conn == nil {
+		s.byAddr[p.addr] = p
+	}
+	return true
+}
+
+func (s *Session) removePeer(p *peer) {
+	s.mu.Lock()
+	delete(s.peers, p.id)
+	if p.conn == nil && s.byAddr[p.addr] == p {
+		delete(s.byAddr, p.addr)
+	}
+	if s.current == p {
+		s.current = nil
+	}
+	s.mu.Unlock()
+}
+
+// sleepCtx waits d or until the session ends; false means it ended.
+func (s *Session) sleepCtx(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-s.ctx.Done():
+		return false
+	}
+}
+
+func isClosedErr(err error) bool {
+	return errors.Is(err, net.ErrClosed)
+}
+
+// PeersSeen is how many peers the session has had, present and gone.
+func (s *Session) PeersSeen() uint64 { return s.nextID.Load() }

@@ -1,0 +1,166 @@
+package sessions
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Every kind of server against our own client of the same kind.
+func TestSelfEchoEveryKind(t *testing.T) {
+	tests := []struct {
+		name, url   string
+		unconnected bool
+		v6          bool
+	}{
+		{"tcp4", "tcp://127.0.0.1:0", false, false},
+		{"tcp6", "tcp://[::1]:0", false, true},
+		{"udp4", "udp://127.0.0.1:0", false, false},
+		{"udp6", "udp://[::1]:0", false, true},
+		{"udp4 unconnected", "udp://127.0.0.1:0", true, false},
+		{"unix", "unix://PATH", false, false},
+		{"unix abstract", "unix://@sockplay-test-ABS", false, false},
+		{"unixgram", "unixgram://PATH", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.v6 {
+				ipv6(t)
+			}
+			noLeaks(t)
+			url := strings.Replace(tt.url, "PATH", sockPath(t, "s.sock"), 1)
+			url = strings.Replace(url, "ABS", fmt.Sprint(time.Now().UnixNano()), 1)
+			srv := start(t, Config{Role: Server, Endpoint: ep(t, url), Reply: ReplyUpper})
+			cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv)), Unconnected: tt.unconnected})
+			if cli.State() != StateConnected || srv.State() != StateListening {
+				t.Fatalf("states %v %v", cli.State(), srv.State())
+			}
+			for _, m := range []string{"hello\n", "world\n"} {
+				if err := cli.Send(PeerAll, []byte(m)); err != nil {
+					t.Fatal(err)
+				}
+				waitLog(t, cli, "reply "+m, gotIn(strings.ToUpper(m)))
+			}
+			es := waitLog(t, srv, "server log", gotIn("hello\nworld\n"))
+			if count(es, KindAccepted) != 1 || count(es, KindListening) != 1 {
+				t.Errorf("server log:\n%s", dump(es))
+			}
+			eventually(t, "server counters", func() bool { got := srv.Counters(); return got.BytesIn == 12 && got.BytesOut == 12 })
+			c := cli.Counters()
+			if c.BytesIn != 12 || c.BytesOut != 12 || c.ChunksOut != 2 {
+				t.Errorf("client counters %+v", c)
+			}
+			ps := srv.Peers()
+			if len(ps) != 1 || ps[0].Counters.BytesIn != 12 || ps[0].State != PeerOpen {
+				t.Errorf("server peers %+v", ps)
+			}
+			cli.Close()
+			srv.Close()
+			if cli.State() != StateClosed {
+				t.Errorf("state after close %v", cli.State())
+			}
+			if err := cli.Send(PeerAll, []byte("x")); !errors.Is(err, ErrClosed) {
+				t.Errorf("send after close: %v", err)
+			}
+		})
+	}
+}
+
+func TestReplyModes(t *testing.T) {
+	tests := []struct {
+		mode ReplyMode
+		data string
+		in   string
+		want string
+	}{
+		{ReplyEcho, "", "abc", "abc"},
+		{ReplyUpper, "", "abc-é", "ABC-é"},
+		{ReplyFixed, "OK\r\n", "anything", "OK\r\n"},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.mode), func(t *testing.T) {
+			noLeaks(t)
+			srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), Reply: tt.mode, ReplyData: []byte(tt.data)})
+			cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv))})
+			cli.Send(PeerAll, []byte(tt.in))
+			waitLog(t, cli, "reply", gotIn(tt.want))
+			cli.Close()
+			srv.Close()
+		})
+	}
+}
+
+func TestSendToOnePeerOrAll(t *testing.T) {
+	noLeaks(t)
+	srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0")})
+	a := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv))})
+	b := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv))})
+	waitLog(t, srv, "two peers", func(es []Entry) bool { return count(es, KindAccepted) == 2 })
+	ps := srv.Peers()
+	if err := srv.Send(ps[0].ID, []byte("one ")); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Send(PeerAll, []byte("all")); err != nil {
+		t.Fatal(err)
+	}
+	waitLog(t, a, "a", gotIn("one all"))
+	waitLog(t, b, "b", gotIn("all"))
+	if bytes.Contains(joined(entries(b.Log()), KindDataIn), []byte("one")) {
+		t.Error("b got a's message")
+	}
+	if err := srv.Send(999, nil); !errors.Is(err, ErrNoPeer) {
+		t.Errorf("send to unknown peer: %v", err)
+	}
+	// Closing one peer leaves the other alone.
+	if err := srv.ClosePeer(ps[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	waitLog(t, a, "a closed", func(es []Entry) bool { return hasText(es, KindClosed, "peer closed") })
+	waitLog(t, srv, "closed by you", func(es []Entry) bool { return hasText(es, KindClosed, "closed by you") })
+	if err := srv.Send(PeerAll, []byte("still")); err != nil {
+		t.Fatal(err)
+	}
+	waitLog(t, b, "b still", gotIn("allstill"))
+	if a.State() != StateDisconnected {
+		t.Errorf("a state %v", a.State())
+	}
+	if err := a.Send(PeerAll, []byte("x")); !errors.Is(err, ErrNoPeers) {
+		t.Errorf("send without connection: %v", err)
+	}
+}
+
+func TestServerWithNoPeers(t *testing.T) {
+	noLeaks(t)
+	srv := start(t, Config{Role: Server, Endpoint: ep(t, "udp://127.0.0.1:0")})
+	if err := srv.Send(PeerAll, []byte("x")); !errors.Is(err, ErrNoPeers) {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := srv.Effective(); err != nil {
+		t.Fatalf("effective: %v", err)
+	}
+	if err := srv.Reconnect(testCtx(t)); !errors.Is(err, ErrNotClient) {
+		t.Fatalf("reconnect server: %v", err)
+	}
+	if err := srv.Start(testCtx(t)); !errors.Is(err, ErrStarted) {
+		t.Fatalf("start twice: %v", err)
+	}
+}
+
+func TestNewRejectsBadConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  Config
+	}{
+		{"no scheme", Config{}},
+		{"unconnected tcp", Config{Role: Client, Endpoint: ep(t, "tcp://127.0.0.1:1"), Unconnected: true}},
+		{"bad role", Config{Role: 7, Endpoint: ep(t, "tcp://127.0.0.1:1")}},
+	}
+	for _, tt := range tests {
+		if _, err := New(tt.cfg); !errors.Is(err, ErrBadConfig) {
+			t.Errorf("%s: %v", tt.name, err)
+		}
+	}
+}
