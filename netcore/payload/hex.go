@@ -33,7 +33,8 @@ func isHexSeparator(c byte) bool {
 // compileHex reads Hex mode. Separators split the source into groups, and
 // each group must hold an even number of digits: "1 2" is an error rather
 // than a guess between 0x12 and 0x01 0x02. A group may start with 0x or 0X.
-// Macros insert their bytes between groups.
+// Macros insert their bytes between groups. An odd group is reported at the
+// column of its last digit, where the person looks for the missing one.
 func compileHex(src string) (*template, error) {
 	t := &template{}
 	groupStart := -1 // offset of the group's first character, prefix included
