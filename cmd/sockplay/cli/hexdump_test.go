@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -77,6 +78,9 @@ func TestHexdumpMatchesRealHexdump(t *testing.T) {
 }
 
 func TestHexdumpErrors(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the error texts checked here are the Unix ones")
+	}
 	t.Chdir(t.TempDir())
 	for _, tc := range []struct {
 		name   string
