@@ -1,0 +1,364 @@
+package netcore
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/netip"
+	"os"
+	"syscall"
+	"time"
+
+	"golang.org/x/net/ipv4"
+	"golang.org/x/net/ipv6"
+)
+
+// Dial opens a client: tcp, udp (connected, so reads see only that peer and
+// ICMP errors come back), unix, or unixgram (the client binds its own path,
+// Options.LocalAddr or a fresh temp path, so replies reach it; the path is
+// removed on Close). A host name is resolved within ResolveTimeout and its
+// addresses are tried in turn, IPv4 first, within ConnectTimeout. A refused
+// connection is Go's *net.OpError ("dial tcp 127.0.0.1:9: connect:
+// connection refused"), matchable with errors.Is(err, syscall.ECONNREFUSED).
+func Dial(ctx context.Context, ep Endpoint, o Options) (net.Conn, error) {
+	if err := o.Validate(ep, false); err != nil {
+		return nil, fmt.Errorf("dial %s: %w", ep, err)
+	}
+	a := &asked{ep: ep, server: false, o: o}
+	if ep.IsUnix() {
+		return dialUnix(ctx, ep, a)
+	}
+	network := ep.Network()
+	laddr, err := localInetAddr(network, o.LocalAddr)
+	if err != nil {
+		return nil, fmt.Errorf("dial %s %s: %w", network, ep.Addr(), err)
+	}
+	addrs, err := resolve(ctx, ep, o, false)
+	if err != nil {
+		return nil, fmt.Errorf("dial %s %s: %w", network, ep.Addr(), err)
+	}
+	if laddr.IsValid() && !laddr.Addr().IsUnspecified() {
+		addrs = filterAddrs(addrs, func(ip netip.Addr) bool { return ip.Is4() == laddr.Addr().Is4() })
+		if len(addrs) == 0 {
+			return nil, fmt.Errorf("dial %s %s: local address %s is of another IP family than the server", network, ep.Addr(), laddr)
+		}
+	}
+	deadline := time.Now().Add(o.connectTimeout())
+	var firstErr error
+	for i, ip := range addrs {
+		remaining := time.Until(deadline)
+		if remaining <= 0 {
+			break
+		}
+		// Give each address its share, but at least 2s, as Go's dialer does.
+		per := remaining / time.Duration(len(addrs)-i)
+		if per < 2*time.Second {
+			per = min(remaining, 2*time.Second)
+		}
+		d := net.Dialer{
+			Timeout:         per,
+			Control:         control(a),
+			KeepAlive:       keepAliveFor(o.KeepAlive),
+			KeepAliveConfig: keepAliveConfig(o.KeepAlive),
+		}
+		if laddr.IsValid() {
+			if network == "tcp" {
+				d.LocalAddr = net.TCPAddrFromAddrPort(laddr)
+			} else {
+				d.LocalAddr = net.UDPAddrFromAddrPort(laddr)
+			}
+		}
+		c, err := d.DialContext(ctx, network, netip.AddrPortFrom(ip, uint16(ep.Port)).String())
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			if ctx.Err() != nil {
+				break
+			}
+			continue
+		}
+		switch c := c.(type) {
+		case *net.TCPConn:
+			if err := afterConnect(c, a); err != nil {
+				c.Close()
+				return nil, fmt.Errorf("dial tcp %s: %w", c.RemoteAddr(), err)
+			}
+		case *net.UDPConn:
+			if o.Multicast != nil {
+				if err := multicastSender(c, o.Multicast); err != nil {
+					c.Close()
+					return nil, fmt.Errorf("dial udp %s: %w", c.RemoteAddr(), err)
+				}
+			}
+			register(c, a)
+		}
+		return c, nil
+	}
+	if firstErr == nil {
+		firstErr = &net.OpError{Op: "dial", Net: network, Err: fmt.Errorf("no time left within the %s connect timeout", o.connectTimeout())}
+	}
+	return nil, firstErr
+}
+
+func filterAddrs(in []netip.Addr, keep func(netip.Addr) bool) []netip.Addr {
+	var out []netip.Addr
+	for _, ip := range in {
+		if keep(ip) {
+			out = append(out, ip)
+		}
+	}
+	return out
+}
+
+// localInetAddr parses a client's LocalAddr; the host must be an IP
+// literal (or empty for any), as binding happens before any lookup.
+func localInetAddr(network, s string) (netip.AddrPort, error) {
+	if s == "" {
+		return netip.AddrPort{}, nil
+	}
+	host, port, err := net.SplitHostPort(s)
+	if err != nil {
+		return netip.AddrPort{}, fmt.Errorf("local address %q: %w", s, err)
+	}
+	p, err := net.LookupPort(network, port)
+	if err != nil {
+		return netip.AddrPort{}, fmt.Errorf("local address %q: bad port", s)
+	}
+	ip := netip.IPv4Unspecified()
+	if host != "" {
+		if ip, err = netip.ParseAddr(host); err != nil {
+			return netip.AddrPort{}, fmt.Errorf("local address %q: the host must be an IP address", s)
+		}
+	}
+	return netip.AddrPortFrom(ip, uint16(p)), nil
+}
+
+func dialUnix(ctx context.Context, ep Endpoint, a *asked) (net.Conn, error) {
+	network := ep.Network()
+	local := a.o.LocalAddr
+	if local == "" && ep.Scheme == SchemeUnixgram {
+		local = tempSocketPath()
+	}
+	d := net.Dialer{Timeout: a.o.connectTimeout(), Control: control(a)}
+	if local != "" {
+		if err := claimUnixPath(local, network); err != nil {
+			return nil, fmt.Errorf("dial %s %s: local path: %w", network, ep.Path, err)
+		}
+		d.LocalAddr = &net.UnixAddr{Name: local, Net: network}
+	}
+	c, err := d.DialContext(ctx, network, ep.Path)
+	if err != nil {
+		if local != "" && a.o.LocalAddr == "" {
+			// Go binds before connecting; a failed connect leaves the temp file.
+			removeIfSocket(local)
+		}
+		return nil, err
+	}
+	uc := c.(*net.UnixConn)
+	if local == "" {
+		register(uc, a)
+		return uc, nil
+	}
+	return &unixConn{UnixConn: uc, a: a, path: newOwnedPath(local)}, nil
+}
+
+func removeIfSocket(path string) {
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&fs.ModeSocket != 0 {
+		os.Remove(path)
+	}
+}
+
+// DialPacket opens an unconnected client: a locally bound socket (LocalAddr,
+// else any port; unixgram: a temp path) and the resolved server address to
+// pass to WriteTo. Unlike Dial it can hear from any peer, as a UDP
+// tutorial client does.
+func DialPacket(ctx context.Context, ep Endpoint, o Options) (net.PacketConn, net.Addr, error) {
+	if ep.Stream() {
+		return nil, nil, fmt.Errorf("dial %s: a stream endpoint needs Dial, not DialPacket", ep.Network())
+	}
+	if err := o.Validate(ep, false); err != nil {
+		return nil, nil, fmt.Errorf("dial %s: %w", ep, err)
+	}
+	a := &asked{ep: ep, server: false, o: o}
+	lc := net.ListenConfig{Control: control(a)}
+	if ep.Scheme == SchemeUnixgram {
+		local := o.LocalAddr
+		if local == "" {
+			local = tempSocketPath()
+		}
+		if err := claimUnixPath(local, "unixgram"); err != nil {
+			return nil, nil, fmt.Errorf("dial unixgram %s: local path: %w", ep.Path, err)
+		}
+		pc, err := lc.ListenPacket(ctx, "unixgram", local)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &unixConn{UnixConn: pc.(*net.UnixConn), a: a, path: newOwnedPath(local)}, &net.UnixAddr{Name: ep.Path, Net: "unixgram"}, nil
+	}
+	addrs, err := resolve(ctx, ep, o, false)
+	if err != nil {
+		return nil, nil, fmt.Errorf("dial udp %s: %w", ep.Addr(), err)
+	}
+	remote := addrs[0]
+	laddr, err := localInetAddr("udp", o.LocalAddr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("dial udp %s: %w", ep.Addr(), err)
+	}
+	if !laddr.IsValid() {
+		laddr = netip.AddrPortFrom(netip.IPv4Unspecified(), 0)
+		if remote.Is6() {
+			laddr = netip.AddrPortFrom(netip.IPv6Unspecified(), 0)
+		}
+	}
+	network := "udp4"
+	if laddr.Addr().Is6() {
+		network = "udp6"
+	}
+	pc, err := lc.ListenPacket(ctx, network, laddr.String())
+	if err != nil {
+		return nil, nil, err
+	}
+	uc := pc.(*net.UDPConn)
+	if o.Multicast != nil {
+		if err := multicastSender(uc, o.Multicast); err != nil {
+			uc.Close()
+			return nil, nil, fmt.Errorf("dial udp %s: %w", ep.Addr(), err)
+		}
+	}
+	register(uc, a)
+	return uc, net.UDPAddrFromAddrPort(netip.AddrPortFrom(remote, uint16(ep.Port))), nil
+}
+
+func multicastIface(name string) (*net.Interface, error) {
+	if name == "" {
+		return nil, nil
+	}
+	ifi, err := net.InterfaceByName(name)
+	if err != nil {
+		return nil, fmt.Errorf("multicast interface %q: %w", name, err)
+	}
+	return ifi, nil
+}
+
+// joinMulticast joins the group (IPv4 or IPv6) on the interface and applies
+// TTL and loopback, through x/net so it works on every platform.
+func joinMulticast(c *net.UDPConn, m *Multicast) error {
+	ifi, err := multicastIface(m.Interface)
+	if err != nil {
+		return err
+	}
+	g, _ := netip.ParseAddr(m.Group)
+	group := &net.UDPAddr{IP: g.AsSlice()}
+	if g.Is4() {
+		p := ipv4.NewPacketConn(c)
+		if err := p.JoinGroup(ifi, group); err != nil {
+			return fmt.Errorf("join multicast group %s: %w", m.Group, err)
+		}
+	} else {
+		p := ipv6.NewPacketConn(c)
+		if err := p.JoinGroup(ifi, group); err != nil {
+			return fmt.Errorf("join multicast group %s: %w", m.Group, err)
+		}
+	}
+	return multicastSender(c, m)
+}
+
+// multicastSender sets what outgoing multicast uses: interface, TTL (hop
+// limit) and whether our own host hears it.
+func multicastSender(c *net.UDPConn, m *Multicast) error {
+	ifi, err := multicastIface(m.Interface)
+	if err != nil {
+		return err
+	}
+	g, _ := netip.ParseAddr(m.Group)
+	if g.Is4() {
+		p := ipv4.NewPacketConn(c)
+		if ifi != nil {
+			if err := p.SetMulticastInterface(ifi); err != nil {
+				return optionError("IP_MULTICAST_IF", err)
+			}
+		}
+		if m.TTL > 0 {
+			if err := p.SetMulticastTTL(m.TTL); err != nil {
+				return optionError("IP_MULTICAST_TTL", err)
+			}
+		}
+		if m.Loopback != nil {
+			if err := p.SetMulticastLoopback(*m.Loopback); err != nil {
+				return optionError("IP_MULTICAST_LOOP", err)
+			}
+		}
+		return nil
+	}
+	p := ipv6.NewPacketConn(c)
+	if ifi != nil {
+		if err := p.SetMulticastInterface(ifi); err != nil {
+			return optionError("IPV6_MULTICAST_IF", err)
+		}
+	}
+	if m.TTL > 0 {
+		if err := p.SetMulticastHopLimit(m.TTL); err != nil {
+			return optionError("IPV6_MULTICAST_HOPS", err)
+		}
+	}
+	if m.Loopback != nil {
+		if err := p.SetMulticastLoopback(*m.Loopback); err != nil {
+			return optionError("IPV6_MULTICAST_LOOP", err)
+		}
+	}
+	return nil
+}
+
+// CloseWrite half-closes a stream connection: the peer reads EOF (TCP
+// sends FIN) while we can still read. Datagram sockets have no such thing.
+func CloseWrite(c net.Conn) error {
+	if isDatagram(c) {
+		return fmt.Errorf("half-close %s: %w", c.LocalAddr().Network(), ErrUnsupported)
+	}
+	cw, ok := c.(interface{ CloseWrite() error })
+	if !ok {
+		return fmt.Errorf("half-close %T: %w", c, ErrUnsupported)
+	}
+	return cw.CloseWrite()
+}
+
+// Abort closes a TCP connection with RST instead of FIN (SO_LINGER 0), so
+// the peer's next read or write fails with "connection reset by peer".
+// Other kinds have no RST: they are closed normally and the error says so.
+func Abort(c net.Conn) error {
+	tc, ok := c.(*net.TCPConn)
+	if !ok {
+		err := c.Close()
+		if err != nil {
+			return fmt.Errorf("abort: %w", err)
+		}
+		return fmt.Errorf("abort %s: closed normally, there is no reset for this kind: %w", c.LocalAddr().Network(), ErrUnsupported)
+	}
+	rc, err := tc.SyscallConn()
+	if err != nil {
+		tc.Close()
+		return fmt.Errorf("abort: %w", err)
+	}
+	var lerr error
+	if err := rc.Control(func(fd uintptr) { lerr = abortFD(fd) }); err == nil && lerr != nil {
+		err = lerr
+		tc.Close()
+		return fmt.Errorf("abort: SO_LINGER: %w", err)
+	}
+	return tc.Close()
+}
+
+func isDatagram(c net.Conn) bool {
+	switch c.(type) {
+	case *net.UDPConn:
+		return true
+	}
+	if a := c.LocalAddr(); a != nil && a.Network() == "unixgram" {
+		return true
+	}
+	return false
+}
+
+var _ syscall.Conn = (*unixConn)(nil)

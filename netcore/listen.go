@@ -1,0 +1,215 @@
+package netcore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"slices"
+	"syscall"
+)
+
+// Listen opens a stream server (tcp, unix). Options are applied through
+// net.ListenConfig.Control before bind; a Backlog is applied by calling
+// listen(2) again, which Linux and the BSDs honour (Go always passes
+// net.core.somaxconn). A unix path is taken over only when it is a stale
+// socket, and removed again on Close.
+func Listen(ctx context.Context, ep Endpoint, o Options) (net.Listener, error) {
+	if !ep.Stream() {
+		return nil, fmt.Errorf("listen %s: a datagram endpoint has no listener; use ListenPacket", ep.Network())
+	}
+	if err := o.Validate(ep, true); err != nil {
+		return nil, fmt.Errorf("listen %s: %w", ep, err)
+	}
+	a := &asked{ep: ep, server: true, o: o}
+	lc := net.ListenConfig{Control: control(a), KeepAlive: keepAliveFor(o.KeepAlive), KeepAliveConfig: keepAliveConfig(o.KeepAlive)}
+	if ep.Scheme == SchemeUnix {
+		if err := claimUnixPath(ep.Path, "unix"); err != nil {
+			return nil, fmt.Errorf("listen unix: %w", err)
+		}
+		ln, err := lc.Listen(ctx, "unix", ep.Path)
+		if err != nil {
+			return nil, err
+		}
+		ul := ln.(*net.UnixListener)
+		ul.SetUnlinkOnClose(false) // we remove it ourselves, only if it is still ours
+		l := &unixListener{UnixListener: ul, a: a, path: newOwnedPath(ep.Path)}
+		if err := applyBacklog(ul, o.Backlog); err != nil {
+			l.Close()
+			return nil, fmt.Errorf("listen unix %s: %w", ep.Path, err)
+		}
+		return l, nil
+	}
+	addrs, err := resolve(ctx, ep, o, true)
+	if err != nil {
+		return nil, fmt.Errorf("listen tcp %s: %w", ep.Addr(), err)
+	}
+	ln, err := lc.Listen(ctx, "tcp", netip.AddrPortFrom(addrs[0], uint16(ep.Port)).String())
+	if err != nil {
+		return nil, err
+	}
+	tl := ln.(*net.TCPListener)
+	if err := applyBacklog(tl, o.Backlog); err != nil {
+		tl.Close()
+		return nil, fmt.Errorf("listen tcp %s: %w", tl.Addr(), err)
+	}
+	register(tl, a)
+	return &tcpListener{TCPListener: tl, a: a}, nil
+}
+
+func applyBacklog(l interface {
+	SyscallConn() (syscall.RawConn, error)
+}, backlog int) error {
+	if backlog <= 0 {
+		return nil
+	}
+	rc, err := l.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var lerr error
+	if err := rc.Control(func(fd uintptr) { lerr = relisten(fd, backlog) }); err != nil {
+		return err
+	}
+	return lerr
+}
+
+// tcpListener applies what Go would otherwise override on each accepted
+// connection (TCP_NODELAY) and remembers the options for Effective.
+type tcpListener struct {
+	*net.TCPListener
+	a *asked
+}
+
+func (l *tcpListener) Accept() (net.Conn, error) {
+	c, err := l.TCPListener.AcceptTCP()
+	if err != nil {
+		return nil, err
+	}
+	if err := afterConnect(c, l.a); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+func (l *tcpListener) askedOptions() *asked { return l.a }
+
+// unixListener removes its socket file on Close, also after it replaced a
+// stale one, and only while the file is still the one it created.
+type unixListener struct {
+	*net.UnixListener
+	a    *asked
+	path *ownedPath
+}
+
+func (l *unixListener) Accept() (net.Conn, error) {
+	c, err := l.UnixListener.AcceptUnix()
+	if err != nil {
+		return nil, err
+	}
+	register(c, l.a)
+	return c, nil
+}
+
+func (l *unixListener) Close() error {
+	err := l.UnixListener.Close()
+	l.path.remove()
+	return err
+}
+
+func (l *unixListener) askedOptions() *asked { return l.a }
+
+// afterConnect applies what must wait until the connection exists, because
+// Go sets its own value then (TCP_NODELAY), and registers the asked options.
+func afterConnect(c *net.TCPConn, a *asked) error {
+	if a.o.NoDelay != nil {
+		if err := c.SetNoDelay(*a.o.NoDelay); err != nil {
+			return optionError("TCP_NODELAY", err)
+		}
+	}
+	register(c, a)
+	return nil
+}
+
+// ListenPacket opens a datagram server (udp, unixgram). A UDP server with a
+// Multicast option joins the group; with no host written it binds the group
+// address, so it gets that group's datagrams only. A unixgram server's path
+// is removed on Close (Go does not do that for datagram sockets).
+func ListenPacket(ctx context.Context, ep Endpoint, o Options) (net.PacketConn, error) {
+	if ep.Stream() {
+		return nil, fmt.Errorf("listen %s: a stream endpoint needs Listen, not ListenPacket", ep.Network())
+	}
+	if err := o.Validate(ep, true); err != nil {
+		return nil, fmt.Errorf("listen %s: %w", ep, err)
+	}
+	a := &asked{ep: ep, server: true, o: o}
+	lc := net.ListenConfig{Control: control(a)}
+	if ep.Scheme == SchemeUnixgram {
+		if err := claimUnixPath(ep.Path, "unixgram"); err != nil {
+			return nil, fmt.Errorf("listen unixgram: %w", err)
+		}
+		pc, err := lc.ListenPacket(ctx, "unixgram", ep.Path)
+		if err != nil {
+			return nil, err
+		}
+		return &unixConn{UnixConn: pc.(*net.UnixConn), a: a, path: newOwnedPath(ep.Path)}, nil
+	}
+	var addr netip.Addr
+	if ep.Host == "" && o.Multicast != nil {
+		addr, _ = netip.ParseAddr(o.Multicast.Group)
+	} else {
+		addrs, err := resolve(ctx, ep, o, true)
+		if err != nil {
+			return nil, fmt.Errorf("listen udp %s: %w", ep.Addr(), err)
+		}
+		addr = addrs[0]
+	}
+	pc, err := lc.ListenPacket(ctx, "udp", netip.AddrPortFrom(addr, uint16(ep.Port)).String())
+	if err != nil {
+		return nil, err
+	}
+	uc := pc.(*net.UDPConn)
+	if o.Multicast != nil {
+		if err := joinMulticast(uc, o.Multicast); err != nil {
+			uc.Close()
+			return nil, fmt.Errorf("listen udp %s: %w", uc.LocalAddr(), err)
+		}
+	}
+	register(uc, a)
+	return uc, nil
+}
+
+// resolve turns the endpoint's host into addresses, IPv4 first (servers
+// take the first). No host means 127.0.0.1: servers bind loopback unless
+// the person writes 0.0.0.0 or [::]. Names are looked up with
+// ResolveTimeout so a dead DNS server cannot hang a tab.
+func resolve(ctx context.Context, ep Endpoint, o Options, server bool) ([]netip.Addr, error) {
+	if ep.Host == "" {
+		return []netip.Addr{netip.AddrFrom4([4]byte{127, 0, 0, 1})}, nil
+	}
+	if ip, err := netip.ParseAddr(ep.Host); err == nil {
+		return []netip.Addr{ip}, nil
+	}
+	rctx, cancel := context.WithTimeout(ctx, o.resolveTimeout())
+	defer cancel()
+	ips, err := net.DefaultResolver.LookupNetIP(rctx, "ip", ep.Host)
+	if err != nil {
+		var dnsErr *net.DNSError
+		if errors.As(err, &dnsErr) && dnsErr.IsTimeout {
+			return nil, fmt.Errorf("%w (no answer within %s)", err, o.resolveTimeout())
+		}
+		return nil, err
+	}
+	if len(ips) == 0 {
+		return nil, fmt.Errorf("lookup %s: no addresses", ep.Host)
+	}
+	for i := range ips {
+		ips[i] = ips[i].Unmap()
+	}
+	slices.SortStableFunc(ips, func(x, y netip.Addr) int {
+		return boolInt(!x.Is4()) - boolInt(!y.Is4())
+	})
+	return ips, nil
+}

@@ -1,0 +1,346 @@
+package netcore
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+	"weak"
+)
+
+// KeepAlive configures TCP keepalive probes; zero fields keep the kernel
+// default for that field.
+type KeepAlive struct {
+	Idle, Interval time.Duration
+	Count          int
+}
+
+// Multicast configures IPv4 or IPv6 multicast on a UDP socket. Servers join
+// Group on Interface; clients use Interface, TTL and Loopback for what they
+// send. An empty Interface lets the kernel pick by route.
+type Multicast struct {
+	Group     string
+	Interface string
+	TTL       int
+	Loopback  *bool
+}
+
+// Options are the per-session socket options. The zero value is what a
+// socket tutorial would do: SO_REUSEADDR on TCP servers, everything else at
+// the kernel's default except Go's 15s keepalive, which is turned off so the
+// person sees the kernel truth.
+type Options struct {
+	ReuseAddr      *bool         // nil: on for TCP servers (as socket tutorials teach), off otherwise
+	ReusePort      bool          // SO_REUSEPORT
+	NoDelay        *bool         // TCP_NODELAY; nil: Go's default (on)
+	KeepAlive      *KeepAlive    // nil: off
+	SendBuffer     int           // SO_SNDBUF, 0: kernel default
+	RecvBuffer     int           // SO_RCVBUF, 0: kernel default
+	Linger         *int          // SO_LINGER seconds; 0 = close with RST
+	TTL            int           // IP_TTL / IPV6_UNICAST_HOPS; 0: default
+	Broadcast      bool          // SO_BROADCAST (udp)
+	Multicast      *Multicast    // UDP servers: join; clients: outgoing iface/TTL/loop
+	LocalAddr      string        // client bind "host:port"; for unix clients the path they bind (unixgram: auto temp path when "")
+	BindDevice     string        // SO_BINDTODEVICE (Linux)
+	Backlog        int           // listen backlog; 0: Go's default (net.core.somaxconn)
+	ConnectTimeout time.Duration // 0: 10s
+	IdleTimeout    time.Duration // read idle timeout; sessions apply it with SetReadDeadline, netcore only carries it
+	ResolveTimeout time.Duration // host name resolution, 0: 5s
+}
+
+// Defaults for the zero durations in Options.
+const (
+	DefaultConnectTimeout = 10 * time.Second
+	DefaultResolveTimeout = 5 * time.Second
+)
+
+func (o Options) connectTimeout() time.Duration {
+	if o.ConnectTimeout > 0 {
+		return o.ConnectTimeout
+	}
+	return DefaultConnectTimeout
+}
+
+func (o Options) resolveTimeout() time.Duration {
+	if o.ResolveTimeout > 0 {
+		return o.ResolveTimeout
+	}
+	return DefaultResolveTimeout
+}
+
+// reuseAddr resolves the nil default: on for TCP servers only. UDP servers
+// keep it off because on Linux it lets a second server silently share the
+// port and take its datagrams.
+func (o Options) reuseAddr(ep Endpoint, server bool) (set, on bool) {
+	if o.ReuseAddr != nil {
+		return true, *o.ReuseAddr
+	}
+	if server && ep.Scheme == SchemeTCP {
+		return true, true
+	}
+	return false, false
+}
+
+// optionError names the option a check or a setsockopt failed on.
+func optionError(name string, err error) error { return fmt.Errorf("%s: %w", name, err) }
+
+func unsupported(name string) error { return optionError(name, ErrUnsupported) }
+
+// Validate reports the first option that makes no sense for the endpoint
+// kind (server or client), e.g. SO_BROADCAST on tcp, naming the option.
+// Listen, ListenPacket, Dial and DialPacket call it first.
+func (o Options) Validate(ep Endpoint, server bool) error {
+	if !knownScheme(string(ep.Scheme)) {
+		return fmt.Errorf("unknown scheme %q (tcp, udp, unix, unixgram)", ep.Scheme)
+	}
+	tcp, udp, unix := ep.Scheme == SchemeTCP, ep.Scheme == SchemeUDP, ep.IsUnix()
+	only := func(name, what string) error {
+		return fmt.Errorf("%s applies to %s only, not to %s", name, what, kindName(ep, server))
+	}
+	negative := func(name string, v int64) error {
+		if v < 0 {
+			return fmt.Errorf("%s is negative (%d)", name, v)
+		}
+		return nil
+	}
+	for _, c := range []struct {
+		name string
+		v    int64
+	}{
+		{"SO_SNDBUF", int64(o.SendBuffer)}, {"SO_RCVBUF", int64(o.RecvBuffer)}, {"IP_TTL", int64(o.TTL)},
+		{"backlog", int64(o.Backlog)}, {"connect timeout", int64(o.ConnectTimeout)},
+		{"idle timeout", int64(o.IdleTimeout)}, {"resolve timeout", int64(o.ResolveTimeout)},
+	} {
+		if err := negative(c.name, c.v); err != nil {
+			return err
+		}
+	}
+	if o.ReuseAddr != nil && unix {
+		return only("SO_REUSEADDR", "tcp and udp")
+	}
+	if o.ReusePort && unix {
+		return only("SO_REUSEPORT", "tcp and udp")
+	}
+	if o.NoDelay != nil && !tcp {
+		return only("TCP_NODELAY", "tcp")
+	}
+	if o.KeepAlive != nil {
+		if !tcp {
+			return only("SO_KEEPALIVE", "tcp")
+		}
+		if o.KeepAlive.Idle < 0 || o.KeepAlive.Interval < 0 || o.KeepAlive.Count < 0 {
+			return errors.New("SO_KEEPALIVE idle, interval and count cannot be negative")
+		}
+	}
+	if o.Linger != nil {
+		if !tcp {
+			return only("SO_LINGER", "tcp")
+		}
+		if err := negative("SO_LINGER", int64(*o.Linger)); err != nil {
+			return err
+		}
+	}
+	if o.TTL != 0 {
+		if unix {
+			return only("IP_TTL", "tcp and udp")
+		}
+		if o.TTL > 255 {
+			return fmt.Errorf("IP_TTL %d is out of range 1-255", o.TTL)
+		}
+	}
+	if o.Broadcast && !udp {
+		return only("SO_BROADCAST", "udp")
+	}
+	if m := o.Multicast; m != nil {
+		if !udp {
+			return only("multicast", "udp")
+		}
+		g, err := netip.ParseAddr(m.Group)
+		if err != nil || !g.IsMulticast() {
+			return fmt.Errorf("multicast group %q is not a multicast IP address", m.Group)
+		}
+		if m.TTL < 0 || m.TTL > 255 {
+			return fmt.Errorf("multicast TTL %d is out of range 0-255", m.TTL)
+		}
+	}
+	if o.LocalAddr != "" {
+		if server {
+			return errors.New("LocalAddr applies to clients only; a server binds its endpoint")
+		}
+		if unix {
+			if strings.HasPrefix(o.LocalAddr, "@") && len(o.LocalAddr)-1 > maxUnixPath || !strings.HasPrefix(o.LocalAddr, "@") && len(o.LocalAddr) > maxUnixPath {
+				return fmt.Errorf("local unix socket path is %d bytes; the limit here is %d", len(o.LocalAddr), maxUnixPath)
+			}
+		} else if _, _, err := net.SplitHostPort(o.LocalAddr); err != nil {
+			return fmt.Errorf("local address %q: write HOST:PORT (port 0 for any)", o.LocalAddr)
+		}
+	}
+	if o.BindDevice != "" && unix {
+		return only("SO_BINDTODEVICE", "tcp and udp")
+	}
+	if o.Backlog != 0 && !(server && ep.Stream()) {
+		return only("backlog", "tcp and unix servers")
+	}
+	if o.ConnectTimeout != 0 && server {
+		return only("connect timeout", "clients")
+	}
+	if !server && !unix && ep.Port == 0 {
+		return fmt.Errorf("port 0 cannot be dialled; a client needs the server's port")
+	}
+	if ep.Abstract() && !abstractSupported {
+		return unsupported("abstract unix socket names")
+	}
+	return nil
+}
+
+func kindName(ep Endpoint, server bool) string {
+	if server {
+		return string(ep.Scheme) + " servers"
+	}
+	return string(ep.Scheme) + " clients"
+}
+
+// OptionValue is one option as the kernel reports it, with a note where the
+// kernel did something other than what was asked.
+type OptionValue struct{ Name, Value string }
+
+// Effective reads back with getsockopt what the kernel actually set on a
+// socket (a conn, listener or packet conn from this package, or any other).
+// For sockets opened here it also says what was asked, so "Linux doubles
+// SO_RCVBUF" is visible rather than a surprise.
+func Effective(c syscall.Conn) ([]OptionValue, error) {
+	rc, err := c.SyscallConn()
+	if err != nil {
+		return nil, fmt.Errorf("read socket options: %w", err)
+	}
+	asked := askedFor(c)
+	var vals []OptionValue
+	var gerr error
+	if err := rc.Control(func(fd uintptr) { vals, gerr = effective(fd, asked) }); err != nil {
+		return nil, fmt.Errorf("read socket options: %w", err)
+	}
+	if gerr != nil {
+		return vals, fmt.Errorf("read socket options: %w", gerr)
+	}
+	return vals, nil
+}
+
+// asked is what a socket opened here was asked for, kept beside it so
+// Effective can compare without changing the socket's Go type.
+type asked struct {
+	ep     Endpoint
+	server bool
+	o      Options
+}
+
+// askedSockets maps weak pointers of sockets opened here to what they were
+// asked; a cleanup drops each entry when its socket is garbage.
+var askedSockets sync.Map
+
+func register[T any](p *T, a *asked) {
+	if p == nil || a == nil {
+		return
+	}
+	key := weak.Make(p)
+	askedSockets.Store(key, a)
+	runtime.AddCleanup(p, func(k weak.Pointer[T]) { askedSockets.Delete(k) }, key)
+}
+
+func registerAny(c any, a *asked) {
+	switch v := c.(type) {
+	case *net.TCPConn:
+		register(v, a)
+	case *net.UDPConn:
+		register(v, a)
+	case *net.UnixConn:
+		register(v, a)
+	case *net.TCPListener:
+		register(v, a)
+	case *net.UnixListener:
+		register(v, a)
+	}
+}
+
+func askedFor(c any) *asked {
+	var key any
+	switch v := c.(type) {
+	case interface{ askedOptions() *asked }:
+		return v.askedOptions()
+	case *net.TCPConn:
+		key = weak.Make(v)
+	case *net.UDPConn:
+		key = weak.Make(v)
+	case *net.UnixConn:
+		key = weak.Make(v)
+	case *net.TCPListener:
+		key = weak.Make(v)
+	case *net.UnixListener:
+		key = weak.Make(v)
+	default:
+		return nil
+	}
+	if a, ok := askedSockets.Load(key); ok {
+		return a.(*asked)
+	}
+	return nil
+}
+
+// control returns the Control func that applies the options to a socket
+// after it is created and before it is bound or connected.
+func control(a *asked) func(network, address string, rc syscall.RawConn) error {
+	return func(network, address string, rc syscall.RawConn) error {
+		var serr error
+		if err := rc.Control(func(fd uintptr) { serr = setOptions(fd, network, a) }); err != nil {
+			return err
+		}
+		return serr
+	}
+}
+
+// onOff formats a boolean option the way the GUI shows it.
+func onOff(v bool) string {
+	if v {
+		return "on"
+	}
+	return "off"
+}
+
+// keepAliveConfig turns our KeepAlive into Go's, where a negative field
+// means "leave the kernel default" and a nil KeepAlive means off.
+func keepAliveConfig(k *KeepAlive) net.KeepAliveConfig {
+	if k == nil {
+		return net.KeepAliveConfig{Enable: false, Idle: -1, Interval: -1, Count: -1}
+	}
+	c := net.KeepAliveConfig{Enable: true, Idle: k.Idle, Interval: k.Interval, Count: k.Count}
+	if c.Idle == 0 {
+		c.Idle = -1
+	}
+	if c.Interval == 0 {
+		c.Interval = -1
+	}
+	if c.Count == 0 {
+		c.Count = -1
+	}
+	return c
+}
+
+// keepAliveFor is the Dialer/ListenConfig KeepAlive field: negative turns
+// Go's default 15s keepalive off when the person did not ask for one.
+func keepAliveFor(k *KeepAlive) time.Duration {
+	if k == nil {
+		return -1
+	}
+	return 0
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
