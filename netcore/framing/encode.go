@@ -14,7 +14,8 @@ import (
 //     :keep, a payload may end with it; otherwise it is added);
 //   - len: the payload length must fit the field ("len:1" carries at most 255 bytes);
 //   - fixed:N: the payload must be exactly N bytes (no padding is invented);
-//   - stx-etx: the payload must not contain 0x02 or 0x03.
+//   - stx-etx: the payload must not contain 0x02 or 0x03;
+//   - slip: the payload must not be empty (RFC 1055 receivers skip empty frames).
 //
 // raw, http and idle send the payload as it is; slip and cobs escape it;
 // jsonhdr names it "data.bin" (AppendJSONHdr takes a name). No limit is
@@ -48,6 +49,9 @@ func (s Spec) Encode(dst, payload []byte) ([]byte, error) {
 		dst = append(dst, payload...)
 		return append(dst, etx), nil
 	case KindSLIP:
+		if len(payload) == 0 {
+			return dst, newError(ErrCannotEncode, "slip cannot carry an empty payload: receivers skip empty frames")
+		}
 		return slipAppend(dst, payload), nil
 	case KindCOBS:
 		return cobsAppend(dst, payload), nil

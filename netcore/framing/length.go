@@ -17,25 +17,23 @@ type lenSplitter struct {
 func (l *lenSplitter) frameLen(hdr []byte) (int, error) {
 	s := l.spec
 	field := readUint(hdr, s.Width, s.LittleEndian)
-	n := field
-	if s.Incl {
-		if n < uint64(s.Width) {
-			return 0, stuck(newError(ErrBadFrame, "frame length %d is smaller than the %d-byte header it counts", field, s.Width))
-		}
-		n -= uint64(s.Width)
-	}
-	if s.Adj < 0 && n < uint64(-s.Adj) {
-		return 0, stuck(newError(ErrBadFrame, "frame length %d with adj=%d leaves a negative message length", field, s.Adj))
-	}
-	if s.Adj < 0 {
-		n -= uint64(-s.Adj)
-	} else if n > uint64(l.limit) {
-		// Checked before adding so a huge field cannot wrap around.
+	if field > 1<<40 { // far past any limit; keeps the arithmetic below in range
 		return 0, stuck(l.tooLarge(field))
-	} else {
-		n += uint64(s.Adj)
 	}
-	if n > uint64(l.limit) {
+	n := int64(field) + int64(s.Adj)
+	if s.Incl {
+		n -= int64(s.Width)
+	}
+	switch {
+	case n < 0 && s.Incl && s.Adj == 0:
+		return 0, stuck(newError(ErrBadFrame, "frame length %d is smaller than the %d-byte header it counts", field, s.Width))
+	case n < 0:
+		how := fmt.Sprintf("adj=%d", s.Adj)
+		if s.Incl {
+			how = "incl and " + how
+		}
+		return 0, stuck(newError(ErrBadFrame, "frame length %d with %s leaves a negative message length", field, how))
+	case n > int64(l.limit):
 		return 0, stuck(l.tooLarge(field))
 	}
 	return int(n), nil
