@@ -1,0 +1,90 @@
+package gui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/sockplay/sockplay"
+)
+
+// MainWindow is sockplay's one window. It keeps handles to its interactive
+// parts so that headless tests (fyne.io/fyne/v2/test) can drive them.
+type MainWindow struct {
+	App    fyne.App
+	Window fyne.Window
+
+	Tabs    *container.DocTabs
+	Welcome *container.TabItem
+
+	// Toolbar buttons, in order.
+	NewSessionButton, PingButton, SocketsButton, AboutButton *widget.Button
+
+	// Dialog is the dialog currently shown (nil when none), for tests.
+	Dialog Dialog
+}
+
+// Dialog is the part of a Fyne dialog the window keeps for tests.
+type Dialog interface {
+	Show()
+	Hide()
+}
+
+// NewMainWindow builds the window's content, menus and shortcuts on w.
+// It restores the window's size from the app's preferences and saves it
+// again when the window closes.
+func NewMainWindow(a fyne.App, w fyne.Window) *MainWindow {
+	m := &MainWindow{App: a, Window: w}
+	w.SetTitle(sockplay.App.Name)
+	w.SetIcon(Icon)
+
+	m.Welcome = newWelcomeTab()
+	m.Tabs = container.NewDocTabs(m.Welcome)
+
+	m.NewSessionButton = widget.NewButtonWithIcon("New session", theme.ContentAddIcon(), m.ShowNewSession)
+	m.PingButton = widget.NewButtonWithIcon("Ping", theme.MediaRecordIcon(), m.ShowPing)
+	m.SocketsButton = widget.NewButtonWithIcon("Sockets", theme.ListIcon(), m.ShowSockets)
+	m.AboutButton = widget.NewButtonWithIcon("About", theme.InfoIcon(), m.ShowAbout)
+	m.NewSessionButton.Importance = widget.HighImportance
+	toolbar := container.NewHBox(m.NewSessionButton, m.PingButton, m.SocketsButton, layout.NewSpacer(), m.AboutButton)
+
+	w.SetContent(container.NewBorder(container.NewVBox(container.NewPadded(toolbar), widget.NewSeparator()), nil, nil, nil, m.Tabs))
+	w.SetMainMenu(m.mainMenu())
+	m.addShortcuts()
+
+	restoreGeometry(a.Preferences(), w)
+	w.SetOnClosed(func() { saveGeometry(a.Preferences(), w) })
+	return m
+}
+
+// newSessionShortcut is Ctrl+T (Cmd+T on macOS).
+var newSessionShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyT, Modifier: fyne.KeyModifierShortcutDefault}
+
+func (m *MainWindow) mainMenu() *fyne.MainMenu {
+	newSession := fyne.NewMenuItem("New session…", m.ShowNewSession)
+	newSession.Shortcut = newSessionShortcut
+	newSession.Icon = theme.ContentAddIcon()
+	quit := fyne.NewMenuItem("Quit", m.App.Quit)
+	quit.IsQuit = true
+	return fyne.NewMainMenu(
+		fyne.NewMenu("Session", newSession, fyne.NewMenuItemSeparator(), quit),
+		fyne.NewMenu("Tools", fyne.NewMenuItem("Ping…", m.ShowPing), fyne.NewMenuItem("Sockets…", m.ShowSockets)),
+		fyne.NewMenu("Help", fyne.NewMenuItem("About sockplay", m.ShowAbout)),
+	)
+}
+
+func (m *MainWindow) addShortcuts() {
+	m.Window.Canvas().AddShortcut(newSessionShortcut, func(fyne.Shortcut) { m.ShowNewSession() })
+}
+
+// show replaces any dialog on screen with d.
+func (m *MainWindow) show(d Dialog) {
+	if m.Dialog != nil {
+		m.Dialog.Hide()
+	}
+	m.Dialog = d
+	d.Show()
+}

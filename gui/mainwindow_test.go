@@ -1,0 +1,91 @@
+package gui
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+func newTestMain(t *testing.T) *MainWindow {
+	t.Helper()
+	a := test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	return NewMainWindow(a, w)
+}
+
+func TestMainWindowStartsOnWelcome(t *testing.T) {
+	m := newTestMain(t)
+	if got := len(m.Tabs.Items); got != 1 {
+		t.Fatalf("tabs = %d, want only the welcome tab", got)
+	}
+	if m.Tabs.Selected() != m.Welcome || m.Welcome.Text != "Welcome" {
+		t.Fatalf("selected tab = %v, want Welcome", m.Tabs.Selected())
+	}
+	if m.Window.MainMenu() == nil || len(m.Window.MainMenu().Items) != 3 {
+		t.Fatalf("main menu = %+v, want Session, Tools, Help", m.Window.MainMenu())
+	}
+}
+
+func TestNewSessionEntryPoints(t *testing.T) {
+	tests := []struct {
+		name string
+		open func(m *MainWindow)
+	}{
+		{"toolbar button", func(m *MainWindow) { test.Tap(m.NewSessionButton) }},
+		{"Ctrl+T", func(m *MainWindow) {
+			m.Window.Canvas().(interface{ TriggerShortcut(fyne.Shortcut) }).TriggerShortcut(newSessionShortcut)
+		}},
+		{"menu", func(m *MainWindow) { m.Window.MainMenu().Items[0].Items[0].Action() }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := newTestMain(t)
+			tt.open(m)
+			d, ok := m.Dialog.(*NewSessionDialog)
+			if !ok {
+				t.Fatalf("dialog = %T, want *NewSessionDialog", m.Dialog)
+			}
+			if n := d.Kinds.Length(); n != 8 {
+				t.Fatalf("kinds listed = %d, want all 8", n)
+			}
+		})
+	}
+}
+
+func TestToolbarDialogsSayWhatTheyAre(t *testing.T) {
+	m := newTestMain(t)
+	for _, b := range []*widget.Button{m.PingButton, m.SocketsButton, m.AboutButton} {
+		before := m.Dialog
+		test.Tap(b)
+		if m.Dialog == nil || m.Dialog == before {
+			t.Errorf("%q opened no dialog", b.Text)
+		}
+	}
+}
+
+func TestWindowSizeRemembered(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	NewMainWindow(a, w)
+	w.Resize(fyne.NewSize(900, 600))
+	saveGeometry(a.Preferences(), w)
+
+	w2 := test.NewTempWindow(t, nil)
+	NewMainWindow(a, w2)
+	if got := w2.Canvas().Size(); got.Width != 900 || got.Height != 600 {
+		t.Fatalf("restored size = %v, want 900x600", got)
+	}
+}
+
+func TestTinyWindowNotRememberedTiny(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Preferences().SetFloat(prefWidth, 10)
+	a.Preferences().SetFloat(prefHeight, 10)
+	w := test.NewTempWindow(t, nil)
+	NewMainWindow(a, w)
+	if got := w.Canvas().Size(); got.Width < minRemembered.Width || got.Height < minRemembered.Height {
+		t.Fatalf("restored size = %v, want at least %v", got, minRemembered)
+	}
+}
