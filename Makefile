@@ -1,0 +1,55 @@
+# sockplay: two commands for people, `make run` and `make test`; both
+# install what is missing first (scripts/install-deps.sh).
+
+GO      ?= go
+BIN     := build/sockplay
+# Go test timeout per package; the smoke test builds the binary itself.
+TESTTIMEOUT ?= 20m
+
+.PHONY: run build test vet fmt-check cross-check screenshot fuzz deps-build deps-test clean
+
+run: deps-build build
+	./$(BIN) $(ARGS)
+
+build:
+	$(GO) build -o $(BIN) ./cmd/sockplay
+
+test: deps-test fmt-check vet cross-check
+	SOCKPLAY_SMOKE=1 $(GO) test -race -timeout $(TESTTIMEOUT) ./...
+
+vet:
+	$(GO) vet ./...
+
+# gofmt must have nothing to say.
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+# The engine must build for the other platforms without cgo, so code that
+# only builds on Linux fails here in seconds rather than at packaging time.
+cross-check:
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) build ./netcore/... ./sessions/... ./cmd/sockplay/cli/...
+	GOOS=darwin GOARCH=arm64 CGO_ENABLED=0 $(GO) build ./netcore/... ./sessions/... ./cmd/sockplay/cli/...
+
+# The README's screenshot of the main window, taken by the smoke test under Xvfb.
+screenshot: deps-test
+	SOCKPLAY_SMOKE=1 SOCKPLAY_SCREENSHOT=$(CURDIR)/docs/screenshot-main.png \
+		$(GO) test -count=1 -run TestSmokeWindowUnderXvfb ./cmd/sockplay
+
+# Runs every fuzz target for FUZZTIME each (not part of make test).
+FUZZTIME ?= 30s
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
+			echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		done; \
+	done
+
+deps-build:
+	@scripts/install-deps.sh build
+
+deps-test:
+	@scripts/install-deps.sh test
+
+clean:
+	rm -rf build dist
