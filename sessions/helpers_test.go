@@ -260,3 +260,8 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	}
 	t.Fatalf("timed out waiting for %s", what)
 }
+
+type (
+	netOptions  = netcore.Options
+	netEndpoint = netcore.Endpoint
+)
