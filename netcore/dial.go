@@ -38,6 +38,7 @@ func Dial(ctx context.Context, ep Endpoint, o Options) (net.Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dial %s %s: %w", network, ep.Addr(), err)
 	}
+	addrs = zoneForMulticast(addrs, o.Multicast)
 	if laddr.IsValid() && !laddr.Addr().IsUnspecified() {
 		addrs = filterAddrs(addrs, func(ip netip.Addr) bool { return ip.Is4() == laddr.Addr().Is4() })
 		if len(addrs) == 0 {
@@ -100,6 +101,20 @@ func Dial(ctx context.Context, ep Endpoint, o Options) (net.Conn, error) {
 		firstErr = &net.OpError{Op: "dial", Net: network, Err: fmt.Errorf("no time left within the %s connect timeout", o.connectTimeout())}
 	}
 	return nil, firstErr
+}
+
+// zoneForMulticast gives a scoped IPv6 multicast group (ff01::, ff02::)
+// the multicast interface as its zone, which the kernel needs to route it.
+func zoneForMulticast(addrs []netip.Addr, m *Multicast) []netip.Addr {
+	if m == nil || m.Interface == "" {
+		return addrs
+	}
+	for i, ip := range addrs {
+		if ip.Is6() && ip.Zone() == "" && (ip.IsLinkLocalMulticast() || ip.IsInterfaceLocalMulticast()) {
+			addrs[i] = ip.WithZone(m.Interface)
+		}
+	}
+	return addrs
 }
 
 func filterAddrs(in []netip.Addr, keep func(netip.Addr) bool) []netip.Addr {
@@ -201,7 +216,7 @@ func DialPacket(ctx context.Context, ep Endpoint, o Options) (net.PacketConn, ne
 	if err != nil {
 		return nil, nil, fmt.Errorf("dial udp %s: %w", ep.Addr(), err)
 	}
-	remote := addrs[0]
+	remote := zoneForMulticast(addrs, o.Multicast)[0]
 	laddr, err := localInetAddr("udp", o.LocalAddr)
 	if err != nil {
 		return nil, nil, fmt.Errorf("dial udp %s: %w", ep.Addr(), err)

@@ -137,6 +137,9 @@ func ParseEndpoint(s string) (Endpoint, error) {
 		if i := strings.Index(s, ":"); i > 0 && isSchemeWord(s[:i]) && knownScheme(strings.ToLower(s[:i])) {
 			return Endpoint{}, badf("missing \"://\" after %q in %q", s[:i], s)
 		}
+		if strings.IndexFunc(s, func(r rune) bool { return needsEscape(r, utf8.RuneLen(r)) }) >= 0 {
+			return Endpoint{}, badf("missing \"://\" in %q", s)
+		}
 		return Endpoint{}, badf("missing \"://\" in %q; write it like tcp://%s", s, s)
 	}
 	if scheme == "" {

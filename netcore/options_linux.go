@@ -121,3 +121,5 @@ func backlogNote(s int, tcp bool, asked int) string {
 		return fmt.Sprintf("%d (as asked; not readable back for unix sockets)", asked)
 	}
 }
+
+func defaultTTL() (int, bool) { return readSysctl("net.ipv4.ip_default_ttl") }

@@ -3,7 +3,6 @@
 package netcore
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -94,11 +93,15 @@ func abortFD(fd uintptr) error {
 func effective(fd uintptr, a *asked) ([]OptionValue, error) {
 	s := int(fd)
 	var vals []OptionValue
-	var errs []error
+	// An option this socket kind cannot report is shown as such, not
+	// turned into an error for the whole read-back.
+	unreadable := func(name string, err error) {
+		vals = append(vals, OptionValue{name, "unreadable: " + err.Error()})
+	}
 	getInt := func(name string, level, opt int) (int, bool) {
 		v, err := unix.GetsockoptInt(s, level, opt)
 		if err != nil {
-			errs = append(errs, optionError(name, err))
+			unreadable(name, err)
 			return 0, false
 		}
 		return v, true
@@ -108,7 +111,10 @@ func effective(fd uintptr, a *asked) ([]OptionValue, error) {
 	if a != nil {
 		o = a.o
 	}
-	typ, _ := getInt("SO_TYPE", unix.SOL_SOCKET, unix.SO_TYPE)
+	typ, err := unix.GetsockoptInt(s, unix.SOL_SOCKET, unix.SO_TYPE)
+	if err != nil {
+		return nil, optionError("SO_TYPE", err)
+	}
 	sa, err := unix.Getsockname(s)
 	if err != nil {
 		return nil, optionError("getsockname", err)
@@ -117,10 +123,8 @@ func effective(fd uintptr, a *asked) ([]OptionValue, error) {
 	_, v6 := sa.(*unix.SockaddrInet6)
 	tcp := !isUnix && typ == unix.SOCK_STREAM
 	udp := !isUnix && typ == unix.SOCK_DGRAM
-	listening := false
-	if v, ok := getInt("SO_ACCEPTCONN", unix.SOL_SOCKET, unix.SO_ACCEPTCONN); ok {
-		listening = v != 0
-	}
+	acc, err := unix.GetsockoptInt(s, unix.SOL_SOCKET, unix.SO_ACCEPTCONN)
+	listening := err == nil && acc != 0
 
 	if !isUnix {
 		if v, ok := getInt("SO_REUSEADDR", unix.SOL_SOCKET, unix.SO_REUSEADDR); ok {
@@ -150,7 +154,7 @@ func effective(fd uintptr, a *asked) ([]OptionValue, error) {
 			}
 		}
 		if l, err := unix.GetsockoptLinger(s, unix.SOL_SOCKET, unix.SO_LINGER); err != nil {
-			errs = append(errs, optionError("SO_LINGER", err))
+			unreadable("SO_LINGER", err)
 		} else if l.Onoff == 0 {
 			add("SO_LINGER", "off (close sends FIN, the kernel finishes sending in the background)")
 		} else if l.Linger == 0 {
@@ -164,8 +168,13 @@ func effective(fd uintptr, a *asked) ([]OptionValue, error) {
 			if v, ok := getInt("IPV6_UNICAST_HOPS", unix.IPPROTO_IPV6, unix.IPV6_UNICAST_HOPS); ok {
 				add("IPV6_UNICAST_HOPS", ttlNote(v, o.TTL))
 			}
-		} else if v, ok := getInt("IP_TTL", unix.IPPROTO_IP, unix.IP_TTL); ok {
+		} else if v, err := unix.GetsockoptInt(s, unix.IPPROTO_IP, unix.IP_TTL); err == nil {
 			add("IP_TTL", ttlNote(v, o.TTL))
+		} else if d, ok := defaultTTL(); ok && o.TTL == 0 {
+			// Linux refuses to report the default TTL of a socket with no route yet (a listener).
+			add("IP_TTL", fmt.Sprintf("%d (system default)", d))
+		} else {
+			unreadable("IP_TTL", err)
 		}
 		if dev, ok := boundDevice(s); ok {
 			add("SO_BINDTODEVICE", dev)
@@ -201,7 +210,7 @@ func effective(fd uintptr, a *asked) ([]OptionValue, error) {
 	if listening {
 		add("backlog", backlogNote(s, tcp, o.Backlog))
 	}
-	return vals, errors.Join(errs...)
+	return vals, nil
 }
 
 // getByte reads an option the BSDs keep as one byte and Linux as an int.

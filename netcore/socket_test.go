@@ -1,0 +1,736 @@
+//go:build linux
+
+package netcore
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+func mustParse(t *testing.T, s string) Endpoint {
+	t.Helper()
+	ep, err := ParseEndpoint(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ep
+}
+
+// shortDir is a temp dir whose paths stay under the 107-byte sun_path limit.
+func shortDir(t *testing.T) string {
+	t.Helper()
+	d, err := os.MkdirTemp("", "sp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(d) })
+	return d
+}
+
+func listen(t *testing.T, url string, o Options) net.Listener {
+	t.Helper()
+	ln, err := Listen(context.Background(), mustParse(t, url), o)
+	if err != nil {
+		t.Fatalf("Listen(%s): %v", url, err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	return ln
+}
+
+func endpointOf(t *testing.T, a net.Addr) Endpoint {
+	t.Helper()
+	switch a := a.(type) {
+	case *net.TCPAddr:
+		return mustParse(t, "tcp://"+a.String())
+	case *net.UDPAddr:
+		return mustParse(t, "udp://"+a.String())
+	case *net.UnixAddr:
+		return Endpoint{Scheme: Scheme(a.Net), Path: a.Name}
+	}
+	t.Fatalf("no endpoint for %T", a)
+	return Endpoint{}
+}
+
+func dial(t *testing.T, ep Endpoint, o Options) net.Conn {
+	t.Helper()
+	c, err := Dial(context.Background(), ep, o)
+	if err != nil {
+		t.Fatalf("Dial(%s): %v", ep, err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// acceptOne accepts in the background and hands the connection over.
+func acceptOne(t *testing.T, ln net.Listener) <-chan net.Conn {
+	ch := make(chan net.Conn, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			close(ch)
+			return
+		}
+		ch <- c
+	}()
+	return ch
+}
+
+func accepted(t *testing.T, ch <-chan net.Conn) net.Conn {
+	t.Helper()
+	select {
+	case c, ok := <-ch:
+		if !ok {
+			t.Fatal("accept failed")
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	case <-time.After(5 * time.Second):
+		t.Fatal("no connection accepted")
+	}
+	return nil
+}
+
+func effectiveMap(t *testing.T, c any) map[string]string {
+	t.Helper()
+	sc, ok := c.(syscall.Conn)
+	if !ok {
+		t.Fatalf("%T is not a syscall.Conn", c)
+	}
+	vals, err := Effective(sc)
+	if err != nil {
+		t.Fatalf("Effective: %v", err)
+	}
+	m := map[string]string{}
+	for _, v := range vals {
+		m[v.Name] = v.Value
+	}
+	return m
+}
+
+func TestListenDialStreamEcho(t *testing.T) {
+	d := shortDir(t)
+	for _, tt := range []struct {
+		url, wantAddr string
+	}{
+		{"tcp://:0", "127.0.0.1"}, // no host: loopback, never all interfaces
+		{"tcp://127.0.0.1:0", "127.0.0.1"},
+		{"tcp://[::1]:0", "[::1]"},
+		{"tcp://localhost:0", "127.0.0.1"},
+		{"unix://" + d + "/e.sock", d + "/e.sock"},
+		{"unix://@sockplay-test-" + fmt.Sprint(os.Getpid()), "@sockplay-test-"},
+	} {
+		t.Run(tt.url, func(t *testing.T) {
+			ln := listen(t, tt.url, Options{})
+			if !strings.HasPrefix(ln.Addr().String(), tt.wantAddr) {
+				t.Fatalf("listening on %s, want %s", ln.Addr(), tt.wantAddr)
+			}
+			ch := acceptOne(t, ln)
+			c := dial(t, endpointOf(t, ln.Addr()), Options{})
+			s := accepted(t, ch)
+			go io.Copy(s, s)
+			if _, err := c.Write([]byte("hello")); err != nil {
+				t.Fatal(err)
+			}
+			buf := make([]byte, 5)
+			c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "hello" {
+				t.Fatalf("echo: %q %v", buf, err)
+			}
+		})
+	}
+}
+
+func TestDatagramEcho(t *testing.T) {
+	d := shortDir(t)
+	for _, url := range []string{"udp://127.0.0.1:0", "udp://[::1]:0", "unixgram://" + d + "/g.sock", "unixgram://@sockplay-g-" + fmt.Sprint(os.Getpid())} {
+		t.Run(url, func(t *testing.T) {
+			pc, err := ListenPacket(context.Background(), mustParse(t, url), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pc.Close()
+			go func() {
+				buf := make([]byte, 100)
+				for {
+					n, from, err := pc.ReadFrom(buf)
+					if err != nil {
+						return
+					}
+					pc.WriteTo(bytes.ToUpper(buf[:n]), from)
+				}
+			}()
+			ep := endpointOf(t, pc.LocalAddr())
+			// Connected client (for unixgram it binds a temp path so the reply reaches it).
+			c := dial(t, ep, Options{})
+			c.Write([]byte("ping"))
+			c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			buf := make([]byte, 100)
+			n, err := c.Read(buf)
+			if err != nil || string(buf[:n]) != "PING" {
+				t.Fatalf("connected reply: %q %v", buf[:n], err)
+			}
+			local := c.LocalAddr().String()
+			c.Close()
+			if ep.Scheme == SchemeUnixgram {
+				if _, err := os.Lstat(local); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("client path %s still there after Close: %v", local, err)
+				}
+			}
+			// Unconnected client.
+			uc, raddr, err := DialPacket(context.Background(), ep, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer uc.Close()
+			uc.WriteTo([]byte("pong"), raddr)
+			uc.SetReadDeadline(time.Now().Add(5 * time.Second))
+			n, _, err = uc.ReadFrom(buf)
+			if err != nil || string(buf[:n]) != "PONG" {
+				t.Fatalf("unconnected reply: %q %v", buf[:n], err)
+			}
+			if err := CloseWrite(c); !errors.Is(err, ErrUnsupported) {
+				t.Errorf("CloseWrite on datagram: %v, want ErrUnsupported", err)
+			}
+		})
+	}
+}
+
+func TestEffectiveOptions(t *testing.T) {
+	somax, _ := readSysctl("net.core.somaxconn")
+	tests := []struct {
+		name   string
+		url    string
+		o      Options
+		server bool // check the listener / server socket rather than the client
+		want   map[string]string
+	}{
+		{"defaults client", "tcp://127.0.0.1:0", Options{}, false, map[string]string{
+			"SO_REUSEADDR": "off", "TCP_NODELAY": "on", "SO_KEEPALIVE": "off", "SO_BINDTODEVICE": "none",
+			"SO_LINGER": "off (close sends FIN, the kernel finishes sending in the background)"}},
+		{"defaults server", "tcp://127.0.0.1:0", Options{}, true, map[string]string{"SO_REUSEADDR": "on",
+			"backlog": fmt.Sprintf("%d (Go's default: net.core.somaxconn)", somax)}},
+		{"reuseaddr off", "tcp://127.0.0.1:0", Options{ReuseAddr: ptr(false)}, true, map[string]string{"SO_REUSEADDR": "off"}},
+		{"reuseport", "tcp://127.0.0.1:0", Options{ReusePort: true}, true, map[string]string{"SO_REUSEPORT": "on"}},
+		{"rcvbuf doubled", "tcp://127.0.0.1:0", Options{RecvBuffer: 212992}, false, map[string]string{"SO_RCVBUF": "425984 (asked 212992; Linux doubles it)"}},
+		{"sndbuf doubled", "tcp://127.0.0.1:0", Options{SendBuffer: 65536}, false, map[string]string{"SO_SNDBUF": "131072 (asked 65536; Linux doubles it)"}},
+		{"nodelay off", "tcp://127.0.0.1:0", Options{NoDelay: ptr(false)}, false, map[string]string{"TCP_NODELAY": "off"}},
+		{"keepalive", "tcp://127.0.0.1:0", Options{KeepAlive: &KeepAlive{Idle: 30 * time.Second, Interval: 5 * time.Second, Count: 4}}, false,
+			map[string]string{"SO_KEEPALIVE": "on", "TCP_KEEPIDLE": "30s", "TCP_KEEPINTVL": "5s", "TCP_KEEPCNT": "4"}},
+		{"keepalive kernel defaults", "tcp://127.0.0.1:0", Options{KeepAlive: &KeepAlive{}}, false, map[string]string{"SO_KEEPALIVE": "on", "TCP_KEEPIDLE": "2h0m0s"}},
+		{"linger 0", "tcp://127.0.0.1:0", Options{Linger: ptr(0)}, false, map[string]string{"SO_LINGER": "on, 0s (close sends RST)"}},
+		{"linger 5", "tcp://127.0.0.1:0", Options{Linger: ptr(5)}, false, map[string]string{"SO_LINGER": "on, 5s (close waits up to that long for unsent data)"}},
+		{"ttl", "tcp://127.0.0.1:0", Options{TTL: 7}, false, map[string]string{"IP_TTL": "7"}},
+		{"hops v6", "tcp://[::1]:0", Options{TTL: 9}, false, map[string]string{"IPV6_UNICAST_HOPS": "9"}},
+		{"bind to lo", "tcp://127.0.0.1:0", Options{BindDevice: "lo"}, false, map[string]string{"SO_BINDTODEVICE": "lo"}},
+		{"backlog", "tcp://127.0.0.1:0", Options{Backlog: 17}, true, map[string]string{"backlog": "17 (asked 17)"}},
+		{"backlog capped", "tcp://127.0.0.1:0", Options{Backlog: somax + 1}, true,
+			map[string]string{"backlog": fmt.Sprintf("%d (asked %d; capped at net.core.somaxconn)", somax, somax+1)}},
+		{"udp broadcast", "udp://127.0.0.1:0", Options{Broadcast: true}, true, map[string]string{"SO_BROADCAST": "on", "SO_REUSEADDR": "off"}},
+		{"udp client ttl", "udp://127.0.0.1:0", Options{TTL: 3, RecvBuffer: 10000}, false,
+			map[string]string{"IP_TTL": "3", "SO_RCVBUF": "20000 (asked 10000; Linux doubles it)"}},
+		{"unix rcvbuf", "unix://@sp-eff-" + fmt.Sprint(os.Getpid()), Options{RecvBuffer: 50000}, false,
+			map[string]string{"SO_RCVBUF": "100000 (asked 50000; Linux doubles it)"}},
+		{"unix backlog", "unix://@sp-effb-" + fmt.Sprint(os.Getpid()), Options{Backlog: 3}, true,
+			map[string]string{"backlog": "3 (as asked; not readable back for unix sockets)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ep := mustParse(t, tt.url)
+			var got map[string]string
+			if ep.Stream() {
+				so, co := Options{}, tt.o
+				if tt.server {
+					so, co = tt.o, Options{}
+				}
+				ln := listen(t, tt.url, so)
+				ch := acceptOne(t, ln)
+				c := dial(t, endpointOf(t, ln.Addr()), co)
+				s := accepted(t, ch)
+				if tt.server {
+					got = effectiveMap(t, ln)
+					// Accepted connections inherit the listener's buffers and TTL.
+					_ = effectiveMap(t, s)
+				} else {
+					got = effectiveMap(t, c)
+				}
+			} else {
+				so, co := Options{}, tt.o
+				if tt.server {
+					so, co = tt.o, Options{}
+				}
+				pc, err := ListenPacket(context.Background(), ep, so)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer pc.Close()
+				c := dial(t, endpointOf(t, pc.LocalAddr()), co)
+				if tt.server {
+					got = effectiveMap(t, pc)
+				} else {
+					got = effectiveMap(t, c)
+				}
+			}
+			for k, v := range tt.want {
+				if got[k] != v {
+					t.Errorf("%s = %q, want %q (all: %v)", k, got[k], v, got)
+				}
+			}
+		})
+	}
+}
+
+// Accepted connections carry the listener's options: buffers and TTL are
+// inherited in the kernel, TCP_NODELAY is re-applied after Go's default.
+func TestAcceptedInherits(t *testing.T) {
+	ln := listen(t, "tcp://127.0.0.1:0", Options{RecvBuffer: 100000, TTL: 11, NoDelay: ptr(false), Linger: ptr(0)})
+	ch := acceptOne(t, ln)
+	dial(t, endpointOf(t, ln.Addr()), Options{})
+	s := accepted(t, ch)
+	got := effectiveMap(t, s)
+	for k, v := range map[string]string{"SO_RCVBUF": "200000 (asked 100000; Linux doubles it)", "IP_TTL": "11", "TCP_NODELAY": "off", "SO_LINGER": "on, 0s (close sends RST)"} {
+		if got[k] != v {
+			t.Errorf("accepted %s = %q, want %q", k, got[k], v)
+		}
+	}
+}
+
+func TestAbortResetsPeer(t *testing.T) {
+	for _, how := range []string{"Abort", "Linger 0 then Close"} {
+		t.Run(how, func(t *testing.T) {
+			ln := listen(t, "tcp://127.0.0.1:0", Options{})
+			ch := acceptOne(t, ln)
+			o := Options{}
+			if how != "Abort" {
+				o.Linger = ptr(0)
+			}
+			c := dial(t, endpointOf(t, ln.Addr()), o)
+			s := accepted(t, ch)
+			if how == "Abort" {
+				if err := Abort(c); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				c.Close()
+			}
+			s.SetReadDeadline(time.Now().Add(5 * time.Second))
+			_, err := s.Read(make([]byte, 10))
+			if !errors.Is(err, syscall.ECONNRESET) {
+				t.Fatalf("peer read: %v, want ECONNRESET", err)
+			}
+			if r := CloseReason(err); r != "reset by peer" {
+				t.Errorf("CloseReason = %q", r)
+			}
+		})
+	}
+}
+
+func TestCloseWriteHalfClose(t *testing.T) {
+	d := shortDir(t)
+	for _, url := range []string{"tcp://127.0.0.1:0", "tcp://[::1]:0", "unix://" + d + "/h.sock"} {
+		t.Run(url, func(t *testing.T) {
+			ln := listen(t, url, Options{})
+			ch := acceptOne(t, ln)
+			c := dial(t, endpointOf(t, ln.Addr()), Options{})
+			s := accepted(t, ch)
+			c.Write([]byte("question"))
+			if err := CloseWrite(c); err != nil {
+				t.Fatal(err)
+			}
+			s.SetReadDeadline(time.Now().Add(5 * time.Second))
+			got, err := io.ReadAll(s) // ends with EOF because of our FIN
+			if err != nil || string(got) != "question" {
+				t.Fatalf("peer read %q, %v", got, err)
+			}
+			if _, err := s.Read(make([]byte, 1)); CloseReason(err) != "peer closed" {
+				t.Errorf("CloseReason(%v) = %q", err, CloseReason(err))
+			}
+			s.Write([]byte("answer")) // we can still read after our half-close
+			s.Close()
+			c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			got, err = io.ReadAll(c)
+			if err != nil || string(got) != "answer" {
+				t.Fatalf("read after half-close %q, %v", got, err)
+			}
+		})
+	}
+}
+
+// socat runs `cat` on the connection: it only exits, and closes, after our
+// half-close reaches it, and we still read everything it echoed.
+func TestCloseWriteAgainstSocat(t *testing.T) {
+	socat, err := exec.LookPath("socat")
+	if err != nil {
+		t.Skip("socat not installed")
+	}
+	port := freePort(t)
+	cmd := exec.Command(socat, fmt.Sprintf("TCP-LISTEN:%d,bind=127.0.0.1,reuseaddr", port), "EXEC:cat")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	ep := mustParse(t, fmt.Sprintf("tcp://127.0.0.1:%d", port))
+	var c net.Conn
+	for i := 0; i < 100; i++ {
+		if c, err = Dial(context.Background(), ep, Options{}); err == nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	payload := bytes.Repeat([]byte("0123456789"), 10000)
+	go func() { c.Write(payload); CloseWrite(c) }()
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	got, err := io.ReadAll(c)
+	if err != nil || !bytes.Equal(got, payload) {
+		t.Fatalf("echoed %d of %d bytes, %v", len(got), len(payload), err)
+	}
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func TestConnectRefused(t *testing.T) {
+	port := freePort(t)
+	_, err := Dial(context.Background(), mustParse(t, fmt.Sprintf("tcp://127.0.0.1:%d", port)), Options{})
+	want := fmt.Sprintf("dial tcp 127.0.0.1:%d: connect: connection refused", port)
+	if err == nil || err.Error() != want {
+		t.Fatalf("err = %v, want %q", err, want)
+	}
+	if !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Errorf("%v does not match ECONNREFUSED", err)
+	}
+	var op *net.OpError
+	if !errors.As(err, &op) {
+		t.Errorf("%v is not a *net.OpError", err)
+	}
+}
+
+// A server that closed first leaves its side in TIME_WAIT; SO_REUSEADDR
+// (on by default for servers) lets it start again on the same port at once.
+func TestRestartAfterTimeWait(t *testing.T) {
+	ln := listen(t, "tcp://127.0.0.1:0", Options{})
+	ep := endpointOf(t, ln.Addr())
+	ch := acceptOne(t, ln)
+	c := dial(t, ep, Options{})
+	s := accepted(t, ch)
+	s.Close() // active close on the server side: its 4-tuple goes to TIME_WAIT
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	io.ReadAll(c)
+	c.Close()
+	ln.Close()
+	time.Sleep(50 * time.Millisecond)
+
+	if _, err := Listen(context.Background(), ep, Options{ReuseAddr: ptr(false)}); !errors.Is(err, syscall.EADDRINUSE) {
+		t.Errorf("without SO_REUSEADDR: %v, want address already in use (TIME_WAIT)", err)
+	}
+	ln2, err := Listen(context.Background(), ep, Options{})
+	if err != nil {
+		t.Fatalf("restart with default options: %v", err)
+	}
+	ln2.Close()
+}
+
+func TestUnixPathHandling(t *testing.T) {
+	d := shortDir(t)
+	lnEp := func(name string) Endpoint { return Endpoint{Scheme: SchemeUnix, Path: filepath.Join(d, name)} }
+
+	t.Run("stale socket replaced, removed on close", func(t *testing.T) {
+		ep := lnEp("stale.sock")
+		old, err := net.Listen("unix", ep.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old.(*net.UnixListener).SetUnlinkOnClose(false)
+		old.Close() // file left behind, nobody listening
+		ln, err := Listen(context.Background(), ep, Options{})
+		if err != nil {
+			t.Fatalf("stale socket not replaced: %v", err)
+		}
+		ch := acceptOne(t, ln)
+		c := dial(t, ep, Options{})
+		accepted(t, ch)
+		c.Close()
+		ln.Close()
+		if _, err := os.Lstat(ep.Path); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("socket file still there after Close: %v", err)
+		}
+	})
+	t.Run("live socket refused", func(t *testing.T) {
+		ep := lnEp("live.sock")
+		listen(t, ep.String(), Options{})
+		_, err := Listen(context.Background(), ep, Options{})
+		want := "listen unix: " + ep.Path + " is in use by a listening server"
+		if err == nil || err.Error() != want || !errors.Is(err, ErrPathTaken) {
+			t.Fatalf("err = %v, want %q", err, want)
+		}
+	})
+	for _, tt := range []struct {
+		name, msg string
+		make      func(p string) error
+	}{
+		{"regular file", "exists and is not a socket; not removing it", func(p string) error { return os.WriteFile(p, []byte("keep me"), 0o600) }},
+		{"directory", "exists and is a directory, not a socket; not removing it", func(p string) error { return os.Mkdir(p, 0o700) }},
+		{"symlink", "exists and is not a socket; not removing it", func(p string) error { return os.Symlink("/etc/hostname", p) }},
+	} {
+		t.Run(tt.name+" never deleted", func(t *testing.T) {
+			for _, sch := range []Scheme{SchemeUnix, SchemeUnixgram} {
+				ep := Endpoint{Scheme: sch, Path: filepath.Join(d, tt.name+string(sch))}
+				if err := tt.make(ep.Path); err != nil {
+					t.Fatal(err)
+				}
+				var err error
+				if sch == SchemeUnix {
+					_, err = Listen(context.Background(), ep, Options{})
+				} else {
+					_, err = ListenPacket(context.Background(), ep, Options{})
+				}
+				want := "listen " + string(sch) + ": " + ep.Path + " " + tt.msg
+				if err == nil || err.Error() != want || !errors.Is(err, ErrPathTaken) {
+					t.Errorf("err = %v, want %q", err, want)
+				}
+				if _, err := os.Lstat(ep.Path); err != nil {
+					t.Errorf("%s was removed: %v", ep.Path, err)
+				}
+			}
+		})
+	}
+	t.Run("unixgram server path removed on close, stale replaced", func(t *testing.T) {
+		ep := Endpoint{Scheme: SchemeUnixgram, Path: filepath.Join(d, "g.sock")}
+		old, err := net.ListenPacket("unixgram", ep.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old.Close() // Go leaves unixgram files behind: a stale socket
+		pc, err := ListenPacket(context.Background(), ep, Options{})
+		if err != nil {
+			t.Fatalf("stale unixgram socket not replaced: %v", err)
+		}
+		if _, err := ListenPacket(context.Background(), ep, Options{}); err == nil || !errors.Is(err, ErrPathTaken) {
+			t.Errorf("second unixgram server on a live path: %v", err)
+		}
+		pc.Close()
+		if _, err := os.Lstat(ep.Path); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("unixgram socket file still there after Close: %v", err)
+		}
+	})
+}
+
+// A unixgram echo server in python3, as the tutorials write it, answers
+// our client because the client bound its own path.
+func TestUnixgramClientAgainstPython(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not installed")
+	}
+	d := shortDir(t)
+	path := filepath.Join(d, "py.sock")
+	script := `import socket,sys
+s=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+print("ready",flush=True)
+data,addr=s.recvfrom(1024)
+s.sendto(data.upper(),addr)
+`
+	cmd := exec.Command(py, "-c", script, path)
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	if _, err := out.Read(make([]byte, 6)); err != nil {
+		t.Fatal(err)
+	}
+	local := filepath.Join(d, "me.sock")
+	c := dial(t, Endpoint{Scheme: SchemeUnixgram, Path: path}, Options{LocalAddr: local})
+	c.Write([]byte("hi python"))
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	buf := make([]byte, 100)
+	n, err := c.Read(buf)
+	if err != nil || string(buf[:n]) != "HI PYTHON" {
+		t.Fatalf("reply %q, %v", buf[:n], err)
+	}
+	c.Close()
+	if _, err := os.Lstat(local); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("client path not removed: %v", err)
+	}
+}
+
+func TestMulticastLoopback(t *testing.T) {
+	for _, tt := range []struct{ group, iface string }{{"239.255.42.99", "lo"}, {"ff01::4242", "lo"}} {
+		t.Run(tt.group, func(t *testing.T) {
+			m := &Multicast{Group: tt.group, Interface: tt.iface, TTL: 1, Loopback: ptr(true)}
+			pc, err := ListenPacket(context.Background(), Endpoint{Scheme: SchemeUDP, Port: 0}, Options{Multicast: m})
+			if err != nil {
+				t.Skipf("kernel refused the multicast join on %s: %v", tt.iface, err)
+			}
+			defer pc.Close()
+			got := effectiveMap(t, pc)
+			if want := "joined " + tt.group + " on lo"; got["multicast group"] != want {
+				t.Errorf("multicast group = %q, want %q", got["multicast group"], want)
+			}
+			port := pc.LocalAddr().(*net.UDPAddr).Port
+			ep := Endpoint{Scheme: SchemeUDP, Host: tt.group, Port: port}
+			c, err := Dial(context.Background(), ep, Options{Multicast: m})
+			if err != nil {
+				t.Skipf("cannot send to %s on lo: %v", ep, err)
+			}
+			defer c.Close()
+			if _, err := c.Write([]byte("to the group")); err != nil {
+				t.Skipf("kernel refused sending multicast on lo: %v", err)
+			}
+			pc.SetReadDeadline(time.Now().Add(2 * time.Second))
+			buf := make([]byte, 100)
+			n, _, err := pc.ReadFrom(buf)
+			if err != nil {
+				t.Skipf("no multicast datagram came back over lo (lo has no MULTICAST flag here): %v", err)
+			}
+			if string(buf[:n]) != "to the group" {
+				t.Fatalf("got %q", buf[:n])
+			}
+		})
+	}
+}
+
+func TestBindToDevice(t *testing.T) {
+	ln := listen(t, "tcp://127.0.0.1:0", Options{BindDevice: "lo"})
+	ch := acceptOne(t, ln)
+	c := dial(t, endpointOf(t, ln.Addr()), Options{BindDevice: "lo"})
+	accepted(t, ch)
+	if got := effectiveMap(t, c)["SO_BINDTODEVICE"]; got != "lo" {
+		t.Errorf("SO_BINDTODEVICE = %q", got)
+	}
+	_, err := Dial(context.Background(), endpointOf(t, ln.Addr()), Options{BindDevice: "nosuchdev0"})
+	if err == nil || !strings.Contains(err.Error(), `SO_BINDTODEVICE "nosuchdev0": no such network interface`) || !errors.Is(err, syscall.ENODEV) {
+		t.Errorf("bad device: %v", err)
+	}
+}
+
+func TestLocalAddrBind(t *testing.T) {
+	ln := listen(t, "tcp://127.0.0.1:0", Options{})
+	ch := acceptOne(t, ln)
+	port := freePort(t)
+	c := dial(t, endpointOf(t, ln.Addr()), Options{LocalAddr: fmt.Sprintf("127.0.0.1:%d", port), ReuseAddr: ptr(true)})
+	accepted(t, ch)
+	if got := c.LocalAddr().(*net.TCPAddr).Port; got != port {
+		t.Errorf("local port %d, want %d", got, port)
+	}
+}
+
+func TestResolveUnknownHost(t *testing.T) {
+	_, err := Dial(context.Background(), mustParse(t, "tcp://sockplay-no-such-host.invalid:80"), Options{ResolveTimeout: 2 * time.Second})
+	if err == nil || !strings.HasPrefix(err.Error(), "dial tcp sockplay-no-such-host.invalid:80: lookup sockplay-no-such-host.invalid") {
+		t.Errorf("err = %v", err)
+	}
+	var dnsErr *net.DNSError
+	if !errors.As(err, &dnsErr) {
+		t.Errorf("%v is not a *net.DNSError", err)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	tcp, udp, unix := Endpoint{Scheme: SchemeTCP, Port: 1}, Endpoint{Scheme: SchemeUDP, Port: 1}, Endpoint{Scheme: SchemeUnix, Path: "/tmp/x"}
+	tests := []struct {
+		ep     Endpoint
+		server bool
+		o      Options
+		msg    string
+	}{
+		{tcp, true, Options{Broadcast: true}, "SO_BROADCAST applies to udp only, not to tcp servers"},
+		{udp, false, Options{NoDelay: ptr(true)}, "TCP_NODELAY applies to tcp only, not to udp clients"},
+		{udp, true, Options{KeepAlive: &KeepAlive{}}, "SO_KEEPALIVE applies to tcp only, not to udp servers"},
+		{unix, true, Options{Linger: ptr(0)}, "SO_LINGER applies to tcp only, not to unix servers"},
+		{unix, true, Options{ReuseAddr: ptr(true)}, "SO_REUSEADDR applies to tcp and udp only, not to unix servers"},
+		{unix, false, Options{ReusePort: true}, "SO_REUSEPORT applies to tcp and udp only, not to unix clients"},
+		{unix, false, Options{TTL: 3}, "IP_TTL applies to tcp and udp only, not to unix clients"},
+		{unix, false, Options{BindDevice: "lo"}, "SO_BINDTODEVICE applies to tcp and udp only, not to unix clients"},
+		{tcp, false, Options{Multicast: &Multicast{Group: "239.1.1.1"}}, "multicast applies to udp only, not to tcp clients"},
+		{udp, true, Options{Multicast: &Multicast{Group: "10.0.0.1"}}, `multicast group "10.0.0.1" is not a multicast IP address`},
+		{udp, true, Options{Multicast: &Multicast{Group: "239.1.1.1", TTL: 300}}, "multicast TTL 300 is out of range 0-255"},
+		{tcp, false, Options{Backlog: 5}, "backlog applies to tcp and unix servers only, not to tcp clients"},
+		{udp, true, Options{Backlog: 5}, "backlog applies to tcp and unix servers only, not to udp servers"},
+		{tcp, true, Options{ConnectTimeout: time.Second}, "connect timeout applies to clients only, not to tcp servers"},
+		{tcp, true, Options{LocalAddr: "127.0.0.1:5"}, "LocalAddr applies to clients only; a server binds its endpoint"},
+		{tcp, false, Options{LocalAddr: "127.0.0.1"}, `local address "127.0.0.1": write HOST:PORT (port 0 for any)`},
+		{tcp, false, Options{RecvBuffer: -1}, "SO_RCVBUF is negative (-1)"},
+		{tcp, false, Options{Linger: ptr(-2)}, "SO_LINGER is negative (-2)"},
+		{tcp, false, Options{TTL: 256}, "IP_TTL 256 is out of range 1-255"},
+		{tcp, false, Options{KeepAlive: &KeepAlive{Count: -1}}, "SO_KEEPALIVE idle, interval and count cannot be negative"},
+		{Endpoint{Scheme: SchemeTCP}, false, Options{}, "port 0 cannot be dialled; a client needs the server's port"},
+		{Endpoint{Scheme: "sctp"}, false, Options{}, `unknown scheme "sctp" (tcp, udp, unix, unixgram)`},
+		{tcp, true, Options{}, ""},
+		{udp, false, Options{Broadcast: true, TTL: 1, Multicast: &Multicast{Group: "ff02::1"}}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.msg, func(t *testing.T) {
+			err := tt.o.Validate(tt.ep, tt.server)
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != tt.msg {
+				t.Errorf("Validate = %q, want %q", got, tt.msg)
+			}
+		})
+	}
+	// Listen refuses them before touching a socket, naming the endpoint.
+	_, err := Listen(context.Background(), mustParse(t, "tcp://127.0.0.1:0"), Options{Broadcast: true})
+	if err == nil || err.Error() != "listen tcp://127.0.0.1:0: SO_BROADCAST applies to udp only, not to tcp servers" {
+		t.Errorf("Listen: %v", err)
+	}
+}
+
+func TestCloseReason(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		want string
+	}{
+		{io.EOF, "peer closed"},
+		{&net.OpError{Op: "read", Err: os.NewSyscallError("read", syscall.ECONNRESET)}, "reset by peer"},
+		{&net.OpError{Op: "read", Err: os.ErrDeadlineExceeded}, "timed out"},
+		{&net.OpError{Op: "read", Err: net.ErrClosed}, "closed by you"},
+		{syscall.ETIMEDOUT, "timed out"},
+		{errors.New("something else"), "something else"},
+	} {
+		if got := CloseReason(tt.err); got != tt.want {
+			t.Errorf("CloseReason(%v) = %q, want %q", tt.err, got, tt.want)
+		}
+	}
+	// The real thing: a read deadline and our own Close.
+	ln := listen(t, "tcp://127.0.0.1:0", Options{})
+	ch := acceptOne(t, ln)
+	c := dial(t, endpointOf(t, ln.Addr()), Options{})
+	accepted(t, ch)
+	c.SetReadDeadline(time.Now().Add(10 * time.Millisecond))
+	_, err := c.Read(make([]byte, 1))
+	if r := CloseReason(err); r != "timed out" {
+		t.Errorf("deadline: %q (%v)", r, err)
+	}
+	c.Close()
+	_, err = c.Read(make([]byte, 1))
+	if r := CloseReason(err); r != "closed by you" {
+		t.Errorf("after Close: %q (%v)", r, err)
+	}
+}
