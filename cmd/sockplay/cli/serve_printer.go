@@ -1,0 +1,159 @@
+package cli
+
+// The traffic printer shared by serve and connect: it drains new log entries
+// when the session signals a change, data to stdout, status to stderr.
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/sockplay/sockplay/netcore/hexdump"
+	"github.com/sockplay/sockplay/sessions"
+)
+
+type printMode uint8
+
+const (
+	printText printMode = iota // data in as raw bytes, like ncat
+	printHex                   // both directions, `hexdump -C` per chunk
+	printJSON                  // every event, one JSON object per line
+	printNone                  // --quiet
+)
+
+type printer struct {
+	out, err io.Writer
+	mode     printMode
+	status   bool   // print status lines to stderr (serve always, connect with -v)
+	next     uint64 // seq of the next entry to print
+	obuf     []byte
+	ebuf     []byte
+	werr     error // first stdout write error: the command ends with it
+
+	// what the command watches for
+	closed []sessions.Entry // KindClosed entries seen in this drain
+}
+
+// drain prints every entry added since the last call. Formatting happens
+// under the log's lock into reused buffers; writing happens after it.
+func (p *printer) drain(l *sessions.Log) {
+	p.closed = p.closed[:0]
+	if first := l.First(); first > p.next && p.next > 0 && p.mode != printNone {
+		p.ebuf = fmt.Appendf(p.ebuf, "sockplay: output fell behind; entries %d-%d left the log unprinted\n", p.next, first-1)
+	}
+	p.next = l.Range(p.next, func(e sessions.Entry) bool {
+		if e.Kind == sessions.KindClosed && e.Peer != sessions.NoPeer {
+			e.Data = nil
+			p.closed = append(p.closed, e)
+		}
+		p.format(e)
+		return true
+	})
+	p.flush()
+}
+
+func (p *printer) flush() {
+	if len(p.obuf) > 0 && p.werr == nil {
+		if _, err := p.out.Write(p.obuf); err != nil {
+			p.werr = fmt.Errorf("write output: %w", err)
+		}
+	}
+	if len(p.ebuf) > 0 {
+		p.err.Write(p.ebuf)
+	}
+	p.obuf, p.ebuf = p.obuf[:0], p.ebuf[:0]
+}
+
+func (p *printer) format(e sessions.Entry) {
+	switch p.mode {
+	case printNone:
+		return
+	case printJSON:
+		p.obuf = appendJSON(p.obuf, e)
+		return
+	}
+	switch e.Kind {
+	case sessions.KindDataIn:
+		if p.mode == printText {
+			p.obuf = append(p.obuf, e.Data...)
+			return
+		}
+		p.obuf = fmt.Appendf(p.obuf, "<- %s: %d bytes\n", who(e), len(e.Data))
+		p.obuf = hexdump.AppendDump(p.obuf, e.Data, hexdump.Options{})
+	case sessions.KindDataOut:
+		if p.mode == printHex {
+			p.obuf = fmt.Appendf(p.obuf, "-> %s: %d bytes\n", who(e), len(e.Data))
+			p.obuf = hexdump.AppendDump(p.obuf, e.Data, hexdump.Options{})
+		}
+	case sessions.KindMessage:
+	default:
+		if p.status {
+			p.ebuf = appendStatus(p.ebuf, e)
+		}
+	}
+}
+
+func who(e sessions.Entry) string {
+	return e.Addr + " (peer " + strconv.FormatUint(uint64(e.Peer), 10) + ")"
+}
+
+// appendStatus words one event for stderr.
+func appendStatus(b []byte, e sessions.Entry) []byte {
+	switch e.Kind {
+	case sessions.KindListening:
+		return fmt.Appendf(b, "listening on %s\n", e.Addr)
+	case sessions.KindAccepted:
+		return fmt.Appendf(b, "accepted %s\n", who(e))
+	case sessions.KindConnected:
+		return fmt.Appendf(b, "connected to %s\n", who(e))
+	case sessions.KindClosed:
+		return fmt.Appendf(b, "closed %s: %s\n", who(e), e.Text)
+	case sessions.KindError:
+		if e.Peer != sessions.NoPeer {
+			return fmt.Appendf(b, "error %s: %s\n", who(e), e.Text)
+		}
+		return fmt.Appendf(b, "error: %s\n", e.Text)
+	}
+	if e.Text == "" {
+		return b
+	}
+	return fmt.Appendf(b, "%s\n", e.Text)
+}
+
+type jsonEvent struct {
+	Seq  uint64 `json:"seq"`
+	Time string `json:"time"`
+	Kind string `json:"kind"`
+	Peer uint64 `json:"peer,omitempty"`
+	Addr string `json:"addr,omitempty"`
+	Len  *int   `json:"len,omitempty"`
+	Data string `json:"data,omitempty"` // the bytes when they are UTF-8
+	Hex  string `json:"hex,omitempty"`  // the bytes otherwise
+	Text string `json:"text,omitempty"` // reason or error in words
+}
+
+func appendJSON(b []byte, e sessions.Entry) []byte {
+	j := jsonEvent{Seq: e.Seq, Time: e.Time().UTC().Format("2006-01-02T15:04:05.000000Z07:00"),
+		Kind: e.Kind.String(), Peer: uint64(e.Peer), Addr: e.Addr, Text: e.Text}
+	if e.Kind.Data() {
+		n := len(e.Data)
+		j.Len = &n
+		if utf8.Valid(e.Data) {
+			j.Data = string(e.Data)
+		} else {
+			j.Hex = fmt.Sprintf("%x", e.Data)
+		}
+	}
+	out, _ := json.Marshal(j)
+	b = append(b, out...)
+	return append(b, '\n')
+}
+
+// summary is the --quiet report of counts.
+func summary(w io.Writer, c sessions.CounterValues, peers uint64, d time.Duration) {
+	fmt.Fprintf(w, "peers %d, in %d bytes in %d chunks, out %d bytes in %d chunks, %.3fs\n",
+		peers, c.BytesIn, c.ChunksIn, c.BytesOut, c.ChunksOut, d.Seconds())
+}
