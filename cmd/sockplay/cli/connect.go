@@ -143,6 +143,7 @@ loop:
 			break loop
 		case <-changed:
 		}
+		pause(ctx)
 		p.drain(sess.Log())
 		if p.werr != nil {
 			code = fail(p.werr)

@@ -129,6 +129,7 @@ loop:
 			break loop
 		case <-changed:
 		}
+		pause(ctx)
 		p.drain(sess.Log())
 		if p.werr != nil {
 			fmt.Fprintf(s.Err, "sockplay serve: %v\n", p.werr)
