@@ -86,6 +86,13 @@ var decodeCases = []struct {
 		errs: []string{"frame runs past the 2 bytes limit before delimiter 0a; skipping to the next one (and 1 more in this chunk)"},
 	},
 	{
+		name: "delim keep: a limit smaller than the delimiter fits nothing",
+		spec: "delim:6161:keep",
+		max:  1,
+		in:   "aaxaa",
+		errs: []string{"frame runs past the 1 byte limit before delimiter 6161; skipping to the next one (and 1 more in this chunk)"},
+	},
+	{
 		name: "len:2:be",
 		spec: "len:2:be",
 		// 00000000  00 03 61 62 63 00 00 00 01 7a                    |..abc....z|

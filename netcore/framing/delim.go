@@ -26,7 +26,7 @@ type delimSplitter struct {
 func newDelimSplitter(delim string, keep bool, limit int) *delimSplitter {
 	raw := limit
 	if keep {
-		raw = max(0, limit-len(delim))
+		raw = limit - len(delim) // below 0: no message fits the limit
 	}
 	return &delimSplitter{delim: []byte(delim), keep: keep, limit: limit, raw: raw}
 }
@@ -41,7 +41,7 @@ func (d *delimSplitter) next(b []byte) (int, Message, bool, error) {
 			d.searched = 0
 			return max(0, sure), Message{}, false, nil
 		}
-		if sure > d.raw {
+		if sure > 0 && sure > d.raw {
 			d.dropping, d.searched = true, 0
 			return sure, Message{}, false, d.tooLarge()
 		}

@@ -10,8 +10,8 @@ const (
 	slipEscEsc = 0xDD
 )
 
-// slipSplitter unescapes as bytes arrive, into the message it is building, so
-// its decoder buffer stays empty. Empty frames between ENDs (senders put an
+// slipSplitter unescapes as bytes arrive, into a reused buffer for the
+// message it is building, so its decoder buffer stays empty. Empty frames between ENDs (senders put an
 // END first to flush line noise) are skipped. An ESC followed by anything but
 // ESC_END or ESC_ESC drops the frame with an error, and the next END resyncs.
 type slipSplitter struct {
@@ -36,8 +36,11 @@ func (s *slipSplitter) next(b []byte) (int, Message, bool, error) {
 			case len(s.cur) == 0:
 				continue
 			}
-			m := Message{Data: s.cur}
-			s.cur = nil
+			m := Message{Data: clone(s.cur)}
+			s.cur = s.cur[:0]
+			if cap(s.cur) > 1<<20 {
+				s.cur = nil // do not hold on to one big frame's memory
+			}
 			return i + 1, m, true, nil
 		}
 		if s.dropping {
