@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"reflect"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -31,18 +32,16 @@ func TestMainWindowStartsOnWelcome(t *testing.T) {
 func TestNewSessionEntryPoints(t *testing.T) {
 	tests := []struct {
 		name string
-		open func(m *MainWindow)
+		open func(t *testing.T, m *MainWindow)
 	}{
-		{"toolbar button", func(m *MainWindow) { test.Tap(m.NewSessionButton) }},
-		{"Ctrl+T", func(m *MainWindow) {
-			m.Window.Canvas().(interface{ TriggerShortcut(fyne.Shortcut) }).TriggerShortcut(newSessionShortcut)
-		}},
-		{"menu", func(m *MainWindow) { m.Window.MainMenu().Items[0].Items[0].Action() }},
+		{"toolbar button", func(_ *testing.T, m *MainWindow) { test.Tap(m.NewSessionButton) }},
+		{"Ctrl+T", func(t *testing.T, m *MainWindow) { typeShortcut(t, m.Window.Canvas(), newSessionShortcut) }},
+		{"menu", func(_ *testing.T, m *MainWindow) { m.Window.MainMenu().Items[0].Items[0].Action() }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := newTestMain(t)
-			tt.open(m)
+			tt.open(t, m)
 			d, ok := m.Dialog.(*NewSessionDialog)
 			if !ok {
 				t.Fatalf("dialog = %T, want *NewSessionDialog", m.Dialog)
@@ -88,4 +87,22 @@ func TestTinyWindowNotRememberedTiny(t *testing.T) {
 	if got := w.Canvas().Size(); got.Width < minRemembered.Width || got.Height < minRemembered.Height {
 		t.Fatalf("restored size = %v, want at least %v", got, minRemembered)
 	}
+}
+
+// typeShortcut delivers s to the canvas's registered shortcut handlers, as a
+// key press would. Fyne's test canvas wraps the software canvas that holds
+// them in an embedded interface field, so reach it through that field.
+func typeShortcut(t *testing.T, c fyne.Canvas, s fyne.Shortcut) {
+	t.Helper()
+	type shortcutTyper interface{ TypedShortcut(fyne.Shortcut) }
+	if st, ok := c.(shortcutTyper); ok {
+		st.TypedShortcut(s)
+		return
+	}
+	inner := reflect.ValueOf(c).Elem().FieldByName("WindowlessCanvas")
+	st, ok := inner.Interface().(shortcutTyper)
+	if !inner.IsValid() || !ok {
+		t.Fatalf("cannot deliver shortcuts to %T", c)
+	}
+	st.TypedShortcut(s)
 }
