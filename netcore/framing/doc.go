@@ -22,9 +22,11 @@
 //	idle:DURATION            a gap in traffic ends a message (idle:50ms)
 //	jsonhdr                  int32 LE header length, JSON header, filesize bytes of body
 //
-// Every spec takes a trailing ":max=N" (bytes, or with a KiB/MiB/GiB suffix:
-// max=64KiB) that overrides Options.MaxFrame for that framing, so a workspace
-// can carry a limit with the framing it belongs to.
+// Every spec takes a ":max=N" option (bytes, or with a KiB/MiB/GiB suffix:
+// max=64KiB) that overrides Options.MaxFrame (default 16 MiB) for that
+// framing, so a workspace carries a limit with the framing it belongs to. No
+// limit goes over 1 GiB. The limit bounds each message's Data (and a jsonhdr
+// Header), so a decoder holds at most about one frame plus the chunk fed.
 //
 // Decoders are fed chunks exactly as read returned them and never allocate
 // from a length read off the wire: a frame over the limit is an error in
