@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/sockplay/sockplay/netcore"
+	"github.com/sockplay/sockplay/netcore/framing"
 )
 
 // Role says whether a session listens or dials.
@@ -34,15 +35,12 @@ const (
 	ReplyFixed           // send Config.ReplyData
 )
 
-// Framer splits one peer's byte stream into messages and wraps outgoing
-// ones. It is the hook for framing specs (len:4:le, delimiters, ...); payload
-// macros expand before Send and need nothing here.
+// Framer is one peer's framing: netcore/framing's Decoder (fed every chunk,
+// flushed at the end of the stream) plus the encoder for what we send.
+// framing.Spec provides both; the session makes one per peer.
 type Framer interface {
-	// Decode is called with every chunk in order; it calls emit for each
-	// complete message (msg valid only during the call). An error is logged.
-	Decode(chunk []byte, emit func(msg []byte)) error
-	// Encode appends msg, framed, to dst.
-	Encode(dst, msg []byte) []byte
+	framing.Decoder
+	Encode(dst, payload []byte) ([]byte, error)
 }
 
 // Config describes one session. Only Endpoint is required.
@@ -67,7 +65,8 @@ type Config struct {
 	ReadBuffer int   // largest read per syscall; DefaultReadBuffer if 0
 	Recorder   Recorder
 
-	// Framing makes one Framer per peer; nil logs raw chunks only.
+	// Framing makes one Framer per peer; nil logs raw chunks only. With
+	// framing, replies answer whole messages instead of chunks.
 	Framing func() Framer
 
 	// AutoReconnect redials a client whose connection ended without us

@@ -88,6 +88,11 @@ func transientDatagramErr(err error) bool {
 // endPeer closes p, logs why it ended and, for a client, reacts to the loss.
 func (s *Session) endPeer(p *peer, err error) {
 	p.conn.Close()
+	if p.framer != nil && p.stream { // a trailing frame, or a truncated one
+		var scratch []byte
+		msgs, ferr := p.framer.Flush()
+		s.messages(p, msgs, ferr, &scratch, false)
+	}
 	p.state.Store(int32(PeerClosed))
 	s.removePeer(p)
 	reason := netcore.CloseReason(err)

@@ -2,6 +2,7 @@ package sessions
 
 import (
 	"fmt"
+	"github.com/sockplay/sockplay/netcore/framing"
 	"time"
 )
 
@@ -17,18 +18,27 @@ func (s *Session) dataIn(p *peer, chunk []byte, scratch *[]byte) {
 	}
 	s.log.Add(Entry{Micros: now.UnixMicro(), Kind: KindDataIn, Peer: p.id, Addr: p.addr, Data: chunk})
 	if p.framer != nil {
-		err := p.framer.Decode(chunk, func(msg []byte) {
-			p.c.msgsIn.Add(1)
-			s.c.msgsIn.Add(1)
-			s.log.Add(Entry{Kind: KindMessage, Peer: p.id, Addr: p.addr, Data: msg, Msg: &Message{}})
-			s.reply(p, msg, scratch)
-		})
-		if err != nil {
-			s.logEvent(KindError, p, fmt.Sprintf("framing: %v", err))
-		}
+		msgs, err := p.framer.Feed(chunk)
+		s.messages(p, msgs, err, scratch, true)
 		return
 	}
 	s.reply(p, chunk, scratch)
+}
+
+// messages logs decoded frames, counts and answers them, and logs a framing
+// error (the decoder says whether it goes on or is stuck).
+func (s *Session) messages(p *peer, msgs []framing.Message, err error, scratch *[]byte, answer bool) {
+	for _, m := range msgs {
+		p.c.msgsIn.Add(1)
+		s.c.msgsIn.Add(1)
+		s.log.Add(Entry{Kind: KindMessage, Peer: p.id, Addr: p.addr, Data: m.Data, Msg: &Message{Header: m.Header}})
+		if answer {
+			s.reply(p, m.Data, scratch)
+		}
+	}
+	if err != nil {
+		s.logEvent(KindError, p, "framing: "+err.Error())
+	}
 }
 
 // reply answers one chunk or message according to Config.Reply.
@@ -95,7 +105,13 @@ func (s *Session) Send(id PeerID, data []byte) error {
 // framing applies and every byte written is logged and counted.
 func (s *Session) sendTo(p *peer, data []byte) error {
 	if p.framer != nil {
-		data = p.framer.Encode(nil, data)
+		framed, err := p.framer.Encode(nil, data)
+		if err != nil {
+			err = fmt.Errorf("send to %s: framing: %w", p.addr, err)
+			s.logEvent(KindError, p, err.Error())
+			return err
+		}
+		data = framed
 		p.c.msgsOut.Add(1)
 		s.c.msgsOut.Add(1)
 	}

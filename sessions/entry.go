@@ -42,11 +42,10 @@ const (
 	NoPeer  PeerID = 0
 )
 
-// Message is a decoded frame (filled once framing lands). Kept as a pointer
-// in Entry so raw chunks pay nothing for it.
+// Message holds what a decoded frame has besides its data. Kept as a
+// pointer in Entry so raw chunks pay nothing for it.
 type Message struct {
-	Out  bool   // true for a message we sent
-	Info string // decoder's description, e.g. "len:4:le 12 bytes"
+	Header []byte // the JSON header of a jsonhdr frame, else nil
 }
 
 // Entry is one event in a session's log.
