@@ -265,3 +265,5 @@ type (
 	netOptions  = netcore.Options
 	netEndpoint = netcore.Endpoint
 )
+
+var parseEP = netcore.ParseEndpoint

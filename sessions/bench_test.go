@@ -1,0 +1,72 @@
+package sessions
+
+import (
+	"io"
+	"net"
+	"testing"
+	"time"
+)
+
+// BenchmarkServerReceive: one TCP peer streams into a server session that
+// logs every chunk (default 64 MiB log). Compare with the ≈3.5–4 GB/s a bare
+// Go sender/receiver pair moves here (shared/notes/network.md).
+func BenchmarkServerReceive(b *testing.B) {
+	srv, err := New(Config{Role: Server, Endpoint: mustEP(b, "tcp://127.0.0.1:0")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := srv.Start(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	c, err := net.Dial("tcp", srv.Addr().String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	chunk := make([]byte, 256<<10)
+	b.SetBytes(int64(len(chunk)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := c.Write(chunk); err != nil {
+			b.Fatal(err)
+		}
+	}
+	want := uint64(b.N) * uint64(len(chunk))
+	for srv.Counters().BytesIn < want {
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// BenchmarkEchoRoundTrip: one small request and its echo, client session to
+// server session, both logging.
+func BenchmarkEchoRoundTrip(b *testing.B) {
+	srv, _ := New(Config{Role: Server, Endpoint: mustEP(b, "tcp://127.0.0.1:0"), Reply: ReplyEcho})
+	if err := srv.Start(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	c, err := net.Dial("tcp", srv.Addr().String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	msg := []byte("ping 0123456789\n")
+	got := make([]byte, len(msg))
+	b.ReportAllocs()
+	for b.Loop() {
+		c.Write(msg)
+		if _, err := io.ReadFull(c, got); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func mustEP(b *testing.B, s string) netEndpoint {
+	e, err := parseEP(s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return e
+}
