@@ -45,7 +45,7 @@ func NewMainWindow(a fyne.App, w fyne.Window) *MainWindow {
 	m.Tabs = container.NewDocTabs(m.Welcome)
 
 	m.NewSessionButton = widget.NewButtonWithIcon("New session", theme.ContentAddIcon(), m.ShowNewSession)
-	m.PingButton = widget.NewButtonWithIcon("Ping", theme.MediaRecordIcon(), m.ShowPing)
+	m.PingButton = widget.NewButtonWithIcon("Ping", theme.MailSendIcon(), m.ShowPing)
 	m.SocketsButton = widget.NewButtonWithIcon("Sockets", theme.ListIcon(), m.ShowSockets)
 	m.AboutButton = widget.NewButtonWithIcon("About", theme.InfoIcon(), m.ShowAbout)
 	m.NewSessionButton.Importance = widget.HighImportance

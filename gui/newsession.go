@@ -43,7 +43,7 @@ func (m *MainWindow) ShowNewSession() {
 	content.Offset = 0.38
 
 	d := &NewSessionDialog{CustomDialog: dialog.NewCustom("New session", "Close", content, m.Window), Kinds: list}
-	d.Resize(fyne.NewSize(720, 400))
+	d.Resize(fyne.NewSize(760, 480)) // tall enough for all eight kinds without scrolling
 	m.show(d)
 	list.Select(0)
 }

@@ -30,19 +30,18 @@ func newWelcomeTab() *container.TabItem {
 		cards = append(cards, familyCard(f))
 	}
 
-	status := widget.NewLabel("Session tabs are not in this build yet. The engine behind them runs from a terminal " +
-		"today with the commands shown on each card; New session (Ctrl+T) lists them too. " +
-		"Run 'sockplay help' for every command.")
+	// Said before the cards, so nobody reads them as buttons that open tabs.
+	status := widget.NewLabel("Session tabs are not in this build yet: each kind runs from a terminal today, " +
+		"with the command shown on its card. 'sockplay help' lists every command.")
 	status.Wrapping = fyne.TextWrapWord
-	status.Importance = widget.MediumImportance
+	status.Importance = widget.WarningImportance
 
 	body := container.NewVBox(
 		header,
+		status,
 		widget.NewSeparator(),
 		widget.NewLabelWithStyle("Session kinds", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewGridWithColumns(2, cards...),
-		widget.NewSeparator(),
-		status,
 	)
 	item := container.NewTabItemWithIcon("Welcome", Icon, container.NewVScroll(container.NewPadded(body)))
 	return item
