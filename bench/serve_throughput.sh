@@ -61,14 +61,15 @@ run_one() {
 }
 
 rss_mb() { awk -F: '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$1"; }
+cpu_s() { awk -F: '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$1"; }
 
 best_socat=; best_sockplay=; peak_rss=0
 for r in $(seq 1 "$RUNS"); do
 	for name in socat sockplay; do
 		t=$(run_one "$name")
 		rss=$(rss_mb "$tmp/time.$name")
-		printf "run %d  %-8s %6.2fs  %7.1f MB/s  peak RSS %6s MB\n" "$r" "$name" "$t" \
-			"$(echo "$(numfmt --from=iec "$SIZE") / $t / 1000000" | bc -l)" "$rss"
+		printf "run %d  %-8s %6.2fs  %7.1f MB/s  sink CPU %5ss  peak RSS %6s MB\n" "$r" "$name" "$t" \
+			"$(echo "$(numfmt --from=iec "$SIZE") / $t / 1000000" | bc -l)" "$(cpu_s "$tmp/time.$name")" "$rss"
 		if [ "$name" = socat ]; then
 			if [ -z "$best_socat" ] || (( $(echo "$t < $best_socat" | bc -l) )); then best_socat=$t; fi
 		else

@@ -137,7 +137,9 @@ func (s *Session) AbortPeer(id PeerID) error {
 	if p.conn == nil || !p.stream {
 		return ErrNotStream
 	}
-	p.aborted.Store(true)
+	if _, tcp := p.conn.(*net.TCPConn); tcp {
+		p.aborted.Store(true) // only TCP has a reset; netcore says so for the rest
+	}
 	p.markClosed()
 	return netcore.Abort(p.conn)
 }

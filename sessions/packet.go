@@ -22,13 +22,13 @@ func (s *Session) readPacket(pc net.PacketConn) {
 		n, from, err := pc.ReadFrom(buf)
 		if err != nil {
 			if s.ctx.Err() != nil || isClosedErr(err) {
-				s.forgetPacketPeers()
+				s.forgetPacketPeers(pc)
 				return
 			}
 			// ICMP errors of earlier sends surface here; the socket lives on.
 			s.logEvent(KindError, nil, "receive: "+err.Error())
 			if !s.sleepCtx(10 * time.Millisecond) {
-				s.forgetPacketPeers()
+				s.forgetPacketPeers(pc)
 				return
 			}
 			continue
@@ -61,12 +61,13 @@ func (s *Session) packetPeer(pc net.PacketConn, from net.Addr) *peer {
 	return p
 }
 
-// forgetPacketPeers logs the end of every datagram peer when the socket closes.
-func (s *Session) forgetPacketPeers() {
+// forgetPacketPeers logs the end of every peer of a datagram socket that
+// closed (only that socket's: an unconnected client's reconnect has a new one).
+func (s *Session) forgetPacketPeers(pc net.PacketConn) {
 	s.mu.Lock()
 	var ps []*peer
 	for _, p := range s.peers {
-		if p.conn == nil {
+		if p.conn == nil && p.pc == pc {
 			ps = append(ps, p)
 		}
 	}

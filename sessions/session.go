@@ -38,6 +38,8 @@ type Session struct {
 	current *peer            // a client's connection
 	nextID  atomic.Uint64
 
+	stopAfter func() bool // unregisters the ctx hook that closes sockets
+
 	dialMu sync.Mutex    // one dial at a time (Start, Reconnect, auto)
 	lost   chan struct{} // a client's connection ended on its own (cap 1)
 }
@@ -111,14 +113,9 @@ func (s *Session) Start(ctx context.Context) error {
 	}
 	s.started = true
 	s.ctx, s.cancel = context.WithCancel(ctx)
+	// Cancelling ctx closes the sockets at once; the readers then end.
+	s.stopAfter = context.AfterFunc(s.ctx, s.closeSockets)
 	s.mu.Unlock()
-	stop := context.AfterFunc(s.ctx, s.closeSockets)
-	s.wg.Add(1)
-	go func() { // owner of the AfterFunc: exits when the session ends
-		defer s.wg.Done()
-		<-s.ctx.Done()
-		stop()
-	}()
 	s.setState(StateStarting)
 	var err error
 	if s.cfg.Role == Server {
@@ -144,8 +141,11 @@ func (s *Session) Close() error {
 		return nil
 	}
 	s.closed = true
-	cancel := s.cancel
+	cancel, stop := s.cancel, s.stopAfter
 	s.mu.Unlock()
+	if stop != nil {
+		stop() // Close closes the sockets itself, and waits
+	}
 	if cancel != nil {
 		cancel()
 	}

@@ -246,6 +246,17 @@ func TestHalfCloseBothDirections(t *testing.T) {
 		srv.ClosePeer(ps[0].ID)
 		waitLog(t, cli, "closed", func(es []Entry) bool { return hasText(es, KindClosed, "peer closed") })
 	})
+	t.Run("unix abort is a plain close", func(t *testing.T) {
+		noLeaks(t)
+		srv := start(t, Config{Role: Server, Endpoint: ep(t, "unix://"+sockPath(t, "a.sock"))})
+		cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv))})
+		es := waitLog(t, srv, "accepted", func(es []Entry) bool { return count(es, KindAccepted) == 1 })
+		if err := srv.AbortPeer(es[len(es)-1].Peer); err == nil {
+			t.Fatal("abort of a unix stream claimed a reset")
+		}
+		waitLog(t, srv, "closed", func(es []Entry) bool { return hasText(es, KindClosed, "closed by you") && !hasText(es, KindClosed, "reset") })
+		waitLog(t, cli, "peer closed", func(es []Entry) bool { return hasText(es, KindClosed, "peer closed") })
+	})
 	t.Run("datagram cannot", func(t *testing.T) {
 		noLeaks(t)
 		srv := start(t, Config{Role: Server, Endpoint: ep(t, "udp://127.0.0.1:0")})
@@ -325,6 +336,19 @@ func TestReconnect(t *testing.T) {
 		es := entries(cli.Log())
 		if !hasText(es, KindClosed, "closed by you") || count(es, KindConnected) != 2 {
 			t.Fatalf("client log:\n%s", dump(es))
+		}
+	})
+	t.Run("unconnected udp", func(t *testing.T) {
+		noLeaks(t)
+		srv := start(t, Config{Role: Server, Endpoint: ep(t, "udp://127.0.0.1:0"), Reply: ReplyEcho})
+		cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv)), Unconnected: true})
+		if err := cli.Reconnect(testCtx(t)); err != nil {
+			t.Fatal(err)
+		}
+		cli.Send(PeerAll, []byte("after"))
+		waitLog(t, cli, "echo on the new socket", gotIn("after"))
+		if ps := cli.Peers(); len(ps) != 1 {
+			t.Fatalf("peers %+v", ps)
 		}
 	})
 	t.Run("automatic", func(t *testing.T) {

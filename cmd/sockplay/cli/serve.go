@@ -26,7 +26,7 @@ func runServe(ctx context.Context, s Stdio, args []string) int {
 	hex := fs.Bool("hex", false, "print traffic in both directions as `hexdump -C`")
 	jsonOut := fs.Bool("json", false, "print every event as one JSON object per line")
 	quiet := fs.Bool("quiet", false, "print nothing but a summary of counts at the end")
-	once := fs.Bool("once", false, "end after the first peer has gone")
+	once := fs.Bool("once", false, "end after the first peer has gone (tcp, unix: datagram peers never go)")
 	logBudget := fs.Int64("log-budget", 0, "bytes of traffic the session log keeps (default 64 MiB)")
 	// Room for later issues: --framing SPEC and --pcap FILE register here.
 	sf := addSocketFlags(fs, true)
