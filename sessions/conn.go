@@ -102,9 +102,12 @@ func (s *Session) endPeer(p *peer, err error) {
 			reason = "closed by you (reset sent)"
 		}
 	}
-	s.logEvent(KindClosed, p, reason)
-	if s.cfg.Role == Client && !p.byUs.Load() {
+	lost := s.cfg.Role == Client && !p.byUs.Load()
+	if lost { // before the log entry, so whoever reads "closed" sees the state
 		s.setState(StateDisconnected)
+	}
+	s.logEvent(KindClosed, p, reason)
+	if lost {
 		select {
 		case s.lost <- struct{}{}:
 		default:

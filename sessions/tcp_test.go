@@ -254,7 +254,9 @@ func TestHalfCloseBothDirections(t *testing.T) {
 		if err := srv.AbortPeer(es[len(es)-1].Peer); err == nil {
 			t.Fatal("abort of a unix stream claimed a reset")
 		}
-		waitLog(t, srv, "closed", func(es []Entry) bool { return hasText(es, KindClosed, "closed by you") && !hasText(es, KindClosed, "reset") })
+		waitLog(t, srv, "closed", func(es []Entry) bool {
+			return hasText(es, KindClosed, "closed by you") && !hasText(es, KindClosed, "reset")
+		})
 		waitLog(t, cli, "peer closed", func(es []Entry) bool { return hasText(es, KindClosed, "peer closed") })
 	})
 	t.Run("datagram cannot", func(t *testing.T) {
