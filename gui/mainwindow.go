@@ -56,8 +56,23 @@ func NewMainWindow(a fyne.App, w fyne.Window) *MainWindow {
 	m.addShortcuts()
 
 	restoreGeometry(a.Preferences(), w)
-	w.SetOnClosed(func() { saveGeometry(a.Preferences(), w) })
+	// Save before anything closes: Fyne flushes preferences when the app
+	// stops, which can come before a window's OnClosed callback runs.
+	w.SetCloseIntercept(m.Quit)
 	return m
+}
+
+// saveState records what must survive a restart. Every way out of the app
+// (the window's close button, the Quit menu, SIGTERM) goes through Quit,
+// which calls this first.
+func (m *MainWindow) saveState() {
+	saveGeometry(m.App.Preferences(), m.Window)
+}
+
+// Quit saves the window's state and ends the app.
+func (m *MainWindow) Quit() {
+	m.saveState()
+	m.App.Quit()
 }
 
 // newSessionShortcut is Ctrl+T (Cmd+T on macOS).
@@ -67,7 +82,7 @@ func (m *MainWindow) mainMenu() *fyne.MainMenu {
 	newSession := fyne.NewMenuItem("New session…", m.ShowNewSession)
 	newSession.Shortcut = newSessionShortcut
 	newSession.Icon = theme.ContentAddIcon()
-	quit := fyne.NewMenuItem("Quit", m.App.Quit)
+	quit := fyne.NewMenuItem("Quit", m.Quit)
 	quit.IsQuit = true
 	return fyne.NewMainMenu(
 		fyne.NewMenu("Session", newSession, fyne.NewMenuItemSeparator(), quit),

@@ -37,8 +37,8 @@ func runGUI(ctx context.Context, s cli.Stdio, args []string) int {
 
 	a := gui.NewApp()
 	w := a.NewWindow(sockplay.App.Name)
-	gui.NewMainWindow(a, w)
-	stop := context.AfterFunc(ctx, func() { fyne.Do(a.Quit) })
+	m := gui.NewMainWindow(a, w)
+	stop := context.AfterFunc(ctx, func() { fyne.Do(m.Quit) })
 	defer stop()
 	w.ShowAndRun()
 	return cli.ExitOK

@@ -67,7 +67,8 @@ func TestSmokeWindowUnderXvfb(t *testing.T) {
 		t.Logf("screenshot saved to %s", keep)
 	}
 	xdotool(t, display, "windowsize", win, "900", "600")
-	time.Sleep(500 * time.Millisecond)
+	waitForGeometry(t, display, win, "900x600")
+	time.Sleep(time.Second) // let Fyne handle the resize before it quits
 	app.quit(t)
 
 	// Second run: the size comes back.
@@ -204,6 +205,23 @@ func waitForWindow(t *testing.T, display string, a *runningApp) string {
 			t.Fatalf("no sockplay window on %s within 90s; output:\n%s", display, a.out)
 		case <-time.After(200 * time.Millisecond):
 		}
+	}
+}
+
+// waitForGeometry waits until the X server reports the window at size:
+// xdotool's resize is asynchronous and slow on a loaded machine.
+func waitForGeometry(t *testing.T, display, win, size string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		geom := xdotool(t, display, "getwindowgeometry", win)
+		if strings.Contains(geom, "Geometry: "+size) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("window never reached %s; xdotool says:\n%s", size, geom)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 
