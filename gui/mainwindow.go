@@ -25,6 +25,11 @@ type MainWindow struct {
 
 	// Dialog is the dialog currently shown (nil when none), for tests.
 	Dialog Dialog
+
+	// Workspace is what is remembered between runs (tabs, recent
+	// addresses, saved payloads); see workspace.go.
+	Workspace *Workspace
+	restoring bool // reopening saved tabs: no saves until done
 }
 
 // Dialog is the part of a Fyne dialog the window keeps for tests.
@@ -59,6 +64,7 @@ func NewMainWindow(a fyne.App, w fyne.Window) *MainWindow {
 	// Save before anything closes: Fyne flushes preferences when the app
 	// stops, which can come before a window's OnClosed callback runs.
 	w.SetCloseIntercept(m.Quit)
+	m.restoreWorkspace() // workspace.go: tabs, recent addresses, payloads
 	return m
 }
 
@@ -67,6 +73,7 @@ func NewMainWindow(a fyne.App, w fyne.Window) *MainWindow {
 // which calls this first.
 func (m *MainWindow) saveState() {
 	saveGeometry(m.App.Preferences(), m.Window)
+	m.saveWorkspaceLogged() // workspace.go
 }
 
 // Quit saves the window's state and ends the app.

@@ -1,0 +1,414 @@
+package gui
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/sockplay/sockplay/netcore"
+)
+
+// workspaceVersion is the file format this build writes and the newest it
+// reads. A newer file is kept aside rather than half-understood.
+const workspaceVersion = 1
+
+// maxRecent bounds the recent-address list: enough to find yesterday's
+// device again, short enough to scan in a drop-down.
+const maxRecent = 20
+
+// workspaceFileName is the file in the app's own storage folder.
+const workspaceFileName = "workspace.json"
+
+// Workspace is what sockplay remembers between runs: the open tabs with
+// their settings, recently used addresses and the composer payloads saved
+// by name. It lives as JSON in the app's storage and is written atomically,
+// so a crash mid-save leaves the previous file intact.
+//
+// The methods may be called from any goroutine; the tab list is refreshed
+// from the window by MainWindow.SaveWorkspace, on the UI goroutine.
+type Workspace struct {
+	Version int           `json:"version"`
+	Tabs    []SessionSpec `json:"tabs"`
+	Recent  []string      `json:"recent,omitempty"` // newest first, at most maxRecent
+	// SavedPayloads are the composer payloads saved by name, in the order
+	// first saved. (Not called Payloads: that is the method the composer uses.)
+	SavedPayloads []SavedPayload `json:"payloads,omitempty"`
+
+	mu sync.Mutex
+	// path is where the file is saved; "" keeps the workspace in memory
+	// only (no file storage).
+	path string
+	// noSave, when set, says why saving is off: the file on disk could not
+	// be read nor moved aside, and must not be overwritten.
+	noSave error
+	// changed is called after a recent address or payload changes, so the
+	// window saves the whole workspace; nil in tests of the struct alone.
+	changed func()
+}
+
+// SavedPayload is a composer payload kept under a name.
+type SavedPayload struct {
+	Name string `json:"name"`
+	ComposerState
+}
+
+// AddRecent puts an endpoint URL at the top of the recent list, dropping an
+// older copy of it (compared in the canonical form, so tcp://localhost:80
+// and TCP://localhost:80 are one entry) and the oldest beyond maxRecent.
+func (w *Workspace) AddRecent(url string) {
+	url = strings.TrimSpace(url)
+	if url == "" {
+		return
+	}
+	if ep, err := netcore.ParseEndpoint(url); err == nil {
+		url = ep.String()
+	}
+	w.mu.Lock()
+	list := make([]string, 0, maxRecent)
+	list = append(list, url)
+	for _, r := range w.Recent {
+		if r != url && len(list) < maxRecent {
+			list = append(list, r)
+		}
+	}
+	w.Recent = list
+	w.mu.Unlock()
+	w.notify()
+}
+
+// RecentAddresses returns a copy of the recent list, newest first.
+func (w *Workspace) RecentAddresses() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]string(nil), w.Recent...)
+}
+
+// SavePayload keeps c under name, replacing a payload of the same name in
+// place. An empty name is refused: the library lists payloads by name.
+func (w *Workspace) SavePayload(name string, c ComposerState) error {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return errors.New("a saved payload needs a name")
+	}
+	w.mu.Lock()
+	found := false
+	for i := range w.SavedPayloads {
+		if w.SavedPayloads[i].Name == name {
+			w.SavedPayloads[i].ComposerState = c
+			found = true
+			break
+		}
+	}
+	if !found {
+		w.SavedPayloads = append(w.SavedPayloads, SavedPayload{Name: name, ComposerState: c})
+	}
+	w.mu.Unlock()
+	w.notify()
+	return nil
+}
+
+// DeletePayload removes the payload called name, if there is one.
+func (w *Workspace) DeletePayload(name string) {
+	w.mu.Lock()
+	kept := w.SavedPayloads[:0]
+	for _, p := range w.SavedPayloads {
+		if p.Name != name {
+			kept = append(kept, p)
+		}
+	}
+	removed := len(kept) != len(w.SavedPayloads)
+	clear(w.SavedPayloads[len(kept):])
+	w.SavedPayloads = kept
+	w.mu.Unlock()
+	if removed {
+		w.notify()
+	}
+}
+
+// Payloads returns a copy of the saved payloads.
+func (w *Workspace) Payloads() []SavedPayload {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]SavedPayload(nil), w.SavedPayloads...)
+}
+
+// Path is the file the workspace is saved to ("" when it is not saved).
+func (w *Workspace) Path() string { return w.path }
+
+func (w *Workspace) notify() {
+	if w.changed != nil {
+		w.changed()
+	}
+}
+
+// save writes the workspace with tabs as its tab list, atomically.
+func (w *Workspace) save(tabs []SessionSpec) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.path == "" {
+		return nil
+	}
+	if w.noSave != nil {
+		return w.noSave
+	}
+	w.Version = workspaceVersion
+	w.Tabs = append(w.Tabs[:0:0], tabs...)
+	data, err := json.MarshalIndent(w, "", "  ")
+	if err != nil {
+		return fmt.Errorf("save workspace: %w", err)
+	}
+	if err := writeFileAtomic(w.path, append(data, '\n')); err != nil {
+		return fmt.Errorf("save workspace: %w", err)
+	}
+	return nil
+}
+
+// writeFileAtomic writes data to a temporary file beside path and renames
+// it over path, so readers see the old file or the new one, never half.
+func writeFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+"-*.tmp")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp) // best effort: the error below is what matters
+	}
+	return err
+}
+
+// workspaceProblem says why a saved workspace was not used.
+type workspaceProblem struct {
+	Reason string // plain words: what was wrong with the file
+	KeptAs string // where the bad file now is; "" when it could not be moved
+	Path   string // the file that was read
+}
+
+// loadWorkspace reads the workspace at path. A missing file is a clean
+// start. A file that cannot be used is renamed to
+// workspace.json.corrupt-YYYYMMDD-HHMMSS beside it (never overwritten) and a
+// clean workspace is returned with the problem to show.
+func loadWorkspace(path string, now time.Time) (*Workspace, *workspaceProblem) {
+	w := &Workspace{Version: workspaceVersion, path: path}
+	if path == "" {
+		return w, nil
+	}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return w, nil
+	}
+	if err != nil {
+		// Unreadable but present: leave it where it is and do not save over it.
+		w.noSave = fmt.Errorf("the workspace file %s could not be read (%v), so sockplay does not save over it", path, err)
+		return w, &workspaceProblem{Reason: fmt.Sprintf("the file could not be read: %v", err), Path: path}
+	}
+	var loaded Workspace
+	reason := decodeWorkspace(data, &loaded)
+	if reason == "" {
+		w.Tabs, w.Recent, w.SavedPayloads = loaded.Tabs, loaded.Recent, loaded.SavedPayloads
+		if len(w.Recent) > maxRecent {
+			w.Recent = w.Recent[:maxRecent]
+		}
+		return w, nil
+	}
+	p := &workspaceProblem{Reason: reason, Path: path}
+	kept, err := keepAside(path, now)
+	if err != nil {
+		w.noSave = fmt.Errorf("the unusable workspace file %s could not be moved aside (%v), so sockplay does not save over it", path, err)
+		return w, p
+	}
+	p.KeptAs = kept
+	return w, p
+}
+
+// decodeWorkspace fills w from data and returns "" or, in plain words, why
+// the data is not a workspace this build can use.
+func decodeWorkspace(data []byte, w *Workspace) string {
+	if err := json.Unmarshal(data, w); err != nil {
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &syn):
+			return fmt.Sprintf("it is not valid JSON (%v, at byte %d)", syn, syn.Offset)
+		case errors.As(err, &typ):
+			where := typ.Field
+			if where == "" {
+				where = "the top level"
+			} else {
+				where = fmt.Sprintf("%q", where)
+			}
+			return fmt.Sprintf("it holds a JSON %s at %s where sockplay expects %s", typ.Value, where, goTypeWords(typ.Type.String()))
+		}
+		return fmt.Sprintf("it could not be decoded (%v)", err)
+	}
+	switch {
+	case w.Version == 0:
+		return "it has no version number, so it is not a workspace sockplay wrote"
+	case w.Version < 0:
+		return fmt.Sprintf("its version number %d makes no sense", w.Version)
+	case w.Version > workspaceVersion:
+		return fmt.Sprintf("it was saved by a newer sockplay (workspace version %d; this one reads up to %d). "+
+			"A newer sockplay can still open the kept file", w.Version, workspaceVersion)
+	}
+	return ""
+}
+
+// goTypeWords names a Go type the way a person reading JSON would.
+func goTypeWords(t string) string {
+	switch {
+	case t == "string":
+		return "text"
+	case t == "bool" || strings.HasPrefix(t, "*bool"):
+		return "true or false"
+	case strings.HasPrefix(t, "[]"):
+		return "a list"
+	case strings.Contains(t, "int") || strings.Contains(t, "Duration"):
+		return "a whole number"
+	}
+	return "an object"
+}
+
+// keepAside renames path to path.corrupt-YYYYMMDD-HHMMSS, adding -2, -3…
+// if that name is taken, and returns the new name. Rename keeps the bytes
+// exactly as they were.
+func keepAside(path string, now time.Time) (string, error) {
+	base := path + ".corrupt-" + now.Format("20060102-150405")
+	name := base
+	for i := 2; ; i++ {
+		if _, err := os.Lstat(name); errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		if i > 100 {
+			return "", fmt.Errorf("too many kept workspace files named %s-N", base)
+		}
+		name = fmt.Sprintf("%s-%d", base, i)
+	}
+	if err := os.Rename(path, name); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+// workspacePath is workspace.json in the app's own storage folder, or ""
+// when the app has no storage on disk.
+func workspacePath(a fyne.App) string {
+	root := a.Storage().RootURI()
+	if root == nil || root.Scheme() != "file" || root.Path() == "" {
+		return ""
+	}
+	return filepath.Join(root.Path(), workspaceFileName)
+}
+
+// WorkspaceWarning is the dialog shown when the saved workspace could not be
+// used; Message is its text, for tests.
+type WorkspaceWarning struct {
+	*dialog.CustomDialog
+	Message string
+}
+
+// workspaceWarningText tells a person, in plain words, what happened to
+// their workspace and where the old file is.
+func workspaceWarningText(p *workspaceProblem) string {
+	var b strings.Builder
+	b.WriteString("sockplay could not use the workspace saved last time (the open tabs, recent addresses and saved payloads), " +
+		"so it starts with a clean one.\n\nWhat was wrong: " + p.Reason + ".\n\n")
+	if p.KeptAs != "" {
+		b.WriteString("The file was kept, unchanged, as\n" + p.KeptAs + "\nNothing will be written over it.")
+	} else {
+		b.WriteString("The file was left where it is,\n" + p.Path + "\nand sockplay will not save over it in this run.")
+	}
+	return b.String()
+}
+
+// restoreWorkspace loads the saved workspace and reopens its tabs, each
+// started only if the person chose "start now" for it. Called once, at the
+// end of NewMainWindow.
+func (m *MainWindow) restoreWorkspace() {
+	ws, problem := loadWorkspace(workspacePath(m.App), time.Now())
+	m.Workspace = ws
+	tabs := ws.Tabs
+	ws.Tabs = nil
+
+	m.restoring = true
+	var failed []string
+	for _, spec := range tabs {
+		if err := openSession(m, spec); err != nil {
+			failed = append(failed, fmt.Sprintf("%s: %v", spec.Title(), err))
+			continue
+		}
+	}
+	m.restoring = false
+	ws.changed = func() { fyne.Do(m.saveWorkspaceLogged) }
+
+	switch {
+	case problem != nil:
+		m.showWorkspaceWarning(workspaceWarningText(problem))
+	case len(failed) > 0:
+		m.showWorkspaceWarning("These tabs from last time could not be reopened and were left out:\n\n" +
+			strings.Join(failed, "\n"))
+	}
+}
+
+func (m *MainWindow) showWorkspaceWarning(text string) {
+	label := widget.NewLabel(text)
+	label.Wrapping = fyne.TextWrapWord
+	d := &WorkspaceWarning{
+		CustomDialog: dialog.NewCustom("Saved workspace not used", "OK", container.NewVScroll(label), m.Window),
+		Message:      text,
+	}
+	d.Resize(fyne.NewSize(560, 300))
+	m.show(d)
+}
+
+// SaveWorkspace writes the open tabs (with each composer's current state),
+// the recent addresses and the saved payloads to the app's storage. Call
+// it on the UI goroutine: it reads the tabs' widgets.
+func (m *MainWindow) SaveWorkspace() error {
+	if m.Workspace == nil || m.restoring {
+		return nil
+	}
+	return m.Workspace.save(sessionTabSpecs(m))
+}
+
+// saveWorkspaceLogged saves where no dialog can be shown (window closing,
+// background changes); a failure is logged, not lost silently.
+func (m *MainWindow) saveWorkspaceLogged() {
+	if err := m.SaveWorkspace(); err != nil {
+		fyne.LogError("sockplay: workspace not saved", err)
+	}
+}
+
+// openSession and sessionTabSpecs reach the session tabs (sessiontab.go).
+// They are variables only until OpenSession and SessionTabs land there;
+// then they become direct calls.
+var (
+	openSession = func(m *MainWindow, spec SessionSpec) error {
+		return errors.New("session tabs are not in this build yet")
+	}
+	sessionTabSpecs = func(m *MainWindow) []SessionSpec { return nil }
+)
