@@ -1,0 +1,383 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/sockplay/sockplay/netcore/socktable"
+)
+
+func init() {
+	Register(Command{Name: "sockets", Args: "[-t] [-u] [-x] [-l] [-a] [-p] [-4|-6] [--state STATE] [--json]",
+		Summary: "list the machine's sockets, as ss does", Run: runSockets})
+}
+
+// socketsBoolFlags are the one-letter flags that may be combined, as
+// people type them from ss habit: -tlnp, -tuxan.
+const socketsBoolFlags = "tuxlapn46"
+
+func runSockets(ctx context.Context, s Stdio, args []string) int {
+	fs := flag.NewFlagSet("sockplay sockets", flag.ContinueOnError)
+	fs.SetOutput(s.Err)
+	tcp := fs.Bool("t", false, "TCP sockets")
+	udp := fs.Bool("u", false, "UDP sockets")
+	unixs := fs.Bool("x", false, "Unix sockets (stream, datagram, seqpacket)")
+	listening := fs.Bool("l", false, "listening sockets only (and unconnected datagram sockets)")
+	all := fs.Bool("a", false, "sockets in every state")
+	procs := fs.Bool("p", false, "show the processes that hold each socket")
+	fs.Bool("n", false, "numeric (always so; accepted for ss habit)")
+	v4 := fs.Bool("4", false, "IPv4 only")
+	v6 := fs.Bool("6", false, "IPv6 only")
+	state := fs.String("state", "", "states or groups, comma-separated: established, time-wait, listening, ..., all, connected, synchronized, bucket, big")
+	addr := fs.String("addr", "", "only sockets with this local or peer address: :9000, 127.0.0.1, [::1]:22, /path")
+	procName := fs.String("process", "", "only sockets held by a process whose name contains this")
+	text := fs.String("grep", "", "only rows containing this text")
+	asJSON := fs.Bool("json", false, "one JSON object per socket")
+	fs.Usage = func() {
+		fmt.Fprintln(s.Err, "usage: sockplay sockets [-t] [-u] [-x] [-l] [-a] [-p] [-4|-6] [--state STATE] [--json]")
+		fmt.Fprintln(s.Err, "List sockets as ss does. Without -t, -u or -x every kind is listed; without -l or -a")
+		fmt.Fprintln(s.Err, "only live connections (not listeners, closed sockets, TIME-WAIT or SYN-RECV).")
+		fmt.Fprintln(s.Err, "One-letter flags combine: -tlnp, -tuxanp.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(expandShortFlags(args)); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(s.Err, "sockplay sockets: "+format+"\n", a...)
+		return ExitUsage
+	}
+	if fs.NArg() > 0 {
+		return usageErr("unexpected argument %q (filters are flags: --addr, --state, --process, --grep)", fs.Arg(0))
+	}
+	if *v4 && *v6 {
+		return usageErr("-4 and -6 exclude each other")
+	}
+	var f socktable.Filter
+	if *tcp {
+		f.Protos |= socktable.ProtoTCP
+	}
+	if *udp {
+		f.Protos |= socktable.ProtoUDP
+	}
+	if *unixs {
+		f.Protos |= socktable.ProtoUnix
+	}
+	switch {
+	case *v4:
+		f.Families = socktable.FamilySetOf(socktable.IPv4)
+	case *v6:
+		f.Families = socktable.FamilySetOf(socktable.IPv6)
+	}
+	switch {
+	case *state != "":
+		st, err := socktable.ParseStates(*state)
+		if err != nil {
+			return usageErr("--state: %v", err)
+		}
+		f.States = st
+	case *all:
+		f.States = socktable.AllStates
+	case *listening:
+		f.States = socktable.ListeningStates
+	default:
+		f.States = socktable.DefaultStates
+	}
+	var err error
+	if f.Addr, err = socktable.ParseAddrMatch(*addr); err != nil {
+		return usageErr("--addr: %v", err)
+	}
+	f.Process, f.Text = *procName, *text
+	socks, err := socktable.List(ctx, socktable.Options{Filter: f, Processes: *procs, Cmdline: *procs && *asJSON})
+	if err != nil {
+		fmt.Fprintf(s.Err, "sockplay sockets: %v\n", err)
+		return ExitFail
+	}
+	w := bufio.NewWriterSize(s.Out, 64<<10)
+	if *asJSON {
+		err = writeSocketsJSON(w, socks)
+	} else {
+		layout := tableLayout{netid: showNetid(f.Protos), state: showState(f), process: *procs}
+		err = writeSocketTable(w, socks, layout)
+	}
+	if err == nil {
+		err = w.Flush()
+	}
+	if err != nil {
+		fmt.Fprintf(s.Err, "sockplay sockets: %v\n", err)
+		return ExitFail
+	}
+	return ExitOK
+}
+
+// expandShortFlags turns "-tlnp" into "-t -l -n -p" when every letter is
+// one of the combinable flags; anything else is left for package flag.
+func expandShortFlags(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i, a := range args {
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		if len(a) > 2 && a[0] == '-' && a[1] != '-' && strings.Trim(a[1:], socketsBoolFlags) == "" {
+			for _, c := range a[1:] {
+				out = append(out, "-"+string(c))
+			}
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// showNetid says whether the Netid column is printed: ss prints it unless
+// one table (TCP alone, UDP alone) is listed.
+func showNetid(p socktable.ProtoSet) bool {
+	return p != socktable.ProtoTCP && p != socktable.ProtoUDP
+}
+
+// showState says whether the State column is printed: ss drops it when
+// the state filter leaves a single state for the kinds listed.
+func showState(f socktable.Filter) bool {
+	var possible socktable.StateSet
+	if f.Protos.Has(socktable.TCP) {
+		possible |= socktable.AllStates
+	}
+	if f.Protos.Has(socktable.UDP) {
+		possible |= socktable.StatesOf(socktable.Established, socktable.Close)
+	}
+	if f.Protos&socktable.ProtoUnix != 0 || f.Protos == 0 {
+		possible |= socktable.StatesOf(socktable.Established, socktable.Listen, socktable.Close, socktable.SynSent)
+	}
+	st := f.States
+	if st == 0 {
+		st = socktable.AllStates
+	}
+	st &= possible
+	return st&(st-1) != 0
+}
+
+type tableLayout struct{ netid, state, process bool }
+
+// cell is a span of the row arena, so formatting 20,000 rows costs a few
+// large allocations instead of several strings per row.
+type cell struct{ off, end int32 }
+
+// writeSocketTable prints the rows in ss's columns, each column as wide as
+// its widest cell; an address is right-aligned against its port, which is
+// left-aligned, so the separators line up as in ss.
+func writeSocketTable(w io.Writer, socks []socktable.Socket, l tableLayout) error {
+	const ncol = 8 // netid state recvq sendq lhost lport phost pport (+ process, unpadded)
+	arena := make([]byte, 0, len(socks)*64)
+	cells := make([]cell, 0, len(socks)*(ncol+1))
+	seps := make([]byte, 0, len(socks))
+	add := func(start int) { cells = append(cells, cell{int32(start), int32(len(arena))}) }
+	var width [ncol]int
+	for i, h := range [ncol]string{"Netid", "State", "Recv-Q", "Send-Q", "Local Address", "Port", "Peer Address", "Port"} {
+		width[i] = len(h)
+	}
+	for i := range socks {
+		s := &socks[i]
+		start := len(arena)
+		arena = append(arena, s.Proto.String()...)
+		add(start)
+		start = len(arena)
+		arena = append(arena, s.State.String()...)
+		add(start)
+		start = len(arena)
+		arena = strconv.AppendUint(arena, uint64(s.RecvQ), 10)
+		add(start)
+		start = len(arena)
+		arena = strconv.AppendUint(arena, uint64(s.SendQ), 10)
+		add(start)
+		if s.Family == socktable.Unix {
+			seps = append(seps, ' ')
+			arena = appendUnixEnd(arena, s.Path, s.Inode, &cells)
+			arena = appendUnixEnd(arena, "", s.PeerInode, &cells)
+		} else {
+			seps = append(seps, ':')
+			arena = appendIPEnd(arena, s.Local, s.DualStack, &cells)
+			arena = appendIPEnd(arena, s.Peer, s.DualStack, &cells)
+		}
+		start = len(arena)
+		if l.process && len(s.Owners) > 0 {
+			arena = appendUsers(arena, s.Owners)
+		}
+		add(start)
+		for c := 0; c < ncol; c++ {
+			cl := cells[len(cells)-ncol-1+c]
+			if n := int(cl.end - cl.off); n > width[c] {
+				width[c] = n
+			}
+		}
+	}
+	line := make([]byte, 0, 256)
+	pad := func(n int) {
+		for ; n > 0; n-- {
+			line = append(line, ' ')
+		}
+	}
+	emit := func(col [ncol + 1][]byte, sep byte) error {
+		line = line[:0]
+		if l.netid {
+			line = append(line, col[0]...)
+			pad(width[0] - len(col[0]) + 1)
+		}
+		if l.state {
+			line = append(line, col[1]...)
+			pad(width[1] - len(col[1]) + 1)
+		}
+		for c := 2; c <= 3; c++ {
+			line = append(line, col[c]...)
+			pad(width[c] - len(col[c]) + 1)
+		}
+		for c := 4; c <= 6; c += 2 { // host right-aligned, sep, port left-aligned
+			pad(width[c] - len(col[c]))
+			line = append(line, col[c]...)
+			line = append(line, sep)
+			line = append(line, col[c+1]...)
+			pad(width[c+1] - len(col[c+1]) + 1)
+		}
+		if l.process {
+			line = append(line, col[ncol]...)
+		}
+		for len(line) > 0 && line[len(line)-1] == ' ' {
+			line = line[:len(line)-1]
+		}
+		line = append(line, '\n')
+		_, err := w.Write(line)
+		return err
+	}
+	var col [ncol + 1][]byte
+	for i, h := range [...]string{"Netid", "State", "Recv-Q", "Send-Q", "Local Address", "Port", "Peer Address", "Port", "Process"} {
+		col[i] = []byte(h)
+	}
+	if err := emit(col, ':'); err != nil {
+		return err
+	}
+	for i := range socks {
+		for c := range col {
+			cl := cells[i*(ncol+1)+c]
+			col[c] = arena[cl.off:cl.end]
+		}
+		if err := emit(col, seps[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func appendIPEnd(b []byte, ap netip.AddrPort, dual bool, cells *[]cell) []byte {
+	add := func(start int) { *cells = append(*cells, cell{int32(start), int32(len(b))}) }
+	start := len(b)
+	b = socktable.AppendHost(b, ap.Addr(), dual)
+	add(start)
+	start = len(b)
+	if ap.Port() == 0 {
+		b = append(b, '*')
+	} else {
+		b = strconv.AppendUint(b, uint64(ap.Port()), 10)
+	}
+	add(start)
+	return b
+}
+
+func appendUnixEnd(b []byte, path string, inode uint32, cells *[]cell) []byte {
+	add := func(start int) { *cells = append(*cells, cell{int32(start), int32(len(b))}) }
+	start := len(b)
+	if path == "" {
+		path = "*"
+	}
+	b = append(b, path...)
+	add(start)
+	start = len(b)
+	b = strconv.AppendUint(b, uint64(inode), 10)
+	add(start)
+	return b
+}
+
+// appendUsers writes ss's process column: users:(("name",pid=N,fd=M),...).
+func appendUsers(b []byte, owners []socktable.Owner) []byte {
+	b = append(b, "users:("...)
+	for i, o := range owners {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, "(\""...)
+		b = append(b, o.Name...)
+		b = append(b, "\",pid="...)
+		b = strconv.AppendInt(b, int64(o.PID), 10)
+		if o.FD >= 0 {
+			b = append(b, ",fd="...)
+			b = strconv.AppendInt(b, int64(o.FD), 10)
+		}
+		b = append(b, ')')
+	}
+	return append(b, ')')
+}
+
+// socketJSON is one line of --json output.
+type socketJSON struct {
+	Netid     string      `json:"netid"`
+	State     string      `json:"state"`
+	RecvQ     uint32      `json:"recv_q"`
+	SendQ     uint32      `json:"send_q"`
+	Local     string      `json:"local"`
+	Peer      string      `json:"peer"`
+	Path      string      `json:"path,omitempty"`
+	PeerInode uint32      `json:"peer_inode,omitempty"`
+	UID       *uint32     `json:"uid,omitempty"`
+	Inode     uint32      `json:"inode,omitempty"`
+	Users     []ownerJSON `json:"users,omitempty"`
+}
+
+type ownerJSON struct {
+	Name    string   `json:"name"`
+	PID     int      `json:"pid"`
+	FD      *int     `json:"fd,omitempty"`
+	Cmdline []string `json:"cmdline,omitempty"`
+}
+
+// writeSocketsJSON prints one JSON object per socket, a line each, like
+// serve --json prints events; Local and Peer are as the table shows them.
+func writeSocketsJSON(w io.Writer, socks []socktable.Socket) error {
+	enc := json.NewEncoder(w)
+	for i := range socks {
+		s := &socks[i]
+		j := socketJSON{Netid: s.Proto.String(), State: s.State.Name(), RecvQ: s.RecvQ, SendQ: s.SendQ,
+			Local: s.LocalString(), Peer: s.PeerString(), Inode: s.Inode}
+		if s.Family == socktable.Unix {
+			j.Path, j.PeerInode = s.Path, s.PeerInode
+			j.Local, j.Peer = s.Path, "*"
+			if j.Local == "" {
+				j.Local = "*"
+			}
+		}
+		if s.UID != socktable.NoUID {
+			uid := s.UID
+			j.UID = &uid
+		}
+		for _, o := range s.Owners {
+			oj := ownerJSON{Name: o.Name, PID: o.PID, Cmdline: o.Cmdline}
+			if o.FD >= 0 {
+				fd := o.FD
+				oj.FD = &fd
+			}
+			j.Users = append(j.Users, oj)
+		}
+		if err := enc.Encode(&j); err != nil {
+			return err
+		}
+	}
+	return nil
+}
