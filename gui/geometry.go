@@ -9,7 +9,7 @@ const (
 )
 
 // defaultSize fits a 1280×800 screen with room for a panel.
-var defaultSize = fyne.NewSize(1100, 720)
+var defaultSize = fyne.NewSize(1200, 760)
 
 // minRemembered keeps a window shrunk to nothing from coming back unusable.
 var minRemembered = fyne.NewSize(480, 320)

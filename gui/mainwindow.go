@@ -30,6 +30,8 @@ type MainWindow struct {
 	// addresses, saved payloads); see workspace.go.
 	Workspace *Workspace
 	restoring bool // reopening saved tabs: no saves until done
+
+	sessionTabs []*SessionTab // see tabs.go
 }
 
 // Dialog is the part of a Fyne dialog the window keeps for tests.
@@ -59,6 +61,7 @@ func NewMainWindow(a fyne.App, w fyne.Window) *MainWindow {
 	w.SetContent(container.NewBorder(container.NewVBox(container.NewPadded(toolbar), widget.NewSeparator()), nil, nil, nil, m.Tabs))
 	w.SetMainMenu(m.mainMenu())
 	m.addShortcuts()
+	m.addTabShortcuts()
 
 	restoreGeometry(a.Preferences(), w)
 	// Save before anything closes: Fyne flushes preferences when the app
@@ -76,9 +79,10 @@ func (m *MainWindow) saveState() {
 	m.saveWorkspaceLogged() // workspace.go
 }
 
-// Quit saves the window's state and ends the app.
+// Quit saves the window's state, closes every session and ends the app.
 func (m *MainWindow) Quit() {
 	m.saveState()
+	m.closeAllSessions()
 	m.App.Quit()
 }
 

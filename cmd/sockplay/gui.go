@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 
@@ -21,8 +22,15 @@ func init() {
 func runGUI(ctx context.Context, s cli.Stdio, args []string) int {
 	fs := flag.NewFlagSet("sockplay gui", flag.ContinueOnError)
 	fs.SetOutput(s.Err)
+	var listen, connect urlList
+	fs.Var(&listen, "listen", "open a server session on `URL` at start (repeatable)")
+	fs.Var(&connect, "connect", "open a client session to `URL` at start (repeatable)")
+	reply := fs.String("reply", "", "how --listen sessions answer: echo or upper (default: they don't)")
+	framingSpec := fs.String("framing", "", "framing `SPEC` for the sessions opened by flags, e.g. line or len:4:le")
 	fs.Usage = func() {
-		fmt.Fprintln(s.Err, "usage: sockplay [gui]\nOpens the "+sockplay.App.Name+" window.")
+		fmt.Fprintln(s.Err, "usage: sockplay [gui] [--listen URL]... [--connect URL]... [--reply echo|upper] [--framing SPEC]")
+		fmt.Fprintln(s.Err, "Opens the "+sockplay.App.Name+" window, with a started session for each URL.")
+		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
@@ -35,11 +43,37 @@ func runGUI(ctx context.Context, s cli.Stdio, args []string) int {
 		return cli.ExitUsage
 	}
 
+	var specs []gui.SessionSpec
+	for _, u := range listen {
+		specs = append(specs, gui.SessionSpec{Role: "server", URL: u, Reply: *reply, Framing: *framingSpec, StartOnOpen: true})
+	}
+	for _, u := range connect {
+		specs = append(specs, gui.SessionSpec{Role: "client", URL: u, Framing: *framingSpec, StartOnOpen: true})
+	}
+	// Check every flag before a window opens: a typo is one line and exit 2.
+	for _, sp := range specs {
+		if _, err := sp.Config(); err != nil {
+			fmt.Fprintf(s.Err, "sockplay gui: %s: %v\n", sp.URL, err)
+			return cli.ExitUsage
+		}
+	}
+
 	a := gui.NewApp()
 	w := a.NewWindow(sockplay.App.Name)
 	m := gui.NewMainWindow(a, w)
+	for _, sp := range specs {
+		if _, err := m.OpenSession(sp); err != nil {
+			fmt.Fprintf(s.Err, "sockplay gui: %s: %v\n", sp.URL, err)
+		}
+	}
 	stop := context.AfterFunc(ctx, func() { fyne.Do(m.Quit) })
 	defer stop()
 	w.ShowAndRun()
 	return cli.ExitOK
 }
+
+// urlList collects a repeatable flag.
+type urlList []string
+
+func (l *urlList) String() string     { return strings.Join(*l, ",") }
+func (l *urlList) Set(v string) error { *l = append(*l, v); return nil }

@@ -1,0 +1,112 @@
+package gui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/sockplay/sockplay/sessions"
+)
+
+// peersPanel lists a server's peers with their counters. Selecting one
+// makes it the composer's target; the buttons act on the selected peer.
+type peersPanel struct {
+	List      *widget.List
+	Close     *widget.Button
+	HalfClose *widget.Button
+	Abort     *widget.Button
+	Count     *widget.Label
+	peers     []sessions.PeerInfo
+	selected  sessions.PeerID
+	onSelect  func(id sessions.PeerID)
+	act       func(what string, id sessions.PeerID)
+	root      fyne.CanvasObject
+}
+
+func newPeersPanel(onSelect func(sessions.PeerID), act func(string, sessions.PeerID)) *peersPanel {
+	p := &peersPanel{onSelect: onSelect, act: act}
+	p.List = widget.NewList(
+		func() int { return len(p.peers) },
+		func() fyne.CanvasObject {
+			name := widget.NewLabelWithStyle("#000 [ffff:ffff::ffff]:65535", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+			name.Truncation = fyne.TextTruncateEllipsis
+			stats := widget.NewLabel("open · in 1023.9 KiB · out 1023.9 KiB")
+			stats.SizeName = theme.SizeNameCaptionText
+			stats.Truncation = fyne.TextTruncateEllipsis
+			return container.NewVBox(name, stats)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(p.peers) {
+				return
+			}
+			pi := p.peers[i]
+			box := o.(*fyne.Container)
+			box.Objects[0].(*widget.Label).SetText(fmt.Sprintf("#%d %s", pi.ID, pi.Addr))
+			box.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%s · in %s · out %s", pi.State,
+				humanBytes(pi.Counters.BytesIn), humanBytes(pi.Counters.BytesOut)))
+		},
+	)
+	p.List.OnSelected = func(i widget.ListItemID) {
+		if i < len(p.peers) {
+			p.selected = p.peers[i].ID
+			p.onSelect(p.selected)
+			p.buttons()
+		}
+	}
+	p.List.OnUnselected = func(widget.ListItemID) {
+		p.selected = 0
+		p.onSelect(sessions.PeerAll)
+		p.buttons()
+	}
+	p.Close = widget.NewButton("Close", func() { p.act("close", p.selected) })
+	p.HalfClose = widget.NewButton("Half-close", func() { p.act("halfclose", p.selected) })
+	p.Abort = widget.NewButton("Abort (RST)", func() { p.act("abort", p.selected) })
+	p.Abort.Importance = widget.DangerImportance
+	p.Count = widget.NewLabelWithStyle("No peers yet", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.buttons()
+	p.root = container.NewBorder(p.Count, container.NewGridWithColumns(3, p.Close, p.HalfClose, p.Abort), nil, nil, p.List)
+	return p
+}
+
+// set shows a fresh copy of the peers; the selection follows its peer id.
+func (p *peersPanel) set(peers []sessions.PeerInfo) {
+	p.peers = peers
+	open := 0
+	for _, pi := range peers {
+		if pi.State != sessions.PeerClosed {
+			open++
+		}
+	}
+	switch {
+	case len(peers) == 0:
+		p.Count.SetText("No peers yet")
+	default:
+		p.Count.SetText(fmt.Sprintf("Peers: %d open", open))
+	}
+	found := false
+	for i, pi := range peers {
+		if pi.ID == p.selected {
+			found = true
+			p.List.Select(i)
+		}
+	}
+	if !found && p.selected != 0 {
+		p.selected = 0
+		p.List.UnselectAll()
+	}
+	p.List.Refresh()
+	p.buttons()
+}
+
+func (p *peersPanel) buttons() {
+	for _, b := range []*widget.Button{p.Close, p.HalfClose, p.Abort} {
+		if p.selected == 0 {
+			b.Disable()
+		} else {
+			b.Enable()
+		}
+	}
+}

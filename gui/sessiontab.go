@@ -1,0 +1,445 @@
+package gui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/sockplay/sockplay/sessions"
+)
+
+// headerEvery refreshes the header (rates, sparkline) even without traffic,
+// so a rate falls to zero when a flood stops.
+const headerEvery = 500 * time.Millisecond
+
+// runPumps is false in headless tests, which call Refresh themselves: the
+// test driver runs fyne.Do inline, on the pump's goroutine.
+var runPumps = true
+
+// SessionTab is one session's tab: a header with state, addresses, counters
+// and controls; the peers (servers); the traffic log with its filters and
+// detail pane; the composer. It owns the session (recreated by Start after
+// Stop) and every goroutine it starts.
+type SessionTab struct {
+	main *MainWindow
+	Item *container.TabItem
+	spec SessionSpec
+
+	sess    *sessions.Session
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup // Start, Close and Reconnect calls in flight
+	lastErr string
+
+	// Header.
+	State, Local, Remote, Totals *widget.Label
+	Spark                        *sparkline
+	StartStop, Reconnect         *widget.Button
+	HalfClose, Abort             *widget.Button
+	Options, Export, Clear       *widget.Button
+	lastSample                   time.Time
+
+	// Traffic.
+	Traffic     *trafficView
+	Direction   *widget.Select
+	FilterText  *widget.Entry
+	FilterRegex *widget.Check
+	ViewMode    *widget.RadioGroup
+	FilterError *widget.Label
+	Detail      *detailPane
+	Peers       *peersPanel
+	Composer    *composer
+
+	pump *pump
+	// What the pump's goroutine reads: the current session and what the
+	// last refresh saw, so it can tell "changed" without touching widgets.
+	cur         atomic.Pointer[sessions.Session]
+	seenVersion atomic.Uint64
+	seenState   atomic.Int32
+}
+
+// Spec is the tab's settings as the workspace stores them.
+func (t *SessionTab) Spec() SessionSpec {
+	s := t.spec
+	s.Composer = t.Composer.State()
+	return s
+}
+
+// Session is the tab's current session (nil before the first start).
+func (t *SessionTab) Session() *sessions.Session { return t.sess }
+
+func (t *SessionTab) server() bool { return t.spec.Role == "server" }
+
+// newSessionTab builds the tab for spec; it does not start the session.
+func newSessionTab(m *MainWindow, spec SessionSpec) (*SessionTab, error) {
+	cfg, err := spec.Config()
+	if err != nil {
+		return nil, err
+	}
+	sess, err := sessions.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	t := &SessionTab{main: m, spec: spec, sess: sess}
+	t.cur.Store(sess)
+	t.buildHeader()
+	t.buildTraffic(sess.Log())
+	t.Composer = newComposer(m.Window, func() sender { return t.sess }, spec.Framing)
+	t.Composer.SetState(spec.Composer)
+
+	var middle fyne.CanvasObject
+	logAndDetail := container.NewVSplit(t.trafficPane(), t.Detail.root)
+	logAndDetail.Offset = 0.6
+	middle = logAndDetail
+	if t.server() {
+		t.Peers = newPeersPanel(func(id sessions.PeerID) { t.Composer.selectPeer(id) }, t.peerAction)
+		split := container.NewHSplit(t.Peers.root, logAndDetail)
+		split.Offset = 0.22
+		middle = split
+	}
+	content := container.NewBorder(t.headerPane(), container.NewPadded(t.Composer.root), nil, nil, middle)
+	t.Item = container.NewTabItemWithIcon(spec.Title(), stateDot(sessions.StateNew), content)
+	t.refresh()
+	return t, nil
+}
+
+func (t *SessionTab) buildHeader() {
+	t.State = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	t.Local = widget.NewLabel("")
+	t.Remote = widget.NewLabel("")
+	t.Totals = widget.NewLabel("")
+	t.Spark = newSparkline()
+	t.StartStop = widget.NewButtonWithIcon("Start", theme.MediaPlayIcon(), t.toggle)
+	t.Reconnect = widget.NewButtonWithIcon("Reconnect", theme.ViewRefreshIcon(), t.reconnect)
+	t.HalfClose = widget.NewButton("Half-close", func() { t.peerAction("halfclose", t.clientPeer()) })
+	t.Abort = widget.NewButton("Abort (RST)", func() { t.peerAction("abort", t.clientPeer()) })
+	t.Abort.Importance = widget.DangerImportance
+	t.Options = widget.NewButtonWithIcon("Options", theme.SettingsIcon(), t.showOptions)
+	t.Export = widget.NewButtonWithIcon("Export", theme.DocumentSaveIcon(), t.export)
+	t.Clear = widget.NewButtonWithIcon("Clear view", theme.ContentClearIcon(), t.ClearView)
+	if t.server() {
+		t.Reconnect.Hide()
+		t.HalfClose.Hide() // per peer, in the peers panel
+		t.Abort.Hide()
+	}
+}
+
+func (t *SessionTab) headerPane() fyne.CanvasObject {
+	addrs := container.NewHBox(t.State, widget.NewSeparator(), t.Local, t.Remote)
+	stats := container.NewBorder(nil, nil, nil, t.Spark, t.Totals)
+	buttons := container.NewHBox(t.StartStop, t.Reconnect, t.HalfClose, t.Abort, t.Options, t.Export, t.Clear)
+	return container.NewVBox(container.NewBorder(nil, nil, nil, buttons, addrs), stats, widget.NewSeparator())
+}
+
+func (t *SessionTab) buildTraffic(log *sessions.Log) {
+	t.Traffic = newTrafficView(log)
+	t.Detail = newDetailPane(t.main.Window)
+	t.Traffic.onSelect = t.Detail.show
+	t.Direction = widget.NewSelect([]string{dirAll, dirIn, dirOut, dirEvents}, func(string) { t.applyFilter() })
+	t.Direction.SetSelected(dirAll)
+	t.FilterText = widget.NewEntry()
+	t.FilterText.SetPlaceHolder("Filter: text in the data, address or event (Ctrl+F)")
+	t.FilterText.OnChanged = func(string) { t.applyFilter() }
+	t.FilterRegex = widget.NewCheck("Regex", func(bool) { t.applyFilter() })
+	t.ViewMode = widget.NewRadioGroup([]string{"Chunks", "Messages"}, func(string) { t.applyFilter() })
+	t.ViewMode.Horizontal = true
+	t.ViewMode.Required = true
+	t.ViewMode.SetSelected("Chunks")
+	t.FilterError = widget.NewLabel("")
+	t.FilterError.Importance = widget.DangerImportance
+	t.FilterError.Hide()
+}
+
+func (t *SessionTab) trafficPane() fyne.CanvasObject {
+	bar := container.NewBorder(nil, t.FilterError, container.NewHBox(t.ViewMode, t.Direction), t.FilterRegex, t.FilterText)
+	return container.NewBorder(bar, container.NewHBox(t.Traffic.JumpButton), nil, nil, t.Traffic.List)
+}
+
+// applyFilter reads the filter widgets; a bad regex is named under the bar
+// and the previous filter stays.
+func (t *SessionTab) applyFilter() {
+	if t.Traffic == nil || t.FilterError == nil {
+		return // still building
+	}
+	f := trafficFilter{
+		Messages: t.ViewMode.Selected == "Messages",
+		Dir:      t.Direction.Selected,
+		Text:     t.FilterText.Text,
+		Regex:    t.FilterRegex.Checked,
+	}
+	if err := t.Traffic.setFilter(f); err != nil {
+		t.FilterError.SetText(err.Error())
+		t.FilterError.Show()
+		return
+	}
+	t.FilterError.Hide()
+}
+
+// Start creates the session if the last one ended and starts it. Starting
+// may take up to the connect timeout, so it runs on a goroutine the tab
+// owns; the header shows the outcome through the pump.
+func (t *SessionTab) Start() {
+	if t.sess == nil || t.sess.State() != sessions.StateNew {
+		cfg, err := t.spec.Config()
+		if err == nil {
+			var s *sessions.Session
+			s, err = sessions.New(cfg)
+			if err == nil {
+				t.wg.Wait() // the previous session's Close
+				t.sess = s
+				t.cur.Store(s)
+				t.Traffic.setLog(s.Log())
+				t.Detail.clear()
+			}
+		}
+		if err != nil {
+			t.lastErr = err.Error()
+			t.refresh()
+			return
+		}
+	}
+	t.lastErr = ""
+	ctx, cancel := context.WithCancel(context.Background())
+	t.cancel = cancel
+	s := t.sess
+	t.wg.Add(1)
+	go func() {
+		defer t.wg.Done()
+		if err := s.Start(ctx); err != nil {
+			msg := err.Error()
+			fyne.Do(func() { t.lastErr = msg })
+		}
+	}()
+	t.startPump()
+	t.refresh()
+}
+
+// Stop closes the session: every socket, every goroutine (on the tab's own
+// goroutine, so the window stays responsive). The log stays on screen.
+func (t *SessionTab) Stop() {
+	if t.sess == nil {
+		return
+	}
+	if t.cancel != nil {
+		t.cancel()
+	}
+	s := t.sess
+	t.wg.Add(1)
+	go func() {
+		defer t.wg.Done()
+		s.Close()
+	}()
+	t.refresh()
+}
+
+// Close stops the session and the pump and waits for all of it: the tab is going away.
+func (t *SessionTab) Close() {
+	t.Composer.StopRepeat()
+	t.Stop()
+	t.wg.Wait()
+	if t.pump != nil {
+		t.pump.stop()
+	}
+}
+
+// live reports whether the session has sockets open.
+func (t *SessionTab) live() bool {
+	if t.sess == nil {
+		return false
+	}
+	switch t.sess.State() {
+	case sessions.StateStarting, sessions.StateListening, sessions.StateConnected, sessions.StateReconnecting:
+		return true
+	}
+	return false
+}
+
+func (t *SessionTab) toggle() {
+	if t.live() {
+		t.Stop()
+	} else {
+		t.Start()
+	}
+}
+
+func (t *SessionTab) reconnect() {
+	if t.sess == nil || t.sess.State() == sessions.StateNew || t.sess.State() == sessions.StateClosed {
+		t.Start()
+		return
+	}
+	s := t.sess
+	t.wg.Add(1)
+	go func() {
+		defer t.wg.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := s.Reconnect(ctx); err != nil {
+			msg := err.Error()
+			fyne.Do(func() { t.lastErr = msg })
+		}
+	}()
+}
+
+// clientPeer is a client's one connection, for half-close and abort.
+func (t *SessionTab) clientPeer() sessions.PeerID {
+	if t.sess == nil {
+		return 0
+	}
+	for _, p := range t.sess.Peers() {
+		if p.State != sessions.PeerClosed {
+			return p.ID
+		}
+	}
+	return 0
+}
+
+// peerAction closes, half-closes or aborts one peer and logs why it could not.
+func (t *SessionTab) peerAction(what string, id sessions.PeerID) {
+	if t.sess == nil || id == 0 {
+		t.lastErr = "there is no open connection to " + what
+		t.refresh()
+		return
+	}
+	var err error
+	switch what {
+	case "close":
+		err = t.sess.ClosePeer(id)
+	case "halfclose":
+		err = t.sess.CloseWrite(id)
+	case "abort":
+		err = t.sess.AbortPeer(id)
+	}
+	if err != nil {
+		t.lastErr = err.Error()
+	}
+	t.refresh()
+}
+
+// ClearView empties the traffic view (Ctrl+L); counters stay exact.
+func (t *SessionTab) ClearView() {
+	if t.sess != nil {
+		t.sess.Log().Clear()
+	}
+	t.Detail.clear()
+	t.Traffic.reindex()
+}
+
+func (t *SessionTab) startPump() {
+	if !runPumps || t.pump != nil {
+		return
+	}
+	t.pump = startPump(func() bool {
+		s := t.cur.Load()
+		return s.Log().Version() != t.seenVersion.Load() || int32(s.State()) != t.seenState.Load()
+	}, t.refresh, headerEvery)
+}
+
+// Refresh updates every part of the tab from the session (the pump calls
+// it; tests call it directly).
+func (t *SessionTab) Refresh() { t.refresh() }
+
+func (t *SessionTab) refresh() {
+	s := t.sess
+	st := s.State()
+	t.seenState.Store(int32(st))
+	t.Item.Icon = stateDot(st)
+	if t.main.Tabs != nil {
+		t.main.Tabs.Refresh()
+	}
+	state := strings.ToUpper(st.String()[:1]) + st.String()[1:]
+	if t.lastErr != "" && (st == sessions.StateFailed || st == sessions.StateNew || st == sessions.StateClosed) {
+		state += ": " + t.lastErr
+	}
+	t.State.SetText(state)
+	if t.lastErr != "" {
+		t.State.Importance = widget.DangerImportance
+	} else {
+		t.State.Importance = widget.MediumImportance
+	}
+	t.State.Refresh()
+	t.Local.SetText("local " + orDash(addrString(s)))
+	peers := s.Peers()
+	if t.server() {
+		t.Remote.SetText("")
+		t.Peers.set(peers)
+	} else {
+		remote := t.spec.URL
+		for _, p := range peers {
+			if p.State != sessions.PeerClosed {
+				remote = p.Addr
+			}
+		}
+		t.Remote.SetText("remote " + remote)
+	}
+	t.Composer.setTargets(peers)
+	c := s.Counters()
+	msgs := ""
+	if c.MessagesIn+c.MessagesOut > 0 || t.spec.Framing != "" {
+		msgs = fmt.Sprintf(", %d / %d msgs", c.MessagesIn, c.MessagesOut)
+	}
+	t.Totals.SetText(fmt.Sprintf("in %s (%d chunks) · out %s (%d chunks)%s · %s in, %s out",
+		humanBytes(c.BytesIn), c.ChunksIn, humanBytes(c.BytesOut), c.ChunksOut, msgs,
+		humanRate(c.RateIn), humanRate(c.RateOut)))
+	if time.Since(t.lastSample) >= headerEvery {
+		t.lastSample = time.Now()
+		t.Spark.Add(c.RateIn + c.RateOut)
+	}
+	if t.live() {
+		t.StartStop.SetText("Stop")
+		t.StartStop.SetIcon(theme.MediaStopIcon())
+	} else {
+		t.StartStop.SetText("Start")
+		t.StartStop.SetIcon(theme.MediaPlayIcon())
+	}
+	t.Traffic.refresh()
+	t.seenVersion.Store(t.Traffic.version)
+	t.Composer.refreshProgress()
+}
+
+func addrString(s *sessions.Session) string {
+	if a := s.Addr(); a != nil {
+		return a.String()
+	}
+	return ""
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// showOptions lists the socket options as the kernel reports them.
+func (t *SessionTab) showOptions() {
+	var rows []fyne.CanvasObject
+	vals, err := t.sess.Effective()
+	if err != nil && !errors.Is(err, sessions.ErrNotStarted) {
+		rows = append(rows, widget.NewLabel(err.Error()))
+	}
+	if len(vals) == 0 && err == nil {
+		rows = append(rows, widget.NewLabel("No socket is open: start the session to see its options."))
+	}
+	if errors.Is(err, sessions.ErrNotStarted) {
+		rows = append(rows, widget.NewLabel("The session is not started: start it to see what the kernel set."))
+	}
+	form := widget.NewForm()
+	for _, v := range vals {
+		l := widget.NewLabelWithStyle(v.Value, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+		form.Append(v.Name, l)
+	}
+	rows = append(rows, form)
+	d := dialog.NewCustom("Socket options (as the kernel reports them)", "Close",
+		container.NewVScroll(container.NewVBox(rows...)), t.main.Window)
+	d.Resize(fyne.NewSize(560, 480))
+	t.main.show(d)
+}

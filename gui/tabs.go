@@ -1,0 +1,143 @@
+package gui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+)
+
+func init() {
+	// The workspace reaches the tabs through these (see workspace.go).
+	openSession = func(m *MainWindow, spec SessionSpec) error {
+		_, err := m.OpenSession(spec)
+		return err
+	}
+	sessionTabSpecs = func(m *MainWindow) []SessionSpec {
+		specs := make([]SessionSpec, 0, len(m.sessionTabs))
+		for _, t := range m.sessionTabs {
+			specs = append(specs, t.Spec())
+		}
+		return specs
+	}
+}
+
+// Keyboard shortcuts of the window (Ctrl, or Cmd on macOS).
+var (
+	closeTabShortcut  = &desktop.CustomShortcut{KeyName: fyne.KeyW, Modifier: fyne.KeyModifierShortcutDefault}
+	nextTabShortcut   = &desktop.CustomShortcut{KeyName: fyne.KeyTab, Modifier: fyne.KeyModifierControl}
+	filterShortcut    = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
+	clearViewShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
+)
+
+// OpenSession adds a tab for spec, selects it, and starts the session when
+// spec.StartOnOpen. A spec the parsers refuse is an error naming the bad
+// part, and no tab is added.
+func (m *MainWindow) OpenSession(spec SessionSpec) (*SessionTab, error) {
+	t, err := newSessionTab(m, spec)
+	if err != nil {
+		return nil, err
+	}
+	m.sessionTabs = append(m.sessionTabs, t)
+	m.Tabs.Append(t.Item)
+	m.Tabs.Select(t.Item)
+	if m.Workspace != nil {
+		m.Workspace.AddRecent(spec.URL)
+	}
+	t.Composer.onChange = func() {} // saved with the window; no write per keystroke
+	if spec.StartOnOpen {
+		t.Start()
+	}
+	m.saveWorkspaceLogged()
+	return t, nil
+}
+
+// SessionTabs returns the open session tabs, in tab order of opening.
+func (m *MainWindow) SessionTabs() []*SessionTab { return m.sessionTabs }
+
+// currentSession is the selected session tab, or nil (welcome tab).
+func (m *MainWindow) currentSession() *SessionTab {
+	sel := m.Tabs.Selected()
+	for _, t := range m.sessionTabs {
+		if t.Item == sel {
+			return t
+		}
+	}
+	return nil
+}
+
+// closeTab closes item, asking first when its session has sockets open.
+func (m *MainWindow) closeTab(item *container.TabItem) {
+	var tab *SessionTab
+	for _, t := range m.sessionTabs {
+		if t.Item == item {
+			tab = t
+		}
+	}
+	if tab == nil {
+		m.Tabs.Remove(item) // the welcome tab
+		return
+	}
+	if !tab.live() {
+		m.removeSessionTab(tab)
+		return
+	}
+	d := dialog.NewConfirm("Close "+tab.spec.Title()+"?",
+		"The session is "+tab.sess.State().String()+". Closing the tab closes its sockets.",
+		func(ok bool) {
+			if ok {
+				m.removeSessionTab(tab)
+			}
+		}, m.Window)
+	d.SetConfirmText("Close")
+	m.show(d)
+}
+
+func (m *MainWindow) removeSessionTab(t *SessionTab) {
+	t.Close()
+	for i, x := range m.sessionTabs {
+		if x == t {
+			m.sessionTabs = append(m.sessionTabs[:i], m.sessionTabs[i+1:]...)
+			break
+		}
+	}
+	m.Tabs.Remove(t.Item)
+	m.saveWorkspaceLogged()
+}
+
+// closeAllSessions stops every session and waits (the app is quitting).
+func (m *MainWindow) closeAllSessions() {
+	for _, t := range m.sessionTabs {
+		t.Close()
+	}
+}
+
+func (m *MainWindow) addTabShortcuts() {
+	m.Tabs.CloseIntercept = m.closeTab
+	c := m.Window.Canvas()
+	c.AddShortcut(closeTabShortcut, func(fyne.Shortcut) {
+		if sel := m.Tabs.Selected(); sel != nil {
+			m.closeTab(sel)
+		}
+	})
+	c.AddShortcut(nextTabShortcut, func(fyne.Shortcut) {
+		if n := len(m.Tabs.Items); n > 0 {
+			m.Tabs.SelectIndex((m.Tabs.SelectedIndex() + 1) % n)
+		}
+	})
+	c.AddShortcut(sendShortcut, func(fyne.Shortcut) {
+		if t := m.currentSession(); t != nil {
+			t.Composer.SendOnce()
+		}
+	})
+	c.AddShortcut(filterShortcut, func(fyne.Shortcut) {
+		if t := m.currentSession(); t != nil {
+			c.Focus(t.FilterText)
+		}
+	})
+	c.AddShortcut(clearViewShortcut, func(fyne.Shortcut) {
+		if t := m.currentSession(); t != nil {
+			t.ClearView()
+		}
+	})
+}
