@@ -111,6 +111,8 @@ func procEndpoint(b []byte, family Family) (netip.AddrPort, error) {
 
 // ParseProcNetUnix appends to dst the rows of /proc/net/unix for which keep
 // returns true. /proc gives no queues, peer or uid: those stay 0 and NoUID.
+// Connections still waiting in a listener's queue (inode 0) are skipped,
+// as sock_diag does not report them either.
 func ParseProcNetUnix(data []byte, dst []Socket, keep func(*Socket) bool) ([]Socket, error) {
 	var s Socket
 	n := 0
@@ -126,7 +128,7 @@ func ParseProcNetUnix(data []byte, dst []Socket, keep func(*Socket) bool) ([]Soc
 		if err := parseUnixLine(line, &s); err != nil {
 			return dst, fmt.Errorf("line %d: %w", n, err)
 		}
-		if keep == nil || keep(&s) {
+		if s.Inode != 0 && (keep == nil || keep(&s)) {
 			dst = append(dst, s)
 		}
 	}
