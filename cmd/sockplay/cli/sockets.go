@@ -108,7 +108,7 @@ func runSockets(ctx context.Context, s Stdio, args []string) int {
 	if *asJSON {
 		err = writeSocketsJSON(w, socks)
 	} else {
-		layout := tableLayout{netid: showNetid(f.Protos), state: showState(f), process: *procs}
+		layout := tableLayout{netid: showNetid(f.Protos), state: showState(f, *state == "" && !*all && !*listening), process: *procs}
 		err = writeSocketTable(w, socks, layout)
 	}
 	if err == nil {
@@ -147,23 +147,16 @@ func showNetid(p socktable.ProtoSet) bool {
 }
 
 // showState says whether the State column is printed: ss drops it when
-// the state filter leaves a single state for the kinds listed.
-func showState(f socktable.Filter) bool {
-	var possible socktable.StateSet
-	if f.Protos.Has(socktable.TCP) {
-		possible |= socktable.AllStates
-	}
-	if f.Protos.Has(socktable.UDP) {
-		possible |= socktable.StatesOf(socktable.Established, socktable.Close)
-	}
-	if f.Protos&socktable.ProtoUnix != 0 || f.Protos == 0 {
-		possible |= socktable.StatesOf(socktable.Established, socktable.Listen, socktable.Close, socktable.SynSent)
+// the state filter holds a single state, which by default it does for UDP
+// alone (ss lists only connected UDP sockets then).
+func showState(f socktable.Filter, defaulted bool) bool {
+	if defaulted && f.Protos == socktable.ProtoUDP {
+		return false
 	}
 	st := f.States
 	if st == 0 {
 		st = socktable.AllStates
 	}
-	st &= possible
 	return st&(st-1) != 0
 }
 
