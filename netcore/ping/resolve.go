@@ -1,0 +1,42 @@
+package ping
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+)
+
+// Resolve turns host into the one address ping uses: a literal as it is, a
+// name through the system resolver (A for IPv4, AAAA for IPv6, the
+// resolver's first choice for FamilyAny, as getaddrinfo gives iputils).
+func Resolve(ctx context.Context, host string, fam Family) (netip.Addr, error) {
+	if a, err := netip.ParseAddr(host); err == nil {
+		a = a.Unmap()
+		switch {
+		case fam == IPv4 && !a.Is4():
+			return netip.Addr{}, fmt.Errorf("%s: %w: an IPv6 address, but IPv4 was asked for", host, ErrUnknownHost)
+		case fam == IPv6 && !a.Is6():
+			return netip.Addr{}, fmt.Errorf("%s: %w: an IPv4 address, but IPv6 was asked for", host, ErrUnknownHost)
+		}
+		return a, nil
+	}
+	network := [...]string{"ip", "ip4", "ip6"}[fam]
+	addrs, err := net.DefaultResolver.LookupNetIP(ctx, network, host)
+	if err != nil {
+		var dnsErr *net.DNSError
+		if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+			return netip.Addr{}, fmt.Errorf("%s: %w", host, ErrUnknownHost)
+		}
+		return netip.Addr{}, fmt.Errorf("%s: %w", host, err)
+	}
+	for _, a := range addrs {
+		a = a.Unmap()
+		if fam == IPv4 && !a.Is4() || fam == IPv6 && !a.Is6() {
+			continue
+		}
+		return a, nil
+	}
+	return netip.Addr{}, fmt.Errorf("%s: %w", host, ErrUnknownHost)
+}
