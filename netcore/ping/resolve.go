@@ -29,6 +29,10 @@ func Resolve(ctx context.Context, host string, fam Family) (netip.Addr, error) {
 		if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
 			return netip.Addr{}, fmt.Errorf("%s: %w", host, ErrUnknownHost)
 		}
+		var addrErr *net.AddrError // the name has addresses, none of the family asked for
+		if errors.As(err, &addrErr) {
+			return netip.Addr{}, fmt.Errorf("%s: %w: no %s address", host, ErrUnknownHost, [...]string{"", "IPv4", "IPv6"}[fam])
+		}
 		return netip.Addr{}, fmt.Errorf("%s: %w", host, err)
 	}
 	for _, a := range addrs {
