@@ -1,49 +1,581 @@
 package gui
 
 import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"path/filepath"
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/sockplay/sockplay/netcore"
 )
 
-// NewSessionDialog is the New-session entry point (Ctrl+T). Until session
-// tabs exist it lists the eight kinds with the command that runs each one
-// headless, so nothing here pretends to open a tab.
-type NewSessionDialog struct {
-	*dialog.CustomDialog
-	Kinds *widget.List
+// Role choices in the dialog.
+const (
+	roleServer = "Server"
+	roleClient = "Client"
+)
+
+// transport is one of the four socket families a session can use.
+type transport struct {
+	Label  string
+	Scheme netcore.Scheme
 }
 
-// ShowNewSession opens the New-session dialog.
+var transports = []transport{
+	{"TCP", netcore.SchemeTCP},
+	{"UDP", netcore.SchemeUDP},
+	{"Unix stream", netcore.SchemeUnix},
+	{"Unix datagram", netcore.SchemeUnixgram},
+}
+
+// Reply choices for servers, as the spec names them.
+var replyChoices = []string{"none", "echo", "upper", "fixed"}
+
+// NewSessionDialog is the New-session dialog (Ctrl+T). It keeps a handle to
+// every interactive widget so headless tests can fill it in like a person.
+type NewSessionDialog struct {
+	*dialog.CustomDialog
+
+	Presets []*widget.Button // one per Presets() entry, same order
+
+	Role        *widget.RadioGroup // Server / Client
+	Transport   *widget.Select     // TCP, UDP, Unix stream, Unix datagram
+	KindSummary *widget.Label
+
+	Address       *widget.SelectEntry // endpoint URL; the drop-down lists recent ones
+	Offered       []string            // what the drop-down lists, for tests
+	AddressStatus *widget.Label       // the parser's sentence in red, or what the address means
+
+	Reply         *widget.Select // servers: none, echo, upper, fixed
+	ReplyText     *widget.Entry  // fixed reply, sent as typed
+	NoDelay       *widget.Check  // TCP
+	Unconnected   *widget.Check  // UDP clients
+	AutoReconnect *widget.Check  // clients
+	StartNow      *widget.Check
+
+	Framing  *FramingForm
+	Options  *OptionsForm
+	Advanced *widget.Accordion
+
+	ComposerNote *widget.Label // what a preset put in the composer
+	Problem      *widget.Label // first thing wrong, or why opening failed
+	OpenButton   *widget.Button
+	CancelButton *widget.Button
+
+	m        *MainWindow
+	composer ComposerState
+	syncing  bool // the dialog is setting its own widgets
+	rows     map[string][]fyne.CanvasObject
+}
+
+// ShowNewSession opens the New-session dialog with a TCP server filled in.
 func (m *MainWindow) ShowNewSession() {
-	var kinds []sessionKind
-	for _, f := range families {
-		kinds = append(kinds, f.Kinds[:]...)
-	}
-	command := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-	command.Selectable = true
-	summary := widget.NewLabel("")
-	summary.Wrapping = fyne.TextWrapWord
-
-	list := widget.NewList(
-		func() int { return len(kinds) },
-		func() fyne.CanvasObject { return widget.NewLabel("Unix datagram server") },
-		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(kinds[i].Name) },
-	)
-	list.OnSelected = func(i widget.ListItemID) {
-		summary.SetText(kinds[i].Summary)
-		command.SetText(kinds[i].Example)
-	}
-
-	note := widget.NewLabel("Session tabs come in a later version. Each kind runs from a terminal now:")
-	note.Wrapping = fyne.TextWrapWord
-	detail := container.NewVBox(note, summary, command)
-	content := container.NewHSplit(list, container.NewPadded(detail))
-	content.Offset = 0.38
-
-	d := &NewSessionDialog{CustomDialog: dialog.NewCustom("New session", "Close", content, m.Window), Kinds: list}
-	d.Resize(fyne.NewSize(760, 480)) // tall enough for all eight kinds without scrolling
+	d := newSessionDialog(m)
 	m.show(d)
-	list.Select(0)
+	d.Canvas().Focus(d.Address)
+}
+
+// Canvas is the window canvas the dialog is shown on.
+func (d *NewSessionDialog) Canvas() fyne.Canvas { return d.m.Window.Canvas() }
+
+func newSessionDialog(m *MainWindow) *NewSessionDialog {
+	d := &NewSessionDialog{m: m, rows: map[string][]fyne.CanvasObject{}}
+
+	presetBox := container.NewHBox(widget.NewLabelWithStyle("Start from", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	for _, p := range Presets() {
+		b := widget.NewButton(p.Name, func() { d.SetSpec(p.Spec) })
+		d.Presets = append(d.Presets, b)
+		presetBox.Add(b)
+	}
+
+	d.Role = widget.NewRadioGroup([]string{roleServer, roleClient}, func(string) { d.kindChanged() })
+	d.Role.Horizontal = true
+	d.Role.Required = true
+	labels := make([]string, len(transports))
+	for i, t := range transports {
+		labels[i] = t.Label
+	}
+	d.Transport = widget.NewSelect(labels, func(string) { d.transportChanged() })
+	d.KindSummary = widget.NewLabel("")
+	d.KindSummary.Wrapping = fyne.TextWrapWord
+	d.KindSummary.Importance = widget.LowImportance
+
+	d.Address = widget.NewSelectEntry(nil)
+	d.Address.OnChanged = func(string) { d.addressChanged() }
+	d.AddressStatus = widget.NewLabel("")
+	d.AddressStatus.Wrapping = fyne.TextWrapWord
+
+	d.Reply = widget.NewSelect(replyChoices, func(string) { d.kindChanged() })
+	d.ReplyText = widget.NewEntry()
+	d.ReplyText.PlaceHolder = "the reply, sent as typed, e.g. OK"
+	d.ReplyText.OnChanged = func(string) { d.validate() }
+	d.NoDelay = widget.NewCheck("TCP_NODELAY: send small writes at once (off: Nagle's algorithm batches them)", func(bool) { d.validate() })
+	d.Unconnected = widget.NewCheck("Unconnected: hear replies from any address, not only the server's", func(bool) { d.validate() })
+	d.AutoReconnect = widget.NewCheck("Reconnect by itself when the connection ends", func(bool) { d.validate() })
+	d.StartNow = widget.NewCheck("Start as soon as the tab opens", func(bool) { d.validate() })
+
+	d.Framing = newFramingForm(d.validate)
+	d.Options = newOptionsForm(d.validate)
+	d.Advanced = widget.NewAccordion(widget.NewAccordionItem("Advanced socket options", d.Options.Content))
+
+	d.ComposerNote = widget.NewLabel("")
+	d.ComposerNote.Wrapping = fyne.TextWrapWord
+	d.ComposerNote.Hide()
+	d.Problem = widget.NewLabel("")
+	d.Problem.Wrapping = fyne.TextWrapWord
+	d.Problem.Importance = widget.DangerImportance
+	d.Problem.Hide()
+
+	form := container.New(layout.NewFormLayout())
+	add := func(name, label string, content fyne.CanvasObject) {
+		l := widget.NewLabelWithStyle(label, fyne.TextAlignTrailing, fyne.TextStyle{Bold: label != ""})
+		form.Add(l)
+		form.Add(content)
+		d.rows[name] = []fyne.CanvasObject{l, content}
+	}
+	add("kind", "Kind", container.NewHBox(d.Role, withWidth(d.Transport, 180)))
+	add("summary", "", d.KindSummary)
+	add("address", "Address", d.Address)
+	add("status", "", d.AddressStatus)
+	add("reply", "Reply", container.NewBorder(nil, nil, withWidth(d.Reply, 110), nil, d.ReplyText))
+	add("nodelay", "TCP", d.NoDelay)
+	add("unconnected", "UDP", d.Unconnected)
+	add("reconnect", "Client", d.AutoReconnect)
+	add("framing", "Framing", d.Framing.Content)
+	add("start", "Start", d.StartNow)
+
+	body := container.NewVBox(
+		presetBox,
+		widget.NewSeparator(),
+		form,
+		d.Advanced,
+		d.ComposerNote,
+	)
+
+	d.CancelButton = widget.NewButton("Cancel", func() { d.Hide() })
+	d.OpenButton = widget.NewButtonWithIcon("Open", theme.ConfirmIcon(), d.open)
+	d.OpenButton.Importance = widget.HighImportance
+	content := container.NewBorder(nil, d.Problem, nil, nil, container.NewVScroll(container.NewPadded(body)))
+	d.CustomDialog = dialog.NewCustomWithoutButtons("New session", content, m.Window)
+	d.SetButtons([]fyne.CanvasObject{d.CancelButton, d.OpenButton})
+	// Wide enough for the advanced options in two columns; short enough
+	// for a 1280x800 screen with a panel. The body scrolls.
+	d.Resize(fyne.NewSize(920, 660))
+
+	d.offerRecent()
+	d.SetSpec(SessionSpec{Role: "server", URL: defaultAddress(netcore.SchemeTCP), StartOnOpen: true})
+	return d
+}
+
+// offerRecent fills the address drop-down: recent addresses, or the
+// examples when there are none yet.
+func (d *NewSessionDialog) offerRecent() {
+	var recent []string
+	if d.m.Workspace != nil {
+		recent = d.m.Workspace.RecentAddresses()
+	}
+	if len(recent) == 0 {
+		for _, t := range transports {
+			recent = append(recent, defaultAddress(t.Scheme))
+		}
+	}
+	d.Offered = recent
+	d.Address.SetOptions(recent)
+}
+
+// defaultAddress is the address a new session of the scheme starts with
+// (and the field's placeholder): loopback, a port above 1024, a socket in
+// the user's runtime folder.
+func defaultAddress(s netcore.Scheme) string {
+	switch s {
+	case netcore.SchemeUnix:
+		return netcore.Endpoint{Scheme: s, Path: filepath.Join(socketDir(), "sockplay.sock")}.String()
+	case netcore.SchemeUnixgram:
+		return netcore.Endpoint{Scheme: s, Path: filepath.Join(socketDir(), "sockplay.dgram")}.String()
+	}
+	return string(s) + "://127.0.0.1:9000"
+}
+
+// SelectKind picks a kind as a person would: role, then transport.
+func (d *NewSessionDialog) SelectKind(server bool, s netcore.Scheme) {
+	if server {
+		d.Role.SetSelected(roleServer)
+	} else {
+		d.Role.SetSelected(roleClient)
+	}
+	for _, t := range transports {
+		if t.Scheme == s {
+			d.Transport.SetSelected(t.Label)
+		}
+	}
+}
+
+func (d *NewSessionDialog) server() bool { return d.Role.Selected != roleClient }
+
+func (d *NewSessionDialog) scheme() netcore.Scheme {
+	for _, t := range transports {
+		if t.Label == d.Transport.Selected {
+			return t.Scheme
+		}
+	}
+	return netcore.SchemeTCP
+}
+
+// SetSpec fills the form from spec; presets use it. Nothing is opened.
+func (d *NewSessionDialog) SetSpec(spec SessionSpec) {
+	d.syncing = true
+	if spec.Role == "client" {
+		d.Role.SetSelected(roleClient)
+	} else {
+		d.Role.SetSelected(roleServer)
+	}
+	if ep, err := netcore.ParseEndpoint(spec.URL); err == nil {
+		for _, t := range transports {
+			if t.Scheme == ep.Scheme {
+				d.Transport.SetSelected(t.Label)
+			}
+		}
+	} else if d.Transport.Selected == "" {
+		d.Transport.SetSelected(transports[0].Label)
+	}
+	d.Address.SetText(spec.URL)
+	reply := spec.Reply
+	if reply == "" {
+		reply = "none"
+	}
+	d.Reply.SetSelected(reply)
+	d.ReplyText.SetText(spec.ReplyText)
+	d.NoDelay.SetChecked(spec.Options.NoDelay == nil || *spec.Options.NoDelay)
+	d.Unconnected.SetChecked(spec.Unconnected)
+	d.AutoReconnect.SetChecked(spec.AutoReconnect)
+	d.StartNow.SetChecked(spec.StartOnOpen)
+	d.Options.Set(spec.Options)
+	d.Framing.SetSpec(spec.Framing)
+	d.composer = spec.Composer
+	d.syncing = false
+
+	if c := spec.Composer; c.Text != "" {
+		mode := c.Mode
+		if mode == "" {
+			mode = "text"
+		}
+		d.ComposerNote.SetText(fmt.Sprintf("The composer will start with this %s payload: %s", mode, c.Text))
+		d.ComposerNote.Show()
+	} else {
+		d.ComposerNote.Hide()
+	}
+	d.kindChanged()
+}
+
+// Spec is the session the form describes, or the first thing wrong with
+// it in one sentence.
+func (d *NewSessionDialog) Spec() (SessionSpec, error) {
+	server, sc := d.server(), d.scheme()
+	spec := SessionSpec{
+		Role:        "client",
+		URL:         strings.TrimSpace(d.Address.Text),
+		StartOnOpen: d.StartNow.Checked,
+		Composer:    d.composer,
+	}
+	if server {
+		spec.Role = "server"
+	}
+	opts, err := d.Options.Options(sc, server)
+	if err != nil {
+		return spec, err
+	}
+	if sc == netcore.SchemeTCP && !d.NoDelay.Checked {
+		off := false
+		opts.NoDelay = &off
+	}
+	spec.Options = opts
+	if spec.Framing, err = d.Framing.Value(); err != nil {
+		return spec, fmt.Errorf("framing: %w", err)
+	}
+	if server {
+		if r := d.Reply.Selected; r != "none" {
+			spec.Reply = r
+		}
+		if spec.Reply == "fixed" {
+			spec.ReplyText = d.ReplyText.Text
+			if spec.ReplyText == "" {
+				return spec, errors.New("the fixed reply is empty; write what the server should answer")
+			}
+		}
+	} else {
+		spec.AutoReconnect = d.AutoReconnect.Checked
+		spec.Unconnected = sc == netcore.SchemeUDP && d.Unconnected.Checked
+	}
+	if _, err := spec.Config(); err != nil {
+		return spec, err
+	}
+	return spec, nil
+}
+
+// transportChanged moves the address to the new transport: tcp and udp
+// swap schemes and keep host:port, unix and unixgram keep the path, and
+// across families the address starts from that kind's default.
+func (d *NewSessionDialog) transportChanged() {
+	if d.syncing {
+		return
+	}
+	sc := d.scheme()
+	text := strings.TrimSpace(d.Address.Text)
+	if ep, err := netcore.ParseEndpoint(text); err == nil && ep.Scheme != sc {
+		newUnix := sc == netcore.SchemeUnix || sc == netcore.SchemeUnixgram
+		if ep.IsUnix() == newUnix {
+			ep.Scheme = sc
+			d.setAddress(ep.String())
+		} else {
+			d.setAddress(defaultAddress(sc))
+		}
+	}
+	d.kindChanged()
+}
+
+func (d *NewSessionDialog) setAddress(s string) {
+	d.syncing = true
+	d.Address.SetText(s)
+	d.syncing = false
+}
+
+// addressChanged follows a typed or picked address's scheme in the
+// transport select, then validates.
+func (d *NewSessionDialog) addressChanged() {
+	if d.syncing {
+		return
+	}
+	if ep, err := netcore.ParseEndpoint(d.Address.Text); err == nil && ep.Scheme != d.scheme() {
+		d.syncing = true
+		for _, t := range transports {
+			if t.Scheme == ep.Scheme {
+				d.Transport.SetSelected(t.Label)
+			}
+		}
+		d.syncing = false
+		d.kindChanged()
+		return
+	}
+	d.validate()
+}
+
+// kindChanged shows what applies to the chosen kind and hides the rest.
+func (d *NewSessionDialog) kindChanged() {
+	if d.syncing {
+		return
+	}
+	server, sc := d.server(), d.scheme()
+	for _, f := range families {
+		for _, k := range f.Kinds {
+			if k.Name == kindTitle(sc, server) {
+				d.KindSummary.SetText(k.Summary)
+			}
+		}
+	}
+	d.Address.SetPlaceHolder(defaultAddress(sc))
+	d.showRow("reply", server)
+	if server && d.Reply.Selected == "fixed" {
+		d.ReplyText.Show()
+	} else {
+		d.ReplyText.Hide()
+	}
+	d.showRow("nodelay", sc == netcore.SchemeTCP)
+	d.showRow("unconnected", !server && sc == netcore.SchemeUDP)
+	d.showRow("reconnect", !server)
+	d.Options.SetKind(sc, server)
+	d.Options.SetLocalHint(sc)
+	d.validate()
+}
+
+// kindTitle is the kind's name as kinds.go lists it.
+func kindTitle(sc netcore.Scheme, server bool) string {
+	role := " client"
+	if server {
+		role = " server"
+	}
+	for _, t := range transports {
+		if t.Scheme == sc {
+			return t.Label + role
+		}
+	}
+	return string(sc) + role
+}
+
+// RowShown reports whether a row of the form ("reply", "nodelay",
+// "unconnected", "reconnect") is shown for the chosen kind.
+func (d *NewSessionDialog) RowShown(name string) bool {
+	r := d.rows[name]
+	return len(r) > 0 && r[1].Visible()
+}
+
+func (d *NewSessionDialog) showRow(name string, show bool) {
+	for _, o := range d.rows[name] {
+		if show {
+			o.Show()
+		} else {
+			o.Hide()
+		}
+	}
+}
+
+// validate updates the address line, the options and framing lines, the
+// problem line and the Open button. It runs after every edit.
+func (d *NewSessionDialog) validate() {
+	if d.syncing || d.OpenButton == nil {
+		return
+	}
+	server := d.server()
+	ep, err := netcore.ParseEndpoint(d.Address.Text)
+	if err == nil {
+		// Address-only checks (a client's port 0, abstract names where
+		// there are none) belong under the address too.
+		err = netcore.Options{}.Validate(ep, server)
+	}
+	if err != nil {
+		setStatus(d.AddressStatus, err.Error(), widget.DangerImportance)
+	} else {
+		setStatus(d.AddressStatus, describeEndpoint(ep, server), widget.LowImportance)
+	}
+
+	if _, oerr := d.Options.Options(d.scheme(), server); oerr != nil {
+		setStatus(d.Options.Status, oerr.Error(), widget.DangerImportance)
+		d.Options.Status.Show()
+	} else {
+		d.Options.Status.Hide()
+	}
+
+	if _, serr := d.Spec(); serr != nil {
+		d.Problem.SetText(sentence(serr.Error()))
+		d.Problem.Show()
+		d.OpenButton.Disable()
+		return
+	}
+	d.Problem.Hide()
+	d.OpenButton.Enable()
+}
+
+// open opens the session tab and closes the dialog; when the tab cannot be
+// opened the dialog stays, with the reason, and nothing typed is lost.
+func (d *NewSessionDialog) open() {
+	spec, err := d.Spec()
+	if err == nil {
+		err = openSession(d.m, spec)
+	}
+	if err != nil {
+		d.Problem.SetText("Could not open the session: " + err.Error())
+		d.Problem.Show()
+		return
+	}
+	d.Hide() // OpenSession added the address to the recent list and saved
+}
+
+func setStatus(l *widget.Label, text string, imp widget.Importance) {
+	l.Importance = imp
+	l.SetText(text)
+}
+
+// sentence capitalises an error for display on its own line.
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// describeEndpoint says in a few words what an address means for the kind.
+func describeEndpoint(ep netcore.Endpoint, server bool) string {
+	if ep.IsUnix() {
+		switch {
+		case ep.Abstract() && server:
+			return "listens on the Linux abstract name " + ep.Path + " (no file is created)"
+		case ep.Abstract():
+			return "connects to the Linux abstract name " + ep.Path
+		case server && ep.Scheme == netcore.SchemeUnix:
+			return "creates the socket file " + ep.Path + " (a stale socket file there is replaced, anything else is left alone)"
+		case server:
+			return "binds the socket file " + ep.Path + "; each sender becomes a peer"
+		case ep.Scheme == netcore.SchemeUnix:
+			return "connects to the socket file " + ep.Path
+		}
+		return "sends datagrams to " + ep.Path + " from a temp path of its own, so replies can reach it"
+	}
+
+	host := ep.Host
+	ip, ipErr := netip.ParseAddr(host)
+	if server {
+		where := fmt.Sprintf("port %d", ep.Port)
+		if ep.Port == 0 {
+			where = "a free port the system picks (the tab shows which)"
+		}
+		switch {
+		case host == "":
+			if ep.Port == 0 {
+				return "binds 127.0.0.1 on " + where + " (loopback only)"
+			}
+			return fmt.Sprintf("binds 127.0.0.1:%d (loopback only: other machines cannot connect)", ep.Port)
+		case strings.EqualFold(host, "localhost"):
+			return "binds localhost on " + where + " (loopback only)"
+		case ipErr != nil:
+			return "binds the address " + host + " resolves to, on " + where
+		case ip.IsUnspecified() && ip.Is4():
+			return "binds " + where + " on every IPv4 interface: other machines can connect"
+		case ip.IsUnspecified():
+			return "binds " + where + " on every interface (IPv6, and IPv4 on most systems): other machines can connect"
+		case ip.IsLoopback():
+			return "binds " + host + " on " + where + " (loopback only)"
+		case ip.IsMulticast():
+			return "receives multicast group " + host + " on " + where
+		}
+		return "binds " + host + " on " + where + " only: reachable at that address of this machine"
+	}
+
+	verb := "connects to"
+	if ep.Scheme == netcore.SchemeUDP {
+		verb = "sends datagrams to"
+	}
+	addr := ep.Addr()
+	switch {
+	case host == "" || strings.EqualFold(host, "localhost") || (ipErr == nil && ip.IsLoopback()):
+		return fmt.Sprintf("%s %s (this machine)", verb, strings.TrimPrefix(addr, ":"))
+	case ipErr != nil:
+		return fmt.Sprintf("%s %s (the name is looked up when the session starts)", verb, addr)
+	case ip.IsMulticast():
+		return fmt.Sprintf("sends to multicast group %s", addr)
+	case ip == netip.AddrFrom4([4]byte{255, 255, 255, 255}):
+		return fmt.Sprintf("broadcasts to port %d (turn on Broadcast in the advanced options)", ep.Port)
+	}
+	return verb + " " + addr
+}
+
+// withWidth gives obj a fixed minimum width, so short selects and number
+// fields do not stretch across a row or shrink to nothing.
+func withWidth(obj fyne.CanvasObject, width float32) fyne.CanvasObject {
+	return container.New(fixedWidthLayout{width}, obj)
+}
+
+type fixedWidthLayout struct{ width float32 }
+
+func (l fixedWidthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var h float32
+	for _, o := range objs {
+		if o.Visible() {
+			h = max(h, o.MinSize().Height)
+		}
+	}
+	return fyne.NewSize(l.width, h)
+}
+
+func (l fixedWidthLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
 }

@@ -403,9 +403,9 @@ func (m *MainWindow) saveWorkspaceLogged() {
 	}
 }
 
-// openSession and sessionTabSpecs reach the session tabs (sessiontab.go).
-// They are variables only until OpenSession and SessionTabs land there;
-// then they become direct calls.
+// openSession and sessionTabSpecs reach the session tabs; tabs.go sets
+// them to OpenSession and the tabs' Spec. As variables they let the
+// workspace be built and tested apart from the tab code.
 var (
 	openSession = func(m *MainWindow, spec SessionSpec) error {
 		return errors.New("session tabs are not in this build yet")

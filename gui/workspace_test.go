@@ -2,6 +2,7 @@ package gui
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/sockplay/sockplay/netcore"
+	"github.com/sockplay/sockplay/sessions"
 )
 
 // TestMain points the temp dir at a private folder: Fyne's test app keeps
@@ -26,6 +28,9 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	os.Setenv("TMPDIR", dir)
+	// Socket paths suggested by the dialog live in XDG_RUNTIME_DIR; keep
+	// them short, far from the 107-byte limit, whatever TMPDIR a test sets.
+	os.Setenv("XDG_RUNTIME_DIR", dir)
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
@@ -233,4 +238,81 @@ func TestNoWorkspaceIsCleanStartWithoutWarning(t *testing.T) {
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("quitting saved no workspace: %v", err)
 	}
+}
+
+func TestWorkspaceRestoresTabsNotStarted(t *testing.T) {
+	saved := runPumps
+	runPumps = false // headless: no pump goroutine touching widgets
+	t.Cleanup(func() { runPumps = saved })
+
+	ws := Workspace{
+		Version: workspaceVersion,
+		Tabs: []SessionSpec{
+			{Role: "server", URL: "tcp://127.0.0.1:0", Reply: "echo", Framing: "line",
+				Composer: ComposerState{Mode: "text", Text: `hello\r\n`}},
+			{Role: "client", URL: "udp://127.0.0.1:9", Unconnected: true, Composer: ComposerState{Mode: "hex", Text: "01 02"}},
+			{Role: "server", URL: "tcp://127.0.0.1:0", StartOnOpen: true},
+		},
+		Recent:        []string{"tcp://127.0.0.1:7", "udp://127.0.0.1:9"},
+		SavedPayloads: []SavedPayload{{Name: "ping", ComposerState: ComposerState{Mode: "text", Text: "PING"}}},
+	}
+	data, err := json.Marshal(&ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, path := newStoredApp(t, data)
+	m := NewMainWindow(a, test.NewTempWindow(t, nil))
+	t.Cleanup(m.closeAllSessions)
+
+	if m.Dialog != nil {
+		t.Fatalf("dialog %T on a good workspace", m.Dialog)
+	}
+	tabs := m.SessionTabs()
+	if len(tabs) != len(ws.Tabs) {
+		t.Fatalf("%d tabs restored, want %d", len(tabs), len(ws.Tabs))
+	}
+	for i, tab := range tabs {
+		want, got := ws.Tabs[i], tab.Spec()
+		if got.URL != want.URL || got.Role != want.Role || got.Framing != want.Framing || got.Reply != want.Reply ||
+			got.Unconnected != want.Unconnected || got.Composer.Text != want.Composer.Text || want.Composer.Mode != "" && got.Composer.Mode != want.Composer.Mode {
+			t.Errorf("tab %d: spec %+v, want %+v", i, got, want)
+		}
+		started := tab.Session().State() != sessions.StateNew
+		if started != want.StartOnOpen {
+			t.Errorf("tab %d (%s): started %v, want %v (only start-now tabs start)", i, want.Title(), started, want.StartOnOpen)
+		}
+	}
+	if got := m.Workspace.RecentAddresses(); !contains(got, ws.Recent...) {
+		t.Errorf("recent = %q, want %q kept", got, ws.Recent)
+	}
+	if got := m.Workspace.Payloads(); !reflect.DeepEqual(got, ws.SavedPayloads) {
+		t.Errorf("payloads = %+v", got)
+	}
+
+	// What is saved now reads back as the same tabs.
+	if err := m.SaveWorkspace(); err != nil {
+		t.Fatal(err)
+	}
+	again, p := loadWorkspace(path, time.Now())
+	if p != nil || len(again.Tabs) != len(ws.Tabs) {
+		t.Fatalf("saved again: %d tabs, problem %+v", len(again.Tabs), p)
+	}
+	for i := range again.Tabs {
+		if again.Tabs[i].URL != ws.Tabs[i].URL || again.Tabs[i].StartOnOpen != ws.Tabs[i].StartOnOpen {
+			t.Errorf("tab %d saved as %+v", i, again.Tabs[i])
+		}
+	}
+}
+
+func contains(list []string, want ...string) bool {
+	for _, w := range want {
+		found := false
+		for _, s := range list {
+			found = found || s == w
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
