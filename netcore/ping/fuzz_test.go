@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"net/netip"
 	"testing"
+	"time"
 
 	"golang.org/x/net/icmp"
 	"golang.org/x/net/ipv4"
@@ -16,7 +17,8 @@ import (
 func FuzzParseReply(f *testing.F) {
 	tok := token{1, 2, 3, 4, 5, 6, 7, 8}
 	payload := make([]byte, DefaultSize)
-	fillPayload(payload, 12345, tok)
+	fillPayload(payload, tok)
+	stampPayload(payload, time.Unix(0, 12345))
 	for _, typ := range []icmp.Type{ipv4.ICMPTypeEchoReply, ipv6.ICMPTypeEchoReply, ipv4.ICMPTypeEcho} {
 		b, _ := (&icmp.Message{Type: typ, Body: &icmp.Echo{ID: 7, Seq: 1, Data: payload}}).Marshal(nil)
 		f.Add(b, uint8(0))
@@ -65,7 +67,7 @@ func TestParseReplyRejects(t *testing.T) {
 	dst := netip.MustParseAddr("127.0.0.1")
 	mk := func(typ icmp.Type, id int, size int, tk token) []byte {
 		p := make([]byte, size)
-		fillPayload(p, 1, tk)
+		fillPayload(p, tk)
 		b, _ := (&icmp.Message{Type: typ, Body: &icmp.Echo{ID: id, Seq: 5, Data: p}}).Marshal(nil)
 		return b
 	}
@@ -92,6 +94,31 @@ func TestParseReplyRejects(t *testing.T) {
 		m := newMatcher(dst, tt.raw, 7, tok, size)
 		if r := m.parse(tt.b); r.kind != tt.want || r.kind == echoReply && r.seq != 5 {
 			t.Errorf("%s: %+v, want kind %d", tt.name, r, tt.want)
+		}
+	}
+}
+
+// TestEchoRequestMatchesMarshal: our hand-built request is what x/net's
+// Marshal builds, checksum included (loopback does not verify checksums,
+// so the socket tests alone would not notice a wrong one).
+func TestEchoRequestMatchesMarshal(t *testing.T) {
+	tok := token{0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 0xff}
+	for _, size := range []int{0, 1, 7, 8, 9, 56, 1001} {
+		p := make([]byte, size)
+		fillPayload(p, tok)
+		now := time.Unix(1700000000, 123456789)
+		b := echoRequest(nil, false, 0xbeef, 0x1234, p)
+		finishRequest(b, false, now)
+		stampPayload(p, now)
+		want, _ := (&icmp.Message{Type: ipv4.ICMPTypeEcho, Body: &icmp.Echo{ID: 0xbeef, Seq: 0x1234, Data: p}}).Marshal(nil)
+		if string(b) != string(want) {
+			t.Errorf("size %d:\n got %x\nwant %x", size, b, want)
+		}
+		b6 := echoRequest(nil, true, 1, 2, p)
+		finishRequest(b6, true, now)
+		want6, _ := (&icmp.Message{Type: ipv6.ICMPTypeEchoRequest, Body: &icmp.Echo{ID: 1, Seq: 2, Data: p}}).Marshal(nil)
+		if string(b6) != string(want6) {
+			t.Errorf("v6 size %d:\n got %x\nwant %x", size, b6, want6)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package ping
 import (
 	"encoding/binary"
 	"net/netip"
+	"time"
 
 	"golang.org/x/net/icmp"
 	"golang.org/x/net/ipv4"
@@ -21,16 +22,59 @@ const (
 // token is random per pinger: what tells our replies from other processes'.
 type token [tokenLen]byte
 
-// fillPayload writes a probe's payload into b, which has the payload size.
-func fillPayload(b []byte, sentUnixNano int64, tok token) {
+// fillPayload writes a payload of len(b) bytes, all but the send time:
+// the transport stamps that (stampPayload) right before its system call, so
+// the RTT holds nothing of our own work.
+func fillPayload(b []byte, tok token) {
 	if len(b) < stampLen {
 		copy(b, tok[:])
 		return
 	}
-	binary.BigEndian.PutUint64(b, uint64(sentUnixNano))
 	n := copy(b[stampLen:], tok[:])
 	for i := stampLen + n; i < len(b); i++ {
 		b[i] = byte(i)
+	}
+}
+
+// stampPayload writes the send time into a payload that has room for it.
+func stampPayload(b []byte, t time.Time) {
+	if len(b) >= stampLen {
+		binary.BigEndian.PutUint64(b, uint64(t.UnixNano()))
+	}
+}
+
+// checksum is the Internet checksum (RFC 1071) of an ICMPv4 message; for
+// ICMPv6 the kernel computes it, as it must cover a pseudo-header.
+func checksum(b []byte) uint16 {
+	var sum uint32
+	for i := 0; i+1 < len(b); i += 2 {
+		sum += uint32(b[i])<<8 | uint32(b[i+1])
+	}
+	if len(b)%2 == 1 {
+		sum += uint32(b[len(b)-1]) << 8
+	}
+	for sum > 0xffff {
+		sum = sum>>16 + sum&0xffff
+	}
+	return ^uint16(sum)
+}
+
+// echoRequest writes an echo request with payload into buf (grown as
+// needed) and returns it; the checksum is left for finish.
+func echoRequest(buf []byte, v6 bool, id, seq uint16, payload []byte) []byte {
+	b := append(buf[:0], 8, 0, 0, 0, byte(id>>8), byte(id), byte(seq>>8), byte(seq))
+	if v6 {
+		b[0] = 128
+	}
+	return append(b, payload...)
+}
+
+// finishRequest stamps the send time and, for IPv4, the checksum.
+func finishRequest(b []byte, v6 bool, now time.Time) {
+	stampPayload(b[8:], now)
+	if !v6 {
+		b[2], b[3] = 0, 0
+		binary.BigEndian.PutUint16(b[2:], checksum(b))
 	}
 }
 

@@ -126,6 +126,7 @@ func (p *Pinger) Run(ctx context.Context, fn func(Event)) (Summary, error) {
 	r := &run{p: p, fn: fn, probes: map[uint16]*probe{}, payload: make([]byte, p.cfg.Size),
 		received: make(chan packet, 64)}
 	r.sum = Summary{Host: p.cfg.Host, Addr: p.addr, Size: p.cfg.Size, Mode: p.tr.mode()}
+	fillPayload(r.payload, p.m.tok) // the same for every probe but for the stamp the transport writes
 	readErr := make(chan error, 1)
 	done := make(chan struct{})
 	var wg sync.WaitGroup
@@ -201,18 +202,21 @@ func (r *run) loop(ctx context.Context, readErr <-chan error) error {
 // transmitted and as an error, as iputils counts it.
 func (r *run) send() {
 	r.sum.Transmitted++
-	now := time.Now()
-	if r.sum.Transmitted == 1 {
+	num := r.sum.Transmitted
+	now, err := r.p.tr.send(uint16(num), r.payload) // the payload was filled once in Run
+	if now.IsZero() {
+		now = time.Now()
+	}
+	if num == 1 {
 		r.first = now
 	}
 	r.sum.Time = now.Sub(r.first)
-	pr := &probe{num: r.sum.Transmitted, sent: now, stamp: now.UnixNano(), deadline: now.Add(r.p.cfg.Timeout)}
-	fillPayload(r.payload, pr.stamp, r.p.m.tok)
-	r.probes[uint16(pr.num)] = pr
-	if err := r.p.tr.send(uint16(pr.num), r.payload); err != nil {
+	pr := &probe{num: num, sent: now, stamp: now.UnixNano(), deadline: now.Add(r.p.cfg.Timeout)}
+	r.probes[uint16(num)] = pr
+	if err != nil {
 		pr.state = failed
 		r.sum.Errors++
-		r.emit(Event{Kind: KindError, Seq: pr.num, TTL: -1, At: now, Text: err.Error()})
+		r.emit(Event{Kind: KindError, Seq: num, TTL: -1, At: now, Text: err.Error()})
 		return
 	}
 	r.pending = append(r.pending, pr)

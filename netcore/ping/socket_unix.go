@@ -12,7 +12,6 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/net/icmp"
 	"golang.org/x/net/ipv4"
 	"golang.org/x/net/ipv6"
 )
@@ -194,18 +193,12 @@ func (t *sockTransport) raw() bool      { return t.kind == ModeRaw }
 func (t *sockTransport) echoID() uint16 { return t.id }
 func (t *sockTransport) close() error   { return t.c.Close() }
 
-func (t *sockTransport) send(seq uint16, payload []byte) error {
-	var typ icmp.Type = ipv4.ICMPTypeEcho
-	if t.v6 {
-		typ = ipv6.ICMPTypeEchoRequest
-	}
-	// Marshal(nil) leaves the ICMPv6 checksum zero: the kernel fills it in.
-	b, err := (&icmp.Message{Type: typ, Body: &icmp.Echo{ID: int(t.id), Seq: int(seq), Data: payload}}).Marshal(nil)
-	if err != nil {
-		return err
-	}
-	_, err = t.c.WriteTo(b, t.dst)
-	return err
+func (t *sockTransport) send(seq uint16, payload []byte) (time.Time, error) {
+	t.wbuf = echoRequest(t.wbuf, t.v6, t.id, seq, payload)
+	now := time.Now()
+	finishRequest(t.wbuf, t.v6, now)
+	_, err := t.c.WriteTo(t.wbuf, t.dst)
+	return now, err
 }
 
 func (t *sockTransport) recv() (packet, error) {

@@ -9,8 +9,10 @@ import (
 // what comes back. Implementations: socket_unix.go (datagram and raw
 // sockets), transport_windows.go (IcmpSendEcho2).
 type transport interface {
-	// send emits one echo request with this sequence number and payload.
-	send(seq uint16, payload []byte) error
+	// send emits one echo request with this sequence number and payload,
+	// stamping the send time into it (stampPayload) just before the system
+	// call, and returns that time.
+	send(seq uint16, payload []byte) (time.Time, error)
 	// recv blocks until the next packet; once close is called it returns an error.
 	recv() (packet, error)
 	close() error

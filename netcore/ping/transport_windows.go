@@ -128,16 +128,16 @@ func (t *winTransport) recv() (packet, error) {
 	}
 }
 
-func (t *winTransport) send(seq uint16, payload []byte) error {
+func (t *winTransport) send(seq uint16, payload []byte) (time.Time, error) {
 	select {
 	case t.sem <- struct{}{}:
 	default:
-		return fmt.Errorf("icmp send: %d requests already waiting for replies", maxInFlight)
+		return time.Time{}, fmt.Errorf("icmp send: %d requests already waiting for replies", maxInFlight)
 	}
 	ev, err := windows.CreateEvent(nil, 1, 0, nil)
 	if err != nil {
 		<-t.sem
-		return fmt.Errorf("icmp send: %w", err)
+		return time.Time{}, fmt.Errorf("icmp send: %w", err)
 	}
 	data := append([]byte(nil), payload...)
 	req := data
@@ -155,10 +155,12 @@ func (t *winTransport) send(seq uint16, payload []byte) error {
 		t.mu.Unlock()
 		windows.CloseHandle(ev)
 		<-t.sem
-		return errors.New("icmp send: handle closed")
+		return time.Time{}, errors.New("icmp send: handle closed")
 	}
 	var r uintptr
 	var e error
+	now := time.Now()
+	stampPayload(data, now)
 	if t.v6 {
 		src := windows.RawSockaddrInet6{Family: windows.AF_INET6}
 		if t.src.IsValid() {
@@ -185,7 +187,7 @@ func (t *winTransport) send(seq uint16, payload []byte) error {
 	if r == 0 && !errors.Is(e, windows.ERROR_IO_PENDING) {
 		windows.CloseHandle(ev)
 		<-t.sem
-		return fmt.Errorf("icmp send: %w", e)
+		return now, fmt.Errorf("icmp send: %w", e)
 	}
 	t.wg.Add(1)
 	go func() { // exits when the request completes, times out or is cancelled by close
@@ -205,7 +207,7 @@ func (t *winTransport) send(seq uint16, payload []byte) error {
 		case <-t.closed:
 		}
 	}()
-	return nil
+	return now, nil
 }
 
 // result reads a completed request's reply buffer.
