@@ -126,9 +126,8 @@ func newSessionDialog(m *MainWindow) *NewSessionDialog {
 	d.Options = newOptionsForm(d.validate)
 	d.Advanced = widget.NewAccordion(widget.NewAccordionItem("Advanced socket options", d.Options.Content))
 
-	d.ComposerNote = widget.NewLabel("")
+	d.ComposerNote = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	d.ComposerNote.Wrapping = fyne.TextWrapWord
-	d.ComposerNote.Hide()
 	d.Problem = widget.NewLabel("")
 	d.Problem.Wrapping = fyne.TextWrapWord
 	d.Problem.Importance = widget.DangerImportance
@@ -150,6 +149,7 @@ func newSessionDialog(m *MainWindow) *NewSessionDialog {
 	add("unconnected", "UDP", d.Unconnected)
 	add("reconnect", "Client", d.AutoReconnect)
 	add("framing", "Framing", d.Framing.Content)
+	add("composer", "Composer", d.ComposerNote)
 	add("start", "Start", d.StartNow)
 
 	body := container.NewVBox(
@@ -157,7 +157,6 @@ func newSessionDialog(m *MainWindow) *NewSessionDialog {
 		widget.NewSeparator(),
 		form,
 		d.Advanced,
-		d.ComposerNote,
 	)
 
 	d.CancelButton = widget.NewButton("Cancel", func() { d.Hide() })
@@ -267,10 +266,10 @@ func (d *NewSessionDialog) SetSpec(spec SessionSpec) {
 		if mode == "" {
 			mode = "text"
 		}
-		d.ComposerNote.SetText(fmt.Sprintf("The composer will start with this %s payload: %s", mode, c.Text))
-		d.ComposerNote.Show()
+		d.ComposerNote.SetText(fmt.Sprintf("starts with this %s payload: %s", mode, c.Text))
+		d.showRow("composer", true)
 	} else {
-		d.ComposerNote.Hide()
+		d.showRow("composer", false)
 	}
 	d.kindChanged()
 }
@@ -453,7 +452,7 @@ func (d *NewSessionDialog) validate() {
 	}
 
 	if _, serr := d.Spec(); serr != nil {
-		d.Problem.SetText(sentence(serr.Error()))
+		d.Problem.SetText("Cannot open yet: " + serr.Error())
 		d.Problem.Show()
 		d.OpenButton.Disable()
 		return
@@ -480,14 +479,6 @@ func (d *NewSessionDialog) open() {
 func setStatus(l *widget.Label, text string, imp widget.Importance) {
 	l.Importance = imp
 	l.SetText(text)
-}
-
-// sentence capitalises an error for display on its own line.
-func sentence(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // describeEndpoint says in a few words what an address means for the kind.

@@ -95,11 +95,11 @@ func newFramingForm(onChange func()) *FramingForm {
 	f.Width.SetSelected("4")
 	f.Order = widget.NewSelect([]string{orderBE, orderLE}, edited)
 	f.Order.SetSelected(orderBE)
-	f.Incl = widget.NewCheck("counts its own bytes", toggled)
+	f.Incl = widget.NewCheck("incl. header", toggled) // the length counts its own bytes
 	f.Adj = entryWithText("", "0", edited)
 	f.Size = entryWithText("16", "bytes", edited)
 	f.Gap = entryWithText("50ms", "e.g. 50ms", edited)
-	f.Max = entryWithText("", "16MiB", edited)
+	f.Max = entryWithText("", "16MiB", edited) // the largest message held
 
 	f.groupOf = map[fyne.CanvasObject]fyne.CanvasObject{f.Keep: f.Keep, f.Incl: f.Incl}
 	group := func(label string, obj fyne.CanvasObject, width float32) fyne.CanvasObject {
@@ -112,13 +112,13 @@ func newFramingForm(onChange func()) *FramingForm {
 	keep := f.Keep
 	f.all = append(f.all, keep)
 	width := group("width", f.Width, 70)
-	order := group("order", f.Order, 170)
+	order := group("order", f.Order, 150)
 	incl := f.Incl
 	f.all = append(f.all, incl)
-	adj := group("adjust", f.Adj, 70)
+	adj := group("adj", f.Adj, 60)
 	size := group("size", f.Size, 90)
 	gap := group("gap", f.Gap, 90)
-	maxg := group("largest message", f.Max, 100)
+	maxg := group("max", f.Max, 90)
 	f.params = map[string][]fyne.CanvasObject{
 		"line": {keep, maxg}, "crlf": {keep, maxg}, "delim": {delim, keep, maxg},
 		"len":   {width, order, incl, adj, maxg},
@@ -355,9 +355,30 @@ func framingMeaning(s framing.Spec) string {
 	case framing.KindIdle:
 		return "a pause of " + s.Gap.String() + " ends a message"
 	case framing.KindDelim:
-		return "messages end at the bytes " + spacedHex([]byte(s.Delim))
+		return "messages end at the bytes " + spacedHex([]byte(s.Delim)) + keepWords(s.Keep)
+	case framing.KindLine:
+		return "each line (up to \\n) is a message" + keepWords(s.Keep)
+	case framing.KindCRLF:
+		return "each line (up to \\r\\n) is a message" + keepWords(s.Keep)
+	case framing.KindSTXETX:
+		return "each message sits between 0x02 (STX) and 0x03 (ETX)"
+	case framing.KindSLIP:
+		return "SLIP (RFC 1055): 0xC0 ends each message, escapes undone"
+	case framing.KindCOBS:
+		return "COBS: 0x00 ends each message, the stuffing undone"
+	case framing.KindHTTP:
+		return "each HTTP/1.x request or response (headers and body) is a message"
+	case framing.KindJSONHdr:
+		return "a 4-byte little-endian header length, a JSON header, then its filesize bytes of body"
 	}
 	return "messages are split as " + s.String()
+}
+
+func keepWords(keep bool) string {
+	if keep {
+		return ", delimiter kept"
+	}
+	return ", delimiter removed"
 }
 
 func spacedHex(b []byte) string {

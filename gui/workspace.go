@@ -163,7 +163,7 @@ func (w *Workspace) save(tabs []SessionSpec) error {
 		return w.noSave
 	}
 	w.Version = workspaceVersion
-	w.Tabs = append(w.Tabs[:0:0], tabs...)
+	w.Tabs = append([]SessionSpec{}, tabs...) // [] rather than null when none
 	data, err := json.MarshalIndent(w, "", "  ")
 	if err != nil {
 		return fmt.Errorf("save workspace: %w", err)
@@ -381,7 +381,7 @@ func (m *MainWindow) showWorkspaceWarning(text string) {
 		CustomDialog: dialog.NewCustom("Saved workspace not used", "OK", container.NewVScroll(label), m.Window),
 		Message:      text,
 	}
-	d.Resize(fyne.NewSize(560, 300))
+	d.Resize(fyne.NewSize(680, 340)) // the kept file's full path fits without scrolling
 	m.show(d)
 }
 
