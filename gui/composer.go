@@ -362,9 +362,9 @@ func (c *composer) refreshProgress() {
 		if !running {
 			what += " — done"
 		}
-		c.Progress.SetText(what)
+		setText(c.Progress, what)
 	}
-	if !running {
+	if !running && c.Repeat.Disabled() {
 		c.Repeat.Enable()
 		c.Stop.Disable()
 		if e := c.runErr.Swap(nil); e != nil {

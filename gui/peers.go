@@ -32,10 +32,10 @@ func newPeersPanel(onSelect func(sessions.PeerID), act func(string, sessions.Pee
 		func() int { return len(p.peers) },
 		func() fyne.CanvasObject {
 			name := widget.NewLabelWithStyle("#000 [ffff:ffff::ffff]:65535", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-			name.Truncation = fyne.TextTruncateEllipsis
+			name.Truncation = fyne.TextTruncateClip
 			stats := widget.NewLabel("open · in 1023.9 KiB · out 1023.9 KiB")
 			stats.SizeName = theme.SizeNameCaptionText
-			stats.Truncation = fyne.TextTruncateEllipsis
+			stats.Truncation = fyne.TextTruncateClip
 			return container.NewVBox(name, stats)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
@@ -80,25 +80,21 @@ func (p *peersPanel) set(peers []sessions.PeerInfo) {
 			open++
 		}
 	}
-	switch {
-	case len(peers) == 0:
-		p.Count.SetText("No peers yet")
-	default:
-		p.Count.SetText(fmt.Sprintf("Peers: %d open", open))
+	if len(peers) == 0 {
+		setText(p.Count, "No peers yet")
+	} else {
+		setText(p.Count, fmt.Sprintf("Peers: %d open", open))
 	}
 	found := false
-	for i, pi := range peers {
-		if pi.ID == p.selected {
-			found = true
-			p.List.Select(i)
-		}
+	for _, pi := range peers {
+		found = found || pi.ID == p.selected
 	}
 	if !found && p.selected != 0 {
 		p.selected = 0
 		p.List.UnselectAll()
+		p.buttons()
 	}
 	p.List.Refresh()
-	p.buttons()
 }
 
 func (p *peersPanel) buttons() {

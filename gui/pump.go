@@ -9,9 +9,16 @@ import (
 	"fyne.io/fyne/v2"
 )
 
-// pumpInterval bounds how often a view refreshes: ~30 Hz is smooth to the
-// eye and leaves the UI goroutine idle most of the time during a flood.
-const pumpInterval = 33 * time.Millisecond
+// A pump refreshes at most every pumpInterval (~30 Hz, smooth to the eye)
+// and at least every pumpSlowest. In between it adapts: each refresh's cost
+// (its wait in Fyne's queue, which includes the frame being painted, plus
+// the refresh itself) is kept to about 1/pumpShare of the UI goroutine's
+// time, so a flood slows the view's updates instead of the window.
+const (
+	pumpInterval = 33 * time.Millisecond
+	pumpSlowest  = 250 * time.Millisecond
+	pumpShare    = 6
+)
 
 // pump refreshes one view from a source that changes on other goroutines.
 // It wakes on a ticker, asks changed() (off the UI goroutine, so it must be
@@ -23,6 +30,7 @@ type pump struct {
 	cancel  context.CancelFunc
 	done    chan struct{}
 	pending atomic.Bool
+	cost    atomic.Int64 // ns: queue wait + refresh time of the last refresh
 	kick    chan struct{}
 	once    sync.Once
 }
@@ -39,7 +47,8 @@ func startPump(changed func() bool, refresh func(), every time.Duration) *pump {
 
 func (p *pump) run(ctx context.Context, changed func() bool, refresh func(), every time.Duration) {
 	defer close(p.done)
-	t := time.NewTicker(pumpInterval)
+	interval := pumpInterval
+	t := time.NewTicker(interval)
 	defer t.Stop()
 	last := time.Now()
 	for {
@@ -49,19 +58,30 @@ func (p *pump) run(ctx context.Context, changed func() bool, refresh func(), eve
 		case <-t.C:
 		case <-p.kick:
 		}
+		if next := adaptInterval(time.Duration(p.cost.Load())); next != interval {
+			interval = next
+			t.Reset(interval)
+		}
 		force := every > 0 && time.Since(last) >= every
 		if p.pending.Load() || !(force || changed()) {
 			continue
 		}
 		last = time.Now()
 		p.pending.Store(true)
+		posted := time.Now()
 		fyne.Do(func() {
 			defer p.pending.Store(false)
 			if ctx.Err() == nil {
 				refresh()
 			}
+			p.cost.Store(int64(time.Since(posted)))
 		})
 	}
+}
+
+// adaptInterval is the refresh interval for a refresh that cost c.
+func adaptInterval(c time.Duration) time.Duration {
+	return min(max(pumpShare*c, pumpInterval), pumpSlowest)
 }
 
 // Kick asks for a refresh at the next chance, without waiting for the ticker

@@ -350,26 +350,30 @@ func (t *SessionTab) Refresh() { t.refresh() }
 func (t *SessionTab) refresh() {
 	s := t.sess
 	st := s.State()
-	t.seenState.Store(int32(st))
-	t.Item.Icon = stateDot(st)
-	if t.main.Tabs != nil {
-		t.main.Tabs.Refresh()
+	if prev := sessions.State(t.seenState.Swap(int32(st))); prev != st || t.Item.Icon == nil {
+		// Only the dot changes with the state; refreshing DocTabs re-themes
+		// every tab, far too costly to do on every tick.
+		t.Item.Icon = stateDot(st)
+		if t.main.Tabs != nil {
+			t.main.Tabs.Refresh()
+		}
 	}
 	state := strings.ToUpper(st.String()[:1]) + st.String()[1:]
 	if t.lastErr != "" && (st == sessions.StateFailed || st == sessions.StateNew || st == sessions.StateClosed) {
 		state += ": " + t.lastErr
 	}
-	t.State.SetText(state)
+	imp := widget.MediumImportance
 	if t.lastErr != "" {
-		t.State.Importance = widget.DangerImportance
-	} else {
-		t.State.Importance = widget.MediumImportance
+		imp = widget.DangerImportance
 	}
-	t.State.Refresh()
-	t.Local.SetText("local " + orDash(addrString(s)))
+	if t.State.Importance != imp {
+		t.State.Importance = imp
+		t.State.Refresh()
+	}
+	setText(t.State, state)
+	setText(t.Local, "local "+orDash(addrString(s)))
 	peers := s.Peers()
 	if t.server() {
-		t.Remote.SetText("")
 		t.Peers.set(peers)
 	} else {
 		remote := t.spec.URL
@@ -378,7 +382,7 @@ func (t *SessionTab) refresh() {
 				remote = p.Addr
 			}
 		}
-		t.Remote.SetText("remote " + remote)
+		setText(t.Remote, "remote "+remote)
 	}
 	t.Composer.setTargets(peers)
 	c := s.Counters()
@@ -386,7 +390,7 @@ func (t *SessionTab) refresh() {
 	if c.MessagesIn+c.MessagesOut > 0 || t.spec.Framing != "" {
 		msgs = fmt.Sprintf(", %d / %d msgs", c.MessagesIn, c.MessagesOut)
 	}
-	t.Totals.SetText(fmt.Sprintf("in %s (%d chunks) · out %s (%d chunks)%s · %s in, %s out",
+	setText(t.Totals, fmt.Sprintf("in %s (%d chunks) · out %s (%d chunks)%s · %s in, %s out",
 		humanBytes(c.BytesIn), c.ChunksIn, humanBytes(c.BytesOut), c.ChunksOut, msgs,
 		humanRate(c.RateIn), humanRate(c.RateOut)))
 	if time.Since(t.lastSample) >= headerEvery {
@@ -394,15 +398,34 @@ func (t *SessionTab) refresh() {
 		t.Spark.Add(c.RateIn + c.RateOut)
 	}
 	if t.live() {
-		t.StartStop.SetText("Stop")
-		t.StartStop.SetIcon(theme.MediaStopIcon())
+		setText(t.StartStop, "Stop")
+		if t.StartStop.Icon != theme.MediaStopIcon() {
+			t.StartStop.SetIcon(theme.MediaStopIcon())
+		}
 	} else {
-		t.StartStop.SetText("Start")
-		t.StartStop.SetIcon(theme.MediaPlayIcon())
+		setText(t.StartStop, "Start")
+		if t.StartStop.Icon != theme.MediaPlayIcon() {
+			t.StartStop.SetIcon(theme.MediaPlayIcon())
+		}
 	}
 	t.Traffic.refresh()
 	t.seenVersion.Store(t.Traffic.version)
 	t.Composer.refreshProgress()
+}
+
+// setText changes a label's or button's text only when it differs: every
+// SetText re-measures and repaints, even with the same string.
+func setText(w fyne.Widget, text string) {
+	switch x := w.(type) {
+	case *widget.Label:
+		if x.Text != text {
+			x.SetText(text)
+		}
+	case *widget.Button:
+		if x.Text != text {
+			x.SetText(text)
+		}
+	}
 }
 
 func addrString(s *sessions.Session) string {

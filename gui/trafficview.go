@@ -18,8 +18,13 @@ import (
 // is indexed on the next ticks.
 const scanBudget = 50000
 
-// previewBytes is how much of a chunk a row shows.
-const previewBytes = 96
+// previewBytes is how much of a chunk a row shows, and previewRunes the
+// most characters its text may have once escaped: a row is measured and
+// shaped on every redraw, so it must stay short.
+const (
+	previewBytes = 64
+	previewRunes = 140
+)
 
 // trafficView is the virtualised list of a session's log. It keeps the
 // sequence numbers of the entries that pass its filter and formats a row
@@ -36,6 +41,7 @@ type trafficView struct {
 	JumpButton *widget.Button // shown when follow mode paused
 	follow     bool
 	lastOffset float32
+	dirty      bool // rows must be redrawn even if none were added
 
 	// onSelect is called with the chosen entry (a copy).
 	onSelect func(e sessions.Entry)
@@ -77,6 +83,7 @@ func (v *trafficView) setFilter(f trafficFilter) error {
 }
 
 func (v *trafficView) reindex() {
+	v.dirty = true
 	v.idx = v.idx[:0]
 	v.scanned = 0
 	v.version = 0
@@ -95,8 +102,9 @@ func (v *trafficView) refresh() {
 		cut++
 	}
 	if cut > 0 {
-		v.idx = append(v.idx[:0], v.idx[cut:]...)
+		v.idx = v.idx[cut:] // append reallocates (copying only live seqs) when it needs room
 	}
+	before := len(v.idx)
 	n := 0
 	v.scanned = v.log.Range(v.scanned, func(e sessions.Entry) bool {
 		if v.filter.match(&e) {
@@ -108,7 +116,10 @@ func (v *trafficView) refresh() {
 	if n >= scanBudget {
 		v.version = 0 // more to index: come back next tick
 	}
-	v.followScroll()
+	if cut > 0 || len(v.idx) != before || v.dirty {
+		v.dirty = false
+		v.followScroll()
+	}
 }
 
 // followScroll keeps the newest row in view unless the person scrolled up,
@@ -150,14 +161,12 @@ func (v *trafficView) entry(id widget.ListItemID) (sessions.Entry, bool) {
 
 func (v *trafficView) createRow() fyne.CanvasObject {
 	mono := fyne.TextStyle{Monospace: true}
-	// The templates' texts set the column widths: the widest each column needs.
+	// Three labels a row: fewer objects to measure and paint per frame.
 	when := widget.NewLabelWithStyle("00:00:00.000000", fyne.TextAlignLeading, mono)
 	dir := widget.NewLabelWithStyle("←", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	peer := widget.NewLabelWithStyle("#000 127.000.000.001:65535", fyne.TextAlignLeading, mono)
-	size := widget.NewLabelWithStyle("1048576 B", fyne.TextAlignTrailing, mono)
-	preview := widget.NewLabelWithStyle("", fyne.TextAlignLeading, mono)
-	preview.Truncation = fyne.TextTruncateEllipsis
-	return container.NewBorder(nil, nil, container.NewHBox(when, dir, peer, size), nil, preview)
+	rest := widget.NewLabelWithStyle("", fyne.TextAlignLeading, mono)
+	rest.Truncation = fyne.TextTruncateClip // cheaper than an ellipsis, which re-shapes to fit
+	return container.NewBorder(nil, nil, container.NewHBox(when, dir), nil, rest)
 }
 
 // Row text pieces; arrows read as "from the peer" and "to the peer".
@@ -170,62 +179,74 @@ const (
 func (v *trafficView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	c := o.(*fyne.Container)
 	left := c.Objects[1].(*fyne.Container)
-	when, dir, peer, size := left.Objects[0].(*widget.Label), left.Objects[1].(*widget.Label), left.Objects[2].(*widget.Label), left.Objects[3].(*widget.Label)
-	preview := c.Objects[0].(*widget.Label)
-
+	when, dir := left.Objects[0].(*widget.Label), left.Objects[1].(*widget.Label)
+	rest := c.Objects[0].(*widget.Label)
 	if id < 0 || id >= len(v.idx) {
 		return
 	}
 	seq := v.idx[id]
 	var e sessions.Entry
 	var text string
-	var n int
 	found := false
 	v.log.Range(seq, func(le sessions.Entry) bool {
 		if le.Seq == seq {
 			e = le
+			text = rowText(le)
 			e.Data = nil // not kept past the lock
-			n = len(le.Data)
-			text = rowPreview(le)
 			found = true
 		}
 		return false
 	})
 	if !found {
-		when.SetText("")
-		dir.SetText("")
-		peer.SetText("")
-		size.SetText("")
-		preview.SetText("(dropped from view)")
+		setText(when, "")
+		setText(dir, "")
+		setText(rest, "(dropped from view)")
 		return
 	}
-	when.SetText(time.UnixMicro(e.Micros).Format("15:04:05.000000"))
+	setText(when, time.UnixMicro(e.Micros).Format("15:04:05.000000"))
+	arrow, imp := arrowEvent, widget.LowImportance
 	switch e.Kind {
 	case sessions.KindDataIn, sessions.KindMessage:
-		dir.SetText(arrowIn)
-		dir.Importance = widget.SuccessImportance
+		arrow, imp = arrowIn, widget.SuccessImportance
 	case sessions.KindDataOut:
-		dir.SetText(arrowOut)
-		dir.Importance = widget.WarningImportance
+		arrow, imp = arrowOut, widget.WarningImportance
 	case sessions.KindError:
-		dir.SetText(arrowEvent)
-		dir.Importance = widget.DangerImportance
-	default:
-		dir.SetText(arrowEvent)
-		dir.Importance = widget.LowImportance
+		imp = widget.DangerImportance
 	}
-	dir.Refresh()
+	if dir.Importance != imp {
+		dir.Importance = imp
+		dir.Refresh()
+	}
+	setText(dir, arrow)
+	setText(rest, text)
+}
+
+// rowText is the row after the arrow: peer, length and an escaped start
+// of the data, or the event in words. Called under the log's lock.
+func rowText(e sessions.Entry) string {
+	peer := ""
 	if e.Peer != sessions.NoPeer {
-		peer.SetText(fmt.Sprintf("#%d %s", e.Peer, e.Addr))
-	} else {
-		peer.SetText("")
+		peer = fmt.Sprintf("#%d %s", e.Peer, e.Addr)
 	}
-	if e.Kind.Data() {
-		size.SetText(fmt.Sprintf("%d B", n))
-	} else {
-		size.SetText("")
+	if !e.Kind.Data() {
+		return fmt.Sprintf("%-24s %s", peer, capRunes(rowPreview(e), previewRunes))
 	}
-	preview.SetText(text)
+	return fmt.Sprintf("%-24s %8d B  %s", peer, len(e.Data), capRunes(rowPreview(e), previewRunes))
+}
+
+// capRunes cuts s to n characters, marking the cut.
+func capRunes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := 0
+	for pos := range s {
+		if i == n {
+			return s[:pos] + "…"
+		}
+		i++
+	}
+	return s
 }
 
 // rowPreview is the row's text: an escaped start of the data, or the event

@@ -4,7 +4,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -58,6 +60,7 @@ func runGUI(ctx context.Context, s cli.Stdio, args []string) int {
 		}
 	}
 
+	ensureFyneCache()
 	a := gui.NewApp()
 	w := a.NewWindow(sockplay.App.Name)
 	m := gui.NewMainWindow(a, w)
@@ -68,6 +71,26 @@ func runGUI(ctx context.Context, s cli.Stdio, args []string) int {
 	}
 	stop := context.AfterFunc(ctx, func() { fyne.Do(m.Quit) })
 	defer stop()
+	if path := os.Getenv("SOCKPLAY_PROBE"); path != "" {
+		// The probe ends when the app stops; a DoAndWait caught in the
+		// shutdown may never return, so exit waits for it only briefly.
+		probeCtx, cancel := context.WithCancel(ctx)
+		a.Lifecycle().SetOnStopped(cancel)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if err := gui.StartLatencyProbe(probeCtx, path); err != nil {
+				fmt.Fprintln(s.Err, "sockplay:", err)
+			}
+		}()
+		defer func() {
+			cancel()
+			select {
+			case <-done:
+			case <-time.After(time.Second):
+			}
+		}()
+	}
 	w.ShowAndRun()
 	return cli.ExitOK
 }

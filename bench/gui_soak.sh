@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Floods a session tab as fast as loopback allows for 60 s, with the real
+# window under Xvfb, and reports what a person would feel: the 99th
+# percentile of a fyne.DoAndWait round trip (target < 100 ms) and the
+# process's peak RSS (target < 600 MB). Then it checks the log still
+# scrolls and filters, and leaves a screenshot.
+#
+#   bench/gui_soak.sh [SECONDS]      (default 60)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-60}
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+for tool in Xvfb xdotool import socat dbus-daemon python3; do
+	command -v "$tool" >/dev/null || { echo "gui_soak: $tool is not installed (scripts/install-deps.sh test)" >&2; exit 2; }
+done
+
+go build ${SOAK_TAGS:+-tags "$SOAK_TAGS"} -o "$tmp/sockplay" ./cmd/sockplay
+
+# An X server on a free display and a session bus, as a desktop has.
+exec 3<> "$tmp/display"
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do [ -s "$tmp/display" ] && break; sleep 0.1; done
+export DISPLAY=":$(head -n1 "$tmp/display")"
+read -r bus buspid < <(dbus-daemon --session --fork --print-address=1 --print-pid=1 | tr '\n' ' '; echo)
+pids+=("$buspid")
+export DBUS_SESSION_BUS_ADDRESS=$bus
+mkdir -p "$tmp/home" "$tmp/run" && chmod 700 "$tmp/run"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+
+HOME="$tmp/home" XDG_RUNTIME_DIR="$tmp/run" SOCKPLAY_PROBE="$tmp/probe.txt" \
+	"$tmp/sockplay" --listen "tcp://127.0.0.1:$port" > "$tmp/app.log" 2>&1 &
+app=$!
+pids+=($app)
+for _ in $(seq 300); do
+	win=$(xdotool search --onlyvisible --name '^sockplay$' 2>/dev/null | head -n1) && [ -n "$win" ] && break
+	sleep 0.2
+done
+[ -n "${win:-}" ] || { echo "gui_soak: no window appeared" >&2; cat "$tmp/app.log" >&2; exit 1; }
+sleep 2
+# The process that owns the window (the binary re-executes itself once).
+app=$(xdotool getwindowpid "$win")
+
+# Random bytes, so every row's text differs (the texture cache's worst case).
+head -c 64M /dev/urandom > "$tmp/noise"
+rss_max=0
+flood_start=$(date +%s%3N)
+( while cat "$tmp/noise"; do :; done ) | timeout "$secs" socat -u - "TCP:127.0.0.1:$port" 2>/dev/null &
+flood=$!
+pids+=($flood)
+while kill -0 "$flood" 2>/dev/null; do
+	rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$app/status" 2>/dev/null || echo 0)
+	[ "${rss:-0}" -gt "$rss_max" ] && rss_max=$rss
+	sleep 1
+done
+flood_end=$(date +%s%3N)
+sleep 1
+
+# After the flood: scroll up, filter, and the window must still answer.
+xdotool mousemove --window "$win" 700 400 click 4 click 4 click 4 click 4 click 4
+sleep 1
+xdotool key --window "$win" ctrl+f
+xdotool type --window "$win" --delay 50 "closed"
+sleep 2
+import -window "$win" "$tmp/after.png"
+cp "$tmp/after.png" /tmp/sockplay-soak-after.png
+after_start=$(date +%s%3N)
+sleep 3
+after_end=$(date +%s%3N)
+kill -TERM "$app"
+wait "$app" 2>/dev/null || true
+
+python3 - "$tmp/probe.txt" "$flood_start" "$flood_end" "$after_start" "$after_end" "$rss_max" "$tmp/app.log" <<'PY'
+import sys
+probe, fs, fe, as_, ae, rss, log = sys.argv[1], *map(int, sys.argv[2:7]), sys.argv[7]
+samples = [tuple(map(float, l.split())) for l in open(probe) if l.strip()]
+def stats(lo, hi):
+    xs = sorted(ms for t, ms in samples if lo <= t <= hi)
+    if not xs:
+        return None
+    p = lambda q: xs[min(len(xs) - 1, int(q * len(xs)))]
+    return len(xs), p(0.5), p(0.99), xs[-1]
+flood = stats(fs, fe)
+after = stats(as_, ae)
+print(f"flood {(fe-fs)/1000:.0f} s: {flood[0]} DoAndWait samples, p50 {flood[1]:.1f} ms, p99 {flood[2]:.1f} ms, max {flood[3]:.1f} ms (target p99 < 100 ms)")
+print(f"peak RSS during the flood: {rss/1024:.0f} MB (target < 600 MB)")
+if after:
+    print(f"after the flood, scrolled and filtered: {after[0]} samples, p99 {after[2]:.1f} ms")
+else:
+    print("after the flood: NO probe samples: the window stopped answering")
+bad = [l for l in open(log) if "Error in Fyne call thread" in l or "panic" in l]
+print("app output: " + ("clean" if not bad else f"{len(bad)} bad lines, first: {bad[0].strip()}"))
+ok = flood and flood[2] < 100 and rss/1024 < 600 and after and not bad
+print("RESULT: " + ("PASS" if ok else "FAIL"))
+sys.exit(0 if ok else 1)
+PY
+echo "screenshot after the flood: /tmp/sockplay-soak-after.png"
