@@ -31,7 +31,8 @@ type MainWindow struct {
 	Workspace *Workspace
 	restoring bool // reopening saved tabs: no saves until done
 
-	sessionTabs []*SessionTab // see tabs.go
+	sessionTabs []*SessionTab                 // see tabs.go
+	otherTabs   map[*container.TabItem]func() // tool tabs and what closes them
 }
 
 // Dialog is the part of a Fyne dialog the window keeps for tests.

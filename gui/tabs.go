@@ -52,6 +52,18 @@ func (m *MainWindow) OpenSession(spec SessionSpec) (*SessionTab, error) {
 	return t, nil
 }
 
+// AddTab adds a tool tab (Ping, Sockets) and selects it. onClose runs when
+// the tab is closed (its close button, Ctrl+W) or the app quits: it must
+// stop whatever the tab started and wait for it.
+func (m *MainWindow) AddTab(item *container.TabItem, onClose func()) {
+	if m.otherTabs == nil {
+		m.otherTabs = map[*container.TabItem]func(){}
+	}
+	m.otherTabs[item] = onClose
+	m.Tabs.Append(item)
+	m.Tabs.Select(item)
+}
+
 // SessionTabs returns the open session tabs, in tab order of opening.
 func (m *MainWindow) SessionTabs() []*SessionTab { return m.sessionTabs }
 
@@ -75,7 +87,13 @@ func (m *MainWindow) closeTab(item *container.TabItem) {
 		}
 	}
 	if tab == nil {
-		m.Tabs.Remove(item) // the welcome tab
+		if onClose, ok := m.otherTabs[item]; ok {
+			delete(m.otherTabs, item)
+			if onClose != nil {
+				onClose()
+			}
+		}
+		m.Tabs.Remove(item) // the welcome tab, or a tool tab (Ping, Sockets)
 		return
 	}
 	if !tab.live() {
@@ -109,6 +127,12 @@ func (m *MainWindow) removeSessionTab(t *SessionTab) {
 func (m *MainWindow) closeAllSessions() {
 	for _, t := range m.sessionTabs {
 		t.Close()
+	}
+	for item, onClose := range m.otherTabs {
+		delete(m.otherTabs, item)
+		if onClose != nil {
+			onClose()
+		}
 	}
 }
 
