@@ -36,7 +36,7 @@ func (s *Session) dial(ctx context.Context) error {
 		if old != nil {
 			old.Close()
 		}
-		p := &peer{pc: pc, raddr: raddr, addr: addrText(raddr)}
+		p := &peer{pc: pc, raddr: raddr, addr: addrText(raddr), local: addrText(pc.LocalAddr())}
 		if !s.addPeer(p, true) {
 			pc.Close()
 			return ErrClosed

@@ -13,7 +13,7 @@ import (
 // startConn registers a connection (accepted or dialed) as a peer, logs kind
 // (Accepted or Connected) and starts its reader. False if the session ended.
 func (s *Session) startConn(c net.Conn, kind EntryKind, current bool) (*peer, bool) {
-	p := &peer{conn: c, addr: addrText(c.RemoteAddr()), stream: s.cfg.Endpoint.Stream()}
+	p := &peer{conn: c, addr: addrText(c.RemoteAddr()), local: addrText(c.LocalAddr()), stream: s.cfg.Endpoint.Stream()}
 	if !s.addPeer(p, current) {
 		c.Close()
 		return nil, false

@@ -50,7 +50,7 @@ func (s *Session) packetPeer(pc net.PacketConn, from net.Addr) *peer {
 	if p != nil {
 		return p
 	}
-	p = &peer{pc: pc, raddr: from, addr: key}
+	p = &peer{pc: pc, raddr: from, addr: key, local: addrText(pc.LocalAddr())}
 	if key == "(unnamed)" {
 		p.raddr = nil // an unbound unixgram client cannot be answered
 	}

@@ -12,6 +12,7 @@ import (
 type peer struct {
 	id     PeerID
 	addr   string
+	local  string         // our end, so the kernel's view of the socket can be found
 	conn   net.Conn       // nil for packet peers
 	pc     net.PacketConn // packet peers: the session's socket
 	raddr  net.Addr       // packet peers: where to send
@@ -31,13 +32,14 @@ type peer struct {
 type PeerInfo struct {
 	ID       PeerID
 	Addr     string
+	Local    string // our end of the connection (or the shared datagram socket)
 	State    PeerState
 	Since    time.Time
 	Counters CounterValues
 }
 
 func (p *peer) info() PeerInfo {
-	return PeerInfo{ID: p.id, Addr: p.addr, State: PeerState(p.state.Load()), Since: p.since, Counters: p.c.Snapshot()}
+	return PeerInfo{ID: p.id, Addr: p.addr, Local: p.local, State: PeerState(p.state.Load()), Since: p.since, Counters: p.c.Snapshot()}
 }
 
 // markClosed records that we are closing the peer and wakes a half-open wait.

@@ -14,7 +14,7 @@ func (s *Session) startServer() error {
 	if ep.Stream() {
 		ln, err := netListen(s.ctx, ep, s.cfg.Options)
 		if err != nil {
-			return err
+			return explainListenErr(s.ctx, err)
 		}
 		s.mu.Lock()
 		s.ln = ln
@@ -31,7 +31,7 @@ func (s *Session) startServer() error {
 	}
 	pc, err := netListenPacket(s.ctx, ep, s.cfg.Options)
 	if err != nil {
-		return err
+		return explainListenErr(s.ctx, err)
 	}
 	s.mu.Lock()
 	s.pc = pc

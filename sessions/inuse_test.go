@@ -1,0 +1,134 @@
+package sessions
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os/exec"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// holdPort starts python3 listening on 127.0.0.1 (a free port) and returns
+// the port and the process; it ends with the test.
+func holdPort(t *testing.T) (string, *exec.Cmd) {
+	t.Helper()
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 is not installed")
+	}
+	cmd := exec.Command(py, "-c", `import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen()
+print(s.getsockname()[1], flush=True)
+sys.stdin.read()`)
+	stdin, _ := cmd.StdinPipe()
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stdin.Close(); cmd.Wait() })
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(line), cmd
+}
+
+func TestListenErrorNamesWhoHoldsTheAddress(t *testing.T) {
+	noLeaks(t)
+	t.Run("python3 listener", func(t *testing.T) {
+		port, py := holdPort(t)
+		s, err := New(Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:"+port)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		err = s.Start(testCtx(t))
+		want := regexp.MustCompile(fmt.Sprintf(`^127\.0\.0\.1:%s is already in use by python3[.0-9]* \(pid %d\)$`, port, py.Process.Pid))
+		if err == nil || !want.MatchString(err.Error()) {
+			t.Fatalf("start: %v, want %s", err, want)
+		}
+		if !errors.Is(err, syscall.EADDRINUSE) {
+			t.Errorf("%v does not match EADDRINUSE", err)
+		}
+		if s.State() != StateFailed {
+			t.Errorf("state %v, want failed", s.State())
+		}
+	})
+	t.Run("TIME_WAIT without SO_REUSEADDR", func(t *testing.T) {
+		ln, err := net.Listen("tcp4", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := ln.Addr().String()
+		c, err := net.Dial("tcp4", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		acc, err := ln.Accept()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ln.Close()
+		acc.Close() // the listening side closes first: its port goes to TIME_WAIT
+		c.Read(make([]byte, 1))
+		c.Close()
+		time.Sleep(50 * time.Millisecond)
+		off := false
+		cfg := Config{Role: Server, Endpoint: ep(t, "tcp://"+addr)}
+		cfg.Options.ReuseAddr = &off
+		s, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		err = s.Start(testCtx(t))
+		if err == nil || err.Error() != addr+" is in use by a socket in TIME_WAIT; enable SO_REUSEADDR" {
+			t.Fatalf("start: %v, want the TIME_WAIT sentence", err)
+		}
+		if !errors.Is(err, syscall.EADDRINUSE) {
+			t.Errorf("%v does not match EADDRINUSE", err)
+		}
+	})
+	t.Run("udp", func(t *testing.T) {
+		pc, err := net.ListenPacket("udp4", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer pc.Close()
+		s, err := New(Config{Role: Server, Endpoint: ep(t, "udp://"+pc.LocalAddr().String())})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		err = s.Start(context.Background())
+		if err == nil || !strings.HasPrefix(err.Error(), pc.LocalAddr().String()+" is already in use by ") || !errors.Is(err, syscall.EADDRINUSE) {
+			t.Fatalf("start: %v, want who holds %s", err, pc.LocalAddr())
+		}
+	})
+}
+
+func TestPeerInfoLocal(t *testing.T) {
+	noLeaks(t)
+	srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0")})
+	cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv))})
+	var sp []PeerInfo
+	for i := 0; i < 500 && len(sp) == 0; i++ {
+		sp = srv.Peers()
+		time.Sleep(10 * time.Millisecond)
+	}
+	cp := cli.Peers()
+	if len(sp) != 1 || len(cp) != 1 {
+		t.Fatalf("peers: server %v, client %v", sp, cp)
+	}
+	if sp[0].Local != srv.Addr().String() || sp[0].Addr != cp[0].Local || cp[0].Addr != sp[0].Local {
+		t.Errorf("server peer %s -> %s, client peer %s -> %s: the ends do not pair up", sp[0].Local, sp[0].Addr, cp[0].Local, cp[0].Addr)
+	}
+}
