@@ -68,9 +68,22 @@ func (s *Session) reply(p *peer, in []byte, scratch *[]byte) {
 	_ = s.sendTo(p, out) // logged by sendTo; a failed reply does not stop reading
 }
 
-// Send writes data to one peer, or with PeerAll to every current peer, and
-// logs what was written. Errors from several peers are joined.
+// Send writes data to one peer, or with PeerAll to every current peer,
+// and logs what was written. Errors from several peers are joined.
 func (s *Session) Send(id PeerID, data []byte) error {
+	return s.sendEach(id, func(p *peer) error { return s.sendTo(p, data) })
+}
+
+// SendRaw writes data as it is, skipping the framing encoder, for bytes that
+// already carry their framing: a jsonhdr file streamed in pieces cannot go
+// through Send, which would frame every piece. It is logged and counted like
+// Send; endsMessage counts one message out, on the write that ends a frame.
+func (s *Session) SendRaw(id PeerID, data []byte, endsMessage bool) error {
+	return s.sendEach(id, func(p *peer) error { return s.write(p, data, endsMessage) })
+}
+
+// sendEach runs send for one peer, or with PeerAll for every current peer.
+func (s *Session) sendEach(id PeerID, send func(p *peer) error) error {
 	var targets []*peer
 	if id == PeerAll {
 		s.mu.Lock()
@@ -94,7 +107,7 @@ func (s *Session) Send(id PeerID, data []byte) error {
 	}
 	var errs []error
 	for _, p := range targets {
-		if err := s.sendTo(p, data); err != nil {
+		if err := send(p); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -104,14 +117,21 @@ func (s *Session) Send(id PeerID, data []byte) error {
 // sendTo is the one send path: composer, stdin and replies all come here, so
 // framing applies and every byte written is logged and counted.
 func (s *Session) sendTo(p *peer, data []byte) error {
-	if p.framer != nil {
-		framed, err := p.framer.Encode(nil, data)
-		if err != nil {
-			err = fmt.Errorf("send to %s: framing: %w", p.addr, err)
-			s.logEvent(KindError, p, err.Error())
-			return err
-		}
-		data = framed
+	if p.framer == nil {
+		return s.write(p, data, false)
+	}
+	framed, err := p.framer.Encode(nil, data)
+	if err != nil {
+		err = fmt.Errorf("send to %s: framing: %w", p.addr, err)
+		s.logEvent(KindError, p, err.Error())
+		return err
+	}
+	return s.write(p, framed, true)
+}
+
+// write logs, writes and counts bytes that are ready for the wire.
+func (s *Session) write(p *peer, data []byte, message bool) error {
+	if message {
 		p.c.msgsOut.Add(1)
 		s.c.msgsOut.Add(1)
 	}
