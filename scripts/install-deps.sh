@@ -4,13 +4,14 @@
 #
 #   scripts/install-deps.sh build   # compiler and GUI headers: for make run
 #   scripts/install-deps.sh test    # build + the real peers the tests use
+#   scripts/install-deps.sh package # build + cross compiler and packagers: for make package
 #
 # With everything present it makes one dpkg-query call and exits (well under
 # 2 s). Missing packages are installed with apt-get, as root or through sudo.
 set -euo pipefail
 
 what=${1:-build}
-case $what in build|test) ;; *) echo "usage: $0 build|test" >&2; exit 2 ;; esac
+case $what in build|test|package) ;; *) echo "usage: $0 build|test|package" >&2; exit 2 ;; esac
 
 # Debian package names. GL/X11/Wayland headers are for Fyne's GLFW driver.
 build_pkgs=(gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev libwayland-dev)
@@ -18,9 +19,13 @@ build_pkgs=(gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev libwayland-
 # smoke test, socket peers nobody here wrote, the reference hex dumpers.
 test_pkgs=(xvfb xdotool imagemagick dbus-daemon socat ncat python3 tshark iproute2
 	iputils-ping bsdextrautils xxd)
+# make package: the Windows cross compiler (cgo for the GUI), the NSIS
+# installer builder, and what scripts/check-package.sh looks with.
+package_pkgs=(gcc-mingw-w64-x86-64 nsis dpkg-dev xz-utils file binutils p7zip-full imagemagick libcap2-bin)
 
 pkgs=("${build_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
+[ "$what" = package ] && pkgs+=("${package_pkgs[@]}")
 
 need_go() {
 	local v
@@ -59,6 +64,10 @@ need_go
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
 	others
+	if [ "$what" = package ]; then
+		echo "install-deps: make package itself needs Debian or Ubuntu (dpkg-deb, mingw-w64, nsis):" \
+			"${package_pkgs[*]}; on a Mac, see the README's macOS recipe" >&2
+	fi
 	# Not fatal: the person may have installed them already; the build says what is missing.
 	exit 0
 fi
