@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	Register(Command{Name: "connect", Args: "URL [--send PAYLOAD]... [--hex|--json] [--wait DUR] [--half-close] [options]",
+	Register(Command{Name: "connect", Args: "URL [--send PAYLOAD]... [--repeat N [--gap DUR]] [--send-file PATH] [--framing SPEC] [--hex|--json] [--wait DUR] [--half-close] [options]",
 		Summary: "connect like ncat: stdin to the socket, the socket to stdout", Run: runConnect})
 }
 
@@ -28,14 +28,18 @@ func runConnect(ctx context.Context, s Stdio, args []string) int {
 	fs := flag.NewFlagSet("sockplay connect", flag.ContinueOnError)
 	fs.SetOutput(s.Err)
 	var sends sendList
-	fs.Var(&sends, "send", "send this payload (text with escapes like \\n, \\x00 and {{macros}}); repeatable; stdin is then not read")
+	fs.Var(&sends, "send", "send this payload (text with escapes like \\n, \\x00 and {{macros}}, or hex with --payload-mode hex); repeatable; stdin is then not read")
+	repeat := fs.Int("repeat", 1, "send each --send payload `N` times back to back (sticky packets on purpose)")
+	gap := fs.Duration("gap", 0, "with --repeat: wait this long between writes (0: one burst)")
+	sendFile := fs.String("send-file", "", "send this file after the --send payloads: with --framing jsonhdr as one file with its header, streamed; otherwise its bytes; stdin is then not read")
 	hex := fs.Bool("hex", false, "print traffic in both directions as `hexdump -C`")
 	jsonOut := fs.Bool("json", false, "print every event as one JSON object per line")
 	wait := fs.Duration("wait", time.Second, "after stdin ends (or the --send payloads are sent), keep reading this long")
 	halfClose := fs.Bool("half-close", false, "when stdin ends, half-close (send FIN) and keep reading")
 	verbose := fs.Bool("v", false, "print status lines (connected, closed) on stderr")
 	unconnected := fs.Bool("unconnected", false, "udp: use an unconnected socket and show replies from any address")
-	// Room for later issues: --framing SPEC and --pcap FILE register here.
+	sendf := addSendFlags(fs)
+	// Room for later issues: --pcap FILE registers here.
 	sf := addSocketFlags(fs, false)
 	fs.Usage = func() {
 		fmt.Fprintln(s.Err, "usage: sockplay connect URL [flags]    (URL: tcp://HOST:PORT, udp://..., unix:///path, unixgram:///path)")
@@ -63,34 +67,58 @@ func runConnect(ctx context.Context, s Stdio, args []string) int {
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	opts, err := sf.options(visitedFlags(fs))
+	visited := visitedFlags(fs)
+	opts, err := sf.options(visited)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	sc, err := sendf.config(visited)
 	if err != nil {
 		return usageErr("%v", err)
 	}
 	if *wait < 0 {
 		return usageErr("--wait %v: must be 0 or more", *wait)
 	}
+	if *repeat < 1 {
+		return usageErr("--repeat %d: must be 1 or more", *repeat)
+	}
+	if *gap < 0 {
+		return usageErr("--gap %v: must be 0 or more", *gap)
+	}
+	if (visited["repeat"] || visited["gap"]) && len(sends) == 0 {
+		return usageErr("--repeat and --gap need a --send payload")
+	}
 	var payloads []*payload.Payload
 	for _, src := range sends {
-		pl, err := payload.Compile(payload.Spec{Mode: payload.Text, Source: src})
+		pl, err := sc.compile(src)
 		if err != nil {
 			return usageErr("--send %q: %v", src, err)
 		}
 		payloads = append(payloads, pl)
 	}
+	var file *sendingFile
+	if *sendFile != "" {
+		if file, err = openSendFile(*sendFile, sc); err != nil {
+			return usageErr("--send-file: %v", err)
+		}
+		defer file.Close()
+	}
 	pm, err := printModeOf(*hex, *jsonOut, false)
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	sess, err := sessions.New(sessions.Config{Role: sessions.Client, Endpoint: ep, Options: opts, Unconnected: *unconnected})
+	sess, err := sessions.New(sessions.Config{Role: sessions.Client, Endpoint: ep, Options: opts, Unconnected: *unconnected,
+		Framing: sc.sessionFraming()})
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	p := &printer{out: s.Out, err: s.Err, mode: pm, status: *verbose && pm != printJSON}
-	return connect(ctx, s, sess, p, payloads, *wait, *halfClose)
+	p := &printer{out: s.Out, err: s.Err, mode: pm, status: *verbose && pm != printJSON,
+		framed: sc.framed(), resyncs: sc.framing.Resyncs()}
+	plan := sendPlan{payloads: payloads, repeat: *repeat, gap: *gap, file: file}
+	return connect(ctx, s, sess, p, sc, plan, *wait, *halfClose)
 }
 
-func connect(ctx context.Context, s Stdio, sess *sessions.Session, p *printer, payloads []*payload.Payload, wait time.Duration, halfClose bool) int {
+func connect(ctx context.Context, s Stdio, sess *sessions.Session, p *printer, sc sendConfig, plan sendPlan, wait time.Duration, halfClose bool) int {
 	changed, unsub := sess.Changed()
 	defer unsub()
 	fail := func(err error) int {
@@ -103,19 +131,19 @@ func connect(ctx context.Context, s Stdio, sess *sessions.Session, p *printer, p
 	}
 	defer sess.Close()
 	inputDone := make(chan struct{})
-	if len(payloads) > 0 {
-		var counter payload.Counter
-		for _, pl := range payloads {
-			b, err := pl.Render(&counter, time.Now())
-			if err == nil {
-				err = sess.Send(sessions.PeerAll, b)
-			}
-			if err != nil {
-				p.drain(sess.Log())
-				return fail(err)
-			}
-		}
-		close(inputDone)
+	var sendErr error // set before inputDone is closed
+	if plan.active() {
+		sctx, stop := context.WithCancel(ctx)
+		sent := make(chan struct{})
+		go func() { // ends when everything is sent, a send fails or stop is called
+			defer close(sent)
+			sendErr = plan.run(sctx, sess)
+			close(inputDone)
+		}()
+		defer func() { stop(); <-sent }()
+	} else if sc.lines || sc.byLine {
+		go pumpLines(s.In, sc, func(msg string) { fmt.Fprintf(s.Err, "sockplay connect: %s\n", msg) },
+			func(b []byte) error { return sess.Send(sessions.PeerAll, b) }, inputDone)
 	} else {
 		go pumpStdin(s.In, func(b []byte) error { return sess.Send(sessions.PeerAll, b) }, inputDone)
 	}
@@ -128,6 +156,11 @@ loop:
 			break loop
 		case <-inputDone:
 			inputDone = nil
+			if sendErr != nil {
+				p.drain(sess.Log())
+				code = fail(sendErr)
+				break loop
+			}
 			if halfClose {
 				if ps := sess.Peers(); len(ps) > 0 {
 					if err := sess.CloseWrite(ps[0].ID); err != nil {

@@ -9,11 +9,12 @@ import (
 	"time"
 
 	"github.com/sockplay/sockplay/netcore"
+	"github.com/sockplay/sockplay/netcore/framing"
 	"github.com/sockplay/sockplay/sessions"
 )
 
 func init() {
-	Register(Command{Name: "serve", Args: "URL [--echo|--upper|--reply TEXT] [--hex|--json|--quiet] [--once] [options]",
+	Register(Command{Name: "serve", Args: "URL [--echo|--upper|--reply PAYLOAD] [--framing SPEC [--save-dir DIR]] [--hex|--json|--quiet] [--once] [options]",
 		Summary: "run a server; print what peers send, send stdin to every peer", Run: runServe})
 }
 
@@ -22,13 +23,15 @@ func runServe(ctx context.Context, s Stdio, args []string) int {
 	fs.SetOutput(s.Err)
 	echo := fs.Bool("echo", false, "send every chunk back to its peer")
 	upper := fs.Bool("upper", false, "send every chunk back in upper case")
-	reply := fs.String("reply", "", "answer every chunk with this text")
+	reply := fs.String("reply", "", "answer every chunk (or message, with --framing) with this payload, e.g. 'OK\\r\\n'; macros are evaluated once, at start")
 	hex := fs.Bool("hex", false, "print traffic in both directions as `hexdump -C`")
 	jsonOut := fs.Bool("json", false, "print every event as one JSON object per line")
 	quiet := fs.Bool("quiet", false, "print nothing but a summary of counts at the end")
 	once := fs.Bool("once", false, "end after the first peer has gone (tcp, unix: datagram peers never go)")
 	logBudget := fs.Int64("log-budget", 0, "bytes of traffic the session log keeps (default 64 MiB)")
-	// Room for later issues: --framing SPEC and --pcap FILE register here.
+	saveDir := fs.String("save-dir", "", "with --framing jsonhdr: save each received file into `DIR` (names made safe; nothing lands outside DIR)")
+	sendf := addSendFlags(fs)
+	// Room for later issues: --pcap FILE registers here.
 	sf := addSocketFlags(fs, true)
 	fs.Usage = func() {
 		fmt.Fprintln(s.Err, "usage: sockplay serve URL [flags]    (URL: tcp://[HOST]:PORT, udp://..., unix:///path, unixgram:///path)")
@@ -55,11 +58,26 @@ func runServe(ctx context.Context, s Stdio, args []string) int {
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	opts, err := sf.options(visitedFlags(fs))
+	visited := visitedFlags(fs)
+	opts, err := sf.options(visited)
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	cfg := sessions.Config{Role: sessions.Server, Endpoint: ep, Options: opts, LogBudget: *logBudget}
+	sc, err := sendf.config(visited)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	cfg := sessions.Config{Role: sessions.Server, Endpoint: ep, Options: opts, LogBudget: *logBudget, Framing: sc.sessionFraming()}
+	var sv *saver
+	if *saveDir != "" {
+		if sc.framing.Kind != framing.KindJSONHdr {
+			return usageErr("--save-dir needs --framing jsonhdr")
+		}
+		if sv, err = newSaver(*saveDir); err != nil {
+			return usageErr("%v", err)
+		}
+		cfg.Recorder = sv
+	}
 	modes := 0
 	for _, m := range []struct {
 		on   bool
@@ -73,7 +91,16 @@ func runServe(ctx context.Context, s Stdio, args []string) int {
 	if modes > 1 {
 		return usageErr("choose one of --echo, --upper and --reply")
 	}
-	cfg.ReplyData = []byte(*reply)
+	if *reply != "" {
+		// Compiled and rendered once: sessions answers with fixed bytes.
+		pl, err := sc.compile(*reply)
+		if err == nil {
+			cfg.ReplyData, err = pl.Render(nil, time.Now())
+		}
+		if err != nil {
+			return usageErr("--reply %q: %v", *reply, err)
+		}
+	}
 	pm, err := printModeOf(*hex, *jsonOut, *quiet)
 	if err != nil {
 		return usageErr("%v", err)
@@ -82,7 +109,9 @@ func runServe(ctx context.Context, s Stdio, args []string) int {
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	return serve(ctx, s, sess, &printer{out: s.Out, err: s.Err, mode: pm, status: pm != printNone && pm != printJSON}, *once)
+	p := &printer{out: s.Out, err: s.Err, mode: pm, status: pm != printNone && pm != printJSON,
+		framed: sc.framed(), resyncs: sc.framing.Resyncs(), saver: sv}
+	return serve(ctx, s, sess, p, sc, *once)
 }
 
 func printModeOf(hex, jsonOut, quiet bool) (printMode, error) {
@@ -103,7 +132,7 @@ func printModeOf(hex, jsonOut, quiet bool) (printMode, error) {
 	return m, nil
 }
 
-func serve(ctx context.Context, s Stdio, sess *sessions.Session, p *printer, once bool) int {
+func serve(ctx context.Context, s Stdio, sess *sessions.Session, p *printer, sc sendConfig, once bool) int {
 	began := time.Now()
 	changed, unsub := sess.Changed()
 	defer unsub()
@@ -113,14 +142,20 @@ func serve(ctx context.Context, s Stdio, sess *sessions.Session, p *printer, onc
 		return ExitFail
 	}
 	stdinDone := make(chan struct{})
-	go pumpStdin(s.In, func(b []byte) error { // exits at stdin's end or once the session is closed
+	send := func(b []byte) error {
 		err := sess.Send(sessions.PeerAll, b)
 		if errors.Is(err, sessions.ErrNoPeers) {
 			fmt.Fprintln(s.Err, "sockplay serve: no peer to send stdin to")
 			return nil
 		}
 		return err
-	}, stdinDone)
+	}
+	// Both exit at stdin's end or once the session is closed.
+	if sc.lines || sc.byLine {
+		go pumpLines(s.In, sc, func(msg string) { fmt.Fprintf(s.Err, "sockplay serve: %s\n", msg) }, send, stdinDone)
+	} else {
+		go pumpStdin(s.In, send, stdinDone)
+	}
 	code := ExitOK
 loop:
 	for {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -34,6 +35,14 @@ type printer struct {
 	ebuf     []byte
 	werr     error // first stdout write error: the command ends with it
 
+	// With a framing, messages are printed instead of chunks, except for a
+	// peer whose decoder is stuck (it cannot resync): the rest of that
+	// connection is printed raw.
+	framed  bool
+	resyncs bool
+	stuck   map[sessions.PeerID]bool
+	saver   *saver // jsonhdr files saved by --save-dir, or nil
+
 	// what the command watches for
 	closed []sessions.Entry // KindClosed entries seen in this drain
 }
@@ -53,6 +62,13 @@ func (p *printer) drain(l *sessions.Log) {
 		p.format(e)
 		return true
 	})
+	if p.saver != nil {
+		for _, r := range p.saver.missed(p.next) {
+			if p.mode != printNone {
+				p.ebuf = append(append(p.ebuf, r.line()...), '\n')
+			}
+		}
+	}
 	p.flush()
 }
 
@@ -73,11 +89,20 @@ func (p *printer) format(e sessions.Entry) {
 	case printNone:
 		return
 	case printJSON:
-		p.obuf = appendJSON(p.obuf, e)
+		var r *saved
+		if e.Kind == sessions.KindMessage && p.saver != nil {
+			if v, ok := p.saver.take(e.Seq); ok {
+				r = &v
+			}
+		}
+		p.obuf = appendJSON(p.obuf, e, r)
 		return
 	}
 	switch e.Kind {
 	case sessions.KindDataIn:
+		if p.framed && !p.stuck[e.Peer] {
+			return
+		}
 		if p.mode == printText {
 			p.obuf = append(p.obuf, e.Data...)
 			return
@@ -90,10 +115,57 @@ func (p *printer) format(e sessions.Entry) {
 			p.obuf = hexdump.AppendDump(p.obuf, e.Data, hexdump.Options{})
 		}
 	case sessions.KindMessage:
+		p.message(e)
+	case sessions.KindError:
+		if p.framed && strings.HasPrefix(e.Text, "framing: ") {
+			p.framingError(e)
+			return
+		}
+		if p.status {
+			p.ebuf = appendStatus(p.ebuf, e)
+		}
 	default:
 		if p.status {
 			p.ebuf = appendStatus(p.ebuf, e)
 		}
+	}
+}
+
+// message prints one decoded frame: in text mode its bytes and a newline
+// (unless it ends with one), with --hex a dump of it alone. A saved jsonhdr
+// file is reported on stderr instead of printed.
+func (p *printer) message(e sessions.Entry) {
+	if p.saver != nil {
+		if r, ok := p.saver.take(e.Seq); ok {
+			p.ebuf = append(append(p.ebuf, r.line()...), '\n')
+			return
+		}
+	}
+	if p.mode == printText {
+		p.obuf = append(p.obuf, e.Data...)
+		if len(e.Data) == 0 || e.Data[len(e.Data)-1] != '\n' {
+			p.obuf = append(p.obuf, '\n')
+		}
+		return
+	}
+	p.obuf = fmt.Appendf(p.obuf, "<- %s: message, %d bytes\n", who(e), len(e.Data))
+	if e.Msg != nil && e.Msg.Header != nil {
+		p.obuf = fmt.Appendf(p.obuf, "header %s\n", e.Msg.Header)
+	}
+	p.obuf = hexdump.AppendDump(p.obuf, e.Data, hexdump.Options{})
+}
+
+// framingError is always shown: it explains output that looks wrong. After
+// it a decoder that cannot resync is stuck, and that peer's data is printed
+// raw from then on.
+func (p *printer) framingError(e sessions.Entry) {
+	p.ebuf = appendStatus(p.ebuf, e)
+	if !p.resyncs && !p.stuck[e.Peer] && !strings.Contains(e.Text, "truncated") {
+		if p.stuck == nil {
+			p.stuck = map[sessions.PeerID]bool{}
+		}
+		p.stuck[e.Peer] = true
+		p.ebuf = fmt.Appendf(p.ebuf, "the rest of %s is shown raw\n", who(e))
 	}
 }
 
@@ -134,9 +206,13 @@ type jsonEvent struct {
 	Data string `json:"data,omitempty"` // the bytes when they are UTF-8
 	Hex  string `json:"hex,omitempty"`  // the bytes otherwise
 	Text string `json:"text,omitempty"` // reason or error in words
+
+	Header    json.RawMessage `json:"header,omitempty"`     // a jsonhdr message's JSON header
+	Saved     string          `json:"saved,omitempty"`      // where --save-dir put its body
+	SaveError string          `json:"save_error,omitempty"` // or why it could not
 }
 
-func appendJSON(b []byte, e sessions.Entry) []byte {
+func appendJSON(b []byte, e sessions.Entry, r *saved) []byte {
 	j := jsonEvent{Seq: e.Seq, Time: e.Time().UTC().Format("2006-01-02T15:04:05.000000Z07:00"),
 		Kind: e.Kind.String(), Peer: uint64(e.Peer), Addr: e.Addr, Text: e.Text}
 	if e.Kind.Data() {
@@ -146,6 +222,18 @@ func appendJSON(b []byte, e sessions.Entry) []byte {
 			j.Data = string(e.Data)
 		} else {
 			j.Hex = fmt.Sprintf("%x", e.Data)
+		}
+	}
+	if e.Msg != nil && e.Msg.Header != nil {
+		j.Header = e.Msg.Header
+		if !json.Valid(j.Header) {
+			j.Header, _ = json.Marshal(string(e.Msg.Header))
+		}
+	}
+	if r != nil {
+		j.Saved = r.path
+		if r.err != nil {
+			j.SaveError = r.err.Error()
 		}
 	}
 	out, _ := json.Marshal(j)
