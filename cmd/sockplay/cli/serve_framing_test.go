@@ -108,7 +108,7 @@ func TestServeStuckFramingShowsTheRestRaw(t *testing.T) {
 // bad line is reported with its number and the session goes on.
 func TestServeStdinPayloadLines(t *testing.T) {
 	noLeaks(t)
-	srv := serveCmd(t, "tcp://127.0.0.1:0", "--payload-mode", "hex", "--checksum", "crc16-modbus")
+	srv := serveCmd(t, "tcp://127.0.0.1:0", "--payload-mode", "hex", "--checksum", "crc16-modbus", "--hex")
 	done := make(chan string, 1)
 	go func() {
 		_, out, _ := connectCmd(t, "", srv.url, "--wait", "3s", "--hex")
@@ -118,6 +118,7 @@ func TestServeStdinPayloadLines(t *testing.T) {
 	srv.stdin.Write([]byte("01 03 00 00 00 0a\r\n0x1z\n"))
 	waitFor(t, "bad line", func() bool { return strings.Contains(srv.err.String(), "sockplay serve: stdin line 2: ") })
 	srv.stdin.Write([]byte("ff\n"))
+	waitFor(t, "third line sent", func() bool { return strings.Contains(srv.out.String(), "ff ff 00 ") })
 	srv.cancel()
 	out := <-done
 	if !strings.Contains(out, "01 03 00 00 00 0a c5 cd") || !strings.Contains(out, "ff ff 00 ") {
@@ -172,5 +173,22 @@ func TestFramingAndPayloadUsageErrors(t *testing.T) {
 				t.Fatalf("exit %d, stderr %q, want %q", code, errb.String(), tt.want)
 			}
 		})
+	}
+}
+
+// With --gap the writes are apart in time, so even raw sees each one alone.
+func TestConnectRepeatGapKeepsWritesApart(t *testing.T) {
+	noLeaks(t)
+	srv := serveCmd(t, "tcp://127.0.0.1:0", "--json")
+	if code, _, errOut := connectCmd(t, "", srv.url, "--repeat", "3", "--gap", "150ms", "--send", "x{{counter}}", "--half-close"); code != ExitOK || errOut != "" {
+		t.Fatalf("connect: exit %d err %q", code, errOut)
+	}
+	waitFor(t, "closed", func() bool { return strings.Contains(srv.out.String(), `"kind":"closed"`) })
+	var got []string
+	for _, c := range ofKind(events(t, srv.out.String()), "data_in") {
+		got = append(got, c.Data)
+	}
+	if strings.Join(got, ",") != "x0,x1,x2" {
+		t.Fatalf("chunks %q, want three apart", got)
 	}
 }
