@@ -56,7 +56,7 @@ func TestNewSessionEntryPoints(t *testing.T) {
 
 func TestToolbarDialogsSayWhatTheyAre(t *testing.T) {
 	m := newTestMain(t)
-	for _, b := range []*widget.Button{m.PingButton, m.SocketsButton, m.AboutButton} {
+	for _, b := range []*widget.Button{m.PingButton, m.AboutButton} {
 		before := m.Dialog
 		test.Tap(b)
 		if m.Dialog == nil || m.Dialog == before {

@@ -65,6 +65,7 @@ type SessionTab struct {
 	cur         atomic.Pointer[sessions.Session]
 	seenVersion atomic.Uint64
 	seenState   atomic.Int32
+	kernel      *kernelView // kernelview.go: each TCP connection as the kernel sees it
 }
 
 // Spec is the tab's settings as the workspace stores them.
@@ -106,6 +107,7 @@ func newSessionTab(m *MainWindow, spec SessionSpec) (*SessionTab, error) {
 		split.Offset = 0.22
 		middle = split
 	}
+	middle = t.addKernelView(middle) // kernelview.go: under the peers (server), above the traffic (client)
 	content := container.NewBorder(t.headerPane(), container.NewPadded(t.Composer.root), nil, nil, middle)
 	t.Item = container.NewTabItemWithIcon(spec.Title(), stateDot(sessions.StateNew), content)
 	t.refresh()
@@ -246,6 +248,7 @@ func (t *SessionTab) Close() {
 	t.Composer.StopRepeat()
 	t.Stop()
 	t.wg.Wait()
+	t.kernel.stop() // kernelview.go: ends its lookups and waits
 	if t.pump != nil {
 		t.pump.stop()
 	}

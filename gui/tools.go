@@ -10,8 +10,16 @@ func (m *MainWindow) ShowPing() {
 		"The Ping tab is not in this build yet.\nUntil it is, a terminal's 'ping -c 4 HOST' does the same job.", m.Window))
 }
 
-// ShowSockets will open the socket browser; until that lands it says so plainly.
+// ShowSockets opens the socket browser, or selects it when it is open:
+// one listing goroutine is enough.
 func (m *MainWindow) ShowSockets() {
-	m.show(dialog.NewInformation("Sockets",
-		"The socket browser is not in this build yet.\nUntil it is, a terminal's 'ss -tuxanp' lists the same sockets.", m.Window))
+	for item, st := range socketsTabs {
+		if st.main == m {
+			m.Tabs.Select(item)
+			return
+		}
+	}
+	t := newSocketsTab(m)
+	m.AddTab(t.Item, t.stop)
+	t.start()
 }

@@ -1,0 +1,319 @@
+package gui
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/sockplay/sockplay/netcore"
+	"github.com/sockplay/sockplay/netcore/socktable"
+	"github.com/sockplay/sockplay/sessions"
+)
+
+// kernelEvery is how often the kernel is asked: TCP states change at human
+// speed, and each lookup is one netlink round trip per connection.
+const kernelEvery = time.Second
+
+// kernelMaxConns bounds the lookups per refresh; a server with thousands of
+// peers shows the first ones and says how many more there are.
+const kernelMaxConns = 64
+
+// kernelRow is one connection as the kernel sees it.
+type kernelRow struct {
+	peer  sessions.PeerID
+	local netip.AddrPort
+	addr  netip.AddrPort
+	conn  socktable.TCPConn
+	found bool // the kernel still has the socket
+	err   error
+}
+
+// kernelView shows, for each TCP connection of a session, the kernel's own
+// view: its state (FIN_WAIT_2 after our half-close, CLOSE_WAIT when the peer
+// half-closed, TIME_WAIT after an active close), RTT and retransmissions from
+// TCP_INFO, and the queues. It looks them up on a goroutine it owns, about
+// once a second, and keeps showing a connection the session has forgotten
+// until the kernel forgets it too, so TIME_WAIT stays visible.
+type kernelView struct {
+	get     func() *sessions.Session
+	compact bool // a client: one line per connection, no list
+
+	root  fyne.CanvasObject
+	Title *widget.Label
+	List  *widget.List    // servers
+	Lines *fyne.Container // clients
+
+	rows []kernelRow // UI goroutine only
+	more int
+
+	// The connections being followed; only the lookup side touches it
+	// (the goroutine, or refresh when there is none).
+	tracked map[[2]netip.AddrPort]sessions.PeerID
+
+	ctx     context.Context
+	cancel  context.CancelFunc
+	done    chan struct{}
+	pending atomic.Bool
+}
+
+// newKernelView builds the view for the session get returns (it changes
+// when the tab restarts) and, outside tests, starts its goroutine.
+func newKernelView(get func() *sessions.Session, compact bool) *kernelView {
+	k := &kernelView{get: get, compact: compact, tracked: map[[2]netip.AddrPort]sessions.PeerID{}}
+	k.ctx, k.cancel = context.WithCancel(context.Background())
+	k.Title = widget.NewLabelWithStyle("Kernel's view (TCP_INFO)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	if compact {
+		k.Lines = container.NewVBox()
+		k.root = container.NewVBox(k.Lines)
+	} else {
+		k.List = widget.NewList(func() int { return len(k.rows) }, k.newRow, k.updateRow)
+		k.root = container.NewBorder(container.NewVBox(widget.NewSeparator(), k.Title), nil, nil, nil, k.List)
+	}
+	k.show(nil, 0)
+	if runPumps {
+		k.done = make(chan struct{})
+		go k.run()
+	}
+	return k
+}
+
+// addKernelView puts the kernel's view of the tab's TCP connections into
+// the tab: under the peers list for a server, above the traffic for a
+// client. Other kinds of session have no TCP_INFO and get nothing.
+func (t *SessionTab) addKernelView(middle fyne.CanvasObject) fyne.CanvasObject {
+	if ep, err := netcore.ParseEndpoint(t.spec.URL); err != nil || ep.Scheme != netcore.SchemeTCP {
+		return middle
+	}
+	t.kernel = newKernelView(t.cur.Load, !t.server())
+	if sp, ok := middle.(*container.Split); ok && t.server() {
+		peers := container.NewVSplit(sp.Leading, t.kernel.root)
+		peers.Offset = 0.55
+		sp.Leading = peers
+		return sp
+	}
+	return container.NewBorder(t.kernel.root, nil, nil, nil, middle)
+}
+
+// run looks up every second and hands the rows over with one fyne.Do, at
+// most one pending. It exits when stop cancels it.
+func (k *kernelView) run() {
+	defer close(k.done)
+	tick := time.NewTicker(kernelEvery)
+	defer tick.Stop()
+	for {
+		rows, more := k.lookup()
+		if k.ctx.Err() != nil {
+			return
+		}
+		if !k.pending.Load() {
+			k.pending.Store(true)
+			fyne.Do(func() {
+				defer k.pending.Store(false)
+				if k.ctx.Err() == nil {
+					k.show(rows, more)
+				}
+			})
+		}
+		select {
+		case <-k.ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// refresh looks up and shows at once (tests; the goroutine does the same
+// in two halves).
+func (k *kernelView) refresh() {
+	rows, more := k.lookup()
+	k.show(rows, more)
+}
+
+// stop ends the goroutine and waits for it; a nil view (not a TCP
+// session) has nothing to stop.
+func (k *kernelView) stop() {
+	if k == nil {
+		return
+	}
+	k.cancel()
+	if k.done != nil {
+		<-k.done
+	}
+}
+
+// lookup asks the kernel about each connection of the session, and about
+// each one it followed before that the kernel still has.
+func (k *kernelView) lookup() ([]kernelRow, int) {
+	live := map[[2]netip.AddrPort]bool{}
+	if s := k.get(); s != nil {
+		for _, p := range s.Peers() {
+			l, errL := netip.ParseAddrPort(p.Local)
+			a, errA := netip.ParseAddrPort(p.Addr)
+			if errL != nil || errA != nil || p.State == sessions.PeerClosed {
+				continue
+			}
+			key := [2]netip.AddrPort{l, a}
+			live[key] = true
+			if _, ok := k.tracked[key]; !ok && len(k.tracked) < kernelMaxConns {
+				k.tracked[key] = p.ID
+			}
+		}
+	}
+	more := max(len(live)-len(k.tracked), 0)
+	rows := make([]kernelRow, 0, len(k.tracked))
+	for key, id := range k.tracked {
+		ctx, cancel := context.WithTimeout(k.ctx, time.Second)
+		c, err := socktable.LookupTCP(ctx, key[0], key[1])
+		cancel()
+		if k.ctx.Err() != nil {
+			return nil, 0
+		}
+		if errors.Is(err, socktable.ErrNotFound) && !live[key] {
+			delete(k.tracked, key) // closed and forgotten by the kernel too
+			continue
+		}
+		rows = append(rows, kernelRow{peer: id, local: key[0], addr: key[1], conn: c, found: err == nil, err: err})
+	}
+	slices.SortFunc(rows, func(a, b kernelRow) int {
+		return cmp.Or(cmp.Compare(a.peer, b.peer), cmp.Compare(a.addr.Port(), b.addr.Port()))
+	})
+	return rows, more
+}
+
+// show puts rows on screen (UI goroutine).
+func (k *kernelView) show(rows []kernelRow, more int) {
+	k.rows, k.more = rows, more
+	title := "Kernel's view (TCP_INFO)"
+	if len(rows) == 0 {
+		title += ": no TCP connection"
+	} else if more > 0 {
+		title += fmt.Sprintf(": first %d, %d more not shown", len(rows), more)
+	}
+	setText(k.Title, title)
+	if !k.compact {
+		k.List.Refresh()
+		return
+	}
+	// A client has one connection, plus a TIME_WAIT leftover after a
+	// reconnect: a few labels, rebuilt only when their number changes.
+	if len(rows) == 0 {
+		rows = []kernelRow{{}}
+	}
+	if len(k.Lines.Objects) != len(rows) {
+		objs := make([]fyne.CanvasObject, len(rows))
+		for i := range objs {
+			objs[i] = k.newRow()
+		}
+		k.Lines.Objects = objs
+		k.Lines.Refresh()
+	}
+	for i, o := range k.Lines.Objects {
+		k.fill(rows[i], o)
+	}
+}
+
+func (k *kernelView) newRow() fyne.CanvasObject {
+	state := widget.NewLabelWithStyle("CLOSE_WAIT", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	ends := widget.NewLabelWithStyle("#000 [ffff:ffff::ffff]:65535", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	ends.Truncation = fyne.TextTruncateClip
+	info := widget.NewLabel("RTT 123.45 ms ± 12.3 · retrans 0 (0 total) · Recv-Q 0 · Send-Q 0")
+	info.SizeName = theme.SizeNameCaptionText
+	info.Truncation = fyne.TextTruncateClip
+	if k.compact {
+		info.SizeName = theme.SizeNameText
+		return container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel("Kernel:"), state), nil, info)
+	}
+	return container.NewVBox(container.NewBorder(nil, nil, state, nil, ends), info)
+}
+
+func (k *kernelView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
+	if i < len(k.rows) {
+		k.fill(k.rows[i], o)
+	}
+}
+
+// fill writes one connection into a row made by newRow.
+func (k *kernelView) fill(r kernelRow, o fyne.CanvasObject) {
+	var state, ends, info *widget.Label
+	b := o.(*fyne.Container)
+	if k.compact {
+		info = b.Objects[0].(*widget.Label)
+		left := b.Objects[1].(*fyne.Container)
+		state = left.Objects[1].(*widget.Label)
+	} else {
+		top := b.Objects[0].(*fyne.Container)
+		ends = top.Objects[0].(*widget.Label)
+		state = top.Objects[1].(*widget.Label)
+		info = b.Objects[1].(*widget.Label)
+	}
+	st, imp := "GONE", widget.LowImportance
+	if !r.addr.IsValid() {
+		st = "—" // no connection yet
+	}
+	if r.found {
+		st, imp = r.conn.State.Name(), stateImportance(r.conn.State)
+	}
+	if state.Importance != imp {
+		state.Importance = imp
+		state.Refresh()
+	}
+	setText(state, st)
+	if ends != nil {
+		setText(ends, fmt.Sprintf("#%d %s", r.peer, r.addr))
+	}
+	setText(info, kernelInfoText(r, k.compact))
+}
+
+// stateImportance colours the states a person should notice: a peer that
+// half-closed (CLOSE_WAIT: someone forgot to close) and leftovers.
+func stateImportance(s socktable.State) widget.Importance {
+	switch s {
+	case socktable.Established:
+		return widget.SuccessImportance
+	case socktable.CloseWait, socktable.FinWait1, socktable.FinWait2, socktable.LastAck, socktable.Closing:
+		return widget.WarningImportance
+	case socktable.TimeWait, socktable.Close:
+		return widget.LowImportance
+	}
+	return widget.MediumImportance
+}
+
+// kernelInfoText is the numbers of one connection, in words a person reads.
+func kernelInfoText(r kernelRow, compact bool) string {
+	switch {
+	case !r.addr.IsValid():
+		return "no TCP connection yet"
+	case !r.found && r.err != nil && !errors.Is(r.err, socktable.ErrNotFound):
+		return "cannot ask the kernel: " + r.err.Error()
+	case !r.found:
+		return "the kernel has no such socket any more"
+	}
+	c := r.conn
+	queues := fmt.Sprintf("Recv-Q %d · Send-Q %d", c.RecvQ, c.SendQ)
+	if !c.HasInfo {
+		if c.State == socktable.TimeWait {
+			return "no TCP_INFO in TIME_WAIT (the kernel drops it within 60 s) · " + queues
+		}
+		return "no TCP_INFO · " + queues
+	}
+	if compact { // a whole row to itself
+		return fmt.Sprintf("%s to %s · RTT %s ± %s · retrans %d (%d total) · %s · cwnd %d",
+			r.local, r.addr, rttText(c.RTT), rttText(c.RTTVar), c.Retransmits, c.TotalRetrans, queues, c.SendCwnd)
+	}
+	// A narrow column under the peers: the essentials first.
+	return fmt.Sprintf("RTT %s · retrans %d/%d · Q %d/%d", rttText(c.RTT), c.Retransmits, c.TotalRetrans, c.RecvQ, c.SendQ)
+}
+
+func rttText(d time.Duration) string {
+	return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
+}
