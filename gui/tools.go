@@ -1,14 +1,8 @@
 package gui
 
-import (
-	"fyne.io/fyne/v2/dialog"
-)
-
-// ShowPing will open a Ping tab; until that lands it says so plainly.
-func (m *MainWindow) ShowPing() {
-	m.show(dialog.NewInformation("Ping",
-		"The Ping tab is not in this build yet.\nUntil it is, a terminal's 'ping -c 4 HOST' does the same job.", m.Window))
-}
+// ShowPing opens a new Ping tab (Tools → Ping…, the toolbar's Ping): one
+// tab per target, so several pings can run side by side.
+func (m *MainWindow) ShowPing() { m.OpenPing() }
 
 // ShowSockets opens the socket browser, or selects it when it is open:
 // one listing goroutine is enough.
