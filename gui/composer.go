@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -60,6 +61,7 @@ type composer struct {
 	Progress   *widget.Label
 	Status     *widget.Label
 	Framing    *widget.Label
+	Library    *libraryBar // nil without a workspace
 
 	window   fyne.Window
 	session  func() sender
@@ -80,7 +82,7 @@ type composer struct {
 	running   atomic.Bool
 }
 
-func newComposer(w fyne.Window, session func() sender, framing string) *composer {
+func newComposer(w fyne.Window, session func() sender, framing string, lib payloadLibrary) *composer {
 	c := &composer{window: w, session: session, targets: map[string]sessions.PeerID{targetAll: sessions.PeerAll}}
 	c.Input = newSendEntry()
 	c.Input.SetPlaceHolder(`Type what to send: text with \r \n \t \xNN escapes, or hex such as 01 03 00 00 00 0a. Ctrl+Enter sends.`)
@@ -130,9 +132,15 @@ func newComposer(w fyne.Window, session func() sender, framing string) *composer
 
 	options := container.NewHBox(c.Mode, c.Browse, widget.NewLabel("Line end"), c.LineEnding,
 		widget.NewLabel("Checksum"), c.Checksum, widget.NewLabel("To"), c.Target, c.Framing)
+	var libraryBox fyne.CanvasObject = layout.NewSpacer()
+	if lib != nil {
+		c.Library = newLibraryBar(c, lib)
+		libraryBox = c.Library.root
+	}
 	repeat := container.NewHBox(widget.NewLabel("Every"), fixedWidth(c.Every, 80), widget.NewLabel("ms (0 = back to back),"),
 		fixedWidth(c.Times, 70), widget.NewLabel("times (0 = until stopped)"), c.Repeat, c.Stop, c.Progress)
-	c.root = container.NewBorder(options, container.NewVBox(repeat, c.Status), nil, c.SendButton, c.Input)
+	bottom := container.NewBorder(nil, nil, nil, libraryBox, repeat)
+	c.root = container.NewBorder(options, container.NewVBox(bottom, c.Status), nil, c.SendButton, c.Input)
 	return c
 }
 

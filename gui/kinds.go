@@ -1,11 +1,15 @@
 package gui
 
+import "github.com/sockplay/sockplay/netcore"
+
 // sessionKind describes one kind of session for the welcome tab and the
 // New-session dialog, with the headless command that runs it.
 type sessionKind struct {
 	Name    string
 	Summary string
 	Example string // the CLI equivalent, runnable as shown
+	Server  bool
+	Scheme  netcore.Scheme
 }
 
 // sessionFamily groups a server and a client kind over one transport.
@@ -22,32 +26,32 @@ var families = []sessionFamily{
 		Title:    "TCP",
 		Subtitle: "a byte stream: boundaries are not kept",
 		Kinds: [2]sessionKind{
-			{"TCP server", "Listens and accepts many peers at once; can echo, upper-case or send a fixed reply. Shows sticky packets, half-close and TIME_WAIT.", "sockplay serve tcp://:9000 --echo"},
-			{"TCP client", "Connects like netcat; sends text, hex or files and shows every byte that comes back.", "sockplay connect tcp://127.0.0.1:9000"},
+			{"TCP server", "Listens and accepts many peers at once; can echo, upper-case or send a fixed reply. Shows sticky packets, half-close and TIME_WAIT.", "sockplay serve tcp://:9000 --echo", true, netcore.SchemeTCP},
+			{"TCP client", "Connects like netcat; sends text, hex or files and shows every byte that comes back.", "sockplay connect tcp://127.0.0.1:9000", false, netcore.SchemeTCP},
 		},
 	},
 	{
 		Title:    "UDP",
 		Subtitle: "datagrams: each send arrives whole or not at all",
 		Kinds: [2]sessionKind{
-			{"UDP server", "Binds a port; every source address becomes a peer you can answer.", "sockplay serve udp://:9000 --echo"},
-			{"UDP client", "Sends datagrams to one address, connected or not; broadcast and multicast options.", "sockplay connect udp://127.0.0.1:9000"},
+			{"UDP server", "Binds a port; every source address becomes a peer you can answer.", "sockplay serve udp://:9000 --echo", true, netcore.SchemeUDP},
+			{"UDP client", "Sends datagrams to one address, connected or not; broadcast and multicast options.", "sockplay connect udp://127.0.0.1:9000", false, netcore.SchemeUDP},
 		},
 	},
 	{
 		Title:    "Unix stream",
 		Subtitle: "a local byte stream through a socket file",
 		Kinds: [2]sessionKind{
-			{"Unix stream server", "Listens on a path (or a Linux abstract @name); a stale socket file is replaced, anything else is left alone.", "sockplay serve unix:///tmp/play.sock --echo"},
-			{"Unix stream client", "Connects to a local service such as a daemon's control socket.", "sockplay connect unix:///tmp/play.sock"},
+			{"Unix stream server", "Listens on a path (or a Linux abstract @name); a stale socket file is replaced, anything else is left alone.", "sockplay serve unix:///tmp/play.sock --echo", true, netcore.SchemeUnix},
+			{"Unix stream client", "Connects to a local service such as a daemon's control socket.", "sockplay connect unix:///tmp/play.sock", false, netcore.SchemeUnix},
 		},
 	},
 	{
 		Title:    "Unix datagram",
 		Subtitle: "local datagrams through a socket file",
 		Kinds: [2]sessionKind{
-			{"Unix datagram server", "Binds a path and answers each sender.", "sockplay serve unixgram:///tmp/play.dgram --echo"},
-			{"Unix datagram client", "Binds its own path so that replies can reach it.", "sockplay connect unixgram:///tmp/play.dgram"},
+			{"Unix datagram server", "Binds a path and answers each sender.", "sockplay serve unixgram:///tmp/play.dgram --echo", true, netcore.SchemeUnixgram},
+			{"Unix datagram client", "Binds its own path so that replies can reach it.", "sockplay connect unixgram:///tmp/play.dgram", false, netcore.SchemeUnixgram},
 		},
 	},
 }

@@ -49,7 +49,7 @@ func NewMainWindow(a fyne.App, w fyne.Window) *MainWindow {
 	w.SetTitle(sockplay.App.Name)
 	w.SetIcon(Icon)
 
-	m.Welcome = newWelcomeTab()
+	m.Welcome = newWelcomeTab(m)
 	m.Tabs = container.NewDocTabs(m.Welcome)
 
 	m.NewSessionButton = widget.NewButtonWithIcon("New session", theme.ContentAddIcon(), m.ShowNewSession)
@@ -64,11 +64,11 @@ func NewMainWindow(a fyne.App, w fyne.Window) *MainWindow {
 	m.addShortcuts()
 	m.addTabShortcuts()
 
-	restoreGeometry(a.Preferences(), w)
-	// Save before anything closes: Fyne flushes preferences when the app
-	// stops, which can come before a window's OnClosed callback runs.
+	// Save before anything closes: a window's OnClosed callback can run
+	// after the app has stopped.
 	w.SetCloseIntercept(m.Quit)
-	m.restoreWorkspace() // workspace.go: tabs, recent addresses, payloads
+	m.restoreWorkspace() // workspace.go: tabs, recent addresses, payloads, window size
+	restoreGeometry(m.Workspace, w)
 	return m
 }
 
@@ -76,7 +76,7 @@ func NewMainWindow(a fyne.App, w fyne.Window) *MainWindow {
 // (the window's close button, the Quit menu, SIGTERM) goes through Quit,
 // which calls this first.
 func (m *MainWindow) saveState() {
-	saveGeometry(m.App.Preferences(), m.Window)
+	saveGeometry(m.Workspace, m.Window)
 	m.saveWorkspaceLogged() // workspace.go
 }
 

@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 )
 
 func newTestMain(t *testing.T) *MainWindow {
@@ -54,23 +53,28 @@ func TestNewSessionEntryPoints(t *testing.T) {
 	}
 }
 
-func TestToolbarDialogsSayWhatTheyAre(t *testing.T) {
+func TestToolbarOpensWhatItSays(t *testing.T) {
 	m := newTestMain(t)
-	for _, b := range []*widget.Button{m.PingButton, m.AboutButton} {
-		before := m.Dialog
-		test.Tap(b)
-		if m.Dialog == nil || m.Dialog == before {
-			t.Errorf("%q opened no dialog", b.Text)
-		}
+	test.Tap(m.AboutButton)
+	if m.Dialog == nil {
+		t.Error("About opened no dialog")
 	}
+	tabs := len(m.Tabs.Items)
+	test.Tap(m.PingButton)
+	test.Tap(m.SocketsButton)
+	if got := len(m.Tabs.Items); got != tabs+2 {
+		t.Errorf("Ping and Sockets made %d tabs, want 2", got-tabs)
+	}
+	m.closeAllSessions() // stops the Sockets tab's lister
 }
 
 func TestWindowSizeRemembered(t *testing.T) {
+	isolateStorage(t)
 	a := test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
-	NewMainWindow(a, w)
+	m := NewMainWindow(a, w)
 	w.Resize(fyne.NewSize(900, 600))
-	saveGeometry(a.Preferences(), w)
+	m.saveState()
 
 	w2 := test.NewTempWindow(t, nil)
 	NewMainWindow(a, w2)
@@ -80,12 +84,15 @@ func TestWindowSizeRemembered(t *testing.T) {
 }
 
 func TestTinyWindowNotRememberedTiny(t *testing.T) {
+	isolateStorage(t)
 	a := test.NewTempApp(t)
-	a.Preferences().SetFloat(prefWidth, 10)
-	a.Preferences().SetFloat(prefHeight, 10)
 	w := test.NewTempWindow(t, nil)
-	NewMainWindow(a, w)
-	if got := w.Canvas().Size(); got.Width < minRemembered.Width || got.Height < minRemembered.Height {
+	m := NewMainWindow(a, w)
+	w.Resize(fyne.NewSize(10, 10))
+	m.saveState()
+	w2 := test.NewTempWindow(t, nil)
+	NewMainWindow(a, w2)
+	if got := w2.Canvas().Size(); got.Width < minRemembered.Width || got.Height < minRemembered.Height {
 		t.Fatalf("restored size = %v, want at least %v", got, minRemembered)
 	}
 }

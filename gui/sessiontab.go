@@ -94,7 +94,11 @@ func newSessionTab(m *MainWindow, spec SessionSpec) (*SessionTab, error) {
 	t.cur.Store(sess)
 	t.buildHeader()
 	t.buildTraffic(sess.Log())
-	t.Composer = newComposer(m.Window, func() sender { return t.sess }, spec.Framing)
+	var lib payloadLibrary
+	if m.Workspace != nil {
+		lib = m.Workspace
+	}
+	t.Composer = newComposer(m.Window, func() sender { return t.sess }, spec.Framing, lib)
 	t.Composer.SetState(spec.Composer)
 
 	var middle fyne.CanvasObject

@@ -165,3 +165,12 @@ func (m *MainWindow) addTabShortcuts() {
 		}
 	})
 }
+
+// showNewSessionFor opens the New-session dialog with kind k chosen (the
+// welcome tab's buttons).
+func (m *MainWindow) showNewSessionFor(k sessionKind) {
+	m.ShowNewSession()
+	if d, ok := m.Dialog.(*NewSessionDialog); ok {
+		d.SelectKind(k.Server, k.Scheme)
+	}
+}

@@ -191,7 +191,7 @@ func (v *trafficView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	v.log.Range(seq, func(le sessions.Entry) bool {
 		if le.Seq == seq {
 			e = le
-			text = rowText(le)
+			text = trafficRowText(le)
 			e.Data = nil // not kept past the lock
 			found = true
 		}
@@ -221,9 +221,9 @@ func (v *trafficView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	setText(rest, text)
 }
 
-// rowText is the row after the arrow: peer, length and an escaped start
+// trafficRowText is the row after the arrow: peer, length and an escaped start
 // of the data, or the event in words. Called under the log's lock.
-func rowText(e sessions.Entry) string {
+func trafficRowText(e sessions.Entry) string {
 	peer := ""
 	if e.Peer != sessions.NoPeer {
 		peer = fmt.Sprintf("#%d %s", e.Peer, e.Addr)

@@ -10,10 +10,9 @@ import (
 	"github.com/sockplay/sockplay"
 )
 
-// newWelcomeTab explains the session kinds. It offers no control that the
-// build cannot honour: the kinds are described with the command that runs
-// each one today.
-func newWelcomeTab() *container.TabItem {
+// newWelcomeTab explains the session kinds, each with a button that opens
+// the New-session dialog on it and the command that runs it headless.
+func newWelcomeTab(m *MainWindow) *container.TabItem {
 	icon := canvas.NewImageFromResource(Icon)
 	icon.FillMode = canvas.ImageFillContain
 	icon.SetMinSize(fyne.NewSize(72, 72))
@@ -27,14 +26,12 @@ func newWelcomeTab() *container.TabItem {
 
 	cards := make([]fyne.CanvasObject, 0, len(families))
 	for _, f := range families {
-		cards = append(cards, familyCard(f))
+		cards = append(cards, familyCard(m, f))
 	}
 
-	// Said before the cards, so nobody reads them as buttons that open tabs.
-	status := widget.NewLabel("Session tabs are not in this build yet: each kind runs from a terminal today, " +
-		"with the command shown on its card. 'sockplay help' lists every command.")
+	status := widget.NewLabel("Open a session with New session (Ctrl+T) or a button below: each session is a tab. " +
+		"The command on each card runs the same engine from a terminal; 'sockplay help' lists every command.")
 	status.Wrapping = fyne.TextWrapWord
-	status.Importance = widget.WarningImportance
 
 	body := container.NewVBox(
 		header,
@@ -48,10 +45,12 @@ func newWelcomeTab() *container.TabItem {
 }
 
 // familyCard shows a server and client kind over one transport.
-func familyCard(f sessionFamily) fyne.CanvasObject {
+func familyCard(m *MainWindow, f sessionFamily) fyne.CanvasObject {
 	rows := container.NewVBox()
 	for _, k := range f.Kinds {
-		name := widget.NewLabelWithStyle(k.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		open := widget.NewButtonWithIcon("Open…", theme.ContentAddIcon(), func() { m.showNewSessionFor(k) })
+		name := container.NewBorder(nil, nil, nil, open,
+			widget.NewLabelWithStyle(k.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		summary := widget.NewLabel(k.Summary)
 		summary.Wrapping = fyne.TextWrapWord
 		example := widget.NewLabelWithStyle(k.Example, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})

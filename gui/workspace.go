@@ -27,8 +27,11 @@ const workspaceVersion = 1
 // device again, short enough to scan in a drop-down.
 const maxRecent = 20
 
-// workspaceFileName is the file in the app's own storage folder.
-const workspaceFileName = "workspace.json"
+// workspaceFileName is the file, in workspaceDir of the app's own storage folder.
+const (
+	workspaceDir      = "workspace"
+	workspaceFileName = "workspace.json"
+)
 
 // Workspace is what sockplay remembers between runs: the open tabs with
 // their settings, recently used addresses and the composer payloads saved
@@ -44,6 +47,8 @@ type Workspace struct {
 	// SavedPayloads are the composer payloads saved by name, in the order
 	// first saved. (Not called Payloads: that is the method the composer uses.)
 	SavedPayloads []SavedPayload `json:"payloads,omitempty"`
+	// Window is the main window's size when last closed (zero: never saved).
+	Window WindowSize `json:"window,omitempty"`
 
 	mu sync.Mutex
 	// path is where the file is saved; "" keeps the workspace in memory
@@ -55,6 +60,12 @@ type Workspace struct {
 	// changed is called after a recent address or payload changes, so the
 	// window saves the whole workspace; nil in tests of the struct alone.
 	changed func()
+}
+
+// WindowSize is the window's size in Fyne's units.
+type WindowSize struct {
+	Width  float32 `json:"width"`
+	Height float32 `json:"height"`
 }
 
 // SavedPayload is a composer payload kept under a name.
@@ -230,7 +241,7 @@ func loadWorkspace(path string, now time.Time) (*Workspace, *workspaceProblem) {
 	var loaded Workspace
 	reason := decodeWorkspace(data, &loaded)
 	if reason == "" {
-		w.Tabs, w.Recent, w.SavedPayloads = loaded.Tabs, loaded.Recent, loaded.SavedPayloads
+		w.Tabs, w.Recent, w.SavedPayloads, w.Window = loaded.Tabs, loaded.Recent, loaded.SavedPayloads, loaded.Window
 		if len(w.Recent) > maxRecent {
 			w.Recent = w.Recent[:maxRecent]
 		}
@@ -321,7 +332,11 @@ func workspacePath(a fyne.App) string {
 	if root == nil || root.Scheme() != "file" || root.Path() == "" {
 		return ""
 	}
-	return filepath.Join(root.Path(), workspaceFileName)
+	// A folder of its own: Fyne watches the storage root (where its
+	// preferences.json lives) and reloads its preferences on any change
+	// there, so our saves would race its own write at quit ("Preferences
+	// load error: EOF"). The watch is not recursive.
+	return filepath.Join(root.Path(), workspaceDir, workspaceFileName)
 }
 
 // WorkspaceWarning is the dialog shown when the saved workspace could not be

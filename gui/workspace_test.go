@@ -53,10 +53,13 @@ func newStoredApp(t *testing.T, data []byte) (fyne.App, string) {
 	dir := isolateStorage(t)
 	a := test.NewTempApp(t)
 	path := workspacePath(a)
-	if filepath.Dir(path) != dir {
+	if filepath.Dir(filepath.Dir(path)) != dir {
 		t.Fatalf("workspace path %s is not in the test's storage %s", path, dir)
 	}
 	if data != nil {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			t.Fatal(err)
+		}
 		if err := os.WriteFile(path, data, 0o600); err != nil {
 			t.Fatal(err)
 		}

@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"image"
 	_ "image/png"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -19,8 +21,8 @@ import (
 
 // The smoke test runs the real binary in a real X server (Xvfb). It skips
 // when the tools are missing, unless SOCKPLAY_SMOKE=1 (as `make test` sets),
-// where a missing tool is a failure. SOCKPLAY_SCREENSHOT=PATH keeps the
-// screenshot (`make screenshot` uses it for the README).
+// where a missing tool is a failure. SOCKPLAY_SCREENSHOTS=DIR keeps the
+// screenshots (`make screenshot` uses it for the README's pictures).
 
 // badOutput is what a run must never print; any other line is reported too.
 var badOutput = regexp.MustCompile(`Error in Fyne call thread|panic:|goroutine \d+ \[|Fyne error|Error parsing user locale`)
@@ -29,7 +31,7 @@ func TestSmokeWindowUnderXvfb(t *testing.T) {
 	if testing.Short() {
 		t.Skip("smoke test starts an X server; skipped with -short")
 	}
-	for _, tool := range []string{"Xvfb", "xdotool", "import", "dbus-daemon"} {
+	for _, tool := range []string{"Xvfb", "xdotool", "import", "dbus-daemon", "socat"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			if os.Getenv("SOCKPLAY_SMOKE") == "1" {
 				t.Fatalf("%s is not installed (run scripts/install-deps.sh test)", tool)
@@ -62,13 +64,10 @@ func TestSmokeWindowUnderXvfb(t *testing.T) {
 	shot := filepath.Join(dir, "smoke.png")
 	screenshot(t, display, win, shot)
 	checkRendered(t, shot)
-	if keep := os.Getenv("SOCKPLAY_SCREENSHOT"); keep != "" {
-		copyFile(t, shot, keep)
-		t.Logf("screenshot saved to %s", keep)
-	}
+	keepScreenshot(t, shot, "screenshot-main.png")
 	xdotool(t, display, "windowsize", win, "900", "600")
 	waitForGeometry(t, display, win, "900x600")
-	time.Sleep(time.Second) // let Fyne handle the resize before it quits
+	time.Sleep(3 * time.Second) // let Fyne handle the resize (slow on a loaded machine) before it quits
 	app.quit(t)
 
 	// Second run: the size comes back.
@@ -79,7 +78,71 @@ func TestSmokeWindowUnderXvfb(t *testing.T) {
 	if !strings.Contains(geom, "Geometry: 900x600") {
 		t.Errorf("window size not remembered between runs; xdotool says:\n%s", geom)
 	}
+	xdotool(t, display, "windowsize", win, "1200", "760")
+	waitForGeometry(t, display, win, "1200x760")
+	time.Sleep(time.Second)
 	app.quit(t)
+
+	// Third run: a server from the command line, real traffic from socat.
+	port := freePort(t)
+	app = startApp(t, bin, env, "--listen", fmt.Sprintf("tcp://127.0.0.1:%d", port), "--reply", "echo")
+	win = waitForWindow(t, display, app)
+	// One connection: a text line, then a Modbus request, held open while
+	// the screenshot is taken. Rows: accepted, in, out, in, out.
+	echoed := make(chan string, 1)
+	go func() {
+		echoed <- socatLine(t, port, `hello from socat\r\n`, `\001\003\000\000\000\012\305\315`)
+	}()
+	time.Sleep(2 * time.Second)                                                   // the pump shows it within a few frames
+	xdotool(t, display, "mousemove", "--window", win, "700", "388", "click", "1") // the Modbus request's row
+	time.Sleep(time.Second)
+	shot = filepath.Join(dir, "session.png")
+	screenshot(t, display, win, shot)
+	checkRendered(t, shot)
+	keepScreenshot(t, shot, "screenshot-session.png")
+	if got, want := <-echoed, `hello from socat\r\n\x01\x03\x00\x00\x00\n\xc5\xcd`; got != want {
+		t.Errorf("the session tab's echo server answered %q, want %q", got, want)
+	}
+	app.quit(t)
+}
+
+// keepScreenshot copies shot into $SOCKPLAY_SCREENSHOTS as name, if set.
+func keepScreenshot(t *testing.T, shot, name string) {
+	t.Helper()
+	if dir := os.Getenv("SOCKPLAY_SCREENSHOTS"); dir != "" {
+		copyFile(t, shot, filepath.Join(dir, name))
+		t.Logf("screenshot saved to %s", filepath.Join(dir, name))
+	}
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// socatLine sends each text (printf escapes, octal for bytes) through
+// socat, a peer nobody here wrote, half a second apart, keeps the
+// connection open 4 s more, and returns what came back, Go-quoted without
+// the quotes. It runs on a goroutine: it reports with Errorf, not Fatal.
+func socatLine(t *testing.T, port int, texts ...string) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var sends []string
+	for _, text := range texts {
+		sends = append(sends, fmt.Sprintf("printf '%s'; sleep 0.5", text))
+	}
+	script := fmt.Sprintf("(%s; sleep 4) | socat -t 2 - TCP:127.0.0.1:%d", strings.Join(sends, "; "), port)
+	out, err := exec.CommandContext(ctx, "sh", "-c", script).Output()
+	if err != nil {
+		t.Errorf("socat to the session: %v", err)
+	}
+	q := strconv.Quote(string(out))
+	return q[1 : len(q)-1]
 }
 
 func buildBinary(t *testing.T, dir string) string {
@@ -147,9 +210,9 @@ type runningApp struct {
 	exited chan error
 }
 
-func startApp(t *testing.T, bin string, env []string) *runningApp {
+func startApp(t *testing.T, bin string, env []string, args ...string) *runningApp {
 	t.Helper()
-	a := &runningApp{cmd: exec.Command(bin), out: new(bytes.Buffer), exited: make(chan error, 1)}
+	a := &runningApp{cmd: exec.Command(bin, args...), out: new(bytes.Buffer), exited: make(chan error, 1)}
 	a.cmd.Env = env
 	a.cmd.Stdout, a.cmd.Stderr = a.out, a.out
 	if err := a.cmd.Start(); err != nil {
