@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
 	"syscall"
 	"time"
 
@@ -39,10 +40,30 @@ func (s *Session) readConn(p *peer) {
 	buf := make([]byte, size)
 	var scratch []byte
 	idle := s.cfg.Options.IdleTimeout
+	var gap time.Duration // idle framing: a pause this long ends a message
+	if p.framer != nil && p.stream {
+		gap = framerGap(p.framer)
+	}
 	var err error
+	deadlineSet := false
 	for {
-		if idle > 0 {
-			p.conn.SetReadDeadline(time.Now().Add(idle))
+		// The read deadline is the idle timeout, or sooner the end of an
+		// unfinished idle-framed message; none at all on the fast path.
+		gapEnds := false
+		if idle > 0 || gap > 0 {
+			var d time.Time
+			if idle > 0 {
+				d = time.Now().Add(idle)
+			}
+			if gap > 0 && p.framer.Buffered() > 0 {
+				if g := time.Now().Add(gap); d.IsZero() || g.Before(d) {
+					d, gapEnds = g, true
+				}
+			}
+			if !d.IsZero() || deadlineSet {
+				p.conn.SetReadDeadline(d)
+				deadlineSet = !d.IsZero()
+			}
 		}
 		var n int
 		n, err = p.conn.Read(buf)
@@ -51,6 +72,12 @@ func (s *Session) readConn(p *peer) {
 			if n == len(buf) && p.stream && len(buf) < s.cfg.ReadBuffer {
 				buf = make([]byte, min(2*len(buf), s.cfg.ReadBuffer))
 			}
+		}
+		if gapEnds && n == 0 && errors.Is(err, os.ErrDeadlineExceeded) {
+			// The pause ended the message, not the connection.
+			msgs, ferr := p.framer.Flush()
+			s.messages(p, msgs, ferr, &scratch, true)
+			continue
 		}
 		if err == nil {
 			continue
