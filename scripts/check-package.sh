@@ -193,7 +193,7 @@ check_windows() {
 		# The version resource's strings are UTF-16.
 		local vs
 		vs=$(strings -el "$exe" | grep -A1 -E '^(ProductName|ProductVersion|FileDescription|FileVersion)$' | grep -v -- '--' | paste -d' ' - -)
-		printf '     version resource: %s\n' "$vs" | sed 's/ \(Product\|File\)/\n                       \1/2g'
+		printf '%s\n' "$vs" | sed 's/^/     version resource: /'
 		expect "exe: ProductName $name" "$vs" "^ProductName $name\$"
 		expect "exe: ProductVersion $version.$build" "$vs" "^ProductVersion $version\.$build\$"
 		if command -v 7z >/dev/null 2>&1; then

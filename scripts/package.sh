@@ -64,8 +64,12 @@ else
 fi
 # fyne resolves Icon relative to the FyneApp.toml it reads: point it back at
 # the root's assets. This copy exists only inside the temporary tree.
+# `fyne package` also raises Build in the file it read after every package,
+# so each run gets a fresh copy (and the root file is never touched).
 main=$tree/cmd/sockplay
-sed "s|^Icon *= *\"$icon\"|Icon = \"$tree/$icon\"|" FyneApp.toml >"$main/FyneApp.toml"
+place_toml() {
+	sed "s|^Icon *= *\"$icon\"|Icon = \"$tree/$icon\"|" "$root/FyneApp.toml" >"$main/FyneApp.toml"
+}
 
 mkdir -p "$dist"
 
@@ -77,6 +81,7 @@ fyne=$tree/.bin/fyne
 
 package_linux() {
 	log "linux: fyne package -os linux --release ($name $version build $build)"
+	place_toml
 	(cd "$main" && "$fyne" package -os linux --release)
 	local tarball=$dist/$name-$version-linux-$arch.tar.xz
 	# fyne tools 1.7.2 writes `Icon := "$id"` into the tarball's Makefile but
@@ -164,6 +169,7 @@ package_linux() {
 package_windows() {
 	log "windows: fyne package -os windows --release with mingw-w64 ($name $version build $build)"
 	# Debian's mingw builds the C parts with a stack protector that needs libssp.
+	place_toml
 	(cd "$main" && CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ GOARCH=$arch CGO_LDFLAGS=-lssp \
 		"$fyne" package -os windows --release)
 	mv "$main/$name.exe" "$dist/$name.exe"
