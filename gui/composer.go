@@ -333,7 +333,7 @@ func (c *composer) start(work func(ctx context.Context) error, total int64) {
 		}
 		c.running.Store(false)
 		// One call at the end of a run (not per send): reset the buttons.
-		fyne.Do(c.refreshProgress)
+		doFromGoroutine(c.refreshProgress)
 	}()
 }
 

@@ -117,7 +117,7 @@ func (k *kernelView) run() {
 		}
 		if !k.pending.Load() {
 			k.pending.Store(true)
-			fyne.Do(func() {
+			doFromGoroutine(func() {
 				defer k.pending.Store(false)
 				if k.ctx.Err() == nil {
 					k.show(rows, more)

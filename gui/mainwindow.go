@@ -33,6 +33,7 @@ type MainWindow struct {
 
 	sessionTabs []*SessionTab                 // see tabs.go
 	otherTabs   map[*container.TabItem]func() // tool tabs and what closes them
+	shutDown    bool                          // Shutdown has run
 }
 
 // Dialog is the part of a Fyne dialog the window keeps for tests.
@@ -82,9 +83,21 @@ func (m *MainWindow) saveState() {
 
 // Quit saves the window's state, closes every session and ends the app.
 func (m *MainWindow) Quit() {
+	m.Shutdown()
+	m.App.Quit()
+}
+
+// Shutdown saves the window's state and closes every session and tool tab,
+// once. Quit calls it before the app stops; the caller of ShowAndRun calls
+// it again afterwards, because Fyne's own SIGINT/SIGTERM handler can stop
+// the app without going through Quit.
+func (m *MainWindow) Shutdown() {
+	if m.shutDown {
+		return
+	}
+	m.shutDown = true
 	m.saveState()
 	m.closeAllSessions()
-	m.App.Quit()
 }
 
 // newSessionShortcut is Ctrl+T (Cmd+T on macOS).

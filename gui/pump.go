@@ -6,7 +6,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"fyne.io/fyne/v2"
 )
 
 // A pump refreshes at most every pumpInterval (~30 Hz, smooth to the eye)
@@ -69,7 +68,7 @@ func (p *pump) run(ctx context.Context, changed func() bool, refresh func(), eve
 		last = time.Now()
 		p.pending.Store(true)
 		posted := time.Now()
-		fyne.Do(func() {
+		doFromGoroutine(func() {
 			defer p.pending.Store(false)
 			if ctx.Err() == nil {
 				refresh()

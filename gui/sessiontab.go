@@ -222,7 +222,7 @@ func (t *SessionTab) Start() {
 		defer t.wg.Done()
 		if err := s.Start(ctx); err != nil {
 			msg := err.Error()
-			fyne.Do(func() { t.lastErr = msg })
+			doFromGoroutine(func() { t.lastErr = msg })
 		}
 	}()
 	t.startPump()
@@ -291,7 +291,7 @@ func (t *SessionTab) reconnect() {
 		defer cancel()
 		if err := s.Reconnect(ctx); err != nil {
 			msg := err.Error()
-			fyne.Do(func() { t.lastErr = msg })
+			doFromGoroutine(func() { t.lastErr = msg })
 		}
 	}()
 }

@@ -379,7 +379,7 @@ func (t *SocketsTab) run() {
 			return
 		}
 		t.pending.Store(true)
-		fyne.Do(func() {
+		doFromGoroutine(func() {
 			defer t.pending.Store(false)
 			if t.ctx.Err() == nil {
 				t.apply(socks, err)

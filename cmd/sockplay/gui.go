@@ -92,6 +92,9 @@ func runGUI(ctx context.Context, s cli.Stdio, args []string) int {
 		}()
 	}
 	w.ShowAndRun()
+	// Fyne's own signal handler may have ended the loop without our Quit:
+	// save and close here too (a no-op when Quit already did).
+	m.Shutdown()
 	return cli.ExitOK
 }
 
