@@ -5,7 +5,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
 )
 
 // A pump refreshes at most every pumpInterval (~30 Hz, smooth to the eye)
