@@ -4,6 +4,8 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"sort"
@@ -81,4 +83,30 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-40s %s\n", syn, c.Summary)
 	}
 	fmt.Fprintln(w, "Run 'sockplay COMMAND -h' for the flags of one command.")
+}
+
+// usageErrorf prints one "sockplay NAME: ..." line and returns ExitUsage.
+func usageErrorf(s Stdio, name, format string, a ...any) int {
+	fmt.Fprintf(s.Err, "sockplay "+name+": "+format+"\n", a...)
+	return ExitUsage
+}
+
+// parseOneArg parses the flags of a command that takes exactly one
+// argument (a URL, a host), before or after its flags. done means the
+// command returns code at once: -h was asked for, or the arguments were
+// wrong (already said on stderr in one line).
+func parseOneArg(fs *flag.FlagSet, s Stdio, name, missing string, args []string) (arg string, code int, done bool) {
+	if err := fs.Parse(reorderArgs(fs, args)); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return "", ExitOK, true
+		}
+		return "", ExitUsage, true
+	}
+	switch fs.NArg() {
+	case 1:
+		return fs.Arg(0), ExitOK, false
+	case 0:
+		return "", usageErrorf(s, name, "%s", missing), true
+	}
+	return "", usageErrorf(s, name, "unexpected argument %q", fs.Arg(1)), true
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -47,23 +46,12 @@ func runConnect(ctx context.Context, s Stdio, args []string) int {
 		fmt.Fprintln(s.Err, "or --wait after stdin ends.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(reorderArgs(fs, args)); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	url, code, done := parseOneArg(fs, s, "connect", "missing URL, e.g. tcp://127.0.0.1:9000", args)
+	if done {
+		return code
 	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(s.Err, "sockplay connect: "+format+"\n", a...)
-		return ExitUsage
-	}
-	if fs.NArg() != 1 {
-		if fs.NArg() == 0 {
-			return usageErr("missing URL, e.g. tcp://127.0.0.1:9000")
-		}
-		return usageErr("unexpected argument %q", fs.Arg(1))
-	}
-	ep, err := netcore.ParseEndpoint(fs.Arg(0))
+	usageErr := func(format string, a ...any) int { return usageErrorf(s, "connect", format, a...) }
+	ep, err := netcore.ParseEndpoint(url)
 	if err != nil {
 		return usageErr("%v", err)
 	}

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -62,21 +61,12 @@ func runPing(ctx context.Context, s Stdio, args []string) int {
 		fmt.Fprintln(s.Err, "Exit status: 0 when a reply came, 1 when none did, 2 on an error.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(reorderArgs(fs, args)); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	host, code, done := parseOneArg(fs, s, "ping", "missing HOST, e.g. sockplay ping -c 3 127.0.0.1", args)
+	if done {
+		return code
 	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(s.Err, "sockplay ping: "+format+"\n", a...)
-		return ExitUsage
-	}
+	usageErr := func(format string, a ...any) int { return usageErrorf(s, "ping", format, a...) }
 	switch {
-	case fs.NArg() == 0:
-		return usageErr("missing HOST, e.g. sockplay ping -c 3 127.0.0.1")
-	case fs.NArg() > 1:
-		return usageErr("unexpected argument %q", fs.Arg(1))
 	case *v4 && *v6:
 		return usageErr("choose one of -4 and -6")
 	case *v4:
@@ -84,7 +74,7 @@ func runPing(ctx context.Context, s Stdio, args []string) int {
 	case *v6:
 		cfg.Family = ping.IPv6
 	}
-	cfg.Host = fs.Arg(0)
+	cfg.Host = host
 	var err error
 	if cfg.Mode, err = ping.ParseMode(*mode); err != nil {
 		return usageErr("%v", err)

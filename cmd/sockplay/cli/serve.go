@@ -38,23 +38,12 @@ func runServe(ctx context.Context, s Stdio, args []string) int {
 		fmt.Fprintln(s.Err, "Data from peers goes to stdout, status lines to stderr; stdin is sent to every peer.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(reorderArgs(fs, args)); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	url, code, done := parseOneArg(fs, s, "serve", "missing URL, e.g. tcp://:9000", args)
+	if done {
+		return code
 	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(s.Err, "sockplay serve: "+format+"\n", a...)
-		return ExitUsage
-	}
-	if fs.NArg() != 1 {
-		if fs.NArg() == 0 {
-			return usageErr("missing URL, e.g. tcp://:9000")
-		}
-		return usageErr("unexpected argument %q", fs.Arg(1))
-	}
-	ep, err := netcore.ParseEndpoint(fs.Arg(0))
+	usageErr := func(format string, a ...any) int { return usageErrorf(s, "serve", format, a...) }
+	ep, err := netcore.ParseEndpoint(url)
 	if err != nil {
 		return usageErr("%v", err)
 	}
