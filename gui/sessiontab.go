@@ -51,6 +51,8 @@ type SessionTab struct {
 	// Traffic.
 	Traffic     *trafficView
 	Direction   *widget.Select
+	PeerFilter  *widget.Select // "All peers" or one peer; options follow the peers
+	peerIDs     map[string]sessions.PeerID
 	FilterText  *widget.Entry
 	FilterRegex *widget.Check
 	ViewMode    *widget.RadioGroup
@@ -152,6 +154,9 @@ func (t *SessionTab) buildTraffic(log *sessions.Log) {
 	t.Traffic.onSelect = t.Detail.show
 	t.Direction = widget.NewSelect([]string{dirAll, dirIn, dirOut, dirEvents}, func(string) { t.applyFilter() })
 	t.Direction.SetSelected(dirAll)
+	t.PeerFilter = widget.NewSelect([]string{targetAll}, func(string) { t.applyFilter() })
+	t.PeerFilter.SetSelected(targetAll)
+	t.peerIDs = map[string]sessions.PeerID{targetAll: 0}
 	t.FilterText = widget.NewEntry()
 	t.FilterText.SetPlaceHolder("Filter: text in the data, address or event (Ctrl+F)")
 	t.FilterText.OnChanged = func(string) { t.applyFilter() }
@@ -166,7 +171,7 @@ func (t *SessionTab) buildTraffic(log *sessions.Log) {
 }
 
 func (t *SessionTab) trafficPane() fyne.CanvasObject {
-	bar := container.NewBorder(nil, t.FilterError, container.NewHBox(t.ViewMode, t.Direction), t.FilterRegex, t.FilterText)
+	bar := container.NewBorder(nil, t.FilterError, container.NewHBox(t.ViewMode, t.Direction, t.PeerFilter), t.FilterRegex, t.FilterText)
 	return container.NewBorder(bar, container.NewHBox(t.Traffic.JumpButton), nil, nil, t.Traffic.List)
 }
 
@@ -179,6 +184,7 @@ func (t *SessionTab) applyFilter() {
 	f := trafficFilter{
 		Messages: t.ViewMode.Selected == "Messages",
 		Dir:      t.Direction.Selected,
+		Peer:     t.peerIDs[t.PeerFilter.Selected],
 		Text:     t.FilterText.Text,
 		Regex:    t.FilterRegex.Checked,
 	}
@@ -392,6 +398,7 @@ func (t *SessionTab) refresh() {
 		setText(t.Remote, "remote "+remote)
 	}
 	t.Composer.setTargets(peers)
+	t.setPeerChoices(peers)
 	c := s.Counters()
 	msgs := ""
 	if c.MessagesIn+c.MessagesOut > 0 || t.spec.Framing != "" {
@@ -418,6 +425,24 @@ func (t *SessionTab) refresh() {
 	t.Traffic.refresh()
 	t.seenVersion.Store(t.Traffic.version)
 	t.Composer.refreshProgress()
+}
+
+// setPeerChoices offers every peer seen in the log's lifetime as a filter,
+// closed ones too (their traffic is still in the view); it adds, never
+// drops, so a filter on a peer that left keeps working.
+func (t *SessionTab) setPeerChoices(peers []sessions.PeerInfo) {
+	added := false
+	for _, p := range peers {
+		label := fmt.Sprintf("#%d %s", p.ID, p.Addr)
+		if _, ok := t.peerIDs[label]; !ok {
+			t.peerIDs[label] = p.ID
+			t.PeerFilter.Options = append(t.PeerFilter.Options, label)
+			added = true
+		}
+	}
+	if added {
+		t.PeerFilter.Refresh()
+	}
 }
 
 // setText changes a label's or button's text only when it differs: every

@@ -191,6 +191,32 @@ func TestFilterAndClearView(t *testing.T) {
 	}
 }
 
+func TestFilterByPeer(t *testing.T) {
+	m := newTestMain(t)
+	server, first := openPair(t, m)
+	second, err := m.OpenSession(SessionSpec{Role: "client", URL: "tcp://" + server.Session().Addr().String(), StartOnOpen: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(second.Close)
+	waitFor(t, "two peers", func() bool { return len(server.Session().Peers()) == 2 }, server, second)
+	first.Composer.Input.SetText("from-first")
+	first.Composer.SendOnce()
+	second.Composer.Input.SetText("from-second")
+	second.Composer.SendOnce()
+	waitFor(t, "both sends", func() bool { return server.Session().Counters().BytesIn == 21 }, server)
+	if n := len(server.PeerFilter.Options); n != 3 {
+		t.Fatalf("peer filter offers %q, want all peers and the two", server.PeerFilter.Options)
+	}
+	server.Direction.SetSelected(dirIn)
+	server.PeerFilter.SetSelected(server.PeerFilter.Options[2]) // the second peer
+	server.Refresh()
+	rows := strings.Join(rowTexts(server.Traffic), "\n")
+	if !strings.Contains(rows, "from-second") || strings.Contains(rows, "from-first") {
+		t.Fatalf("filtered on the second peer, rows:\n%s", rows)
+	}
+}
+
 func TestCloseTabAsksWhenConnected(t *testing.T) {
 	m := newTestMain(t)
 	_, client := openPair(t, m)
