@@ -16,14 +16,7 @@ GO=${GO:-go}
 dist=$root/dist
 arch=amd64
 
-toml_get() {
-	awk -v want="$1" -v key="$2" '
-		/^[ \t]*\[/ { sec = $0; gsub(/^[ \t]*\[|\][ \t]*$/, "", sec); next }
-		sec == want && $0 ~ "^[ \t]*" key "[ \t]*=" {
-			v = $0; sub(/^[^=]*=[ \t]*/, "", v); sub(/[ \t]*(#.*)?$/, "", v)
-			gsub(/^"|"$/, "", v); print v; exit
-		}' FyneApp.toml
-}
+. scripts/fyneapp.sh # toml_get
 name=$(toml_get Details Name)
 id=$(toml_get Details ID)
 version=$(toml_get Details Version)
