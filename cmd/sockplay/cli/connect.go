@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sockplay/sockplay/netcore"
 	"github.com/sockplay/sockplay/netcore/payload"
 	"github.com/sockplay/sockplay/sessions"
 )
@@ -51,16 +50,7 @@ func runConnect(ctx context.Context, s Stdio, args []string) int {
 		return code
 	}
 	usageErr := func(format string, a ...any) int { return usageErrorf(s, "connect", format, a...) }
-	ep, err := netcore.ParseEndpoint(url)
-	if err != nil {
-		return usageErr("%v", err)
-	}
-	visited := visitedFlags(fs)
-	opts, err := sf.options(visited)
-	if err != nil {
-		return usageErr("%v", err)
-	}
-	sc, err := sendf.config(visited)
+	ep, opts, sc, visited, err := sessionArgs(url, fs, sf, sendf)
 	if err != nil {
 		return usageErr("%v", err)
 	}

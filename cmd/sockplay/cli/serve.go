@@ -8,7 +8,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/sockplay/sockplay/netcore"
 	"github.com/sockplay/sockplay/netcore/framing"
 	"github.com/sockplay/sockplay/sessions"
 )
@@ -43,16 +42,7 @@ func runServe(ctx context.Context, s Stdio, args []string) int {
 		return code
 	}
 	usageErr := func(format string, a ...any) int { return usageErrorf(s, "serve", format, a...) }
-	ep, err := netcore.ParseEndpoint(url)
-	if err != nil {
-		return usageErr("%v", err)
-	}
-	visited := visitedFlags(fs)
-	opts, err := sf.options(visited)
-	if err != nil {
-		return usageErr("%v", err)
-	}
-	sc, err := sendf.config(visited)
+	ep, opts, sc, _, err := sessionArgs(url, fs, sf, sendf)
 	if err != nil {
 		return usageErr("%v", err)
 	}

@@ -143,3 +143,18 @@ func visitedFlags(fs *flag.FlagSet) map[string]bool {
 	fs.Visit(func(f *flag.Flag) { m[f.Name] = true })
 	return m
 }
+
+// sessionArgs turns a session command's URL and its socket and payload
+// flags into what the engine takes, for serve and connect alike; an error
+// is the bad part's sentence. visited says which flags were given.
+func sessionArgs(url string, fs *flag.FlagSet, sf *socketFlags, sendf *sendFlags) (ep netcore.Endpoint, opts netcore.Options, sc sendConfig, visited map[string]bool, err error) {
+	if ep, err = netcore.ParseEndpoint(url); err != nil {
+		return
+	}
+	visited = visitedFlags(fs)
+	if opts, err = sf.options(visited); err != nil {
+		return
+	}
+	sc, err = sendf.config(visited)
+	return
+}
