@@ -1,50 +1,23 @@
 package sessions
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"net"
-	"os/exec"
 	"regexp"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
-)
 
-// holdPort starts python3 listening on 127.0.0.1 (a free port) and returns
-// the port and the process; it ends with the test.
-func holdPort(t *testing.T) (string, *exec.Cmd) {
-	t.Helper()
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 is not installed")
-	}
-	cmd := exec.Command(py, "-c", `import socket, sys
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-s.listen()
-print(s.getsockname()[1], flush=True)
-sys.stdin.read()`)
-	stdin, _ := cmd.StdinPipe()
-	out, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { stdin.Close(); cmd.Wait() })
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.TrimSpace(line), cmd
-}
+	"github.com/sockplay/sockplay/internal/testpeer"
+)
 
 func TestListenErrorNamesWhoHoldsTheAddress(t *testing.T) {
 	noLeaks(t)
 	t.Run("python3 listener", func(t *testing.T) {
-		port, py := holdPort(t)
+		port, py := testpeer.HoldTCPPort(t)
 		s, err := New(Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:"+port)})
 		if err != nil {
 			t.Fatal(err)

@@ -1,18 +1,18 @@
 package socktable
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"net"
 	"net/netip"
-	"os/exec"
 	"regexp"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sockplay/sockplay/internal/testpeer"
 )
 
 // bindNoReuse binds a TCP socket to addr without SO_REUSEADDR, as a C or
@@ -31,32 +31,13 @@ func TestExplainAddrInUse(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	t.Run("python3 listener", func(t *testing.T) {
-		py, err := exec.LookPath("python3")
-		if err != nil {
-			t.Skip("python3 is not installed")
-		}
-		cmd := exec.CommandContext(ctx, py, "-c", `import socket, sys
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-s.listen()
-print(s.getsockname()[1], flush=True)
-sys.stdin.read()`)
-		stdin, _ := cmd.StdinPipe()
-		out, _ := cmd.StdoutPipe()
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		defer func() { stdin.Close(); cmd.Wait() }()
-		line, err := bufio.NewReader(out).ReadString('\n')
-		if err != nil {
-			t.Fatal(err)
-		}
-		addr := netip.MustParseAddrPort("127.0.0.1:" + strings.TrimSpace(line))
+		port, cmd := testpeer.HoldTCPPort(t)
+		addr := netip.MustParseAddrPort("127.0.0.1:" + port)
 		_, lerr := net.Listen("tcp", addr.String())
 		if !errors.Is(lerr, syscall.EADDRINUSE) {
 			t.Fatalf("listen on python's port: %v, want EADDRINUSE", lerr)
 		}
-		err = ExplainAddrInUse(ctx, "tcp", addr, lerr)
+		err := ExplainAddrInUse(ctx, "tcp", addr, lerr)
 		want := regexp.MustCompile(fmt.Sprintf(`^%s is already in use by python3[.0-9]* \(pid %d\)$`, regexp.QuoteMeta(addr.String()), cmd.Process.Pid))
 		if !want.MatchString(err.Error()) {
 			t.Errorf("got %q, want %s", err, want)
