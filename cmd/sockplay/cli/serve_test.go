@@ -48,6 +48,18 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Fatalf("timed out waiting for %s", what)
 }
 
+// freeAddr is a 127.0.0.1 address nothing listens on (the kernel just
+// gave it out and it was closed at once).
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
 func noLeaks(t *testing.T) {
 	t.Helper()
 	before := runtime.NumGoroutine()
@@ -209,18 +221,14 @@ func TestServeSendsStdinToEveryPeerAndOutlivesIt(t *testing.T) {
 
 func TestServeOnceQuietSummary(t *testing.T) {
 	noLeaks(t)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := freeAddr(t)
 	var out, errb syncBuffer
 	done := make(chan int, 1)
 	go func() {
 		done <- Run(context.Background(), []string{"serve", "tcp://" + addr, "--quiet", "--once"}, Stdio{In: strings.NewReader(""), Out: &out, Err: &errb})
 	}()
 	var c net.Conn
+	var err error
 	waitFor(t, "server up", func() bool { c, err = net.Dial("tcp", addr); return err == nil })
 	c.Write(bytes.Repeat([]byte("x"), 100000))
 	c.Close()
@@ -271,12 +279,7 @@ func TestServeHexAndJSON(t *testing.T) {
 
 func TestConnectFailureIsOneLine(t *testing.T) {
 	noLeaks(t)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := freeAddr(t)
 	code, out, errOut := connectCmd(t, "", "tcp://"+addr)
 	want := fmt.Sprintf("sockplay connect: dial tcp %s: connect: connection refused\n", addr)
 	if code != ExitFail || out != "" || errOut != want {
