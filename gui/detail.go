@@ -35,12 +35,11 @@ type detailPane struct {
 	Encoding *widget.RadioGroup
 	Copy     map[string]*widget.Button
 	data     []byte
-	window   fyne.Window
 	root     fyne.CanvasObject
 }
 
-func newDetailPane(w fyne.Window) *detailPane {
-	d := &detailPane{window: w, Copy: map[string]*widget.Button{}}
+func newDetailPane() *detailPane {
+	d := &detailPane{Copy: map[string]*widget.Button{}}
 	d.Title = widget.NewLabel("Select a row to see its bytes.")
 	d.Hex = widget.NewTextGrid()
 	d.Hex.Scroll = fyne.ScrollBoth
@@ -61,7 +60,7 @@ func newDetailPane(w fyne.Window) *detailPane {
 	buttons := container.NewHBox(widget.NewLabel("Copy as"))
 	for _, f := range formats {
 		b := widget.NewButton(f.name, func() {
-			d.window.Clipboard().SetContent(f.fn(d.data))
+			fyne.CurrentApp().Clipboard().SetContent(f.fn(d.data))
 		})
 		b.Disable()
 		d.Copy[f.name] = b

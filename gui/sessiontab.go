@@ -150,7 +150,7 @@ func (t *SessionTab) headerPane() fyne.CanvasObject {
 
 func (t *SessionTab) buildTraffic(log *sessions.Log) {
 	t.Traffic = newTrafficView(log)
-	t.Detail = newDetailPane(t.main.Window)
+	t.Detail = newDetailPane()
 	t.Traffic.onSelect = t.Detail.show
 	t.Direction = widget.NewSelect([]string{dirAll, dirIn, dirOut, dirEvents}, func(string) { t.applyFilter() })
 	t.Direction.SetSelected(dirAll)

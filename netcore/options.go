@@ -251,21 +251,6 @@ func register[T any](p *T, a *asked) {
 	runtime.AddCleanup(p, func(k weak.Pointer[T]) { askedSockets.Delete(k) }, key)
 }
 
-func registerAny(c any, a *asked) {
-	switch v := c.(type) {
-	case *net.TCPConn:
-		register(v, a)
-	case *net.UDPConn:
-		register(v, a)
-	case *net.UnixConn:
-		register(v, a)
-	case *net.TCPListener:
-		register(v, a)
-	case *net.UnixListener:
-		register(v, a)
-	}
-}
-
 func askedFor(c any) *asked {
 	var key any
 	switch v := c.(type) {

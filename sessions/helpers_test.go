@@ -72,11 +72,6 @@ func serverURL(s *Session) string {
 	return string(ep.Scheme) + "://" + s.Addr().String()
 }
 
-func port(s *Session) string {
-	_, p, _ := net.SplitHostPort(s.Addr().String())
-	return p
-}
-
 // waitLog waits until cond holds for the log's entries (all of them).
 func waitLog(t *testing.T, s *Session, what string, cond func([]Entry) bool) []Entry {
 	t.Helper()
