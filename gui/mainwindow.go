@@ -33,6 +33,7 @@ type MainWindow struct {
 
 	sessionTabs []*SessionTab                 // see tabs.go
 	otherTabs   map[*container.TabItem]func() // tool tabs and what closes them
+	sockets     *SocketsTab                   // the open Sockets tab: one lister is enough
 	shutDown    bool                          // Shutdown has run
 }
 

@@ -27,10 +27,6 @@ import (
 
 const socketsTitle = "Sockets"
 
-// socketsTabs are the open Sockets tabs by item (UI goroutine only), so the
-// toolbar's button selects the open one instead of adding another.
-var socketsTabs = map[*container.TabItem]*SocketsTab{}
-
 // Columns of the table, named as ss names them.
 const (
 	colNetid = iota
@@ -166,7 +162,6 @@ func newSocketsTab(m *MainWindow) *SocketsTab {
 	t.Item = container.NewTabItemWithIcon(socketsTitle, theme.ListIcon(), container.NewBorder(top, bottom, nil, nil, t.Table))
 	t.readFilter()
 	t.updateActions()
-	socketsTabs[t.Item] = t
 	return t
 }
 
@@ -345,7 +340,9 @@ func (t *SocketsTab) start() {
 }
 
 func (t *SocketsTab) stop() {
-	delete(socketsTabs, t.Item)
+	if t.main.sockets == t {
+		t.main.sockets = nil
+	}
 	t.cancel()
 	if t.done != nil {
 		<-t.done

@@ -43,7 +43,7 @@ func socketsTabOf(t *testing.T, m *MainWindow) *SocketsTab {
 	if _, ok := m.otherTabs[m.Tabs.Selected()]; !ok {
 		t.Fatal("the Sockets tab is not a tool tab")
 	}
-	return socketsTabs[m.Tabs.Selected()]
+	return m.sockets
 }
 
 func listenTCP(t *testing.T) (net.Listener, netip.AddrPort) {

@@ -7,13 +7,12 @@ func (m *MainWindow) ShowPing() { m.OpenPing() }
 // ShowSockets opens the socket browser, or selects it when it is open:
 // one listing goroutine is enough.
 func (m *MainWindow) ShowSockets() {
-	for item, st := range socketsTabs {
-		if st.main == m {
-			m.Tabs.Select(item)
-			return
-		}
+	if m.sockets != nil {
+		m.Tabs.Select(m.sockets.Item)
+		return
 	}
 	t := newSocketsTab(m)
+	m.sockets = t
 	m.AddTab(t.Item, t.stop)
 	t.start()
 }
