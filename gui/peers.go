@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -26,7 +27,9 @@ type peersPanel struct {
 	root      fyne.CanvasObject
 }
 
-func newPeersPanel(onSelect func(sessions.PeerID), act func(string, sessions.PeerID)) *peersPanel {
+// newPeersPanel shows half-close and abort only when the transport has
+// them (see peerControls).
+func newPeersPanel(onSelect func(sessions.PeerID), act func(string, sessions.PeerID), halfClose, abort bool) *peersPanel {
 	p := &peersPanel{onSelect: onSelect, act: act}
 	p.List = widget.NewList(
 		func() int { return len(p.peers) },
@@ -65,9 +68,21 @@ func newPeersPanel(onSelect func(sessions.PeerID), act func(string, sessions.Pee
 	p.HalfClose = widget.NewButton("Half-close", func() { p.act("halfclose", p.selected) })
 	p.Abort = widget.NewButton("Abort (RST)", func() { p.act("abort", p.selected) })
 	p.Abort.Importance = widget.DangerImportance
+	if !halfClose {
+		// A datagram peer has no connection: closing it forgets its address.
+		p.Close.SetText("Forget")
+	}
+	buttons := container.NewGridWithColumns(1, p.Close)
+	if halfClose {
+		buttons.Add(p.HalfClose)
+	}
+	if abort {
+		buttons.Add(p.Abort)
+	}
+	buttons.Layout = layout.NewGridLayoutWithColumns(len(buttons.Objects))
 	p.Count = widget.NewLabelWithStyle("No peers yet", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.buttons()
-	p.root = container.NewBorder(p.Count, container.NewGridWithColumns(3, p.Close, p.HalfClose, p.Abort), nil, nil, p.List)
+	p.root = container.NewBorder(p.Count, buttons, nil, nil, p.List)
 	return p
 }
 

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/sockplay/sockplay/netcore"
 	"github.com/sockplay/sockplay/sessions"
 )
 
@@ -108,7 +109,8 @@ func newSessionTab(m *MainWindow, spec SessionSpec) (*SessionTab, error) {
 	logAndDetail.Offset = 0.6
 	middle = logAndDetail
 	if t.server() {
-		t.Peers = newPeersPanel(func(id sessions.PeerID) { t.Composer.selectPeer(id) }, t.peerAction)
+		halfClose, abort := peerControls(cfg.Endpoint)
+		t.Peers = newPeersPanel(func(id sessions.PeerID) { t.Composer.selectPeer(id) }, t.peerAction, halfClose, abort)
 		split := container.NewHSplit(t.Peers.root, logAndDetail)
 		split.Offset = 0.22
 		middle = split
@@ -134,11 +136,24 @@ func (t *SessionTab) buildHeader() {
 	t.Options = widget.NewButtonWithIcon("Options", theme.SettingsIcon(), t.showOptions)
 	t.Export = widget.NewButtonWithIcon("Export", theme.DocumentSaveIcon(), t.export)
 	t.Clear = widget.NewButtonWithIcon("Clear view", theme.ContentClearIcon(), t.ClearView)
+	halfClose, abort := peerControls(t.sess.Config().Endpoint)
 	if t.server() {
 		t.Reconnect.Hide()
-		t.HalfClose.Hide() // per peer, in the peers panel
+		halfClose, abort = false, false // per peer, in the peers panel
+	}
+	if !halfClose {
+		t.HalfClose.Hide()
+	}
+	if !abort {
 		t.Abort.Hide()
 	}
+}
+
+// peerControls says which per-connection controls the transport has:
+// half-close needs a stream (TCP, Unix stream), abort needs TCP's RST.
+// Offering them for datagrams would be buttons that can only fail.
+func peerControls(ep netcore.Endpoint) (halfClose, abort bool) {
+	return ep.Stream(), ep.Scheme == netcore.SchemeTCP
 }
 
 func (t *SessionTab) headerPane() fyne.CanvasObject {

@@ -84,6 +84,8 @@ func TestServerClientSendTextAndHex(t *testing.T) {
 
 	client.Composer.Input.SetText(`hello\r\n`)
 	client.Composer.SendOnce()
+	// Wait for it: two quick sends may arrive as one chunk (sticky packets).
+	waitFor(t, "the text at the server", func() bool { return server.Session().Counters().BytesIn == 7 }, server, client)
 	client.Composer.Mode.SetSelected("Hex")
 	client.Composer.Input.SetText("01 03 00 00 00 0a")
 	client.Composer.SendOnce()
@@ -251,4 +253,47 @@ func labelText(o fyne.CanvasObject) string {
 		return l.Text
 	}
 	return ""
+}
+
+func TestPeerControlsFitTheTransport(t *testing.T) {
+	tests := []struct {
+		role, url        string
+		halfClose, abort bool
+	}{
+		{"client", "tcp://127.0.0.1:9", true, true},
+		{"client", "udp://127.0.0.1:9", false, false},
+		{"client", "unix:///tmp/sp-none.sock", true, false},
+		{"client", "unixgram:///tmp/sp-none.dgram", false, false},
+		{"server", "tcp://127.0.0.1:0", true, true},
+		{"server", "udp://127.0.0.1:0", false, false},
+	}
+	m := newTestMain(t)
+	for _, tt := range tests {
+		tab, err := m.OpenSession(SessionSpec{Role: tt.role, URL: tt.url})
+		if err != nil {
+			t.Fatal(err)
+		}
+		half, abort := tab.HalfClose, tab.Abort
+		if tt.role == "server" {
+			half, abort = tab.Peers.HalfClose, tab.Peers.Abort
+			// The panel leaves out what it does not offer.
+			in := map[fyne.CanvasObject]bool{}
+			for _, o := range tab.Peers.root.(*fyne.Container).Objects {
+				if c, ok := o.(*fyne.Container); ok {
+					for _, b := range c.Objects {
+						in[b] = true
+					}
+				}
+			}
+			if in[half] != tt.halfClose || in[abort] != tt.abort {
+				t.Errorf("%s %s: panel offers half-close %v, abort %v; want %v, %v", tt.role, tt.url, in[half], in[abort], tt.halfClose, tt.abort)
+			}
+			tab.Close()
+			continue
+		}
+		if half.Visible() != tt.halfClose || abort.Visible() != tt.abort {
+			t.Errorf("%s %s: header shows half-close %v, abort %v; want %v, %v", tt.role, tt.url, half.Visible(), abort.Visible(), tt.halfClose, tt.abort)
+		}
+		tab.Close()
+	}
 }
