@@ -339,15 +339,23 @@ func (c *composer) start(work func(ctx context.Context) error, total int64) {
 
 // StopRepeat stops a running repeat or file send and waits for it.
 func (c *composer) StopRepeat() {
+	if c.endRepeat() {
+		c.refreshProgress()
+	}
+}
+
+// endRepeat cancels a running repeat and waits for it, touching no widget;
+// it reports whether one was running.
+func (c *composer) endRepeat() bool {
 	c.mu.Lock()
 	cancel, done := c.cancel, c.done
 	c.mu.Unlock()
 	if cancel == nil {
-		return
+		return false
 	}
 	cancel()
 	<-done
-	c.refreshProgress()
+	return true
 }
 
 // refreshProgress is called by the tab's pump on the UI goroutine.

@@ -34,7 +34,7 @@ type MainWindow struct {
 	sessionTabs []*SessionTab                 // see tabs.go
 	otherTabs   map[*container.TabItem]func() // tool tabs and what closes them
 	sockets     *SocketsTab                   // the open Sockets tab: one lister is enough
-	shutDown    bool                          // Shutdown has run
+	shutDown    bool                          // shutdown has run
 }
 
 // Dialog is the part of a Fyne dialog the window keeps for tests.
@@ -84,21 +84,38 @@ func (m *MainWindow) saveState() {
 
 // Quit saves the window's state, closes every session and ends the app.
 func (m *MainWindow) Quit() {
-	m.Shutdown()
+	m.shutdown()
 	m.App.Quit()
 }
 
-// Shutdown saves the window's state and closes every session and tool tab,
-// once. Quit calls it before the app stops; the caller of ShowAndRun calls
-// it again afterwards, because Fyne's own SIGINT/SIGTERM handler can stop
-// the app without going through Quit.
-func (m *MainWindow) Shutdown() {
+// shutdown saves the window's state and closes every session and tool tab,
+// once, on the UI goroutine. Quit calls it before the app stops; when Fyne's
+// own SIGINT/SIGTERM handler stops the app without Quit, ShutdownAfterLoop
+// does the same work afterwards.
+func (m *MainWindow) shutdown() {
 	if m.shutDown {
 		return
 	}
 	m.shutDown = true
 	m.saveState()
 	m.closeAllSessions()
+}
+
+// ShutdownAfterLoop is shutdown for when the app's loop has stopped without
+// our Quit, as when Fyne's own SIGINT/SIGTERM handler wins the race with
+// ours. It runs off the UI goroutine, in Fyne's "stopped" hook, so it saves
+// the workspace and closes the sessions (removing their Unix socket files)
+// without touching a widget; tool tabs end with the process. A no-op after
+// shutdown.
+func (m *MainWindow) ShutdownAfterLoop() {
+	if m.shutDown {
+		return
+	}
+	m.shutDown = true
+	m.saveState()
+	for _, t := range m.sessionTabs {
+		t.release()
+	}
 }
 
 // newSessionShortcut is Ctrl+T (Cmd+T on macOS).

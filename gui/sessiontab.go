@@ -279,6 +279,23 @@ func (t *SessionTab) Close() {
 	}
 }
 
+// release is Close for after the app's loop has stopped: it ends the
+// repeat, the session and the tab's goroutines without touching a widget.
+func (t *SessionTab) release() {
+	t.Composer.endRepeat()
+	if t.cancel != nil {
+		t.cancel()
+	}
+	if t.sess != nil {
+		t.sess.Close()
+	}
+	t.wg.Wait()
+	t.kernel.stop()
+	if t.pump != nil {
+		t.pump.stop()
+	}
+}
+
 // live reports whether the session has sockets open.
 func (t *SessionTab) live() bool {
 	if t.sess == nil {

@@ -71,11 +71,11 @@ func runGUI(ctx context.Context, s cli.Stdio, args []string) int {
 	}
 	stop := context.AfterFunc(ctx, func() { fyne.Do(m.Quit) })
 	defer stop()
+	stopProbe := func() {}
 	if path := os.Getenv("SOCKPLAY_PROBE"); path != "" {
 		// The probe ends when the app stops; a DoAndWait caught in the
 		// shutdown may never return, so exit waits for it only briefly.
 		probeCtx, cancel := context.WithCancel(ctx)
-		a.Lifecycle().SetOnStopped(cancel)
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
@@ -83,18 +83,16 @@ func runGUI(ctx context.Context, s cli.Stdio, args []string) int {
 				fmt.Fprintln(s.Err, "sockplay:", err)
 			}
 		}()
-		defer func() {
+		stopProbe = func() {
 			cancel()
 			select {
 			case <-done:
 			case <-time.After(time.Second):
 			}
-		}()
+		}
 	}
+	exitWhenStopped(a, m, stopProbe) // guiexit.go: the process ends there
 	w.ShowAndRun()
-	// Fyne's own signal handler may have ended the loop without our Quit:
-	// save and close here too (a no-op when Quit already did).
-	m.Shutdown()
 	return cli.ExitOK
 }
 
