@@ -2,8 +2,9 @@ package sessions
 
 import (
 	"fmt"
-	"github.com/sockplay/sockplay/netcore/framing"
 	"time"
+
+	"github.com/sockplay/sockplay/netcore/framing"
 )
 
 // dataIn logs one received chunk (copied by the log), counts it, feeds the
@@ -114,13 +115,30 @@ func (s *Session) sendEach(id PeerID, send func(p *peer) error) error {
 	return joinErrs(errs)
 }
 
+// SendFramed is Send with another framing than the session's, for one send:
+// the composer's per-send choice (raw bytes into a line session, a
+// len:4 frame into a raw one). Framed bytes count one message out; raw
+// ones count none.
+func (s *Session) SendFramed(id PeerID, data []byte, spec framing.Spec) error {
+	if spec.Kind == framing.KindRaw {
+		return s.SendRaw(id, data, false)
+	}
+	return s.sendEach(id, func(p *peer) error { return s.encodeAndWrite(p, data, spec.Encode) })
+}
+
 // sendTo is the one send path: composer, stdin and replies all come here, so
 // framing applies and every byte written is logged and counted.
 func (s *Session) sendTo(p *peer, data []byte) error {
 	if p.framer == nil {
 		return s.write(p, data, false)
 	}
-	framed, err := p.framer.Encode(nil, data)
+	return s.encodeAndWrite(p, data, p.framer.Encode)
+}
+
+// encodeAndWrite frames data as one message and writes it; a payload the
+// framing cannot carry is an error in the log, and nothing is written.
+func (s *Session) encodeAndWrite(p *peer, data []byte, encode func(dst, payload []byte) ([]byte, error)) error {
+	framed, err := encode(nil, data)
 	if err != nil {
 		err = fmt.Errorf("send to %s: framing: %w", p.addr, err)
 		s.logEvent(KindError, p, err.Error())

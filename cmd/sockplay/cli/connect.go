@@ -74,9 +74,9 @@ func runConnect(ctx context.Context, s Stdio, args []string) int {
 		}
 		payloads = append(payloads, pl)
 	}
-	var file *sendingFile
+	var file *sessions.OutgoingFile
 	if *sendFile != "" {
-		if file, err = openSendFile(*sendFile, sc); err != nil {
+		if file, err = sessions.OpenOutgoingFile(*sendFile, sc.framing); err != nil {
 			return usageErr("--send-file: %v", err)
 		}
 		defer file.Close()

@@ -1,0 +1,114 @@
+package sessions
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/sockplay/sockplay/netcore/framing"
+	"github.com/sockplay/sockplay/netcore/payload"
+)
+
+// OutgoingFile is a file opened to be sent with a framing. It is sent the
+// way that framing needs, the same from the CLI and the GUI:
+//
+//   - raw: its bytes, streamed in pieces (a big file never sits in memory);
+//   - jsonhdr: a header naming the file, then exactly its size in bytes,
+//     streamed;
+//   - any other framing: the whole file as one message, so at most
+//     payload.MaxRenderFileSize bytes, refused when opened rather than
+//     half sent.
+type OutgoingFile struct {
+	Path string
+	Size int64
+
+	r    io.ReadCloser
+	spec framing.Spec
+}
+
+// fileChunk is the size of each write when a file is streamed.
+const fileChunk = 64 << 10
+
+// OpenOutgoingFile opens path for sending with spec. A missing file, or one
+// too big to be a single message of spec, is an error here, before anything
+// is sent.
+func OpenOutgoingFile(path string, spec framing.Spec) (*OutgoingFile, error) {
+	r, size, err := payload.OpenFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if spec.Kind != framing.KindRaw && spec.Kind != framing.KindJSONHdr && size > payload.MaxRenderFileSize {
+		r.Close()
+		return nil, fmt.Errorf("%s is %d bytes, more than the %d MiB one %s message can carry here; send it raw or with jsonhdr: %w",
+			path, size, payload.MaxRenderFileSize>>20, spec.Kind, payload.ErrFileTooBig)
+	}
+	return &OutgoingFile{Path: path, Size: size, r: r, spec: spec}, nil
+}
+
+// Close releases the file; Send does not.
+func (f *OutgoingFile) Close() error { return f.r.Close() }
+
+// FileSink is where an OutgoingFile goes; *Session is one.
+type FileSink interface {
+	SendRaw(id PeerID, data []byte, endsMessage bool) error
+	SendFramed(id PeerID, data []byte, spec framing.Spec) error
+}
+
+// Send writes the file to peer id (or PeerAll), reporting the bytes of the
+// file sent so far to progress (may be nil). A cancelled ctx stops a stream
+// between pieces and returns nil. A jsonhdr file that shrank while being
+// sent is an error, because the receiver would wait for the rest.
+func (f *OutgoingFile) Send(ctx context.Context, to FileSink, id PeerID, progress func(sent int64)) error {
+	report := func(n int64) {
+		if progress != nil {
+			progress(n)
+		}
+	}
+	switch f.spec.Kind {
+	case framing.KindRaw:
+	case framing.KindJSONHdr:
+		h := framing.AppendJSONHdrHeader(nil, filepath.Base(f.Path), f.Size)
+		if err := to.SendRaw(id, h, f.Size == 0); err != nil {
+			return err
+		}
+	default:
+		b, err := io.ReadAll(io.LimitReader(f.r, payload.MaxRenderFileSize+1))
+		if err != nil {
+			return fmt.Errorf("send %s: %w", f.Path, err)
+		}
+		if len(b) > payload.MaxRenderFileSize {
+			return fmt.Errorf("send %s: the file grew past %d MiB while sending: %w", f.Path, payload.MaxRenderFileSize>>20, payload.ErrFileTooBig)
+		}
+		if err := to.SendFramed(id, b, f.spec); err != nil {
+			return err
+		}
+		report(int64(len(b)))
+		return nil
+	}
+	buf := make([]byte, fileChunk)
+	var sent int64
+	for sent < f.Size {
+		if ctx.Err() != nil {
+			return nil
+		}
+		n, err := f.r.Read(buf[:min(int64(len(buf)), f.Size-sent)])
+		if n > 0 {
+			sent += int64(n)
+			if serr := to.SendRaw(id, buf[:n], f.spec.Kind == framing.KindJSONHdr && sent == f.Size); serr != nil {
+				return serr
+			}
+			report(sent)
+		}
+		if err == io.EOF {
+			if sent < f.Size && f.spec.Kind == framing.KindJSONHdr {
+				return fmt.Errorf("send %s: the file shrank to %d of its %d bytes while sending", f.Path, sent, f.Size)
+			}
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("send %s: %w", f.Path, err)
+		}
+	}
+	return nil
+}
