@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/sockplay/sockplay/netcore/framing"
 	"github.com/sockplay/sockplay/netcore/payload"
 	"github.com/sockplay/sockplay/sessions"
 )
@@ -35,12 +35,16 @@ const targetAll = "All peers"
 // historyMax bounds the send history kept per tab.
 const historyMax = 100
 
-// fileChunk is the write size when streaming a file.
-const fileChunk = 64 << 10
+// composerFramings are offered by the composer's framing box; any other spec
+// may be typed. "session" (or nothing) means the session's own framing.
+var composerFramings = []string{framingSession, "raw", "line", "crlf", "len:2:be", "len:4:be", "len:4:le", "stx-etx", "slip", "cobs", "jsonhdr"}
+
+const framingSession = "session"
 
 // sender is what the composer sends through: the tab's current session.
 type sender interface {
 	Send(id sessions.PeerID, data []byte) error
+	sessions.FileSink
 }
 
 // composer turns what the person typed into bytes and sends them, once or
@@ -60,8 +64,8 @@ type composer struct {
 	Stop       *widget.Button
 	Progress   *widget.Label
 	Status     *widget.Label
-	Framing    *widget.Label
-	Library    *libraryBar // nil without a workspace
+	Framing    *widget.SelectEntry // "session", or a spec for these sends only
+	Library    *libraryBar         // nil without a workspace
 
 	window   fyne.Window
 	session  func() sender
@@ -71,6 +75,8 @@ type composer struct {
 	counter  payload.Counter
 	root     fyne.CanvasObject
 	onChange func() // the tab saves its spec
+	// sessionFraming is the session's own framing, for files sent with it.
+	sessionFraming framing.Spec
 
 	mu        sync.Mutex
 	cancel    context.CancelFunc
@@ -82,7 +88,7 @@ type composer struct {
 	running   atomic.Bool
 }
 
-func newComposer(w fyne.Window, session func() sender, framing string, lib payloadLibrary) *composer {
+func newComposer(w fyne.Window, session func() sender, framingSpec string, lib payloadLibrary) *composer {
 	c := &composer{window: w, session: session, targets: map[string]sessions.PeerID{targetAll: sessions.PeerAll}}
 	c.Input = newSendEntry()
 	c.Input.SetPlaceHolder(`Type what to send: text with \r \n \t \xNN escapes, or hex such as 01 03 00 00 00 0a. Ctrl+Enter sends.`)
@@ -125,13 +131,24 @@ func newComposer(w fyne.Window, session func() sender, framing string, lib paylo
 	c.Status.Wrapping = fyne.TextWrapWord
 	c.Status.Importance = widget.DangerImportance
 	c.Status.Hide() // shown only with an error, so it takes no room otherwise
-	if framing == "" {
-		framing = "raw"
+	if framingSpec == "" {
+		framingSpec = "raw"
 	}
-	c.Framing = widget.NewLabel("Framing: " + framing)
+	c.sessionFraming, _ = framing.Parse(framingSpec) // the tab's spec was checked when it opened
+	c.Framing = widget.NewSelectEntry(composerFramings)
+	c.Framing.SetPlaceHolder(framingSession)
+	c.Framing.SetText(framingSession)
+	c.Framing.OnChanged = func(string) {
+		_, err := c.framingOverride()
+		c.showError(err)
+		c.changed()
+	}
+	framingHint := widget.NewLabel("(session: " + c.sessionFraming.String() + ")")
+	framingHint.Importance = widget.LowImportance
 
 	options := container.NewHBox(c.Mode, c.Browse, widget.NewLabel("Line end"), c.LineEnding,
-		widget.NewLabel("Checksum"), c.Checksum, widget.NewLabel("To"), c.Target, c.Framing)
+		widget.NewLabel("Checksum"), c.Checksum, widget.NewLabel("To"), c.Target,
+		widget.NewLabel("Framing"), fixedWidth(c.Framing, 130), framingHint)
 	var libraryBox fyne.CanvasObject = layout.NewSpacer()
 	if lib != nil {
 		c.Library = newLibraryBar(c, lib)
@@ -162,7 +179,39 @@ func (c *composer) State() ComposerState {
 		Text:       c.Input.Text,
 		LineEnding: endingNames[c.LineEnding.Selected],
 		Checksum:   c.Checksum.Selected,
+		Framing:    c.framingText(),
 	}
+}
+
+// framingText is the framing box's spec; "" for the session's own.
+func (c *composer) framingText() string {
+	t := strings.TrimSpace(c.Framing.Text)
+	if t == "" || strings.EqualFold(t, framingSession) {
+		return ""
+	}
+	return t
+}
+
+// framingOverride is the framing chosen for these sends, nil for the
+// session's own; a bad spec is the parser's sentence, naming the box.
+func (c *composer) framingOverride() (*framing.Spec, error) {
+	t := c.framingText()
+	if t == "" {
+		return nil, nil
+	}
+	spec, err := framing.Parse(t)
+	if err != nil {
+		return nil, fmt.Errorf("composer framing: %w", err)
+	}
+	return &spec, nil
+}
+
+// send writes one rendered payload with the chosen framing.
+func send(s sender, target sessions.PeerID, data []byte, override *framing.Spec) error {
+	if override == nil {
+		return s.Send(target, data)
+	}
+	return s.SendFramed(target, data, *override)
 }
 
 // SetState restores the composer's settings; unknown names keep the defaults.
@@ -181,6 +230,11 @@ func (c *composer) SetState(s ComposerState) {
 		if name == s.Checksum {
 			c.Checksum.SetSelected(name)
 		}
+	}
+	if s.Framing == "" {
+		c.Framing.SetText(framingSession)
+	} else {
+		c.Framing.SetText(s.Framing)
 	}
 	c.Input.SetText(s.Text)
 }
@@ -217,14 +271,24 @@ func (c *composer) SendOnce() {
 		c.showError(err)
 		return
 	}
+	override, err := c.framingOverride()
+	if err != nil {
+		c.showError(err)
+		return
+	}
 	c.remember(c.Input.Text)
 	if c.Mode.Selected == "File" {
-		c.start(func(ctx context.Context) error { return c.sendFile(ctx, p) }, 0)
+		spec := c.sessionFraming
+		if override != nil {
+			spec = *override
+		}
+		path := c.Input.Text
+		c.start(func(ctx context.Context) error { return c.sendFile(ctx, p, path, spec) }, 0)
 		return
 	}
 	data, err := p.Render(&c.counter, time.Now())
 	if err == nil {
-		err = c.session().Send(c.target(), data)
+		err = send(c.session(), c.target(), data, override)
 	}
 	c.showError(err)
 }
@@ -250,6 +314,11 @@ func (c *composer) StartRepeat() {
 		c.showError(err)
 		return
 	}
+	override, err := c.framingOverride()
+	if err != nil {
+		c.showError(err)
+		return
+	}
 	c.remember(c.Input.Text)
 	interval := time.Duration(every) * time.Millisecond
 	target := c.target()
@@ -269,7 +338,7 @@ func (c *composer) StartRepeat() {
 			if err != nil {
 				return err
 			}
-			if err := s.Send(target, data); err != nil {
+			if err := send(s, target, data, override); err != nil {
 				return err
 			}
 			c.sent.Add(1)
@@ -279,35 +348,23 @@ func (c *composer) StartRepeat() {
 	}, int64(times))
 }
 
-// sendFile streams a file in chunks; each chunk goes through the session's
-// send path, so on a stream socket the peer sees one byte stream.
-func (c *composer) sendFile(ctx context.Context, p *payload.Payload) error {
+// sendFile sends the file (with any checksum and line ending after it) the
+// way spec needs: streamed raw, streamed behind a jsonhdr header naming it,
+// or as one frame. sessions.OutgoingFile does that for the CLI too.
+func (c *composer) sendFile(ctx context.Context, p *payload.Payload, path string, spec framing.Spec) error {
 	r, size, err := p.Open(&c.counter, time.Now())
 	if err != nil {
 		return err
 	}
-	defer r.Close()
+	f, err := sessions.NewOutgoingFile(path, r, size, spec)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
 	c.mu.Lock()
 	c.total = size
 	c.mu.Unlock()
-	s, target := c.session(), c.target()
-	buf := make([]byte, fileChunk)
-	for ctx.Err() == nil {
-		n, err := io.ReadFull(r, buf)
-		if n > 0 {
-			if serr := s.Send(target, buf[:n]); serr != nil {
-				return serr
-			}
-			c.sentBytes.Add(int64(n))
-		}
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return f.Send(ctx, c.session(), c.target(), c.sentBytes.Store)
 }
 
 // start runs work on the composer's goroutine, one at a time.

@@ -36,6 +36,7 @@ type ComposerState struct {
 	Text       string `json:"text,omitempty"`
 	LineEnding string `json:"line_ending,omitempty"` // none, lf, crlf
 	Checksum   string `json:"checksum,omitempty"`
+	Framing    string `json:"framing,omitempty"` // "" = the session's own
 }
 
 // replyModes maps the spec's reply names to the engine's modes.

@@ -38,6 +38,14 @@ func OpenOutgoingFile(path string, spec framing.Spec) (*OutgoingFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	return NewOutgoingFile(path, r, size, spec)
+}
+
+// NewOutgoingFile is OpenOutgoingFile for a stream of size bytes already
+// open, such as a payload's file with its checksum (payload.Payload.Open);
+// path names it in a jsonhdr header and in errors. It takes r over and
+// closes it when refusing.
+func NewOutgoingFile(path string, r io.ReadCloser, size int64, spec framing.Spec) (*OutgoingFile, error) {
 	if spec.Kind != framing.KindRaw && spec.Kind != framing.KindJSONHdr && size > payload.MaxRenderFileSize {
 		r.Close()
 		return nil, fmt.Errorf("%s is %d bytes, more than the %d MiB one %s message can carry here; send it raw or with jsonhdr: %w",
