@@ -95,8 +95,12 @@ func TestKernelViewFollowsHalfCloseAndTimeWait(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = waitKernel(t, kc, socktable.TimeWait)
-	if len(cli.Peers()) != 0 {
-		t.Errorf("client peers = %v, want none", cli.Peers())
+	// The kernel moves to TIME_WAIT as the FIN arrives; the session's reader
+	// sees the EOF a moment later, so its peer list is waited for.
+	for deadline := time.Now().Add(5 * time.Second); len(cli.Peers()) != 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("client peers = %v 5 s after TIME_WAIT, want none", cli.Peers())
+		}
 	}
 	if !strings.Contains(kernelInfoText(r, true), "TIME_WAIT") {
 		t.Errorf("time-wait text = %q", kernelInfoText(r, true))
