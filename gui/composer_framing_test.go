@@ -23,27 +23,6 @@ func receivedBytes(s *sessions.Session) []byte {
 	return b
 }
 
-// openFramedPair is openPair with the client on a framing and the server
-// raw, so the server's log shows exactly the bytes on the wire.
-func openFramedPair(t *testing.T, m *MainWindow, clientFraming string) (server, client *SessionTab) {
-	t.Helper()
-	server, err := m.OpenSession(SessionSpec{Role: "server", URL: "tcp://127.0.0.1:0", StartOnOpen: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(server.Close)
-	waitFor(t, "the server to listen", func() bool { return server.Session().State() == sessions.StateListening }, server)
-	client, err = m.OpenSession(SessionSpec{Role: "client", URL: "tcp://" + server.Session().Addr().String(), Framing: clientFraming, StartOnOpen: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(client.Close)
-	waitFor(t, "the client to connect", func() bool {
-		return client.Session().State() == sessions.StateConnected && len(server.Session().Peers()) == 1
-	}, server, client)
-	return server, client
-}
-
 // The composer's framing box frames these sends differently from the
 // session; a bad spec is named and nothing is sent.
 func TestComposerFramingOverride(t *testing.T) {

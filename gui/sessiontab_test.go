@@ -37,14 +37,20 @@ func waitFor(t *testing.T, what string, cond func() bool, tabs ...*SessionTab) {
 // openPair opens an echo-less TCP server tab on a free port and a client tab to it.
 func openPair(t *testing.T, m *MainWindow) (server, client *SessionTab) {
 	t.Helper()
+	return openFramedPair(t, m, "")
+}
+
+// openFramedPair is openPair with the client on a framing and the server
+// raw, so the server's log shows exactly the bytes on the wire.
+func openFramedPair(t *testing.T, m *MainWindow, clientFraming string) (server, client *SessionTab) {
+	t.Helper()
 	server, err := m.OpenSession(SessionSpec{Role: "server", URL: "tcp://127.0.0.1:0", StartOnOpen: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(server.Close)
 	waitFor(t, "the server to listen", func() bool { return server.Session().State() == sessions.StateListening }, server)
-	addr := server.Session().Addr().String()
-	client, err = m.OpenSession(SessionSpec{Role: "client", URL: "tcp://" + addr, StartOnOpen: true})
+	client, err = m.OpenSession(SessionSpec{Role: "client", URL: "tcp://" + server.Session().Addr().String(), Framing: clientFraming, StartOnOpen: true})
 	if err != nil {
 		t.Fatal(err)
 	}
