@@ -60,7 +60,7 @@ func runGUI(ctx context.Context, s cli.Stdio, args []string) int {
 		}
 	}
 
-	ensureFyneCache()
+	ensureGUIEnv() // guienv_unix.go
 	a := gui.NewApp()
 	w := a.NewWindow(sockplay.App.Name)
 	m := gui.NewMainWindow(a, w)

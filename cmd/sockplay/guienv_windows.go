@@ -1,0 +1,6 @@
+package main
+
+// ensureGUIEnv does nothing on Windows, which has no exec that keeps the
+// process: there the person can set FYNE_CACHE=5s themselves, and the
+// README says so. Windows has no D-Bus, and Fyne does not look for one.
+func ensureGUIEnv() {}
