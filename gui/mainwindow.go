@@ -31,10 +31,11 @@ type MainWindow struct {
 	Workspace *Workspace
 	restoring bool // reopening saved tabs: no saves until done
 
-	sessionTabs []*SessionTab                 // see tabs.go
-	otherTabs   map[*container.TabItem]func() // tool tabs and what closes them
-	sockets     *SocketsTab                   // the open Sockets tab: one lister is enough
-	shutDown    bool                          // shutdown has run
+	sessionTabs []*SessionTab                  // see tabs.go
+	otherTabs   map[*container.TabItem]func()  // tool tabs and what closes them
+	keptTabs    map[*container.TabItem]keptTab // the tool tabs the workspace keeps (tabs.go addToolTab)
+	sockets     *SocketsTab                    // the open Sockets tab: one lister is enough
+	shutDown    bool                           // shutdown has run
 }
 
 // Dialog is the part of a Fyne dialog the window keeps for tests.

@@ -163,9 +163,116 @@ type PingTab struct {
 // target field.
 func (m *MainWindow) OpenPing() *PingTab {
 	t := newPingTab(m)
-	m.AddTab(t.Item, t.Close)
+	m.addToolTab(t.Item, t.Close, t)
 	m.Window.Canvas().Focus(t.Target)
 	return t
+}
+
+// restorePing reopens a Ping tab from the workspace with settings s
+// (already checked), not started: pinging starts when the person says.
+func (m *MainWindow) restorePing(s PingSettings) *PingTab {
+	t := newPingTab(m)
+	t.applySettings(s)
+	m.addToolTab(t.Item, t.Close, t)
+	return t
+}
+
+// PingSettings is a Ping tab's form as the workspace keeps it: each field's
+// text as typed (empty is ping's default, as in the form), and the family.
+type PingSettings struct {
+	Target   string `json:"target,omitempty"`
+	Family   string `json:"family,omitempty"` // "any" (or ""), "ipv4", "ipv6"
+	Count    string `json:"count,omitempty"`
+	Interval string `json:"interval,omitempty"`
+	Size     string `json:"size,omitempty"`
+	TTL      string `json:"ttl,omitempty"`
+	Timeout  string `json:"timeout,omitempty"`
+	Source   string `json:"source,omitempty"`
+}
+
+// pingFamilies maps the saved family words to the radio's choices.
+var pingFamilies = map[string]string{"": famAny, "any": famAny, "ipv4": famV4, "ipv6": famV6}
+
+// Settings is what the tab's form holds now.
+func (t *PingTab) Settings() PingSettings {
+	fam := "any"
+	for word, choice := range pingFamilies {
+		if word != "" && choice == t.Family.Selected {
+			fam = word
+		}
+	}
+	return PingSettings{Target: t.Target.Text, Family: fam, Count: t.Count.Text, Interval: t.Interval.Text,
+		Size: t.Size.Text, TTL: t.TTL.Text, Timeout: t.Timeout.Text, Source: t.Source.Text}
+}
+
+func (t *PingTab) toolTab() ToolTab {
+	s := t.Settings()
+	return ToolTab{Kind: toolPing, Ping: &s}
+}
+
+// applySettings fills the form from s (checked) and names the tab after
+// its target; it starts nothing.
+func (t *PingTab) applySettings(s PingSettings) {
+	t.Target.SetText(s.Target)
+	t.Family.SetSelected(pingFamilies[s.Family])
+	for _, f := range []struct {
+		e    *widget.Entry
+		text string
+	}{{t.Count, s.Count}, {t.Interval, s.Interval}, {t.Size, s.Size}, {t.TTL, s.TTL}, {t.Timeout, s.Timeout}, {t.Source, s.Source}} {
+		f.e.SetText(f.text)
+	}
+	if host := strings.TrimSpace(s.Target); host != "" {
+		t.Item.Text = "Ping " + host
+	}
+}
+
+// checked returns s with every value the form could not use (the ones
+// Start would refuse: not a number, out of ping's range, an unknown
+// family) set back to the form's default, and a sentence for each.
+func (s PingSettings) checked() (PingSettings, []string) {
+	var notes []string
+	fix := func(field *string, def, defWords string, err error) {
+		if err == nil {
+			return
+		}
+		*field = def
+		notes = append(notes, fmt.Sprintf("%v; the default (%s) is used instead", err, defWords))
+	}
+	text := func(name string, field *string) {
+		if !oneLine(*field) {
+			fix(field, "", "empty", fmt.Errorf("the %s is not one line of text", name))
+		}
+	}
+	text("target", &s.Target)
+	text("source", &s.Source)
+	if _, ok := pingFamilies[s.Family]; !ok {
+		fix(&s.Family, "any", "any family", fmt.Errorf("family %q is not one of any, ipv4, ipv6", s.Family))
+	}
+	_, err := intField("count", s.Count, 0, "leave it empty to ping until stopped")
+	fix(&s.Count, "", "until stopped", err)
+	d, err := durationField("interval", s.Interval)
+	if err == nil && d > 0 && d < ping.MinInterval {
+		err = fmt.Errorf("interval %v is below the %v minimum", d, ping.MinInterval)
+	}
+	fix(&s.Interval, "1s", "1s", err)
+	n, err := intField("size", s.Size, 0, fmt.Sprintf("0 to %d bytes of payload", ping.MaxSize))
+	if err == nil && n > ping.MaxSize {
+		err = fmt.Errorf("size %d is more than the %d bytes a ping carries", n, ping.MaxSize)
+	}
+	fix(&s.Size, strconv.Itoa(ping.DefaultSize), strconv.Itoa(ping.DefaultSize)+" bytes", err)
+	n, err = intField("ttl", s.TTL, 0, "1 to 255, or empty for the system's")
+	if err == nil && n > 255 {
+		err = fmt.Errorf("ttl %d is more than 255", n)
+	}
+	fix(&s.TTL, "", "the system's", err)
+	_, err = durationField("timeout", s.Timeout)
+	fix(&s.Timeout, "", ping.DefaultTimeout.String(), err)
+	if src := strings.TrimSpace(s.Source); src != "" {
+		if _, err := netip.ParseAddr(src); err != nil {
+			fix(&s.Source, "", "any source address", fmt.Errorf("source %q is not an IP address", src))
+		}
+	}
+	return s, notes
 }
 
 func newPingTab(m *MainWindow) *PingTab {
@@ -177,6 +284,7 @@ func newPingTab(m *MainWindow) *PingTab {
 	t.Family.Horizontal = true
 	t.Family.Required = true
 	t.Family.SetSelected(famAny)
+	t.Family.OnChanged = func(string) { t.main.saveWorkspaceLogged() } // a click: saved at once
 	entry := func(text, placeholder string) *widget.Entry {
 		e := widget.NewEntry()
 		e.SetText(text)
@@ -325,6 +433,7 @@ func (t *PingTab) Start() {
 	}
 	t.startPump()
 	t.refresh()
+	t.main.saveWorkspaceLogged() // the options typed are kept once used, not per keystroke
 }
 
 // Stop ends the run; the engine returns its summary at once and the pump

@@ -135,6 +135,179 @@ type SocketsTab struct {
 	ctx     context.Context
 }
 
+// SocketsSettings is the Sockets tab's filters, refresh and sort as the
+// workspace keeps them, in the words the filter parsers and ss use.
+type SocketsSettings struct {
+	// Protocols checked, of "tcp", "udp" and "unix". Absent is the tab's
+	// default (tcp and udp); [] is none checked.
+	Protocols []string `json:"protocols"`
+	Family    string   `json:"family,omitempty"` // "any" (or ""), "ipv4", "ipv6"
+	State     string   `json:"state,omitempty"`  // "any" (or ""), or a state or ss group: "listening", "time-wait"…
+	Listening bool     `json:"listening_only,omitempty"`
+	Address   string   `json:"address,omitempty"` // as typed: "127.0.0.1", ":8080"…
+	Process   string   `json:"process,omitempty"`
+	Text      string   `json:"text,omitempty"`
+	Refresh   string   `json:"refresh,omitempty"` // "500ms", "1s", "2s" or "5s"; "" is 1s
+	Paused    bool     `json:"paused,omitempty"`
+	// Sort is the column sorted by ("netid", "state", "recv-q", "send-q",
+	// "local", "peer", "process"); "" is the kernel's order.
+	Sort           string `json:"sort,omitempty"`
+	SortDescending bool   `json:"sort_descending,omitempty"`
+}
+
+// sockColumnKeys name the columns in the workspace file.
+var sockColumnKeys = [numSockCols]string{"netid", "state", "recv-q", "send-q", "local", "peer", "process"}
+
+// sockFamilies maps the saved family words to the tab's choices.
+var sockFamilies = map[string]string{"": famAll, "any": famAll, "ipv4": fam4, "ipv6": fam6}
+
+// Settings is what the tab's filters, refresh and sort are now.
+func (t *SocketsTab) Settings() SocketsSettings {
+	s := SocketsSettings{Protocols: []string{}, Family: "any", State: "any", Listening: t.Listening.Checked,
+		Address: t.Addr.Text, Process: t.Process.Text, Text: t.Text.Text, Paused: t.paused.Load(), SortDescending: t.sortDesc}
+	for _, p := range []struct {
+		c    *widget.Check
+		word string
+	}{{t.TCP, "tcp"}, {t.UDP, "udp"}, {t.Unix, "unix"}} {
+		if p.c.Checked {
+			s.Protocols = append(s.Protocols, p.word)
+		}
+	}
+	for word, choice := range sockFamilies {
+		if word != "" && choice == t.Family.Selected {
+			s.Family = word
+		}
+	}
+	if st := t.State.Selected; st != "" && st != anyState {
+		s.State = st
+	}
+	every := time.Duration(t.every.Load())
+	for _, iv := range sockIntervals {
+		if iv.every == every {
+			s.Refresh = every.String()
+		}
+	}
+	if t.sortCol >= 0 && t.sortCol < numSockCols {
+		s.Sort = sockColumnKeys[t.sortCol]
+	}
+	return s
+}
+
+func (t *SocketsTab) toolTab() ToolTab {
+	s := t.Settings()
+	return ToolTab{Kind: toolSockets, Sockets: &s}
+}
+
+// checked returns s with every value the tab could not use set back to
+// the tab's default, and a sentence for each.
+func (s SocketsSettings) checked() (SocketsSettings, []string) {
+	var notes []string
+	note := func(format string, a ...any) { notes = append(notes, fmt.Sprintf(format, a...)) }
+	if s.Protocols != nil {
+		var kept []string
+		for _, p := range s.Protocols {
+			switch p {
+			case "tcp", "udp", "unix":
+				kept = append(kept, p)
+			default:
+				note("protocol %q is not one of tcp, udp, unix, so it was left out", p)
+			}
+		}
+		if len(kept) == 0 && len(s.Protocols) > 0 {
+			kept = nil // only unknown ones: the default, rather than none
+		} else if kept == nil {
+			kept = []string{}
+		}
+		s.Protocols = kept
+	}
+	if _, ok := sockFamilies[s.Family]; !ok {
+		note("family %q is not one of any, ipv4, ipv6; the default (IPv4 + IPv6) is used instead", s.Family)
+		s.Family = "any"
+	}
+	if s.State != "" && s.State != "any" && !slices.Contains(stateChoices, s.State) {
+		note("state %q is not a socket state or group sockplay offers; the default (any state) is used instead", s.State)
+		s.State = "any"
+	}
+	for _, f := range []struct {
+		name  string
+		field *string
+	}{{"address filter", &s.Address}, {"process filter", &s.Process}, {"text filter", &s.Text}} {
+		if !oneLine(*f.field) {
+			note("the %s is not one line of text, so it was cleared", f.name)
+			*f.field = ""
+		}
+	}
+	if _, err := socktable.ParseAddrMatch(strings.TrimSpace(s.Address)); err != nil {
+		note("the address filter %q is not usable (%s), so it was cleared", s.Address,
+			strings.TrimSuffix(err.Error(), ": "+socktable.ErrBadFilter.Error()))
+		s.Address = ""
+	}
+	if s.Refresh != "" {
+		d, err := time.ParseDuration(s.Refresh)
+		ok := false
+		for _, iv := range sockIntervals {
+			ok = ok || err == nil && d == iv.every
+		}
+		if !ok {
+			note("refresh interval %q is not one of 500ms, 1s, 2s, 5s; the default (1s) is used instead", s.Refresh)
+			s.Refresh = ""
+		}
+	}
+	if s.Sort != "" && !slices.Contains(sockColumnKeys[:], s.Sort) {
+		note("sort column %q is not one of %s; the kernel's order is used instead", s.Sort, strings.Join(sockColumnKeys[:], ", "))
+		s.Sort, s.SortDescending = "", false
+	}
+	return s, notes
+}
+
+// applySettings sets the filters, refresh and sort from s (checked). It
+// neither lists nor saves: the goroutine, started after, lists unless paused.
+func (t *SocketsTab) applySettings(s SocketsSettings) {
+	if s.Protocols != nil {
+		t.TCP.Checked = slices.Contains(s.Protocols, "tcp")
+		t.UDP.Checked = slices.Contains(s.Protocols, "udp")
+		t.Unix.Checked = slices.Contains(s.Protocols, "unix")
+	}
+	t.Family.Selected = sockFamilies[s.Family]
+	t.State.Selected = anyState
+	if s.State != "" && s.State != "any" {
+		t.State.Selected = s.State
+	}
+	t.Listening.Checked = s.Listening
+	for _, w := range []fyne.Widget{t.TCP, t.UDP, t.Unix, t.Family, t.State, t.Listening} {
+		w.Refresh()
+	}
+	t.Addr.SetText(s.Address)
+	t.Process.SetText(s.Process)
+	t.Text.SetText(s.Text)
+	if d, err := time.ParseDuration(s.Refresh); err == nil {
+		for _, iv := range sockIntervals {
+			if iv.every == d {
+				t.every.Store(int64(d))
+				t.Interval.Selected = iv.label
+				t.Interval.Refresh()
+			}
+		}
+	}
+	t.sortCol, t.sortDesc = -1, false
+	if i := slices.Index(sockColumnKeys[:], s.Sort); i >= 0 {
+		t.sortCol, t.sortDesc = i, s.SortDescending
+	}
+	t.setPaused(s.Paused)
+	t.readFilter()
+}
+
+// restoreSockets reopens the Sockets tab from the workspace with settings
+// s (already checked). It lists (only the local table) unless it was paused.
+func (m *MainWindow) restoreSockets(s SocketsSettings) *SocketsTab {
+	t := newSocketsTab(m)
+	t.applySettings(s)
+	m.sockets = t
+	m.addToolTab(t.Item, t.stop, t)
+	t.start()
+	return t
+}
+
 // listSockets is socktable.List, as a variable so a test can count calls.
 var listSockets = socktable.List
 
@@ -212,15 +385,18 @@ func (t *SocketsTab) buildTable() {
 
 func (t *SocketsTab) buildFilters() {
 	onChange := func() { t.readFilter() }
-	t.TCP = widget.NewCheck("TCP", func(bool) { onChange() })
-	t.UDP = widget.NewCheck("UDP", func(bool) { onChange() })
-	t.Unix = widget.NewCheck("Unix", func(bool) { onChange() })
+	// A click is saved in the workspace at once; typing is saved on Enter
+	// or with the next save (as the composers' text is), not per keystroke.
+	onClick := func() { t.readFilter(); t.changed() }
+	t.TCP = widget.NewCheck("TCP", func(bool) { onClick() })
+	t.UDP = widget.NewCheck("UDP", func(bool) { onClick() })
+	t.Unix = widget.NewCheck("Unix", func(bool) { onClick() })
 	t.TCP.Checked, t.UDP.Checked, t.Unix.Checked = true, true, false // ss -tuan: Unix sockets are many and rarely the point
-	t.Family = widget.NewSelect([]string{famAll, fam4, fam6}, func(string) { onChange() })
+	t.Family = widget.NewSelect([]string{famAll, fam4, fam6}, func(string) { onClick() })
 	t.Family.Selected = famAll
-	t.State = widget.NewSelect(stateChoices, func(string) { onChange() })
+	t.State = widget.NewSelect(stateChoices, func(string) { onClick() })
 	t.State.Selected = anyState
-	t.Listening = widget.NewCheck("Listening only", func(bool) { onChange() })
+	t.Listening = widget.NewCheck("Listening only", func(bool) { onClick() })
 	t.Addr = widget.NewEntry()
 	t.Addr.SetPlaceHolder("Address or :port")
 	t.Addr.OnChanged = func(string) { onChange() }
@@ -230,6 +406,9 @@ func (t *SocketsTab) buildFilters() {
 	t.Text = widget.NewEntry()
 	t.Text.SetPlaceHolder("Text anywhere in the row")
 	t.Text.OnChanged = func(string) { onChange() }
+	for _, e := range []*widget.Entry{t.Addr, t.Process, t.Text} {
+		e.OnSubmitted = func(string) { t.changed() }
+	}
 	t.FilterError = widget.NewLabel("")
 	t.FilterError.Importance = widget.DangerImportance
 	t.FilterError.Hide()
@@ -245,6 +424,7 @@ func (t *SocketsTab) buildFilters() {
 			}
 		}
 		t.kickList()
+		t.changed()
 	})
 	t.Interval.Selected = "1 s"
 	t.Pause = widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), t.TogglePause)
@@ -409,20 +589,34 @@ func (t *SocketsTab) kickList() {
 
 // TogglePause stops or resumes the automatic refresh.
 func (t *SocketsTab) TogglePause() {
-	if t.paused.Load() {
-		t.paused.Store(false)
-		t.Pause.SetText("Pause")
-		t.Pause.SetIcon(theme.MediaPauseIcon())
-		t.Pause.Importance = widget.MediumImportance
+	t.setPaused(!t.paused.Load())
+	if !t.paused.Load() {
 		t.kickList()
-	} else {
-		t.paused.Store(true)
+	}
+	t.changed()
+}
+
+// setPaused shows the refresh as paused or running; it lists nothing.
+func (t *SocketsTab) setPaused(on bool) {
+	t.paused.Store(on)
+	if on {
 		t.Pause.SetText("Resume")
 		t.Pause.SetIcon(theme.MediaPlayIcon())
 		t.Pause.Importance = widget.HighImportance
+	} else {
+		t.Pause.SetText("Pause")
+		t.Pause.SetIcon(theme.MediaPauseIcon())
+		t.Pause.Importance = widget.MediumImportance
 	}
 	t.Pause.Refresh()
 	t.updateSummary()
+}
+
+// changed saves the workspace after a setting changed (a click, Enter).
+func (t *SocketsTab) changed() {
+	if t.main != nil {
+		t.main.saveWorkspaceLogged()
+	}
 }
 
 // apply takes a new listing: rows not in the previous one are marked new,
@@ -488,6 +682,7 @@ func (t *SocketsTab) SortBy(col int) {
 	}
 	t.sortRows()
 	t.Table.Refresh()
+	t.changed()
 }
 
 func (t *SocketsTab) sortRows() {
@@ -635,9 +830,12 @@ func (t *SocketsTab) updateSummary() {
 	if t.paused.Load() {
 		b.WriteString(" · paused")
 	}
-	if !t.listed && t.lastErr == "" {
+	switch {
+	case !t.listed && t.lastErr == "" && t.paused.Load():
+		setText(t.Summary, "Paused: nothing listed yet. Resume, or the refresh button, lists the sockets.")
+	case !t.listed && t.lastErr == "":
 		setText(t.Summary, "Listing…")
-	} else {
+	default:
 		setText(t.Summary, b.String())
 	}
 	if t.lastErr != "" {

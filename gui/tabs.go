@@ -55,13 +55,36 @@ func (m *MainWindow) OpenSession(spec SessionSpec) (*SessionTab, error) {
 // AddTab adds a tool tab (Ping, Sockets) and selects it. onClose runs when
 // the tab is closed (its close button, Ctrl+W) or the app quits: it must
 // stop whatever the tab started and wait for it.
+// The Sockets tab (ShowSockets sets m.sockets first) is kept in the
+// workspace; other tabs added this way are not.
 func (m *MainWindow) AddTab(item *container.TabItem, onClose func()) {
+	var kept keptTab
+	if s := m.sockets; s != nil && s.Item == item {
+		kept = s
+	}
+	m.addToolTab(item, onClose, kept)
+}
+
+// keptTab is a tool tab the workspace keeps (Ping, Sockets): toolTab is
+// its kind and settings as saved (At is filled in by the window).
+type keptTab interface{ toolTab() ToolTab }
+
+// addToolTab is AddTab for a tab the workspace keeps (kept, when not
+// nil): opening it saves the workspace, as opening a session does.
+func (m *MainWindow) addToolTab(item *container.TabItem, onClose func(), kept keptTab) {
 	if m.otherTabs == nil {
 		m.otherTabs = map[*container.TabItem]func(){}
 	}
 	m.otherTabs[item] = onClose
 	m.Tabs.Append(item)
 	m.Tabs.Select(item)
+	if kept != nil {
+		if m.keptTabs == nil {
+			m.keptTabs = map[*container.TabItem]keptTab{}
+		}
+		m.keptTabs[item] = kept
+		m.saveWorkspaceLogged()
+	}
 }
 
 // SessionTabs returns the open session tabs, in tab order of opening.
@@ -94,6 +117,10 @@ func (m *MainWindow) closeTab(item *container.TabItem) {
 			}
 		}
 		m.Tabs.Remove(item) // the welcome tab, or a tool tab (Ping, Sockets)
+		if _, kept := m.keptTabs[item]; kept {
+			delete(m.keptTabs, item)
+			m.saveWorkspaceLogged()
+		}
 		return
 	}
 	if !tab.live() {

@@ -1,15 +1,19 @@
 package gui
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -43,7 +47,11 @@ const (
 type Workspace struct {
 	Version int           `json:"version"`
 	Tabs    []SessionSpec `json:"tabs"`
-	Recent  []string      `json:"recent,omitempty"` // newest first, at most maxRecent
+	// Tools are the open Ping and Sockets tabs, each with its place among
+	// the saved tabs, so the window comes back in the same order. Files
+	// from before tool tabs were kept have none, and older builds skip them.
+	Tools  ToolTabs `json:"tools,omitempty"`
+	Recent []string `json:"recent,omitempty"` // newest first, at most maxRecent
 	// SavedPayloads are the composer payloads saved by name, in the order
 	// first saved. (Not called Payloads: that is the method the composer uses.)
 	SavedPayloads []SavedPayload `json:"payloads,omitempty"`
@@ -60,6 +68,72 @@ type Workspace struct {
 	// changed is called after a recent address or payload changes, so the
 	// window saves the whole workspace; nil in tests of the struct alone.
 	changed func()
+}
+
+// Tool tab kinds, as ToolTab.Kind names them.
+const (
+	toolPing    = "ping"
+	toolSockets = "sockets"
+)
+
+// ToolTab is a Ping or Sockets tab as the workspace keeps it: what kind it
+// is, where it stood and its settings (the one matching Kind).
+type ToolTab struct {
+	Kind string `json:"kind"` // toolPing or toolSockets
+	// At is the tab's index among the saved tabs, session and tool tabs
+	// together (the welcome tab is not saved). Out of range is harmless:
+	// the tab goes first or last.
+	At      int              `json:"at"`
+	Ping    *PingSettings    `json:"ping,omitempty"`
+	Sockets *SocketsSettings `json:"sockets,omitempty"`
+
+	// problem says, in a sentence, what in the saved entry could not be
+	// read (a value of the wrong JSON type): that setting is left at its
+	// default, the rest of the entry and of the workspace are used.
+	problem string
+	notList bool // problem is about the whole list, which was no list
+}
+
+// UnmarshalJSON reads an entry as far as it can: a wrong value in one tool
+// tab costs that setting (or that tab), never the whole workspace.
+// encoding/json skips a value of the wrong type and goes on with the rest.
+func (t *ToolTab) UnmarshalJSON(data []byte) error {
+	type plain ToolTab // without this method
+	var p plain
+	err := json.Unmarshal(data, &p)
+	*t = ToolTab(p)
+	if err != nil {
+		t.problem = "the saved entry " + jsonErrorWords(err)
+	}
+	return nil
+}
+
+// ToolTabs is the workspace's list of tool tabs. Anything but a list is one
+// unusable entry rather than an unusable file.
+type ToolTabs []ToolTab
+
+// UnmarshalJSON reads a list of tool tabs; see ToolTab.UnmarshalJSON.
+func (l *ToolTabs) UnmarshalJSON(data []byte) error {
+	var list []ToolTab
+	if err := json.Unmarshal(data, &list); err != nil {
+		*l = ToolTabs{{problem: "the saved list of them " + jsonErrorWords(err), notList: true}}
+		return nil
+	}
+	*l = list
+	return nil
+}
+
+// jsonErrorWords says what json.Unmarshal refused, as a person reading the
+// file would put it.
+func jsonErrorWords(err error) string {
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) {
+		if typ.Field == "" {
+			return fmt.Sprintf("is a JSON %s where sockplay expects %s", typ.Value, goTypeWords(typ.Type.String()))
+		}
+		return fmt.Sprintf("holds a JSON %s at %q where sockplay expects %s", typ.Value, typ.Field, goTypeWords(typ.Type.String()))
+	}
+	return fmt.Sprintf("could not be decoded (%v)", err)
 }
 
 // WindowSize is the window's size in Fyne's units.
@@ -163,8 +237,17 @@ func (w *Workspace) notify() {
 	}
 }
 
-// save writes the workspace with tabs as its tab list, atomically.
+// save writes the workspace with tabs as its tab list, atomically; the
+// tool tabs are those it holds.
 func (w *Workspace) save(tabs []SessionSpec) error {
+	w.mu.Lock()
+	tools := w.Tools
+	w.mu.Unlock()
+	return w.saveTabs(tabs, tools)
+}
+
+// saveTabs writes the workspace with these session and tool tabs, atomically.
+func (w *Workspace) saveTabs(tabs []SessionSpec, tools []ToolTab) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.path == "" {
@@ -175,6 +258,7 @@ func (w *Workspace) save(tabs []SessionSpec) error {
 	}
 	w.Version = workspaceVersion
 	w.Tabs = append([]SessionSpec{}, tabs...) // [] rather than null when none
+	w.Tools = append(ToolTabs(nil), tools...) // none: no "tools" at all, as before
 	data, err := json.MarshalIndent(w, "", "  ")
 	if err != nil {
 		return fmt.Errorf("save workspace: %w", err)
@@ -241,7 +325,7 @@ func loadWorkspace(path string, now time.Time) (*Workspace, *workspaceProblem) {
 	var loaded Workspace
 	reason := decodeWorkspace(data, &loaded)
 	if reason == "" {
-		w.Tabs, w.Recent, w.SavedPayloads, w.Window = loaded.Tabs, loaded.Recent, loaded.SavedPayloads, loaded.Window
+		w.Tabs, w.Tools, w.Recent, w.SavedPayloads, w.Window = loaded.Tabs, loaded.Tools, loaded.Recent, loaded.SavedPayloads, loaded.Window
 		if len(w.Recent) > maxRecent {
 			w.Recent = w.Recent[:maxRecent]
 		}
@@ -360,21 +444,33 @@ func workspaceWarningText(p *workspaceProblem) string {
 	return b.String()
 }
 
-// restoreWorkspace loads the saved workspace and reopens its tabs, each
-// started only if the person chose "start now" for it. Called once, at the
-// end of NewMainWindow.
+// restoreWorkspace loads the saved workspace and reopens its tabs in the
+// order they had, each session started only if the person chose "start
+// now" for it; Ping tabs never start, the Sockets tab lists unless it was
+// paused. Called once, at the end of NewMainWindow.
 func (m *MainWindow) restoreWorkspace() {
 	ws, problem := loadWorkspace(workspacePath(m.App), time.Now())
 	m.Workspace = ws
-	tabs := ws.Tabs
-	ws.Tabs = nil
+	tabs, tools := ws.Tabs, ws.Tools
+	ws.Tabs, ws.Tools = nil, nil
 
 	m.restoring = true
-	var failed []string
-	for _, spec := range tabs {
-		if err := openSession(m, spec); err != nil {
-			failed = append(failed, fmt.Sprintf("%s: %v", spec.Title(), err))
+	var failed, reset []string
+	for _, step := range restorePlan(tabs, tools) {
+		if step.spec != nil {
+			if err := openSession(m, *step.spec); err != nil {
+				failed = append(failed, fmt.Sprintf("%s: %v", step.spec.Title(), err))
+			}
 			continue
+		}
+		notes, err := m.restoreTool(*step.tool)
+		name := step.tool.title(step.index)
+		if err != nil {
+			failed = append(failed, fmt.Sprintf("%s: %v", name, err))
+			continue
+		}
+		for _, n := range notes {
+			reset = append(reset, name+": "+n)
 		}
 	}
 	m.restoring = false
@@ -382,32 +478,170 @@ func (m *MainWindow) restoreWorkspace() {
 
 	switch {
 	case problem != nil:
-		m.showWorkspaceWarning(workspaceWarningText(problem))
-	case len(failed) > 0:
-		m.showWorkspaceWarning("These tabs from last time could not be reopened and were left out:\n\n" +
-			strings.Join(failed, "\n"))
+		m.showWorkspaceWarning("Saved workspace not used", workspaceWarningText(problem))
+	case len(failed) > 0 || len(reset) > 0:
+		var parts []string
+		if len(failed) > 0 {
+			parts = append(parts, "These tabs from last time could not be reopened and were left out:\n\n"+
+				strings.Join(failed, "\n"))
+		}
+		if len(reset) > 0 {
+			parts = append(parts, "These settings from last time could not be used, so the tabs came back with the defaults instead:\n\n"+
+				strings.Join(reset, "\n"))
+		}
+		m.showWorkspaceWarning("Part of the saved workspace not used", strings.Join(parts, "\n\n"))
 	}
 }
 
-func (m *MainWindow) showWorkspaceWarning(text string) {
+// restoreStep is one tab to reopen: a session (spec) or a tool tab (tool,
+// the index-th of the saved list).
+type restoreStep struct {
+	spec  *SessionSpec
+	tool  *ToolTab
+	index int
+}
+
+// restorePlan puts the saved session tabs (in their order) and tool tabs
+// (at their At) back into one tab order. A tool tab whose At is taken or out
+// of range keeps its order relative to the others; an entry too broken to
+// say its kind has no place and comes last (it only gives a warning).
+func restorePlan(tabs []SessionSpec, tools []ToolTab) []restoreStep {
+	at := func(t *ToolTab) int {
+		if t.Kind == "" {
+			return math.MaxInt
+		}
+		return t.At
+	}
+	order := make([]int, len(tools))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(at(&tools[a]), at(&tools[b])) })
+	steps := make([]restoreStep, 0, len(tabs)+len(tools))
+	i, j := 0, 0
+	for i < len(tabs) || j < len(order) {
+		if j < len(order) && (i == len(tabs) || at(&tools[order[j]]) <= len(steps)) {
+			steps = append(steps, restoreStep{tool: &tools[order[j]], index: order[j]})
+			j++
+		} else {
+			steps = append(steps, restoreStep{spec: &tabs[i], index: i})
+			i++
+		}
+	}
+	return steps
+}
+
+// title names a saved tool tab in a warning: "Ping 127.0.0.1", "Sockets",
+// or by its place in the list when its kind is unknown.
+func (t *ToolTab) title(index int) string {
+	switch t.Kind {
+	case toolPing:
+		if t.Ping != nil && strings.TrimSpace(t.Ping.Target) != "" && oneLine(t.Ping.Target) {
+			return "Ping " + strings.TrimSpace(t.Ping.Target)
+		}
+		return "Ping"
+	case toolSockets:
+		return socketsTitle
+	}
+	if t.notList {
+		return "Ping and Sockets tabs"
+	}
+	return fmt.Sprintf("Saved tool tab %d", index+1)
+}
+
+// restoreTool reopens a saved tool tab, not started. A setting it cannot use
+// is left at its default and named in notes; err (the tab is left out) says
+// why the entry is no tab at all.
+func (m *MainWindow) restoreTool(tt ToolTab) (notes []string, err error) {
+	if tt.problem != "" && tt.Kind != "" {
+		notes = append(notes, tt.problem+", so that setting is back to its default")
+	}
+	switch tt.Kind {
+	case toolPing:
+		var s PingSettings
+		if tt.Ping != nil {
+			s = *tt.Ping
+		}
+		s, more := s.checked()
+		m.restorePing(s)
+		return append(notes, more...), nil
+	case toolSockets:
+		if m.sockets != nil {
+			return nil, errors.New("sockplay keeps one Sockets tab and this is a second one")
+		}
+		var s SocketsSettings
+		if tt.Sockets != nil {
+			s = *tt.Sockets
+		}
+		s, more := s.checked()
+		m.restoreSockets(s)
+		return append(notes, more...), nil
+	case "":
+		if tt.problem != "" {
+			return nil, errors.New(tt.problem)
+		}
+		return nil, errors.New("the saved entry does not say what kind of tab it is (ping or sockets)")
+	}
+	return nil, fmt.Errorf("%q is not a kind of tab this sockplay knows (ping or sockets)", tt.Kind)
+}
+
+// toolTabsInOrder is the open tool tabs that the workspace keeps, each with
+// its settings and its place among the saved tabs.
+func (m *MainWindow) toolTabsInOrder() []ToolTab {
+	if len(m.keptTabs) == 0 {
+		return nil
+	}
+	session := make(map[*container.TabItem]bool, len(m.sessionTabs))
+	for _, t := range m.sessionTabs {
+		session[t.Item] = true
+	}
+	var tools []ToolTab
+	at := 0
+	for _, item := range m.Tabs.Items {
+		if session[item] {
+			at++
+			continue
+		}
+		if kept := m.keptTabs[item]; kept != nil {
+			tt := kept.toolTab()
+			tt.At = at
+			tools = append(tools, tt)
+			at++
+		}
+	}
+	return tools
+}
+
+// oneLine reports whether s fits a one-line entry: no control characters,
+// not absurdly long.
+func oneLine(s string) bool {
+	return len(s) <= 1000 && !strings.ContainsFunc(s, unicode.IsControl)
+}
+
+func (m *MainWindow) showWorkspaceWarning(title, text string) {
 	label := widget.NewLabel(text)
 	label.Wrapping = fyne.TextWrapWord
+	// A scroll's minimum is one line: without its own, the dialog (shown
+	// before the window has its size) showed one line of the text.
+	scroll := container.NewVScroll(label)
+	scroll.SetMinSize(fyne.NewSize(600, 180))
 	d := &WorkspaceWarning{
-		CustomDialog: dialog.NewCustom("Saved workspace not used", "OK", container.NewVScroll(label), m.Window),
+		CustomDialog: dialog.NewCustom(title, "OK", scroll, m.Window),
 		Message:      text,
 	}
 	d.Resize(fyne.NewSize(680, 340)) // the kept file's full path fits without scrolling
 	m.show(d)
 }
 
-// SaveWorkspace writes the open tabs (with each composer's current state),
+// SaveWorkspace writes the open tabs (with each composer's current state,
+// and the settings of the Ping and Sockets tabs) in their order,
 // the recent addresses and the saved payloads to the app's storage. Call
 // it on the UI goroutine: it reads the tabs' widgets.
 func (m *MainWindow) SaveWorkspace() error {
 	if m.Workspace == nil || m.restoring {
 		return nil
 	}
-	return m.Workspace.save(sessionTabSpecs(m))
+	return m.Workspace.saveTabs(sessionTabSpecs(m), m.toolTabsInOrder())
 }
 
 // saveWorkspaceLogged saves where no dialog can be shown (window closing,
