@@ -52,25 +52,14 @@ func (m *MainWindow) OpenSession(spec SessionSpec) (*SessionTab, error) {
 	return t, nil
 }
 
-// AddTab adds a tool tab (Ping, Sockets) and selects it. onClose runs when
-// the tab is closed (its close button, Ctrl+W) or the app quits: it must
-// stop whatever the tab started and wait for it.
-// The Sockets tab (ShowSockets sets m.sockets first) is kept in the
-// workspace; other tabs added this way are not.
-func (m *MainWindow) AddTab(item *container.TabItem, onClose func()) {
-	var kept keptTab
-	if s := m.sockets; s != nil && s.Item == item {
-		kept = s
-	}
-	m.addToolTab(item, onClose, kept)
-}
-
 // keptTab is a tool tab the workspace keeps (Ping, Sockets): toolTab is
 // its kind and settings as saved (At is filled in by the window).
 type keptTab interface{ toolTab() ToolTab }
 
-// addToolTab is AddTab for a tab the workspace keeps (kept, when not
-// nil): opening it saves the workspace, as opening a session does.
+// addToolTab adds a tool tab (Ping, Sockets) and selects it. onClose runs
+// when the tab is closed (its close button, Ctrl+W) or the app quits: it
+// must stop whatever the tab started and wait for it. A tab the workspace
+// keeps (kept, when not nil) saves the workspace, as opening a session does.
 func (m *MainWindow) addToolTab(item *container.TabItem, onClose func(), kept keptTab) {
 	if m.otherTabs == nil {
 		m.otherTabs = map[*container.TabItem]func(){}

@@ -13,6 +13,6 @@ func (m *MainWindow) ShowSockets() {
 	}
 	t := newSocketsTab(m)
 	m.sockets = t
-	m.AddTab(t.Item, t.stop)
+	m.addToolTab(t.Item, t.stop, t)
 	t.start()
 }
