@@ -69,6 +69,13 @@ type Config struct {
 	// framing, replies answer whole messages instead of chunks.
 	Framing func() Framer
 
+	// SaveDir, when set, receives the body of every message that carries a
+	// JSON header (jsonhdr framing) as a file named after the header's
+	// "filename", made safe (framing.SaveJSONHdrFile). It is written by the
+	// peer's reader before the message is logged, outside the log's lock:
+	// a slow disk slows that peer only. It must be an existing folder.
+	SaveDir string
+
 	// AutoReconnect redials a client whose connection ended without us
 	// asking, waiting ReconnectMin, doubling up to ReconnectMax.
 	AutoReconnect              bool

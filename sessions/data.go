@@ -32,7 +32,17 @@ func (s *Session) messages(p *peer, msgs []framing.Message, err error, scratch *
 	for _, m := range msgs {
 		p.c.msgsIn.Add(1)
 		s.c.msgsIn.Add(1)
-		s.log.Add(Entry{Kind: KindMessage, Peer: p.id, Addr: p.addr, Data: m.Data, Msg: &Message{Header: m.Header}})
+		msg := &Message{Header: m.Header}
+		if s.cfg.SaveDir != "" && m.Header != nil {
+			s.save(m, msg)
+		}
+		s.log.Add(Entry{Kind: KindMessage, Peer: p.id, Addr: p.addr, Data: m.Data, Msg: msg})
+		switch {
+		case msg.Saved != "":
+			s.logEvent(KindInfo, p, fmt.Sprintf("saved %d bytes from %s to %s", len(m.Data), p.addr, msg.Saved))
+		case msg.SaveErr != "":
+			s.logEvent(KindError, p, "file not saved: "+msg.SaveErr)
+		}
 		if answer {
 			s.reply(p, m.Data, scratch)
 		}
@@ -40,6 +50,18 @@ func (s *Session) messages(p *peer, msgs []framing.Message, err error, scratch *
 	if err != nil {
 		s.logEvent(KindError, p, "framing: "+err.Error())
 	}
+}
+
+// save writes a received jsonhdr file into Config.SaveDir and notes where
+// (or why not) in msg. It runs on the peer's reader, before the message is
+// logged, so the file exists once its row is seen.
+func (s *Session) save(m framing.Message, msg *Message) {
+	path, err := framing.SaveJSONHdrFile(s.cfg.SaveDir, m)
+	if err != nil {
+		msg.SaveErr = err.Error()
+		return
+	}
+	msg.Saved = path
 }
 
 // reply answers one chunk or message according to Config.Reply.

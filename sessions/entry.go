@@ -46,6 +46,9 @@ const (
 // pointer in Entry so raw chunks pay nothing for it.
 type Message struct {
 	Header []byte // the JSON header of a jsonhdr frame, else nil
+	// Saved is the file Config.SaveDir received the body as, or SaveErr
+	// why it could not; both empty when nothing was to be saved.
+	Saved, SaveErr string
 }
 
 // Entry is one event in a session's log.

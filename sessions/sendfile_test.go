@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/sockplay/sockplay/netcore/framing"
@@ -141,4 +142,64 @@ func mustEncode(t *testing.T, spec string, p []byte) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// With SaveDir, a received jsonhdr file is on disk when its message is
+// logged, the message names it, and an info row says so; a folder that
+// vanished is an error row, and the session goes on.
+func TestSaveDirKeepsReceivedFiles(t *testing.T) {
+	noLeaks(t)
+	dir := t.TempDir()
+	jh, _ := framing.Parse("jsonhdr")
+	fr := FramingOf(jh, framing.Options{})
+	srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), Framing: fr, SaveDir: dir})
+	cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv)), Framing: fr})
+
+	src := filepath.Join(t.TempDir(), "notes.txt")
+	if err := os.WriteFile(src, []byte("hello, folder"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := OpenOutgoingFile(src, jh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := f.Send(context.Background(), cli, PeerAll, nil); err != nil {
+		t.Fatal(err)
+	}
+	es := waitLog(t, srv, "saved row", func(es []Entry) bool { return count(es, KindInfo) > 0 && hasText(es, KindInfo, "saved 13 bytes") })
+	want := filepath.Join(dir, "notes.txt")
+	if got, err := os.ReadFile(want); err != nil || string(got) != "hello, folder" {
+		t.Fatalf("saved file: %q, %v", got, err)
+	}
+	for _, e := range es {
+		if e.Kind == KindMessage && (e.Msg == nil || e.Msg.Saved != want) {
+			t.Errorf("message entry says saved %+v, want %s", e.Msg, want)
+		}
+		if e.Kind == KindInfo && strings.HasPrefix(e.Text, "saved") && !strings.HasSuffix(e.Text, " to "+want) {
+			t.Errorf("info row %q does not name %s", e.Text, want)
+		}
+	}
+
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := cli.Send(PeerAll, []byte("again")); err != nil {
+		t.Fatal(err)
+	}
+	waitLog(t, srv, "error row", func(es []Entry) bool { return hasText(es, KindError, "file not saved: ") })
+	if n := count(entries(srv.Log()), KindMessage); n != 2 {
+		t.Errorf("%d messages logged, want both", n)
+	}
+}
+
+func TestSaveDirMustBeAFolder(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "f")
+	os.WriteFile(file, nil, 0o600)
+	for _, dir := range []string{file, filepath.Join(t.TempDir(), "missing")} {
+		_, err := New(Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), SaveDir: dir})
+		if !errors.Is(err, ErrBadConfig) || !strings.Contains(err.Error(), "save folder") {
+			t.Errorf("SaveDir %s: %v", dir, err)
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -56,6 +57,13 @@ func New(cfg Config) (*Session, error) {
 	}
 	if cfg.Unconnected && (cfg.Role != Client || cfg.Endpoint.Scheme != netcore.SchemeUDP) {
 		return nil, fmt.Errorf("%w: only a udp client can be unconnected", ErrBadConfig)
+	}
+	if cfg.SaveDir != "" {
+		if st, err := os.Stat(cfg.SaveDir); err != nil {
+			return nil, fmt.Errorf("%w: save folder: %w", ErrBadConfig, err)
+		} else if !st.IsDir() {
+			return nil, fmt.Errorf("%w: save folder %s is not a folder", ErrBadConfig, cfg.SaveDir)
+		}
 	}
 	if cfg.Name == "" {
 		cfg.Name = cfg.Endpoint.String()

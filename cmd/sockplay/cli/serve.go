@@ -47,15 +47,14 @@ func runServe(ctx context.Context, s Stdio, args []string) int {
 		return usageErr("%v", err)
 	}
 	cfg := sessions.Config{Role: sessions.Server, Endpoint: ep, Options: opts, LogBudget: *logBudget, Framing: sc.sessionFraming()}
-	var sv *saver
 	if *saveDir != "" {
 		if sc.framing.Kind != framing.KindJSONHdr {
 			return usageErr("--save-dir needs --framing jsonhdr")
 		}
-		if sv, err = newSaver(*saveDir); err != nil {
+		if err := checkSaveDir(*saveDir); err != nil {
 			return usageErr("%v", err)
 		}
-		cfg.Recorder = sv
+		cfg.SaveDir = *saveDir
 	}
 	modes := 0
 	for _, m := range []struct {
@@ -89,7 +88,7 @@ func runServe(ctx context.Context, s Stdio, args []string) int {
 		return usageErr("%v", err)
 	}
 	p := &printer{out: s.Out, err: s.Err, mode: pm, status: pm != printNone && pm != printJSON,
-		framed: sc.framed(), resyncs: sc.framing.Resyncs(), saver: sv}
+		framed: sc.framed(), resyncs: sc.framing.Resyncs()}
 	return serve(ctx, s, sess, p, sc, *once)
 }
 

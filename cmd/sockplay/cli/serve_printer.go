@@ -41,7 +41,6 @@ type printer struct {
 	framed  bool
 	resyncs bool
 	stuck   map[sessions.PeerID]bool
-	saver   *saver // jsonhdr files saved by --save-dir, or nil
 
 	// what the command watches for
 	closed []sessions.Entry // KindClosed entries seen in this drain
@@ -62,13 +61,6 @@ func (p *printer) drain(l *sessions.Log) {
 		p.format(e)
 		return true
 	})
-	if p.saver != nil {
-		for _, r := range p.saver.missed(p.next) {
-			if p.mode != printNone {
-				p.ebuf = append(append(p.ebuf, r.line()...), '\n')
-			}
-		}
-	}
 	p.flush()
 }
 
@@ -89,13 +81,7 @@ func (p *printer) format(e sessions.Entry) {
 	case printNone:
 		return
 	case printJSON:
-		var r *saved
-		if e.Kind == sessions.KindMessage && p.saver != nil {
-			if v, ok := p.saver.take(e.Seq); ok {
-				r = &v
-			}
-		}
-		p.obuf = appendJSON(p.obuf, e, r)
+		p.obuf = appendJSON(p.obuf, e)
 		return
 	}
 	switch e.Kind {
@@ -132,14 +118,12 @@ func (p *printer) format(e sessions.Entry) {
 }
 
 // message prints one decoded frame: in text mode its bytes and a newline
-// (unless it ends with one), with --hex a dump of it alone. A saved jsonhdr
-// file is reported on stderr instead of printed.
+// (unless it ends with one), with --hex a dump of it alone. A jsonhdr file
+// that --save-dir took is not printed: the session's next entry says where
+// it went (or why it could not), on stderr.
 func (p *printer) message(e sessions.Entry) {
-	if p.saver != nil {
-		if r, ok := p.saver.take(e.Seq); ok {
-			p.ebuf = append(append(p.ebuf, r.line()...), '\n')
-			return
-		}
+	if e.Msg != nil && (e.Msg.Saved != "" || e.Msg.SaveErr != "") {
+		return
 	}
 	if p.mode == printText {
 		p.obuf = append(p.obuf, e.Data...)
@@ -212,7 +196,7 @@ type jsonEvent struct {
 	SaveError string          `json:"save_error,omitempty"` // or why it could not
 }
 
-func appendJSON(b []byte, e sessions.Entry, r *saved) []byte {
+func appendJSON(b []byte, e sessions.Entry) []byte {
 	j := jsonEvent{Seq: e.Seq, Time: e.Time().UTC().Format("2006-01-02T15:04:05.000000Z07:00"),
 		Kind: e.Kind.String(), Peer: uint64(e.Peer), Addr: e.Addr, Text: e.Text}
 	if e.Kind.Data() {
@@ -230,11 +214,8 @@ func appendJSON(b []byte, e sessions.Entry, r *saved) []byte {
 			j.Header, _ = json.Marshal(string(e.Msg.Header))
 		}
 	}
-	if r != nil {
-		j.Saved = r.path
-		if r.err != nil {
-			j.SaveError = r.err.Error()
-		}
+	if e.Msg != nil {
+		j.Saved, j.SaveError = e.Msg.Saved, e.Msg.SaveErr
 	}
 	out, _ := json.Marshal(j)
 	b = append(b, out...)

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sync"
 	"time"
 
 	"github.com/sockplay/sockplay/netcore/framing"
@@ -124,71 +123,15 @@ func pumpLines(in io.Reader, c sendConfig, warn func(string), send func([]byte) 
 	}
 }
 
-// saver is the Recorder that saves every received jsonhdr file into dir.
-// A recorder sees each message as it is logged, so no file is lost when the
-// bounded log drops entries before the printer reads them; it runs under the
-// log's lock, which only delays other log entries while a file is written.
-type saver struct {
-	dir  string
-	mu   sync.Mutex
-	done map[uint64]saved // by the message's log seq, until printed
-}
-
-type saved struct {
-	path string
-	size int
-	err  error
-	who  string
-}
-
-func newSaver(dir string) (*saver, error) {
+// checkSaveDir names a --save-dir that is missing or not a folder in the
+// words a person expects (the session checks it too, in its own words).
+func checkSaveDir(dir string) error {
 	st, err := os.Stat(dir)
 	if err != nil {
-		return nil, fmt.Errorf("--save-dir: %w", err)
+		return fmt.Errorf("--save-dir: %w", err)
 	}
 	if !st.IsDir() {
-		return nil, fmt.Errorf("--save-dir %s: not a directory", dir)
+		return fmt.Errorf("--save-dir %s: not a directory", dir)
 	}
-	return &saver{dir: dir, done: map[uint64]saved{}}, nil
-}
-
-func (s *saver) Record(e sessions.Entry) {
-	if e.Kind != sessions.KindMessage || e.Msg == nil || e.Msg.Header == nil {
-		return
-	}
-	path, err := framing.SaveJSONHdrFile(s.dir, framing.Message{Data: e.Data, Header: e.Msg.Header})
-	s.mu.Lock()
-	s.done[e.Seq] = saved{path: path, size: len(e.Data), err: err, who: who(e)}
-	s.mu.Unlock()
-}
-
-// take returns and forgets the result for the message logged as seq.
-func (s *saver) take(seq uint64) (saved, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, ok := s.done[seq]
-	delete(s.done, seq)
-	return r, ok
-}
-
-// missed returns and forgets the results of messages logged before seq that
-// the printer never saw (they left the log first), so each is still reported.
-func (s *saver) missed(seq uint64) []saved {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var rs []saved
-	for k, r := range s.done {
-		if k < seq {
-			rs = append(rs, r)
-			delete(s.done, k)
-		}
-	}
-	return rs
-}
-
-func (r saved) line() string {
-	if r.err != nil {
-		return fmt.Sprintf("error %s: %v", r.who, r.err)
-	}
-	return fmt.Sprintf("saved %d bytes from %s to %s", r.size, r.who, r.path)
+	return nil
 }
