@@ -62,6 +62,7 @@ type NewSessionDialog struct {
 	StartNow      *widget.Check
 
 	Framing  *FramingForm
+	SaveDir  *widget.Entry // jsonhdr: the folder received files go to
 	Options  *OptionsForm
 	Advanced *widget.Accordion
 
@@ -123,6 +124,16 @@ func newSessionDialog(m *MainWindow) *NewSessionDialog {
 	d.StartNow = widget.NewCheck("Start as soon as the tab opens", func(bool) { d.validate() })
 
 	d.Framing = newFramingForm(d.validate)
+	d.SaveDir = widget.NewEntry()
+	d.SaveDir.SetPlaceHolder("a folder for received files (empty: they stay in the log only)")
+	d.SaveDir.OnChanged = func(string) { d.validate() }
+	browseDir := widget.NewButtonWithIcon("Browse…", theme.FolderOpenIcon(), func() {
+		dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
+			if err == nil && dir != nil {
+				d.SaveDir.SetText(dir.Path())
+			}
+		}, m.Window)
+	})
 	d.Options = newOptionsForm(d.validate)
 	d.Advanced = widget.NewAccordion(widget.NewAccordionItem("Advanced socket options", d.Options.Content))
 
@@ -149,6 +160,7 @@ func newSessionDialog(m *MainWindow) *NewSessionDialog {
 	add("unconnected", "UDP", d.Unconnected)
 	add("reconnect", "Client", d.AutoReconnect)
 	add("framing", "Framing", d.Framing.Content)
+	add("savedir", "Save files", container.NewBorder(nil, nil, nil, browseDir, d.SaveDir))
 	add("composer", "Composer", d.ComposerNote)
 	add("start", "Start", d.StartNow)
 
@@ -258,6 +270,7 @@ func (d *NewSessionDialog) SetSpec(spec SessionSpec) {
 	d.StartNow.SetChecked(spec.StartOnOpen)
 	d.Options.Set(spec.Options)
 	d.Framing.SetSpec(spec.Framing)
+	d.SaveDir.SetText(spec.SaveDir)
 	d.composer = spec.Composer
 	d.syncing = false
 
@@ -298,6 +311,13 @@ func (d *NewSessionDialog) Spec() (SessionSpec, error) {
 	spec.Options = opts
 	if spec.Framing, err = d.Framing.Value(); err != nil {
 		return spec, fmt.Errorf("framing: %w", err)
+	}
+	if d.Framing.kindName() == "jsonhdr" {
+		if spec.SaveDir = strings.TrimSpace(d.SaveDir.Text); spec.SaveDir != "" {
+			if err := checkFolder(spec.SaveDir); err != nil {
+				return spec, err
+			}
+		}
 	}
 	if server {
 		if r := d.Reply.Selected; r != "none" {
@@ -451,6 +471,7 @@ func (d *NewSessionDialog) validate() {
 		d.Options.Status.Hide()
 	}
 
+	d.showRow("savedir", d.Framing.kindName() == "jsonhdr")
 	if _, serr := d.Spec(); serr != nil {
 		d.Problem.SetText("Cannot open yet: " + serr.Error())
 		d.Problem.Show()

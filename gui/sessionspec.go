@@ -3,6 +3,8 @@ package gui
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 
 	"github.com/sockplay/sockplay/netcore"
@@ -15,14 +17,17 @@ import (
 // the workspace file stores. The endpoint and framing use the same strings
 // as the CLI (`tcp://127.0.0.1:9000`, `len:4:le`).
 type SessionSpec struct {
-	Role          string          `json:"role"` // "server" or "client"
-	URL           string          `json:"url"`
-	Options       netcore.Options `json:"options"`
-	Framing       string          `json:"framing,omitempty"` // "" = raw
-	Reply         string          `json:"reply,omitempty"`   // servers: "", "echo", "upper", "fixed"
-	ReplyText     string          `json:"reply_text,omitempty"`
-	Unconnected   bool            `json:"unconnected,omitempty"`    // UDP clients
-	AutoReconnect bool            `json:"auto_reconnect,omitempty"` // clients
+	Role    string          `json:"role"` // "server" or "client"
+	URL     string          `json:"url"`
+	Options netcore.Options `json:"options"`
+	Framing string          `json:"framing,omitempty"` // "" = raw
+	// SaveDir is where a jsonhdr session saves the files it receives; ""
+	// keeps them in the log only.
+	SaveDir       string `json:"save_dir,omitempty"`
+	Reply         string `json:"reply,omitempty"` // servers: "", "echo", "upper", "fixed"
+	ReplyText     string `json:"reply_text,omitempty"`
+	Unconnected   bool   `json:"unconnected,omitempty"`    // UDP clients
+	AutoReconnect bool   `json:"auto_reconnect,omitempty"` // clients
 	// StartOnOpen starts the session when its tab opens (and, from the
 	// workspace, on the next start: off unless the person chose it).
 	StartOnOpen bool `json:"start_on_open,omitempty"`
@@ -72,7 +77,15 @@ func (s SessionSpec) Config() (sessions.Config, error) {
 			return cfg, err
 		}
 		cfg.Framing = sessions.FramingOf(spec, framing.Options{})
+		if s.SaveDir != "" && spec.Kind != framing.KindJSONHdr {
+			return cfg, fmt.Errorf("a save folder needs jsonhdr framing, not %s", spec.Kind)
+		}
+	} else if s.SaveDir != "" {
+		return cfg, errors.New("a save folder needs jsonhdr framing, not raw")
 	}
+	// A folder that vanished since is the session's error when it starts,
+	// in the tab, rather than a saved tab that cannot be reopened.
+	cfg.SaveDir = s.SaveDir
 	mode, ok := replyModes[s.Reply]
 	if !ok {
 		return cfg, fmt.Errorf("reply %q is not one of none, echo, upper, fixed", s.Reply)
@@ -118,4 +131,19 @@ func kindName(sc netcore.Scheme, server bool) string {
 // shortAddr is the endpoint without its scheme, for titles.
 func shortAddr(ep netcore.Endpoint) string {
 	return strings.TrimPrefix(ep.String(), string(ep.Scheme)+"://")
+}
+
+// checkFolder names a save folder that is missing or not a folder.
+func checkFolder(dir string) error {
+	st, err := os.Stat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("save folder %s does not exist: %w", dir, fs.ErrNotExist)
+	}
+	if err != nil {
+		return fmt.Errorf("save folder: %w", err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("save folder %s is a file, not a folder", dir)
+	}
+	return nil
 }

@@ -29,8 +29,9 @@ func runGUI(ctx context.Context, s cli.Stdio, args []string) int {
 	fs.Var(&connect, "connect", "open a client session to `URL` at start (repeatable)")
 	reply := fs.String("reply", "", "how --listen sessions answer: echo or upper (default: they don't)")
 	framingSpec := fs.String("framing", "", "framing `SPEC` for the sessions opened by flags, e.g. line or len:4:le")
+	saveDir := fs.String("save-dir", "", "with --framing jsonhdr: --listen sessions save received files into `DIR`")
 	fs.Usage = func() {
-		fmt.Fprintln(s.Err, "usage: sockplay [gui] [--listen URL]... [--connect URL]... [--reply echo|upper] [--framing SPEC]")
+		fmt.Fprintln(s.Err, "usage: sockplay [gui] [--listen URL]... [--connect URL]... [--reply echo|upper] [--framing SPEC [--save-dir DIR]]")
 		fmt.Fprintln(s.Err, "Opens the "+sockplay.App.Name+" window, with a started session for each URL.")
 		fs.PrintDefaults()
 	}
@@ -47,10 +48,16 @@ func runGUI(ctx context.Context, s cli.Stdio, args []string) int {
 
 	var specs []gui.SessionSpec
 	for _, u := range listen {
-		specs = append(specs, gui.SessionSpec{Role: "server", URL: u, Reply: *reply, Framing: *framingSpec, StartOnOpen: true})
+		specs = append(specs, gui.SessionSpec{Role: "server", URL: u, Reply: *reply, Framing: *framingSpec, SaveDir: *saveDir, StartOnOpen: true})
 	}
 	for _, u := range connect {
 		specs = append(specs, gui.SessionSpec{Role: "client", URL: u, Framing: *framingSpec, StartOnOpen: true})
+	}
+	if *saveDir != "" {
+		if st, err := os.Stat(*saveDir); err != nil || !st.IsDir() {
+			fmt.Fprintf(s.Err, "sockplay gui: --save-dir %s is not a folder\n", *saveDir)
+			return cli.ExitUsage
+		}
 	}
 	// Check every flag before a window opens: a typo is one line and exit 2.
 	for _, sp := range specs {

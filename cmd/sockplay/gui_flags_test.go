@@ -1,0 +1,33 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/sockplay/sockplay/cmd/sockplay/cli"
+)
+
+// Bad flags are one line and exit 2, before any window opens.
+func TestGUIFlagErrors(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--listen", "tpc://:9000"}, `sockplay gui: tpc://:9000: unknown scheme "tpc" (tcp, udp, unix, unixgram)`},
+		{[]string{"--listen", "tcp://:9000", "--framing", "jsonhdr", "--save-dir", dir + "/missing"}, "sockplay gui: --save-dir " + dir + "/missing is not a folder"},
+		{[]string{"--listen", "tcp://:9000", "--save-dir", dir}, "sockplay gui: tcp://:9000: a save folder needs jsonhdr framing, not raw"},
+		{[]string{"extra"}, `sockplay gui: unexpected argument "extra"`},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := runGUI(context.Background(), cli.Stdio{In: strings.NewReader(""), Out: &out, Err: &errOut}, tt.args)
+			if code != cli.ExitUsage || strings.TrimSpace(errOut.String()) != tt.want {
+				t.Errorf("exit %d, stderr %q; want 2 and %q", code, errOut.String(), tt.want)
+			}
+		})
+	}
+}
