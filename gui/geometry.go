@@ -1,6 +1,10 @@
 package gui
 
-import "fyne.io/fyne/v2"
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+)
 
 // The window's size is kept in the workspace file, which is written
 // atomically in one piece. Fyne's preferences were not fit for it: they
@@ -32,4 +36,63 @@ func saveGeometry(ws *Workspace, w fyne.Window) {
 	ws.mu.Lock()
 	ws.Window = WindowSize{Width: size.Width, Height: size.Height}
 	ws.mu.Unlock()
+}
+
+// geometrySaveDelay is how long a new window size waits before the
+// workspace is written: a drag-resize is many sizes, and one write is enough.
+const geometrySaveDelay = 500 * time.Millisecond
+
+// geometryKeeper is the window's root layout. It fills the window with its
+// one object and, when the window's size changes, notes it in the workspace
+// and writes the workspace soon after, so the size survives however the app
+// ends: even a kill, or a quit before Fyne reports the last resize.
+type geometryKeeper struct {
+	m     *MainWindow
+	last  fyne.Size
+	timer *time.Timer // the pending write, on the UI goroutine only
+}
+
+func (k *geometryKeeper) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var min fyne.Size
+	for _, o := range objects {
+		min = min.Max(o.MinSize())
+	}
+	return min
+}
+
+func (k *geometryKeeper) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objects {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+	win := k.m.Window.Canvas().Size()
+	if win == k.last || win.Width < 1 || win.Height < 1 || k.m.Workspace == nil || k.m.shutDown {
+		return
+	}
+	k.last = win
+	ws := k.m.Workspace
+	ws.mu.Lock()
+	changed := ws.Window != WindowSize{Width: win.Width, Height: win.Height}
+	ws.Window = WindowSize{Width: win.Width, Height: win.Height}
+	ws.mu.Unlock()
+	if !changed {
+		return // the size just restored
+	}
+	if k.timer != nil {
+		k.timer.Stop()
+	}
+	k.timer = time.AfterFunc(geometrySaveDelay, func() {
+		doFromGoroutine(func() {
+			if !k.m.shutDown {
+				k.m.saveWorkspaceLogged()
+			}
+		})
+	})
+}
+
+// stop drops a pending write; shutdown writes the workspace itself.
+func (k *geometryKeeper) stop() {
+	if k.timer != nil {
+		k.timer.Stop()
+	}
 }

@@ -36,6 +36,7 @@ type MainWindow struct {
 	keptTabs    map[*container.TabItem]keptTab // the tool tabs the workspace keeps (tabs.go addToolTab)
 	sockets     *SocketsTab                    // the open Sockets tab: one lister is enough
 	shutDown    bool                           // shutdown has run
+	geometry    *geometryKeeper                // notes and writes the window's size (geometry.go)
 }
 
 // Dialog is the part of a Fyne dialog the window keeps for tests.
@@ -45,8 +46,7 @@ type Dialog interface {
 }
 
 // NewMainWindow builds the window's content, menus and shortcuts on w.
-// It restores the window's size from the app's preferences and saves it
-// again when the window closes.
+// It restores the open tabs and the window's size from the workspace.
 func NewMainWindow(a fyne.App, w fyne.Window) *MainWindow {
 	m := &MainWindow{App: a, Window: w}
 	w.SetTitle(sockplay.App.Name)
@@ -62,7 +62,9 @@ func NewMainWindow(a fyne.App, w fyne.Window) *MainWindow {
 	m.NewSessionButton.Importance = widget.HighImportance
 	toolbar := container.NewHBox(m.NewSessionButton, m.PingButton, m.SocketsButton, layout.NewSpacer(), m.AboutButton)
 
-	w.SetContent(container.NewBorder(container.NewVBox(container.NewPadded(toolbar), widget.NewSeparator()), nil, nil, nil, m.Tabs))
+	m.geometry = &geometryKeeper{m: m}
+	w.SetContent(container.New(m.geometry,
+		container.NewBorder(container.NewVBox(container.NewPadded(toolbar), widget.NewSeparator()), nil, nil, nil, m.Tabs)))
 	w.SetMainMenu(m.mainMenu())
 	m.addShortcuts()
 	m.addTabShortcuts()
@@ -98,6 +100,7 @@ func (m *MainWindow) shutdown() {
 		return
 	}
 	m.shutDown = true
+	m.geometry.stop()
 	m.saveState()
 	m.closeAllSessions()
 }
@@ -113,6 +116,7 @@ func (m *MainWindow) ShutdownAfterLoop() {
 		return
 	}
 	m.shutDown = true
+	m.geometry.stop()
 	m.saveState()
 	for _, t := range m.sessionTabs {
 		t.release()

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+
 	"github.com/sockplay/sockplay/sessions"
 )
 
@@ -42,4 +44,17 @@ func TestShutdownAfterLoopSavesAndCloses(t *testing.T) {
 		t.Fatalf("saved workspace %+v, problem %+v", ws.Tabs, p)
 	}
 	m.ShutdownAfterLoop() // a second call is a no-op
+}
+
+// A resize is noted in the workspace as it happens, not only at quit.
+func TestWindowSizeNotedOnResize(t *testing.T) {
+	m := newTestMain(t)
+	m.Window.Resize(fyne.NewSize(900, 600))
+	got := m.Window.Canvas().Size()
+	m.Workspace.mu.Lock()
+	noted := m.Workspace.Window
+	m.Workspace.mu.Unlock()
+	if noted.Width != got.Width || noted.Height != got.Height || got.Width < 800 {
+		t.Fatalf("workspace notes %+v, the window is %v", noted, got)
+	}
 }

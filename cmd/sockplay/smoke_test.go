@@ -67,7 +67,7 @@ func TestSmokeWindowUnderXvfb(t *testing.T) {
 	keepScreenshot(t, shot, "screenshot-main.png")
 	xdotool(t, display, "windowsize", win, "900", "600")
 	waitForGeometry(t, display, win, "900x600")
-	time.Sleep(3 * time.Second) // let Fyne handle the resize (slow on a loaded machine) before it quits
+	waitForSavedSize(t, home, 900, 600) // the app writes a new size soon after a resize
 	app.quit(t)
 
 	// Second run: the size comes back.
@@ -104,6 +104,29 @@ func TestSmokeWindowUnderXvfb(t *testing.T) {
 		t.Errorf("the session tab's echo server answered %q, want %q", got, want)
 	}
 	app.quit(t)
+}
+
+// waitForSavedSize waits until the workspace file under home records the
+// window as w×h: Fyne handles a resize on its own loop, slowly on a loaded
+// machine, and the app writes the size half a second after.
+func waitForSavedSize(t *testing.T, home string, w, h int) {
+	t.Helper()
+	want := fmt.Sprintf(`"window": {
+    "width": %d,
+    "height": %d`, w, h)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		files, _ := filepath.Glob(filepath.Join(home, ".config", "fyne", "*", "workspace", "workspace.json"))
+		for _, f := range files {
+			if b, err := os.ReadFile(f); err == nil && strings.Contains(string(b), want) {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 30 s the workspace file (%q) does not record the window as %dx%d", files, w, h)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // keepScreenshot copies shot into $SOCKPLAY_SCREENSHOTS as name, if set.
