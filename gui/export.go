@@ -2,12 +2,10 @@ package gui
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -37,46 +35,22 @@ func (t *SessionTab) export() {
 	d.Show()
 }
 
-// exportEntry is one JSON line.
-type exportEntry struct {
-	Time string `json:"time"`
-	Kind string `json:"kind"`
-	Peer uint64 `json:"peer,omitempty"`
-	Addr string `json:"addr,omitempty"`
-	Len  *int   `json:"len,omitempty"`
-	Data string `json:"data,omitempty"`
-	Hex  string `json:"hex,omitempty"`
-	Text string `json:"text,omitempty"`
-}
-
 // writeLog writes every entry the view holds, oldest first, a copy at a time
 // so the log's lock is never held across a write.
 func writeLog(w io.Writer, log *sessions.Log, jsonl bool) error {
 	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
+	var line []byte
 	for i := 0; ; i++ {
 		e, ok := log.At(i)
 		if !ok {
 			break
 		}
-		when := time.UnixMicro(e.Micros).Format("2006-01-02 15:04:05.000000")
 		if jsonl {
-			x := exportEntry{Time: time.UnixMicro(e.Micros).Format(time.RFC3339Nano), Kind: e.Kind.String(),
-				Peer: uint64(e.Peer), Addr: e.Addr, Text: e.Text}
-			if e.Kind.Data() {
-				n := len(e.Data)
-				x.Len = &n
-				if utf8.Valid(e.Data) {
-					x.Data = string(e.Data)
-				} else {
-					x.Hex = fmt.Sprintf("%x", e.Data)
-				}
-			}
-			if err := enc.Encode(x); err != nil {
-				return err
-			}
+			line = sessions.AppendJSON(line[:0], e)
+			bw.Write(line)
 			continue
 		}
+		when := time.UnixMicro(e.Micros).Format("2006-01-02 15:04:05.000000")
 		fmt.Fprintf(bw, "%s  %s", when, e.Kind)
 		if e.Peer != sessions.NoPeer {
 			fmt.Fprintf(bw, "  #%d %s", e.Peer, e.Addr)

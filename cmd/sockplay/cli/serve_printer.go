@@ -5,13 +5,11 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/sockplay/sockplay/netcore/hexdump"
 	"github.com/sockplay/sockplay/sessions"
@@ -81,7 +79,7 @@ func (p *printer) format(e sessions.Entry) {
 	case printNone:
 		return
 	case printJSON:
-		p.obuf = appendJSON(p.obuf, e)
+		p.obuf = sessions.AppendJSON(p.obuf, e)
 		return
 	}
 	switch e.Kind {
@@ -178,48 +176,6 @@ func appendStatus(b []byte, e sessions.Entry) []byte {
 		return b
 	}
 	return fmt.Appendf(b, "%s\n", e.Text)
-}
-
-type jsonEvent struct {
-	Seq  uint64 `json:"seq"`
-	Time string `json:"time"`
-	Kind string `json:"kind"`
-	Peer uint64 `json:"peer,omitempty"`
-	Addr string `json:"addr,omitempty"`
-	Len  *int   `json:"len,omitempty"`
-	Data string `json:"data,omitempty"` // the bytes when they are UTF-8
-	Hex  string `json:"hex,omitempty"`  // the bytes otherwise
-	Text string `json:"text,omitempty"` // reason or error in words
-
-	Header    json.RawMessage `json:"header,omitempty"`     // a jsonhdr message's JSON header
-	Saved     string          `json:"saved,omitempty"`      // where --save-dir put its body
-	SaveError string          `json:"save_error,omitempty"` // or why it could not
-}
-
-func appendJSON(b []byte, e sessions.Entry) []byte {
-	j := jsonEvent{Seq: e.Seq, Time: e.Time().UTC().Format("2006-01-02T15:04:05.000000Z07:00"),
-		Kind: e.Kind.String(), Peer: uint64(e.Peer), Addr: e.Addr, Text: e.Text}
-	if e.Kind.Data() {
-		n := len(e.Data)
-		j.Len = &n
-		if utf8.Valid(e.Data) {
-			j.Data = string(e.Data)
-		} else {
-			j.Hex = fmt.Sprintf("%x", e.Data)
-		}
-	}
-	if e.Msg != nil && e.Msg.Header != nil {
-		j.Header = e.Msg.Header
-		if !json.Valid(j.Header) {
-			j.Header, _ = json.Marshal(string(e.Msg.Header))
-		}
-	}
-	if e.Msg != nil {
-		j.Saved, j.SaveError = e.Msg.Saved, e.Msg.SaveErr
-	}
-	out, _ := json.Marshal(j)
-	b = append(b, out...)
-	return append(b, '\n')
 }
 
 // summary is the --quiet report of counts.
