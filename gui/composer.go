@@ -257,6 +257,22 @@ func (c *composer) compile() (*payload.Payload, error) {
 	return payload.Compile(payload.Spec{Mode: mode, Source: st.Text, LineEnding: le, Checksum: sum})
 }
 
+// prepare compiles what is typed and reads the framing box for a send; on
+// success the text goes into the history, otherwise the error is shown.
+func (c *composer) prepare() (*payload.Payload, *framing.Spec, bool) {
+	p, err := c.compile()
+	var override *framing.Spec
+	if err == nil {
+		override, err = c.framingOverride()
+	}
+	if err != nil {
+		c.showError(err)
+		return nil, nil, false
+	}
+	c.remember(c.Input.Text)
+	return p, override, true
+}
+
 func (c *composer) target() sessions.PeerID { return c.targets[c.Target.Selected] }
 
 // SendOnce sends the payload once (Ctrl+Enter). A file is streamed in the
@@ -266,17 +282,10 @@ func (c *composer) SendOnce() {
 		c.showError(errors.New("a repeat or file send is running; stop it first"))
 		return
 	}
-	p, err := c.compile()
-	if err != nil {
-		c.showError(err)
+	p, override, ok := c.prepare()
+	if !ok {
 		return
 	}
-	override, err := c.framingOverride()
-	if err != nil {
-		c.showError(err)
-		return
-	}
-	c.remember(c.Input.Text)
 	if c.Mode.Selected == "File" {
 		spec := c.sessionFraming
 		if override != nil {
@@ -309,17 +318,10 @@ func (c *composer) StartRepeat() {
 		c.showError(errors.New("repeat sends typed payloads; send a file once with Send"))
 		return
 	}
-	p, err := c.compile()
-	if err != nil {
-		c.showError(err)
+	p, override, ok := c.prepare()
+	if !ok {
 		return
 	}
-	override, err := c.framingOverride()
-	if err != nil {
-		c.showError(err)
-		return
-	}
-	c.remember(c.Input.Text)
 	interval := time.Duration(every) * time.Millisecond
 	target := c.target()
 	s := c.session()
