@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/sockplay/sockplay/netcore"
+	"github.com/sockplay/sockplay/sessions"
 )
 
 // Role choices in the dialog.
@@ -314,7 +315,7 @@ func (d *NewSessionDialog) Spec() (SessionSpec, error) {
 	}
 	if d.Framing.kindName() == "jsonhdr" {
 		if spec.SaveDir = strings.TrimSpace(d.SaveDir.Text); spec.SaveDir != "" {
-			if err := checkFolder(spec.SaveDir); err != nil {
+			if err := sessions.CheckSaveDir(spec.SaveDir); err != nil {
 				return spec, err
 			}
 		}

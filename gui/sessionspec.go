@@ -3,8 +3,6 @@ package gui
 import (
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"strings"
 
 	"github.com/sockplay/sockplay/netcore"
@@ -131,19 +129,4 @@ func kindName(sc netcore.Scheme, server bool) string {
 // shortAddr is the endpoint without its scheme, for titles.
 func shortAddr(ep netcore.Endpoint) string {
 	return strings.TrimPrefix(ep.String(), string(ep.Scheme)+"://")
-}
-
-// checkFolder names a save folder that is missing or not a folder.
-func checkFolder(dir string) error {
-	st, err := os.Stat(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("save folder %s does not exist: %w", dir, fs.ErrNotExist)
-	}
-	if err != nil {
-		return fmt.Errorf("save folder: %w", err)
-	}
-	if !st.IsDir() {
-		return fmt.Errorf("save folder %s is a file, not a folder", dir)
-	}
-	return nil
 }

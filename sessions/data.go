@@ -52,18 +52,6 @@ func (s *Session) messages(p *peer, msgs []framing.Message, err error, scratch *
 	}
 }
 
-// save writes a received jsonhdr file into Config.SaveDir and notes where
-// (or why not) in msg. It runs on the peer's reader, before the message is
-// logged, so the file exists once its row is seen.
-func (s *Session) save(m framing.Message, msg *Message) {
-	path, err := framing.SaveJSONHdrFile(s.cfg.SaveDir, m)
-	if err != nil {
-		msg.SaveErr = err.Error()
-		return
-	}
-	msg.Saved = path
-}
-
 // reply answers one chunk or message according to Config.Reply.
 func (s *Session) reply(p *peer, in []byte, scratch *[]byte) {
 	if s.cfg.Role != Server {

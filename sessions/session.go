@@ -5,9 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net"
-	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -60,12 +58,8 @@ func New(cfg Config) (*Session, error) {
 		return nil, fmt.Errorf("%w: only a udp client can be unconnected", ErrBadConfig)
 	}
 	if cfg.SaveDir != "" {
-		if st, err := os.Stat(cfg.SaveDir); errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%w: save folder %s does not exist", ErrBadConfig, cfg.SaveDir)
-		} else if err != nil {
-			return nil, fmt.Errorf("%w: save folder: %w", ErrBadConfig, err)
-		} else if !st.IsDir() {
-			return nil, fmt.Errorf("%w: save folder %s is not a folder", ErrBadConfig, cfg.SaveDir)
+		if err := CheckSaveDir(cfg.SaveDir); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrBadConfig, err)
 		}
 	}
 	if cfg.Name == "" {
