@@ -26,18 +26,6 @@ func restoreGeometry(ws *Workspace, w fyne.Window) {
 	w.Resize(size.Max(minRemembered))
 }
 
-// saveGeometry records w's current size in the workspace; it is written
-// with the workspace.
-func saveGeometry(ws *Workspace, w fyne.Window) {
-	size := w.Canvas().Size()
-	if ws == nil || size.Width < 1 || size.Height < 1 {
-		return // not laid out yet: keep what we had
-	}
-	ws.mu.Lock()
-	ws.Window = WindowSize{Width: size.Width, Height: size.Height}
-	ws.mu.Unlock()
-}
-
 // geometrySaveDelay is how long a new window size waits before the
 // workspace is written: a drag-resize is many sizes, and one write is enough.
 const geometrySaveDelay = 500 * time.Millisecond

@@ -77,12 +77,11 @@ func NewMainWindow(a fyne.App, w fyne.Window) *MainWindow {
 	return m
 }
 
-// saveState records what must survive a restart. Every way out of the app
-// (the window's close button, the Quit menu, SIGTERM) goes through Quit,
-// which calls this first.
+// saveState writes what must survive a restart. Every way out of the app
+// goes through shutdown (the close button, the Quit menu, our signal
+// handler) or ShutdownAfterLoop (Fyne's), which call this first.
 func (m *MainWindow) saveState() {
-	saveGeometry(m.Workspace, m.Window)
-	m.saveWorkspaceLogged() // workspace.go
+	m.saveWorkspaceLogged() // workspace.go; geometryKeeper has noted the window's size
 }
 
 // Quit saves the window's state, closes every session and ends the app.
