@@ -137,61 +137,37 @@ func rss() (cur, peak float64) {
 // send a line and read its echo, and holds on until stdin closes.
 func runClients(addr string, n int) int {
 	conns := make([]net.Conn, n)
-	var next, failed atomic.Int64
-	var wg sync.WaitGroup
+	var failed atomic.Int64
 	t0 := time.Now()
-	for w := 0; w < 64; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				c, err := net.DialTimeout("tcp", addr, 10*time.Second)
-				if err != nil {
-					if failed.Add(1) == 1 {
-						fmt.Fprintln(os.Stderr, "dial:", err)
-					}
-					continue
-				}
-				conns[i] = c
+	forEach(n, func(i int) {
+		c, err := net.DialTimeout("tcp", addr, 10*time.Second)
+		if err != nil {
+			if failed.Add(1) == 1 {
+				fmt.Fprintln(os.Stderr, "dial:", err)
 			}
-		}()
-	}
-	wg.Wait()
+			return
+		}
+		conns[i] = c
+	})
 	fmt.Printf("connected %d/%d in %.1fs\n", n-int(failed.Load()), n, time.Since(t0).Seconds())
 
 	var ok atomic.Int64
-	next.Store(0)
 	t0 = time.Now()
-	for w := 0; w < 64; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				c := conns[i]
-				if c == nil {
-					continue
-				}
-				msg := fmt.Sprintf("hello from client %d\n", i)
-				c.SetDeadline(time.Now().Add(10 * time.Second))
-				if _, err := io.WriteString(c, msg); err != nil {
-					continue
-				}
-				got := make([]byte, len(msg))
-				if _, err := io.ReadFull(c, got); err == nil && string(got) == msg {
-					ok.Add(1)
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	forEach(n, func(i int) {
+		c := conns[i]
+		if c == nil {
+			return
+		}
+		msg := fmt.Sprintf("hello from client %d\n", i)
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		if _, err := io.WriteString(c, msg); err != nil {
+			return
+		}
+		got := make([]byte, len(msg))
+		if _, err := io.ReadFull(c, got); err == nil && string(got) == msg {
+			ok.Add(1)
+		}
+	})
 	fmt.Printf("echoed %d/%d in %.1fs, all still open\n", ok.Load(), n, time.Since(t0).Seconds())
 	io.Copy(io.Discard, os.Stdin) // hold every connection until the server has measured
 	for _, c := range conns {
@@ -200,4 +176,20 @@ func runClients(addr string, n int) int {
 		}
 	}
 	return 0
+}
+
+// forEach runs fn(0) … fn(n-1) on 64 workers and waits for them all.
+func forEach(n int, fn func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < 64; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
