@@ -60,6 +60,25 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
+// acceptOnce listens on 127.0.0.1, hands the first connection to handle on
+// its own goroutine, and returns the address; the listener closes with t.
+func acceptOnce(t *testing.T, handle func(net.Conn)) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		c, err := l.Accept()
+		if err != nil {
+			return
+		}
+		handle(c)
+	}()
+	return l.Addr().String()
+}
+
 func noLeaks(t *testing.T) {
 	t.Helper()
 	before := runtime.NumGoroutine()
@@ -289,23 +308,14 @@ func TestConnectFailureIsOneLine(t *testing.T) {
 
 func TestConnectEndsWhenPeerCloses(t *testing.T) {
 	noLeaks(t)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	go func() {
-		c, err := l.Accept()
-		if err != nil {
-			return
-		}
+	addr := acceptOnce(t, func(c net.Conn) {
 		c.Write([]byte("banner\n"))
 		c.Close()
-	}()
+	})
 	pr, pw := io.Pipe() // stdin that never ends by itself
 	defer pw.Close()
 	var out, errb syncBuffer
-	code := Run(context.Background(), []string{"connect", "tcp://" + l.Addr().String()}, Stdio{In: pr, Out: &out, Err: &errb})
+	code := Run(context.Background(), []string{"connect", "tcp://" + addr}, Stdio{In: pr, Out: &out, Err: &errb})
 	if code != ExitOK || out.String() != "banner\n" || errb.String() != "" {
 		t.Fatalf("exit %d out %q err %q", code, out.String(), errb.String())
 	}
@@ -313,25 +323,16 @@ func TestConnectEndsWhenPeerCloses(t *testing.T) {
 
 func TestConnectReportsReset(t *testing.T) {
 	noLeaks(t)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	go func() {
-		c, err := l.Accept()
-		if err != nil {
-			return
-		}
+	addr := acceptOnce(t, func(c net.Conn) {
 		c.Read(make([]byte, 3)) // connected for sure before the reset
 		c.(*net.TCPConn).SetLinger(0)
 		c.Close()
-	}()
+	})
 	pr, pw := io.Pipe()
 	defer pw.Close()
 	go pw.Write([]byte("go\n"))
 	var out, errb syncBuffer
-	code := Run(context.Background(), []string{"connect", "tcp://" + l.Addr().String()}, Stdio{In: pr, Out: &out, Err: &errb})
+	code := Run(context.Background(), []string{"connect", "tcp://" + addr}, Stdio{In: pr, Out: &out, Err: &errb})
 	if code != ExitFail || errb.String() != "sockplay connect: reset by peer\n" {
 		t.Fatalf("exit %d err %q", code, errb.String())
 	}
@@ -395,13 +396,8 @@ func TestServeAndConnectWithSocat(t *testing.T) {
 		t.Fatalf("socat got %q, %v", got, err)
 	}
 
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	echo := exec.Command("socat", fmt.Sprintf("TCP-LISTEN:%d,bind=127.0.0.1,reuseaddr", port), "PIPE")
+	_, port := hostPort("tcp://" + freeAddr(t))
+	echo := exec.Command("socat", fmt.Sprintf("TCP-LISTEN:%s,bind=127.0.0.1,reuseaddr", port), "PIPE")
 	if err := echo.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -409,7 +405,7 @@ func TestServeAndConnectWithSocat(t *testing.T) {
 	var code int
 	var out, errOut string
 	for i := 0; i < 100; i++ {
-		code, out, errOut = connectCmd(t, "to socat\n", fmt.Sprintf("tcp://127.0.0.1:%d", port), "--half-close")
+		code, out, errOut = connectCmd(t, "to socat\n", "tcp://127.0.0.1:"+port, "--half-close")
 		if !strings.Contains(errOut, "refused") {
 			break
 		}
