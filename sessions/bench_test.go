@@ -11,19 +11,7 @@ import (
 // logs every chunk (default 64 MiB log). Compare with the ≈3.5–4 GB/s a bare
 // Go sender/receiver pair moves here (shared/notes/network.md).
 func BenchmarkServerReceive(b *testing.B) {
-	srv, err := New(Config{Role: Server, Endpoint: mustEP(b, "tcp://127.0.0.1:0")})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := srv.Start(b.Context()); err != nil {
-		b.Fatal(err)
-	}
-	defer srv.Close()
-	c, err := net.Dial("tcp", srv.Addr().String())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer c.Close()
+	srv, c := benchPeer(b, ReplyNone)
 	chunk := make([]byte, 256<<10)
 	b.SetBytes(int64(len(chunk)))
 	b.ReportAllocs()
@@ -42,16 +30,7 @@ func BenchmarkServerReceive(b *testing.B) {
 // BenchmarkEchoRoundTrip: one small request and its echo, client session to
 // server session, both logging.
 func BenchmarkEchoRoundTrip(b *testing.B) {
-	srv, _ := New(Config{Role: Server, Endpoint: mustEP(b, "tcp://127.0.0.1:0"), Reply: ReplyEcho})
-	if err := srv.Start(b.Context()); err != nil {
-		b.Fatal(err)
-	}
-	defer srv.Close()
-	c, err := net.Dial("tcp", srv.Addr().String())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer c.Close()
+	_, c := benchPeer(b, ReplyEcho)
 	msg := []byte("ping 0123456789\n")
 	got := make([]byte, len(msg))
 	b.ReportAllocs()
@@ -63,10 +42,25 @@ func BenchmarkEchoRoundTrip(b *testing.B) {
 	}
 }
 
-func mustEP(b *testing.B, s string) netEndpoint {
-	e, err := parseEP(s)
+// benchPeer starts a TCP server session with reply and connects a plain
+// socket to it; both close when the benchmark ends.
+func benchPeer(b *testing.B, reply ReplyMode) (*Session, net.Conn) {
+	ep, err := parseEP("tcp://127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
 	}
-	return e
+	srv, err := New(Config{Role: Server, Endpoint: ep, Reply: reply})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := srv.Start(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { srv.Close() })
+	c, err := net.Dial("tcp", srv.Addr().String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { c.Close() })
+	return srv, c
 }
