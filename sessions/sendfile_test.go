@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -96,6 +97,17 @@ func TestOutgoingFileTooBigForOneMessage(t *testing.T) {
 		} else if !errors.Is(err, payload.ErrFileTooBig) {
 			t.Errorf("%s: %v does not match ErrFileTooBig", tt.spec, err)
 		}
+	}
+}
+
+// A missing file or a folder is refused when opened, in words that match.
+func TestOutgoingFileOpenErrors(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := OpenOutgoingFile(filepath.Join(dir, "missing"), framing.Spec{}); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a missing file: %v", err)
+	}
+	if _, err := OpenOutgoingFile(dir, framing.Spec{Kind: framing.KindJSONHdr}); !errors.Is(err, payload.ErrNotRegularFile) {
+		t.Errorf("a folder: %v", err)
 	}
 }
 

@@ -5,9 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 )
 
@@ -137,37 +134,4 @@ func AppendJSONHdrHeader(dst []byte, name string, size int64) []byte {
 // AppendJSONHdr appends one whole jsonhdr message naming body as file name.
 func AppendJSONHdr(dst []byte, name string, body []byte) []byte {
 	return append(AppendJSONHdrHeader(dst, name, int64(len(body))), body...)
-}
-
-// WriteJSONHdrFile sends the file at path as one jsonhdr message (its base
-// name and size in the header, then its bytes, streamed) and returns the
-// bytes written.
-func WriteJSONHdrFile(w io.Writer, path string) (int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, fmt.Errorf("send file as jsonhdr: %w", err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return 0, fmt.Errorf("send file as jsonhdr: %w", err)
-	}
-	if !st.Mode().IsRegular() {
-		return 0, newError(ErrCannotEncode, "%s is not a regular file and cannot be sent as jsonhdr", path)
-	}
-	hdr := AppendJSONHdrHeader(nil, filepath.Base(path), st.Size())
-	n, err := w.Write(hdr)
-	written := int64(n)
-	if err != nil {
-		return written, fmt.Errorf("send file as jsonhdr: %w", err)
-	}
-	m, err := io.CopyN(w, f, st.Size())
-	written += m
-	if err == io.EOF {
-		return written, newError(ErrCannotEncode, "%s shrank to %d of its %d bytes while being sent", path, m, st.Size())
-	}
-	if err != nil {
-		return written, fmt.Errorf("send file as jsonhdr: %w", err)
-	}
-	return written, nil
 }

@@ -54,33 +54,6 @@ func TestJSONHdrSizeKeys(t *testing.T) {
 	}
 }
 
-func TestWriteJSONHdrFile(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "report.csv")
-	body := bytes.Repeat([]byte("a,b\n"), 5000)
-	if err := os.WriteFile(path, body, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var w bytes.Buffer
-	n, err := WriteJSONHdrFile(&w, path)
-	if err != nil || n != int64(w.Len()) {
-		t.Fatalf("WriteJSONHdrFile = %d, %v (wrote %d)", n, err, w.Len())
-	}
-	o := decodeChunks(mustParse(t, "jsonhdr"), Options{}, w.Bytes())
-	if len(o.msgs) != 1 || !bytes.Equal(o.msgs[0].Data, body) {
-		t.Fatalf("decoded %d messages", len(o.msgs))
-	}
-	if want := `{"filename": "report.csv", "filesize": 20000}`; string(o.msgs[0].Header) != want {
-		t.Fatalf("header %s, want %s", o.msgs[0].Header, want)
-	}
-	if _, err := WriteJSONHdrFile(&w, dir); !errors.Is(err, ErrCannotEncode) {
-		t.Errorf("sending a directory: %v", err)
-	}
-	if _, err := WriteJSONHdrFile(&w, filepath.Join(dir, "missing")); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("sending a missing file: %v", err)
-	}
-}
-
 func TestSafeFileName(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"a.txt", "a.txt"},

@@ -60,9 +60,6 @@ func New(ctx context.Context, cfg Config) (*Pinger, error) {
 	return &Pinger{cfg: cfg, addr: addr, tr: tr, m: newMatcher(addr, tr.raw(), tr.echoID(), tok, cfg.Size)}, nil
 }
 
-// Addr is the address being pinged.
-func (p *Pinger) Addr() netip.Addr { return p.addr }
-
 // Mode is the kind of socket that was opened.
 func (p *Pinger) Mode() Mode { return p.tr.mode() }
 
