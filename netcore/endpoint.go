@@ -324,19 +324,31 @@ func looksNumeric(h string) bool {
 	return true
 }
 
+// parsePort reads a decimal port. A sign is not part of a port, but a
+// negative number is a port out of range, not "not a number"; "+80" and
+// "-0" are refused with the number to write instead.
 func parsePort(p, s string) (int, error) {
-	for _, r := range p {
+	sign, digits := "", p
+	if len(p) > 1 && (p[0] == '-' || p[0] == '+') {
+		sign, digits = p[:1], p[1:]
+	}
+	for _, r := range digits {
 		if r < '0' || r > '9' {
 			return 0, badf("port %q is not a number (in %q)", p, s)
 		}
 	}
-	trimmed := strings.TrimLeft(p, "0")
-	if len(trimmed) > 5 {
-		return 0, badf("port %s is out of range 0-65535", p)
+	num := strings.TrimLeft(digits, "0")
+	if num == "" {
+		num = "0"
 	}
-	n, _ := strconv.Atoi(p)
-	if n > 65535 {
-		return 0, badf("port %d is out of range 0-65535", n)
+	n, err := strconv.Atoi(num) // fails only for more digits than an int holds
+	switch {
+	case sign == "-" && num != "0":
+		return 0, badf("port -%s is out of range 0-65535", num)
+	case err != nil || n > 65535:
+		return 0, badf("port %s is out of range 0-65535", num)
+	case sign != "":
+		return 0, badf("port %q has a sign; write it as %d", p, n)
 	}
 	return n, nil
 }

@@ -95,7 +95,19 @@ func TestParseEndpointBad(t *testing.T) {
 		{"tcp://host:80/path", `unexpected path "/path" in "tcp://host:80/path"; a tcp endpoint is tcp://HOST:PORT`},
 		{"tcp://user@host:80", `unexpected "@" in "tcp://user@host:80"; a tcp endpoint is tcp://HOST:PORT`},
 		{"tcp://host:http", `port "http" is not a number (in "tcp://host:http")`},
-		{"tcp://host:-1", `port "-1" is not a number (in "tcp://host:-1")`},
+		{"tcp://host:-1", `port -1 is out of range 0-65535`},
+		{"tcp://127.0.0.1:-1", `port -1 is out of range 0-65535`},
+		{"tcp://[::1]:-65535", `port -65535 is out of range 0-65535`},
+		{"udp://h:-99999999999999999999", `port -99999999999999999999 is out of range 0-65535`},
+		{"tcp://h:65536", `port 65536 is out of range 0-65535`},
+		{"tcp://h:0065536", `port 65536 is out of range 0-65535`},
+		{"tcp://h:4294967376", `port 4294967376 is out of range 0-65535`},
+		{"tcp://h:+80", `port "+80" has a sign; write it as 80`},
+		{"tcp://h:-0", `port "-0" has a sign; write it as 0`},
+		{"tcp://h:-", `port "-" is not a number (in "tcp://h:-")`},
+		{"tcp://h:--1", `port "--1" is not a number (in "tcp://h:--1")`},
+		{"tcp://h:-1x", `port "-1x" is not a number (in "tcp://h:-1x")`},
+		{"tcp://h:0x50", `port "0x50" is not a number (in "tcp://h:0x50")`},
 		{"tcp://ho$t:80", `host "ho$t" has a character a host name cannot have: '$'`},
 		{"tcp://ho%20st:80", `host "ho%20st" has a character a host name cannot have: '%'`},
 		{"tcp://bücher.de:80", `host "bücher.de" has non-ASCII characters; write its xn-- (punycode) form`},
@@ -152,6 +164,7 @@ func FuzzParseEndpoint(f *testing.F) {
 		"tcp://127.0.0.1:9000", "udp://[::1]:5353", "unix:///tmp/s.sock", "unixgram:///tmp/d.sock",
 		"unix://@abs", "tcp://:0", "tcp://[fe80::1%25eth0]:1", "unix:///a%20b", "tcp://x:70000", "",
 		"tcp://[fe80::1%2525]:1", "unix://./x",
+		"tcp://127.0.0.1:-1", "tcp://h:+80", "tcp://h:-0", "tcp://h:-99999999999999999999", "tcp://h:0065536",
 	} {
 		f.Add(s)
 	}
