@@ -2,7 +2,10 @@ package framing
 
 import (
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -142,6 +145,9 @@ func Parse(spec string) (Spec, error) {
 			return Spec{}, newError(ErrBadSpec, "fixed needs the frame size in bytes, as in fixed:16")
 		}
 		n, err := strconv.Atoi(args[0])
+		if tooBig(args[0], err) {
+			return Spec{}, fixedTooLarge(digitsOf(args[0]))
+		}
 		if err != nil || n <= 0 {
 			return Spec{}, newError(ErrBadSpec, "fixed size %q is not a positive number of bytes", args[0])
 		}
@@ -152,25 +158,28 @@ func Parse(spec string) (Spec, error) {
 			return Spec{}, newError(ErrBadSpec, "idle needs the gap that ends a message, as in idle:50ms")
 		}
 		d, err := time.ParseDuration(args[0])
-		if err != nil {
+		switch {
+		case err != nil && durationSyntax.MatchString(args[0]) && strings.HasPrefix(args[0], "-"):
+			return Spec{}, newError(ErrBadSpec, "idle gap %q is not a positive duration such as 50ms", args[0])
+		case err != nil && durationSyntax.MatchString(args[0]): // well formed, so it overflowed
+			return Spec{}, newError(ErrBadSpec, "idle gap %q is over the longest gap, %s", args[0], time.Duration(math.MaxInt64))
+		case err != nil:
 			return Spec{}, newError(ErrBadSpec, "idle gap %q is not a duration such as 50ms or 1s", args[0])
 		}
 		s.Gap = d
 		args = args[1:]
 	}
 
-	// Then keywords, in any order.
-	seen := map[string]bool{}
+	// Then keywords, in any order. One given twice is a slip when it says
+	// the same thing twice and a contradiction when it does not (le and be,
+	// max=1k and max=2k); the sentence says which.
+	seen := map[string]string{}
 	for _, a := range args {
 		key, val, hasVal := strings.Cut(a, "=")
 		key = strings.ToLower(key)
 		if key == "le" || key == "be" {
 			key = "order"
 		}
-		if seen[key] {
-			return Spec{}, newError(ErrBadSpec, "option %q appears twice in %q", a, text)
-		}
-		seen[key] = true
 		switch {
 		case key == "max" && hasVal:
 			n, err := parseSize(val)
@@ -186,6 +195,13 @@ func Parse(spec string) (Spec, error) {
 			s.Incl = true
 		case key == "adj" && hasVal && s.Kind == KindLen:
 			n, err := strconv.Atoi(val)
+			if errors.Is(err, strconv.ErrRange) {
+				sign := ""
+				if strings.HasPrefix(val, "-") {
+					sign = "-"
+				}
+				return Spec{}, newError(ErrBadSpec, "len adj %s%s is outside -%d..%d", sign, digitsOf(val), maxAdj, maxAdj)
+			}
 			if err != nil {
 				return Spec{}, newError(ErrBadSpec, "len adj %q is not a whole number such as 2 or -2", val)
 			}
@@ -193,6 +209,10 @@ func Parse(spec string) (Spec, error) {
 		default:
 			return Spec{}, newError(ErrBadSpec, "%s does not take the option %q%s", s.Kind, a, optionHint(s.Kind))
 		}
+		if before, ok := seen[key]; ok {
+			return Spec{}, repeated(key, before, a, text)
+		}
+		seen[key] = a
 	}
 	if s.Width == 1 {
 		s.LittleEndian = false // one byte has no order; keep len:1:le == len:1:be
@@ -201,6 +221,65 @@ func Parse(spec string) (Spec, error) {
 		return Spec{}, err
 	}
 	return s, nil
+}
+
+// repeated words the error for an option given twice in text: before and a
+// are two valid spellings of key. Two that mean the same are a slip
+// ("appears twice"); two that differ contradict each other.
+func repeated(key, before, a, text string) error {
+	same := strings.EqualFold(before, a)
+	if _, v1, ok := strings.Cut(before, "="); ok && !same {
+		_, v2, _ := strings.Cut(a, "=")
+		switch key {
+		case "max":
+			n1, err1 := parseSize(v1)
+			n2, err2 := parseSize(v2)
+			same = err1 == nil && err2 == nil && n1 == n2
+		case "adj":
+			n1, err1 := strconv.Atoi(v1)
+			n2, err2 := strconv.Atoi(v2)
+			same = err1 == nil && err2 == nil && n1 == n2
+		}
+	}
+	switch {
+	case same:
+		return newError(ErrBadSpec, "option %q appears twice in %q", a, text)
+	case key == "order":
+		return newError(ErrBadSpec, "le and be contradict each other in %q; choose one byte order", text)
+	}
+	return newError(ErrBadSpec, "%s and %s contradict each other in %q; choose one", before, a, text)
+}
+
+// durationSyntax is what time.ParseDuration reads; a string of this shape
+// that it refuses is too long for a time.Duration.
+var durationSyntax = regexp.MustCompile(`^[-+]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$`)
+
+// tooBig reports whether text is a whole number, possibly with a + sign,
+// that strconv refused as out of range or that is over MaxFrameCeiling: a
+// size too large, not "not a number".
+func tooBig(text string, err error) bool {
+	if strings.HasPrefix(text, "-") {
+		return false
+	}
+	if errors.Is(err, strconv.ErrRange) {
+		return true
+	}
+	n, perr := strconv.Atoi(text)
+	return perr == nil && n > MaxFrameCeiling
+}
+
+// digitsOf is a whole number without its sign and leading zeros, for
+// quoting a number too large to convert.
+func digitsOf(text string) string {
+	d := strings.TrimLeft(strings.TrimLeft(text, "+-"), "0")
+	if d == "" {
+		return "0"
+	}
+	return d
+}
+
+func fixedTooLarge(size string) error {
+	return newError(ErrBadSpec, "fixed size %s is over the %s ceiling (%d bytes)", size, sizeText(MaxFrameCeiling), MaxFrameCeiling)
 }
 
 // optionHint lists what a kind does take, for the error about what it does not.
@@ -228,6 +307,9 @@ func parseSize(val string) (int, error) {
 		}
 	}
 	n, err := strconv.Atoi(v)
+	if v != "" && v[0] != '+' && tooBig(v, err) {
+		return 0, newError(ErrBadSpec, "max %q is over the %s ceiling", val, sizeText(MaxFrameCeiling))
+	}
 	if err != nil || n <= 0 || v[0] == '+' {
 		return 0, newError(ErrBadSpec, "max %q is not a positive size such as 4096 or 64KiB", val)
 	}
@@ -278,8 +360,11 @@ func (s Spec) Validate() error {
 			return newError(ErrBadSpec, "len adj %d is outside -%d..%d", s.Adj, maxAdj, maxAdj)
 		}
 	case KindFixed:
-		if s.Size <= 0 || s.Size > MaxFrameCeiling {
-			return newError(ErrBadSpec, "fixed size %d is not between 1 byte and the %s ceiling", s.Size, sizeText(MaxFrameCeiling))
+		if s.Size > MaxFrameCeiling {
+			return fixedTooLarge(strconv.Itoa(s.Size))
+		}
+		if s.Size <= 0 {
+			return newError(ErrBadSpec, "fixed size %d is not a positive number of bytes", s.Size)
 		}
 		if s.Max > 0 && s.Size > s.Max {
 			return newError(ErrBadSpec, "fixed size %d is over the spec's own max=%d", s.Size, s.Max)
