@@ -38,6 +38,16 @@ func FuzzDecode(f *testing.F) {
 	for _, p := range httpSamples() {
 		f.Add(uint8(17), uint16(200), p, uint64(3))
 	}
+	for _, p := range []string{ // sizes past an int64
+		"POST / HTTP/1.1\r\nContent-Length: 9223372036854775807\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\nbody",
+		"HTTP/1.1 204 No Content\r\nContent-Length: 99999999999999999999\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 99999999999999999999\r\n\r\n1\r\nx\r\n0\r\n\r\n",
+		"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n8000000000000000\r\n",
+		"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffffff;x\r\n",
+	} {
+		f.Add(uint8(17), uint16(0), []byte(p), uint64(5))
+	}
 	f.Fuzz(func(t *testing.T, which uint8, max uint16, in []byte, seed uint64) {
 		s, err := Parse(fuzzSpecs[int(which)%len(fuzzSpecs)])
 		if err != nil {

@@ -3,7 +3,10 @@ package framing
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"io"
+	"math"
+	"math/big"
 	"net/http"
 	"strconv"
 )
@@ -27,6 +30,7 @@ type httpSplitter struct {
 	response bool
 	cpos     int  // chunked: where the next chunk-size line (or trailer line) starts
 	trailer  bool // chunked: the last chunk was seen, trailer lines follow
+	clamped  bool // the header has a Content-Length past 2^63-1 that check must clamp again
 }
 
 func (h *httpSplitter) reset() { *h = httpSplitter{limit: h.limit} }
@@ -77,37 +81,40 @@ func (h *httpSplitter) next(b []byte) (int, Message, bool, error) {
 // parseHeader reads the start line and header with net/http and decides how
 // the message ends.
 func (h *httpSplitter) parseHeader(hdr []byte) error {
-	br := bufio.NewReader(bytes.NewReader(hdr))
 	h.hdrEnd = len(hdr)
 	if len(hdr) > h.limit {
 		return stuck(h.tooLarge(int64(len(hdr)), "its header"))
 	}
 	h.response = bytes.HasPrefix(hdr, []byte("HTTP/"))
-	var length int64
-	var te []string
-	if h.response {
-		resp, err := http.ReadResponse(br, nil)
-		if err != nil {
+	noBody, length, te, err := h.readHeader(hdr)
+	huge := "" // a Content-Length too large for net/http, as written
+	if err != nil {
+		// net/http refuses a Content-Length past 2^63-1 as malformed; it is
+		// a message over the limit. Read the header again with the largest
+		// length net/http takes, so a 204 or a chunked body still wins.
+		clamped, cl := clampContentLength(hdr)
+		if cl == "" {
 			return h.malformed(err)
 		}
-		if c := resp.StatusCode; c/100 == 1 || c == http.StatusNoContent || c == http.StatusNotModified {
-			h.need = len(hdr)
-			return nil
+		var err2 error
+		if noBody, length, te, err2 = h.readHeader(clamped); err2 != nil {
+			return h.malformed(err) // in the words of the header as it came
 		}
-		length, te = resp.ContentLength, resp.TransferEncoding
-	} else {
-		req, err := http.ReadRequest(br)
-		if err != nil {
-			return h.malformed(err)
-		}
-		length, te = req.ContentLength, req.TransferEncoding
+		huge, h.clamped = cl, true
 	}
 	switch {
+	case noBody:
+		h.need = len(hdr)
 	case len(te) > 0 && te[0] == "chunked":
 		h.chunked, h.cpos = true, len(hdr)
 	case length >= 0:
-		if length > int64(h.limit-len(hdr)) {
-			return stuck(h.tooLarge(int64(len(hdr))+length, "Content-Length "+strconv.FormatInt(length, 10)))
+		if huge != "" || length > int64(h.limit-len(hdr)) {
+			if huge == "" {
+				huge = strconv.FormatInt(length, 10)
+			}
+			total, _ := new(big.Int).SetString(huge, 10)
+			total.Add(total, big.NewInt(int64(len(hdr))))
+			return stuck(h.tooLargeText(total.String(), "Content-Length "+huge))
 		}
 		h.need = len(hdr) + int(length)
 	case h.response:
@@ -116,6 +123,69 @@ func (h *httpSplitter) parseHeader(hdr []byte) error {
 		h.need = len(hdr)
 	}
 	return nil
+}
+
+// readHeader parses the start line and header with net/http: whether the
+// message has no body whatever its header says (1xx, 204, 304 responses),
+// its Content-Length (-1 when none) and its transfer codings.
+func (h *httpSplitter) readHeader(hdr []byte) (noBody bool, length int64, te []string, err error) {
+	br := bufio.NewReader(bytes.NewReader(hdr))
+	if h.response {
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			return false, 0, nil, err
+		}
+		if c := resp.StatusCode; c/100 == 1 || c == http.StatusNoContent || c == http.StatusNotModified {
+			return true, 0, nil, nil
+		}
+		return false, resp.ContentLength, resp.TransferEncoding, nil
+	}
+	req, err := http.ReadRequest(br)
+	if err != nil {
+		return false, 0, nil, err
+	}
+	return false, req.ContentLength, req.TransferEncoding, nil
+}
+
+// clampContentLength finds the Content-Length fields whose value is all
+// digits but too large for an int64 and returns a copy of hdr with those
+// values replaced by 2^63-1, and the first such value as written (without
+// leading zeros). cl is "" when there is no such field.
+func clampContentLength(hdr []byte) (clamped []byte, cl string) {
+	const name = "content-length:"
+	copied := 0 // hdr[:copied] is in clamped already
+	for off := 0; off < len(hdr); {
+		line := hdr[off:]
+		if i := bytes.IndexByte(line, '\n'); i >= 0 {
+			line = line[:i+1]
+		}
+		if len(line) > len(name) && bytes.EqualFold(line[:len(name)], []byte(name)) {
+			v := bytes.Trim(line[len(name):], " \t\r\n")
+			if _, err := strconv.ParseInt(string(v), 10, 64); allDigits(v) && errors.Is(err, strconv.ErrRange) {
+				start := off + bytes.Index(line, v)
+				clamped = append(clamped, hdr[copied:start]...)
+				clamped = strconv.AppendInt(clamped, math.MaxInt64, 10)
+				copied = start + len(v)
+				if cl == "" {
+					cl = string(bytes.TrimLeft(v, "0"))
+				}
+			}
+		}
+		off += len(line)
+	}
+	if cl == "" {
+		return nil, ""
+	}
+	return append(clamped, hdr[copied:]...), cl
+}
+
+func allDigits(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(b) > 0
 }
 
 // scanChunked finds the end of a chunked body, resuming where it stopped;
@@ -148,7 +218,12 @@ func (h *httpSplitter) scanChunked(b []byte) (int, error) {
 		if i := bytes.IndexByte(line, ';'); i >= 0 {
 			line = line[:i]
 		}
-		size, err := strconv.ParseUint(string(bytes.TrimSpace(line)), 16, 63)
+		hexSize := string(bytes.TrimSpace(line))
+		size, err := strconv.ParseUint(hexSize, 16, 63)
+		if errors.Is(err, strconv.ErrRange) { // well-formed hex, larger than 2^63-1
+			n, _ := new(big.Int).SetString(hexSize, 16)
+			return 0, stuck(h.tooLargeText(n.String(), "a chunk"))
+		}
 		if err != nil {
 			return 0, h.malformed(errText("bad chunk size " + strconv.Quote(string(line))))
 		}
@@ -177,6 +252,11 @@ func (h *httpSplitter) scanChunked(b []byte) (int, error) {
 
 // check parses a complete chunked message with net/http, body included.
 func (h *httpSplitter) check(msg []byte) error {
+	if h.clamped { // a chunked body with a Content-Length net/http would refuse
+		if clamped, cl := clampContentLength(msg[:h.hdrEnd]); cl != "" {
+			msg = append(clamped, msg[h.hdrEnd:]...)
+		}
+	}
 	br := bufio.NewReader(bytes.NewReader(msg))
 	var body io.ReadCloser
 	if h.response {
@@ -203,7 +283,13 @@ func (h *httpSplitter) malformed(err error) error {
 }
 
 func (h *httpSplitter) tooLarge(n int64, what string) error {
-	return newError(ErrFrameTooLarge, "http message of at least %d bytes (%s) exceeds the %s limit", n, what, sizeText(int64(h.limit)))
+	return h.tooLargeText(strconv.FormatInt(n, 10), what)
+}
+
+// tooLargeText is tooLarge for a size written out in decimal, which may be
+// past what an int64 holds.
+func (h *httpSplitter) tooLargeText(n, what string) error {
+	return newError(ErrFrameTooLarge, "http message of at least %s bytes (%s) exceeds the %s limit", n, what, sizeText(int64(h.limit)))
 }
 
 func (h *httpSplitter) end(b []byte) ([]Message, error) {

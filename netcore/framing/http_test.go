@@ -150,3 +150,98 @@ func TestHTTPErrorsMatch(t *testing.T) {
 		t.Fatalf("errors %v", o.errs)
 	}
 }
+
+// Sizes past what an int64 holds, in Content-Length or a chunk size, are
+// frames over the limit (ErrFrameTooLarge, stuck), never a negative size
+// and never "not understood".
+func TestHTTPHugeSizes(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		err  string // "" when the message is fine
+		want string // the message, when err is ""
+	}{
+		{
+			name: "Content-Length 2^63-1",
+			in:   "POST / HTTP/1.1\r\nContent-Length: 9223372036854775807\r\n\r\nabc",
+			err:  "http message of at least 9223372036854775863 bytes (Content-Length 9223372036854775807) exceeds the 16 MiB limit",
+		},
+		{
+			name: "Content-Length 2^63",
+			in:   "POST / HTTP/1.1\r\nContent-Length: 9223372036854775808\r\n\r\nabc",
+			err:  "http message of at least 9223372036854775864 bytes (Content-Length 9223372036854775808) exceeds the 16 MiB limit",
+		},
+		{
+			name: "Content-Length 2^64 in a response, with spaces",
+			in:   "HTTP/1.1 200 OK\r\nContent-Length:  18446744073709551616 \r\n\r\n",
+			err:  "http message of at least 18446744073709551675 bytes (Content-Length 18446744073709551616) exceeds the 16 MiB limit",
+		},
+		{
+			name: "Content-Length of twenty nines, lower-case name",
+			in:   "PUT /f HTTP/1.1\r\nHost: a\r\ncontent-length: 99999999999999999999\r\n\r\n",
+			err:  "http message of at least 100000000000000000065 bytes (Content-Length 99999999999999999999) exceeds the 16 MiB limit",
+		},
+		{
+			name: "chunk size 2^63-1",
+			in:   "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n7fffffffffffffff\r\n",
+			err:  "http message of at least 9223372036854775807 bytes (a chunk) exceeds the 16 MiB limit",
+		},
+		{
+			name: "chunk size 2^63",
+			in:   "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n8000000000000000\r\n",
+			err:  "http message of at least 9223372036854775808 bytes (a chunk) exceeds the 16 MiB limit",
+		},
+		{
+			name: "chunk size of twenty f, with an extension",
+			in:   "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nFFFFFFFFFFFFFFFFFFFF;x=1\r\n",
+			err:  "http message of at least 1208925819614629174706175 bytes (a chunk) exceeds the 16 MiB limit",
+		},
+		{
+			name: "the same huge Content-Length twice",
+			in:   "POST / HTTP/1.1\r\nContent-Length: 99999999999999999999\r\nContent-Length: 99999999999999999999\r\n\r\n",
+			err:  "http message of at least 100000000000000000094 bytes (Content-Length 99999999999999999999) exceeds the 16 MiB limit",
+		},
+		{
+			name: "a Content-Length of 2^63-1 with leading zeros",
+			in:   "POST / HTTP/1.1\r\nContent-Length: 00009223372036854775807\r\n\r\n",
+			err:  "http message of at least 9223372036854775867 bytes (Content-Length 9223372036854775807) exceeds the 16 MiB limit",
+		},
+		{
+			name: "a negative Content-Length is malformed, not large",
+			in:   "POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
+			err:  `http message not understood: bad Content-Length "-1"`,
+		},
+		{
+			name: "a 204 has no body whatever its Content-Length says",
+			in:   "HTTP/1.1 204 No Content\r\nContent-Length: 99999999999999999999\r\n\r\n",
+			want: "HTTP/1.1 204 No Content\r\nContent-Length: 99999999999999999999\r\n\r\n",
+		},
+		{
+			name: "chunked wins over a huge Content-Length",
+			in:   "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 99999999999999999999\r\n\r\n1\r\nx\r\n0\r\n\r\n",
+			want: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 99999999999999999999\r\n\r\n1\r\nx\r\n0\r\n\r\n",
+		},
+	}
+	s := mustParse(t, "http")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := []byte(tt.in)
+			for cut := 0; cut <= len(in); cut++ {
+				o := decodeChunks(s, Options{}, splitAt(in, cut)...)
+				if tt.err == "" {
+					if len(o.errs) != 0 || o.flushErr != nil || len(o.msgs) != 1 || string(o.msgs[0].Data) != tt.want {
+						t.Fatalf("cut %d: %s errors %v flush %v", cut, msgsText(o.msgs), o.errs, o.flushErr)
+					}
+					continue
+				}
+				if len(o.errs) != 1 || o.errs[0].Error() != tt.err || !o.stuck {
+					t.Fatalf("cut %d: errors %q stuck %v, want %q", cut, o.errs, o.stuck, tt.err)
+				}
+				large := strings.HasPrefix(tt.err, "http message of")
+				if errors.Is(o.errs[0], ErrFrameTooLarge) != large || errors.Is(o.errs[0], ErrBadFrame) == large {
+					t.Fatalf("%v: ErrFrameTooLarge %v, ErrBadFrame %v", o.errs[0], errors.Is(o.errs[0], ErrFrameTooLarge), errors.Is(o.errs[0], ErrBadFrame))
+				}
+			}
+		})
+	}
+}
