@@ -2,6 +2,7 @@ package netcore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net"
@@ -21,6 +22,10 @@ import (
 // addresses are tried in turn, IPv4 first, within ConnectTimeout. A refused
 // connection is Go's *net.OpError ("dial tcp 127.0.0.1:9: connect:
 // connection refused"), matchable with errors.Is(err, syscall.ECONNREFUSED).
+// A unix path that is a regular file or a directory is said to be one
+// (ErrNotSocket), and an IPv6 zone naming no interface is named
+// (ErrNoSuchInterface), where the kernel gives only "connection refused"
+// and "invalid argument".
 func Dial(ctx context.Context, ep Endpoint, o Options) (net.Conn, error) {
 	if err := o.Validate(ep, false); err != nil {
 		return nil, fmt.Errorf("dial %s: %w", ep, err)
@@ -169,6 +174,13 @@ func dialUnix(ctx context.Context, ep Endpoint, a *asked) (net.Conn, error) {
 			// Go binds before connecting; a failed connect leaves the temp file.
 			removeIfSocket(local)
 		}
+		if errors.Is(err, syscall.ECONNREFUSED) {
+			// Linux refuses a connect to a regular file or a directory
+			// just as to a socket nobody listens on; say which it is.
+			if nerr := checkIsSocket(ep.Path); nerr != nil {
+				return nil, fmt.Errorf("dial %s %s: %w", network, ep.Path, nerr)
+			}
+		}
 		return nil, err
 	}
 	uc := c.(*net.UnixConn)
@@ -199,6 +211,12 @@ func DialPacket(ctx context.Context, ep Endpoint, o Options) (net.PacketConn, ne
 	a := &asked{ep: ep, server: false, o: o}
 	lc := net.ListenConfig{Control: control(a)}
 	if ep.Scheme == SchemeUnixgram {
+		// Nothing connects, so a path that is no socket would only show at
+		// the first send, as "connection refused"; one that does not exist
+		// yet is fine (the server may start later).
+		if err := checkIsSocket(ep.Path); err != nil {
+			return nil, nil, fmt.Errorf("dial unixgram %s: %w", ep.Path, err)
+		}
 		local := o.LocalAddr
 		if local == "" {
 			local = tempSocketPath()

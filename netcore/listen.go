@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/netip"
 	"slices"
+	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -190,6 +192,9 @@ func resolve(ctx context.Context, ep Endpoint, o Options, server bool) ([]netip.
 		return []netip.Addr{netip.AddrFrom4([4]byte{127, 0, 0, 1})}, nil
 	}
 	if ip, err := netip.ParseAddr(ep.Host); err == nil {
+		if err := checkZone(ip); err != nil {
+			return nil, err
+		}
 		return []netip.Addr{ip}, nil
 	}
 	rctx, cancel := context.WithTimeout(ctx, o.resolveTimeout())
@@ -212,4 +217,54 @@ func resolve(ctx context.Context, ep Endpoint, o Options, server bool) ([]netip.
 		return boolInt(!x.Is4()) - boolInt(!y.Is4())
 	})
 	return ips, nil
+}
+
+// ErrNoSuchInterface is matched by the error for an IPv6 zone (the %eth0 in
+// [fe80::1%eth0]) that names no network interface of this machine, which
+// the kernel reports only as "invalid argument".
+var ErrNoSuchInterface = errors.New("no such network interface")
+
+type zoneError struct {
+	ip    netip.Addr
+	names []string // the interfaces there are
+}
+
+func (e *zoneError) Error() string {
+	zone := e.ip.Zone()
+	what := fmt.Sprintf("named %q", zone)
+	if _, err := strconv.Atoi(zone); err == nil {
+		what = "with index " + zone
+	}
+	msg := fmt.Sprintf("no network interface %s (the zone of %s)", what, e.ip)
+	if len(e.names) > 0 {
+		msg += "; interfaces here: " + strings.Join(e.names, ", ")
+	}
+	return msg
+}
+
+func (e *zoneError) Is(target error) bool { return target == ErrNoSuchInterface }
+
+// checkZone makes sure an IPv6 literal's zone names an interface, by name
+// or, as Go and the kernel also read it, by index. It is checked when
+// dialling or listening, not when parsing: an endpoint URL may be saved and
+// used on the machine that has that interface. When the interfaces cannot
+// be listed, the kernel has the last word.
+func checkZone(ip netip.Addr) error {
+	zone := ip.Zone()
+	if zone == "" {
+		return nil
+	}
+	ifs, err := net.Interfaces()
+	if err != nil {
+		return nil
+	}
+	index, numErr := strconv.Atoi(zone)
+	names := make([]string, 0, len(ifs))
+	for _, ifi := range ifs {
+		if ifi.Name == zone || numErr == nil && ifi.Index == index {
+			return nil
+		}
+		names = append(names, ifi.Name)
+	}
+	return &zoneError{ip: ip, names: names}
 }

@@ -24,6 +24,45 @@ type pathError struct{ msg string }
 func (e *pathError) Error() string        { return e.msg }
 func (e *pathError) Is(target error) bool { return target == ErrPathTaken }
 
+// ErrNotSocket is matched by the error Dial and DialPacket return when a
+// unix endpoint's path is a file of another kind (a regular file, a
+// directory), which connect(2) reports only as "connection refused".
+var ErrNotSocket = errors.New("not a socket")
+
+type notSocketError struct{ path, kind string }
+
+func (e *notSocketError) Error() string        { return e.path + " is " + e.kind + ", not a socket" }
+func (e *notSocketError) Is(target error) bool { return target == ErrNotSocket }
+
+// checkIsSocket returns a *notSocketError when path (followed through
+// symlinks, as connect follows them) exists and is not a socket; nil when it
+// is one, does not exist, cannot be looked at, or is an abstract name.
+func checkIsSocket(path string) error {
+	if path == "" || path[0] == '@' {
+		return nil
+	}
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode()&fs.ModeSocket != 0 {
+		return nil
+	}
+	var kind string
+	switch m := fi.Mode(); {
+	case m.IsRegular():
+		kind = "a regular file"
+	case m.IsDir():
+		kind = "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		kind = "a named pipe (FIFO)"
+	case m&fs.ModeCharDevice != 0:
+		kind = "a character device"
+	case m&fs.ModeDevice != 0:
+		kind = "a block device"
+	default:
+		kind = "a file of another kind"
+	}
+	return &notSocketError{path: path, kind: kind}
+}
+
 // claimUnixPath makes path free for a new socket of the given network
 // ("unix" or "unixgram"). It removes only a stale socket (one nobody is
 // listening on: connecting is refused); anything else is an error and is
