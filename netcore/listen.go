@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -49,7 +50,7 @@ func Listen(ctx context.Context, ep Endpoint, o Options) (net.Listener, error) {
 	}
 	ln, err := lc.Listen(ctx, "tcp", netip.AddrPortFrom(addrs[0], uint16(ep.Port)).String())
 	if err != nil {
-		return nil, err
+		return nil, bindErr(err, a)
 	}
 	tl := ln.(*net.TCPListener)
 	if err := applyBacklog(tl, o.Backlog); err != nil {
@@ -170,7 +171,7 @@ func ListenPacket(ctx context.Context, ep Endpoint, o Options) (net.PacketConn, 
 	}
 	pc, err := lc.ListenPacket(ctx, "udp", netip.AddrPortFrom(addr, uint16(ep.Port)).String())
 	if err != nil {
-		return nil, err
+		return nil, bindErr(err, a)
 	}
 	uc := pc.(*net.UDPConn)
 	if o.Multicast != nil {
@@ -267,4 +268,38 @@ func checkZone(ip netip.Addr) error {
 		names = append(names, ifi.Name)
 	}
 	return &zoneError{ip: ip, names: names}
+}
+
+// bindError is a TCP or UDP bind refused with EADDRINUSE, in Go's words
+// and unwrapping to Go's *net.OpError, that remembers whether SO_REUSEADDR
+// was on: what to advise about a port held by a TIME_WAIT connection
+// depends on it.
+type bindError struct {
+	err       error
+	reuseAddr bool
+}
+
+func (e *bindError) Error() string { return e.err.Error() }
+func (e *bindError) Unwrap() error { return e.err }
+
+func bindErr(err error, a *asked) error {
+	if !errors.Is(err, syscall.EADDRINUSE) {
+		return err
+	}
+	set, on := a.o.reuseAddr(a.ep, a.server)
+	if runtime.GOOS == "windows" && a.o.ReuseAddr == nil {
+		on = false // Go sets no default there, and neither do we
+	}
+	return &bindError{err: err, reuseAddr: set && on}
+}
+
+// BindReuseAddr reports whether SO_REUSEADDR was on for the bind that
+// failed with err, an error of Listen or ListenPacket for tcp or udp
+// refused with "address already in use"; known is false for any other error.
+func BindReuseAddr(err error) (on, known bool) {
+	var be *bindError
+	if errors.As(err, &be) {
+		return be.reuseAddr, true
+	}
+	return false, false
 }

@@ -17,8 +17,11 @@ const explainTimeout = 2 * time.Second
 
 // explainListenErr turns "address already in use" from a TCP or UDP listen
 // into a sentence naming the holder ("127.0.0.1:9000 is already in use by
-// python3 (pid 4242)"), so the CLI and the GUI both say who to stop. The
-// result still matches syscall.EADDRINUSE; other errors pass through.
+// python3 (pid 4242)"), so the CLI and the GUI both say who to stop. For a
+// port held by a TIME_WAIT connection the advice follows whether the bind
+// had SO_REUSEADDR on (netcore's error says): enable it when it was off,
+// otherwise wait or choose another port. The result still matches
+// syscall.EADDRINUSE; other errors pass through.
 func explainListenErr(ctx context.Context, err error) error {
 	var op *net.OpError
 	if !errors.Is(err, syscall.EADDRINUSE) || !errors.As(err, &op) || op.Addr == nil {

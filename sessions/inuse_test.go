@@ -70,6 +70,42 @@ func TestListenErrorNamesWhoHoldsTheAddress(t *testing.T) {
 			t.Errorf("%v does not match EADDRINUSE", err)
 		}
 	})
+	// A client's port in TIME_WAIT blocks even a server with SO_REUSEADDR
+	// on (the default for TCP servers), because the client's socket never
+	// had it: turning it on cannot be the advice.
+	t.Run("TIME_WAIT of a client's port, SO_REUSEADDR on by default", func(t *testing.T) {
+		ln, err := net.Listen("tcp4", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := net.Dial("tcp4", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		acc, err := ln.Accept()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ln.Close()
+		addr := c.LocalAddr().String()
+		c.Close() // the client closes first: its ephemeral port goes to TIME_WAIT
+		acc.Read(make([]byte, 1))
+		acc.Close()
+		time.Sleep(50 * time.Millisecond)
+		s, err := New(Config{Role: Server, Endpoint: ep(t, "tcp://"+addr)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		err = s.Start(testCtx(t))
+		want := addr + " is held by a connection in TIME_WAIT even with SO_REUSEADDR on; wait for it to expire (about 60 s) or choose another port"
+		if err == nil || err.Error() != want {
+			t.Fatalf("start: %v\nwant: %s", err, want)
+		}
+		if !errors.Is(err, syscall.EADDRINUSE) {
+			t.Errorf("%v does not match EADDRINUSE", err)
+		}
+	})
 	t.Run("udp", func(t *testing.T) {
 		pc, err := net.ListenPacket("udp4", "127.0.0.1:0")
 		if err != nil {

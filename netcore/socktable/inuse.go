@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"os"
 	"syscall"
+
+	"github.com/sockplay/sockplay/netcore"
 )
 
 // AddrInUseError says who holds an address a listen or bind failed on, so
@@ -18,7 +20,13 @@ type AddrInUseError struct {
 	Holder  *Owner         // a process holding a conflicting socket; nil if none is visible
 	State   State          // that socket's state; 0 when no socket was found
 	UID     uint32         // that socket's uid, NoUID when unknown
-	Err     error
+	// ReuseAddr says whether the refused bind had SO_REUSEADDR on (nil when
+	// unknown). It decides the advice when a TIME_WAIT connection holds the
+	// port: with it off, turning it on helps; with it on, the connection's
+	// own socket lacked it (a client's port, or a server that did not set
+	// it) and only waiting or another port helps.
+	ReuseAddr *bool
+	Err       error
 }
 
 func (e *AddrInUseError) Error() string {
@@ -26,6 +34,10 @@ func (e *AddrInUseError) Error() string {
 	switch {
 	case e.Holder != nil:
 		return fmt.Sprintf("%s is already in use by %s (pid %d)", where, e.Holder.Name, e.Holder.PID)
+	case e.State == TimeWait && e.ReuseAddr == nil:
+		return where + " is in use by a socket in TIME_WAIT; wait for it to expire (about 60 s), choose another port, or enable SO_REUSEADDR if it is off"
+	case e.State == TimeWait && *e.ReuseAddr:
+		return where + " is held by a connection in TIME_WAIT even with SO_REUSEADDR on; wait for it to expire (about 60 s) or choose another port"
 	case e.State == TimeWait:
 		return where + " is in use by a socket in TIME_WAIT; enable SO_REUSEADDR"
 	case e.State != 0 && e.UID != NoUID && int(e.UID) != os.Getuid():
@@ -42,8 +54,9 @@ func (e *AddrInUseError) Unwrap() error { return e.Err }
 // on network ("tcp" or "udp") and returns an *AddrInUseError naming the
 // best culprit: a process holding a listener or bound socket first, then
 // one holding a connection on that port, then a TIME_WAIT leftover. cause
-// is the error the bind returned (EADDRINUSE when nil). When the table
-// cannot be read, cause comes back unchanged.
+// is the error the bind returned (EADDRINUSE when nil); when it comes from
+// netcore.Listen or ListenPacket it tells whether SO_REUSEADDR was on. When
+// the table cannot be read, cause comes back unchanged.
 func ExplainAddrInUse(ctx context.Context, network string, addr netip.AddrPort, cause error) error {
 	if cause == nil {
 		cause = syscall.EADDRINUSE
@@ -62,6 +75,9 @@ func ExplainAddrInUse(ctx context.Context, network string, addr netip.AddrPort, 
 		return cause
 	}
 	e := &AddrInUseError{Network: proto.String(), Addr: addr, UID: NoUID, Err: cause}
+	if on, known := netcore.BindReuseAddr(cause); known {
+		e.ReuseAddr = &on
+	}
 	best := 99
 	for i := range socks {
 		s := &socks[i]

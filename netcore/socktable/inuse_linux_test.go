@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sockplay/sockplay/internal/testpeer"
+	"github.com/sockplay/sockplay/netcore"
 )
 
 // bindNoReuse binds a TCP socket to addr without SO_REUSEADDR, as a C or
@@ -46,38 +47,84 @@ func TestExplainAddrInUse(t *testing.T) {
 			t.Errorf("%v does not match EADDRINUSE", err)
 		}
 	})
-	t.Run("TIME_WAIT", func(t *testing.T) {
-		ln, err := net.Listen("tcp4", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
+	// A TIME_WAIT connection holds the port: the advice depends on whether
+	// the refused bind had SO_REUSEADDR on, and on whose port it was.
+	off := false
+	listenOff := func(t *testing.T, addr netip.AddrPort) error {
+		ln, err := netcore.Listen(ctx, netcore.Endpoint{Scheme: netcore.SchemeTCP, Host: addr.Addr().String(), Port: int(addr.Port())}, netcore.Options{ReuseAddr: &off})
+		if err == nil {
+			ln.Close()
 		}
-		addr := addrPort(t, ln.Addr())
-		c, err := net.Dial("tcp4", addr.String())
-		if err != nil {
-			t.Fatal(err)
+		return err
+	}
+	listenDefault := func(t *testing.T, addr netip.AddrPort) error {
+		ln, err := netcore.Listen(ctx, netcore.Endpoint{Scheme: netcore.SchemeTCP, Host: addr.Addr().String(), Port: int(addr.Port())}, netcore.Options{})
+		if err == nil {
+			ln.Close()
 		}
-		s, err := ln.Accept()
-		if err != nil {
-			t.Fatal(err)
-		}
-		ln.Close()
-		s.Close() // the server closes first: its end, on the listening port, waits
-		c.Read(make([]byte, 1))
-		c.Close()
-		var berr error
-		waitFor(t, "bind refused by TIME_WAIT", func() (bool, string) {
-			berr = bindNoReuse(t, addr)
-			return errors.Is(berr, syscall.EADDRINUSE), fmt.Sprint(berr)
+		return err
+	}
+	for _, tt := range []struct {
+		name       string
+		clientPort bool // the TIME_WAIT is a client's (no SO_REUSEADDR), not a server's
+		bind       func(*testing.T, netip.AddrPort) error
+		want       string // after the address
+	}{
+		{"server's port, a bind without SO_REUSEADDR (unknown to netcore)", false, bindNoReuse,
+			" is in use by a socket in TIME_WAIT; wait for it to expire (about 60 s), choose another port, or enable SO_REUSEADDR if it is off"},
+		{"server's port, netcore listen with SO_REUSEADDR off", false, listenOff,
+			" is in use by a socket in TIME_WAIT; enable SO_REUSEADDR"},
+		{"client's port, netcore listen with SO_REUSEADDR on (the default)", true, listenDefault,
+			" is held by a connection in TIME_WAIT even with SO_REUSEADDR on; wait for it to expire (about 60 s) or choose another port"},
+		{"client's port, netcore listen with SO_REUSEADDR off", true, listenOff,
+			" is in use by a socket in TIME_WAIT; enable SO_REUSEADDR"},
+	} {
+		t.Run("TIME_WAIT, "+tt.name, func(t *testing.T) {
+			addr := timeWaitPort(t, tt.clientPort)
+			var berr error
+			waitFor(t, "bind refused by TIME_WAIT", func() (bool, string) {
+				berr = tt.bind(t, addr)
+				return errors.Is(berr, syscall.EADDRINUSE), fmt.Sprint(berr)
+			})
+			err := ExplainAddrInUse(ctx, "tcp", addr, berr)
+			if want := addr.String() + tt.want; err.Error() != want {
+				t.Errorf("got  %q\nwant %q", err, want)
+			}
+			var e *AddrInUseError
+			if !errors.As(err, &e) || e.State != TimeWait || !errors.Is(err, syscall.EADDRINUSE) {
+				t.Errorf("errors.As: %#v, EADDRINUSE %v", e, errors.Is(err, syscall.EADDRINUSE))
+			}
 		})
-		err = ExplainAddrInUse(ctx, "tcp", addr, berr)
-		if want := addr.String() + " is in use by a socket in TIME_WAIT; enable SO_REUSEADDR"; err.Error() != want {
-			t.Errorf("got %q, want %q", err, want)
-		}
-		var e *AddrInUseError
-		if !errors.As(err, &e) || e.State != TimeWait {
-			t.Errorf("errors.As: %#v", e)
-		}
-	})
+	}
+}
+
+// timeWaitPort leaves a loopback port held only by a connection in
+// TIME_WAIT: the server's listening port, or (clientPort) the client's
+// ephemeral port, whose socket never had SO_REUSEADDR.
+func timeWaitPort(t *testing.T, clientPort bool) netip.AddrPort {
+	t.Helper()
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := net.Dial("tcp4", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln.Close()
+	first, second := s, c // the side that closes first waits
+	if clientPort {
+		first, second = c, s
+	}
+	addr := addrPort(t, first.LocalAddr())
+	first.Close()
+	second.Read(make([]byte, 1))
+	second.Close()
+	return addr
 }
 
 func TestDestroyTCP(t *testing.T) {
