@@ -2,6 +2,7 @@ package ping
 
 import (
 	"fmt"
+	"math"
 	"net/netip"
 	"time"
 )
@@ -52,6 +53,10 @@ const (
 	MinInterval     = 10 * time.Millisecond
 	DefaultInterval = time.Second
 	DefaultTimeout  = 10 * time.Second // iputils waits this long for a silent host
+	// WaitForever as Config.Timeout never gives a probe up (iputils -W 0):
+	// no KindTimeout, and with a Count, Run returns when every probe is
+	// answered or ctx ends.
+	WaitForever time.Duration = math.MaxInt64
 )
 
 // Config is one ping. The zero value pings Host once a second with an empty
@@ -63,8 +68,9 @@ type Config struct {
 	Interval time.Duration // between probes; 0 means DefaultInterval, less than MinInterval is refused
 	Size     int           // payload bytes, 0..MaxSize; 8 and more carry the send time like iputils
 	TTL      int           // IPv4 TTL or IPv6 hop limit, 1..255; 0 keeps the system's
-	Timeout  time.Duration // per reply; 0 means DefaultTimeout. A later reply is reported as KindLate
+	Timeout  time.Duration // per reply; 0 means DefaultTimeout, WaitForever never gives up. A later reply is reported as KindLate
 	Source   string        // source address to bind; "" lets the system choose
+	Numeric  bool          // show who answered by address only, as iputils -n; a Host written as an address implies it
 	Mode     Mode          // socket kind; ModeAuto tries datagram then raw
 }
 

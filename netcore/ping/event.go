@@ -29,15 +29,16 @@ func (k Kind) String() string {
 // Event is one thing that happened to one probe. It is a plain value with no
 // references into the pinger, so a GUI can keep or pass it between goroutines.
 type Event struct {
-	Kind  Kind
-	Seq   int           // probe number from 1, as icmp_seq (not wrapped at 65536)
-	Bytes int           // ICMP bytes received, header included (64 for the default size)
-	From  netip.Addr    // who answered (the target, or a router for KindError); invalid for a failed send
-	TTL   int           // reply TTL or hop limit; -1 when the system does not report it
-	RTT   time.Duration // KindReply, KindDuplicate, KindLate
-	At    time.Time     // when the reply arrived or the probe was given up
-	Text  string        // KindError: what happened, in iputils' words ("Time to live exceeded")
-	Stats Summary       // the statistics so far, this event included, for live views
+	Kind     Kind
+	Seq      int           // probe number from 1, as icmp_seq (not wrapped at 65536)
+	Bytes    int           // ICMP bytes received, header included (64 for the default size)
+	From     netip.Addr    // who answered (the target, or a router for KindError); invalid for a failed send
+	FromName string        // From's name when Host was a name, as iputils shows "localhost (127.0.0.1)"; "" with Config.Numeric or no name
+	TTL      int           // reply TTL or hop limit; -1 when the system does not report it
+	RTT      time.Duration // KindReply, KindDuplicate, KindLate
+	At       time.Time     // when the reply arrived or the probe was given up
+	Text     string        // KindError: what happened, in iputils' words ("Time to live exceeded")
+	Stats    Summary       // the statistics so far, this event included, for live views
 }
 
 // String is the line iputils ping prints for the event (timeouts as its -O
@@ -50,9 +51,9 @@ func (e Event) String() string {
 		if !e.From.IsValid() {
 			return fmt.Sprintf("icmp_seq=%d %s", e.Seq, e.Text)
 		}
-		return fmt.Sprintf("From %s icmp_seq=%d %s", e.From, e.Seq, e.Text)
+		return fmt.Sprintf("From %s icmp_seq=%d %s", e.from(), e.Seq, e.Text)
 	}
-	b := fmt.Appendf(nil, "%d bytes from %s: icmp_seq=%d", e.Bytes, e.From, e.Seq)
+	b := fmt.Appendf(nil, "%d bytes from %s: icmp_seq=%d", e.Bytes, e.from(), e.Seq)
 	if e.TTL >= 0 {
 		b = fmt.Appendf(b, " ttl=%d", e.TTL)
 	}
@@ -65,6 +66,15 @@ func (e Event) String() string {
 		b = append(b, " (late)"...)
 	}
 	return string(b)
+}
+
+// from is who answered as iputils prints it: "localhost (127.0.0.1)" with
+// a name, "127.0.0.1" without.
+func (e Event) from() string {
+	if e.FromName == "" {
+		return e.From.String()
+	}
+	return e.FromName + " (" + e.From.String() + ")"
 }
 
 // FormatRTT prints a round trip as iputils does per reply: three decimals

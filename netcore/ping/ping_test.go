@@ -3,6 +3,7 @@ package ping
 import (
 	"context"
 	"errors"
+	"net"
 	"net/netip"
 	"os"
 	"strings"
@@ -90,13 +91,81 @@ func TestUnknownHost(t *testing.T) {
 	}{
 		{"nosuch.invalid", FamilyAny},
 		{"nosuch.invalid", IPv6},
-		{"::1", IPv4},
-		{"127.0.0.1", IPv6},
 	}
 	for _, tt := range tests {
 		_, err := New(context.Background(), Config{Host: tt.host, Family: tt.fam, Count: 1})
 		if !errors.Is(err, ErrUnknownHost) || !strings.HasPrefix(err.Error(), tt.host+": ") {
 			t.Errorf("New(%s, family %d) = %v; want %q... matching ErrUnknownHost", tt.host, tt.fam, err, tt.host+": ")
+		}
+	}
+}
+
+// An address of the other IP version than the one asked for is not an
+// unknown host: the error says which version was asked for and which the
+// address is, and matches ErrInvalidConfig.
+func TestFamilyMismatch(t *testing.T) {
+	tests := []struct {
+		host string
+		fam  Family
+		want string
+	}{
+		{"::1", IPv4, "IPv4 was asked for, but ::1 is an IPv6 address"},
+		{"fe80::1%lo", IPv4, "IPv4 was asked for, but fe80::1%lo is an IPv6 address"},
+		{"127.0.0.1", IPv6, "IPv6 was asked for, but 127.0.0.1 is an IPv4 address"},
+		{"::ffff:10.1.2.3", IPv6, "IPv6 was asked for, but ::ffff:10.1.2.3 is an IPv4 address"},
+	}
+	for _, tt := range tests {
+		_, err := New(context.Background(), Config{Host: tt.host, Family: tt.fam, Count: 1})
+		var fe *FamilyError
+		if err == nil || err.Error() != tt.want || !errors.As(err, &fe) || fe.Host != tt.host || fe.Asked != tt.fam {
+			t.Errorf("New(%s, family %d) = %v; want %q", tt.host, tt.fam, err, tt.want)
+		}
+		if !errors.Is(err, ErrInvalidConfig) || errors.Is(err, ErrUnknownHost) {
+			t.Errorf("%v: ErrInvalidConfig %v, ErrUnknownHost %v", err, errors.Is(err, ErrInvalidConfig), errors.Is(err, ErrUnknownHost))
+		}
+	}
+}
+
+// Who answered is named, as iputils names it, when the host was a name;
+// not for an address, and not with Numeric (iputils -n).
+func TestFromName(t *testing.T) {
+	names, err := net.DefaultResolver.LookupAddr(context.Background(), "127.0.0.1")
+	if err != nil || len(names) == 0 {
+		t.Skipf("skipped: 127.0.0.1 has no name here (%v)", err)
+	}
+	lo := strings.TrimSuffix(names[0], ".")
+	tests := []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{Host: "localhost", Family: IPv4}, lo},
+		{Config{Host: "localhost", Family: IPv4, Numeric: true}, ""},
+		{Config{Host: "127.0.0.1"}, ""},
+	}
+	for _, tt := range tests {
+		cfg := tt.cfg
+		cfg.Count, cfg.Interval, cfg.Timeout = 2, 10*time.Millisecond, 2*time.Second
+		evs, _ := collect(t, cfg)
+		if len(evs) != 2 {
+			t.Fatalf("%+v: %d events", cfg, len(evs))
+		}
+		for _, e := range evs {
+			if e.FromName != tt.want {
+				t.Errorf("%+v: FromName %q, want %q", cfg, e.FromName, tt.want)
+			}
+		}
+	}
+}
+
+// WaitForever never gives a probe up; answered probes still end the run.
+func TestWaitForever(t *testing.T) {
+	evs, s := collect(t, Config{Host: "127.0.0.1", Count: 3, Interval: 10 * time.Millisecond, Timeout: WaitForever})
+	if s.Received != 3 || len(evs) != 3 {
+		t.Fatalf("summary %+v, %d events", s, len(evs))
+	}
+	for _, e := range evs {
+		if e.Kind != KindReply {
+			t.Errorf("event %+v", e)
 		}
 	}
 }

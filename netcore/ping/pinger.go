@@ -19,6 +19,7 @@ type Pinger struct {
 	addr    netip.Addr
 	tr      transport
 	m       *matcher
+	named   bool // the host is a name: show who answered by name too
 	started atomic.Bool
 	once    sync.Once
 }
@@ -57,7 +58,9 @@ func New(ctx context.Context, cfg Config) (*Pinger, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Pinger{cfg: cfg, addr: addr, tr: tr, m: newMatcher(addr, tr.raw(), tr.echoID(), tok, cfg.Size)}, nil
+	_, notLiteral := netip.ParseAddr(cfg.Host)
+	return &Pinger{cfg: cfg, addr: addr, tr: tr, m: newMatcher(addr, tr.raw(), tr.echoID(), tok, cfg.Size),
+		named: notLiteral != nil && !cfg.Numeric}, nil
 }
 
 // Mode is the kind of socket that was opened.
@@ -100,6 +103,7 @@ const (
 // run is the state of one Run, owned by its goroutine.
 type run struct {
 	p        *Pinger
+	ctx      context.Context
 	fn       func(Event)
 	probes   map[uint16]*probe // by wire sequence; a wrapped number overwrites its old probe
 	pending  []*probe          // in send order, so deadlines are in order too
@@ -108,6 +112,7 @@ type run struct {
 	first    time.Time
 	payload  []byte
 	received chan packet
+	names    map[netip.Addr]string // who answered, by name; see nameOf
 }
 
 // Run sends Count probes (or until ctx ends) every Interval and calls fn,
@@ -120,8 +125,8 @@ func (p *Pinger) Run(ctx context.Context, fn func(Event)) (Summary, error) {
 	if !p.started.CompareAndSwap(false, true) {
 		return Summary{}, errors.New("ping: Run called twice on one Pinger")
 	}
-	r := &run{p: p, fn: fn, probes: map[uint16]*probe{}, payload: make([]byte, p.cfg.Size),
-		received: make(chan packet, 64)}
+	r := &run{p: p, ctx: ctx, fn: fn, probes: map[uint16]*probe{}, payload: make([]byte, p.cfg.Size),
+		received: make(chan packet, 64), names: map[netip.Addr]string{}}
 	r.sum = Summary{Host: p.cfg.Host, Addr: p.addr, Size: p.cfg.Size, Mode: p.tr.mode()}
 	fillPayload(r.payload, p.m.tok) // the same for every probe but for the stamp the transport writes
 	readErr := make(chan error, 1)
@@ -286,6 +291,9 @@ func (r *run) summary() Summary {
 func (r *run) emit(e Event) {
 	if r.fn == nil {
 		return
+	}
+	if r.p.named && e.From.IsValid() {
+		e.FromName = r.nameOf(r.ctx, e.From)
 	}
 	e.Stats = r.summary()
 	r.fn(e)

@@ -14,11 +14,8 @@ import (
 func Resolve(ctx context.Context, host string, fam Family) (netip.Addr, error) {
 	if a, err := netip.ParseAddr(host); err == nil {
 		a = a.Unmap()
-		switch {
-		case fam == IPv4 && !a.Is4():
-			return netip.Addr{}, fmt.Errorf("%s: %w: an IPv6 address, but IPv4 was asked for", host, ErrUnknownHost)
-		case fam == IPv6 && !a.Is6():
-			return netip.Addr{}, fmt.Errorf("%s: %w: an IPv4 address, but IPv6 was asked for", host, ErrUnknownHost)
+		if fam == IPv4 && !a.Is4() || fam == IPv6 && !a.Is6() {
+			return netip.Addr{}, &FamilyError{Host: host, Asked: fam}
 		}
 		return a, nil
 	}
@@ -44,3 +41,21 @@ func Resolve(ctx context.Context, host string, fam Family) (netip.Addr, error) {
 	}
 	return netip.Addr{}, fmt.Errorf("%s: %w", host, ErrUnknownHost)
 }
+
+// FamilyError is a host written as an address of the other IP version than
+// the one asked for (IPv4 asked for, "::1" given): nothing to look up, and
+// nothing unknown about it. It matches ErrInvalidConfig.
+type FamilyError struct {
+	Host  string // as given
+	Asked Family // IPv4 or IPv6
+}
+
+func (e *FamilyError) Error() string {
+	asked, is := "IPv4", "IPv6"
+	if e.Asked == IPv6 {
+		asked, is = is, asked
+	}
+	return fmt.Sprintf("%s was asked for, but %s is an %s address", asked, e.Host, is)
+}
+
+func (e *FamilyError) Is(target error) bool { return target == ErrInvalidConfig }

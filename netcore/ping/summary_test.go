@@ -75,6 +75,10 @@ func TestEventString(t *testing.T) {
 		{Event{Kind: KindTimeout, Seq: 4}, "no answer yet for icmp_seq=4"},
 		{Event{Kind: KindError, Seq: 5, From: netip.MustParseAddr("10.0.0.1"), Text: "Time to live exceeded"}, "From 10.0.0.1 icmp_seq=5 Time to live exceeded"},
 		{Event{Kind: KindError, Seq: 6, Text: "sendmsg: network is unreachable"}, "icmp_seq=6 sendmsg: network is unreachable"},
+		{Event{Kind: KindReply, Seq: 7, Bytes: 64, From: lo, FromName: "localhost", TTL: 64, RTT: 45 * time.Microsecond}, "64 bytes from localhost (127.0.0.1): icmp_seq=7 ttl=64 time=0.045 ms"},
+		{Event{Kind: KindLate, Seq: 8, Bytes: 64, From: lo, FromName: "localhost", TTL: 64, RTT: 3 * time.Second}, "64 bytes from localhost (127.0.0.1): icmp_seq=8 ttl=64 time=3000 ms (late)"},
+		{Event{Kind: KindError, Seq: 9, From: netip.MustParseAddr("10.0.0.1"), FromName: "_gateway", Text: "Destination Host Unreachable"}, "From _gateway (10.0.0.1) icmp_seq=9 Destination Host Unreachable"},
+		{Event{Kind: KindReply, Seq: 10, Bytes: 64, From: netip.MustParseAddr("fe80::1%lo"), FromName: "router", TTL: 64, RTT: time.Millisecond}, "64 bytes from router (fe80::1%lo): icmp_seq=10 ttl=64 time=1.00 ms"},
 	}
 	for _, tt := range tests {
 		if got := tt.e.String(); got != tt.want {
