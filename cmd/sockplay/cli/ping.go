@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,11 +14,16 @@ import (
 )
 
 func init() {
-	Register(Command{Name: "ping", Args: "HOST [-c N] [-i DURATION] [-s SIZE] [-t TTL] [-W TIMEOUT] [-4|-6] [--json]",
+	Register(Command{Name: "ping", Args: "HOST [-c N] [-i DURATION] [-s SIZE] [-t TTL] [-W TIMEOUT] [-4|-6] [-n] [--json]",
 		Summary: "ping a host over ICMP, printing what iputils ping prints", Run: runPing})
 }
 
-// secondsOrDuration is a flag that takes "10ms" or, as iputils does, "0.01" (seconds).
+// newPinger opens the ping; tests replace it to see the Config the flags made.
+var newPinger = ping.New
+
+// secondsOrDuration is a flag that takes "10ms" or, as iputils does, "0.01"
+// (seconds). A value that is not zero but rounds to 0 is refused, so 0
+// means only what was written as zero.
 type secondsOrDuration struct{ d *time.Duration }
 
 func (v secondsOrDuration) String() string {
@@ -29,7 +35,11 @@ func (v secondsOrDuration) String() string {
 
 func (v secondsOrDuration) Set(s string) error {
 	if f, err := strconv.ParseFloat(s, 64); err == nil {
-		*v.d = time.Duration(f * float64(time.Second))
+		d := time.Duration(f * float64(time.Second))
+		if d == 0 && f != 0 {
+			return fmt.Errorf("%q is shorter than a nanosecond", s)
+		}
+		*v.d = d
 		return nil
 	}
 	d, err := time.ParseDuration(s)
@@ -45,18 +55,19 @@ func runPing(ctx context.Context, s Stdio, args []string) int {
 	fs.SetOutput(s.Err)
 	cfg := ping.Config{Interval: ping.DefaultInterval, Timeout: ping.DefaultTimeout}
 	fs.IntVar(&cfg.Count, "c", 0, "stop after `N` probes (default: until interrupted)")
-	fs.Var(secondsOrDuration{&cfg.Interval}, "i", "`DURATION` between probes (10ms, or seconds as in iputils: 0.01); at least 10ms")
+	fs.Var(secondsOrDuration{&cfg.Interval}, "i", "`DURATION` between probes (10ms, or seconds as in iputils: 0.01); at least 10ms, so 0 (iputils' flood) is refused")
 	fs.IntVar(&cfg.Size, "s", ping.DefaultSize, "payload `SIZE` in bytes, 0 to 65500")
 	fs.IntVar(&cfg.TTL, "t", 0, "IPv4 `TTL` or IPv6 hop limit, 1 to 255 (default: the system's)")
-	fs.Var(secondsOrDuration{&cfg.Timeout}, "W", "`TIMEOUT` for each reply (1s, or seconds: 1)")
+	fs.Var(secondsOrDuration{&cfg.Timeout}, "W", "`TIMEOUT` for each reply (1s, or seconds: 1); 0 waits for ever, as in iputils")
 	v4 := fs.Bool("4", false, "resolve and ping over IPv4 only")
 	v6 := fs.Bool("6", false, "resolve and ping over IPv6 only")
 	jsonOut := fs.Bool("json", false, "print one JSON object per reply, timeout or error, and one for the summary")
 	outstanding := fs.Bool("O", false, "report probes that got no answer within the timeout, as iputils -O")
 	fs.StringVar(&cfg.Source, "I", "", "source `ADDRESS` to send from")
+	fs.BoolVar(&cfg.Numeric, "n", false, "show who answered by address only, without looking up its name (as iputils -n; implied when HOST is an address)")
 	mode := fs.String("mode", "auto", "ICMP socket: auto (datagram, then raw), datagram or raw")
 	fs.Usage = func() {
-		fmt.Fprintln(s.Err, "usage: sockplay ping HOST [-c N] [-i DURATION] [-s SIZE] [-t TTL] [-W TIMEOUT] [-4|-6] [--json]")
+		fmt.Fprintln(s.Err, "usage: sockplay ping HOST [-c N] [-i DURATION] [-s SIZE] [-t TTL] [-W TIMEOUT] [-4|-6] [-n] [--json]")
 		fmt.Fprintln(s.Err, "Sends ICMP echo requests and prints replies and statistics as iputils ping does.")
 		fmt.Fprintln(s.Err, "Exit status: 0 when a reply came, 1 when none did, 2 on an error.")
 		fs.PrintDefaults()
@@ -74,12 +85,27 @@ func runPing(ctx context.Context, s Stdio, args []string) int {
 	case *v6:
 		cfg.Family = ping.IPv6
 	}
+	// The pinger reads 0 as "the default"; here 0 was written.
+	if cfg.Interval == 0 {
+		return usageErr("-i 0 is below the %v minimum interval; sockplay never floods", ping.MinInterval)
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = ping.WaitForever
+	}
 	cfg.Host = host
 	var err error
 	if cfg.Mode, err = ping.ParseMode(*mode); err != nil {
 		return usageErr("%v", err)
 	}
-	p, err := ping.New(ctx, cfg)
+	p, err := newPinger(ctx, cfg)
+	var fe *ping.FamilyError
+	if errors.As(err, &fe) {
+		asked, is := "-4 asks for IPv4", "IPv6"
+		if fe.Asked == ping.IPv6 {
+			asked, is = "-6 asks for IPv6", "IPv4"
+		}
+		return usageErr("%s, but %s is an %s address", asked, fe.Host, is)
+	}
 	if err != nil {
 		return usageErr("%v", err) // one line that names the host, or the option, or the permission to grant
 	}
@@ -118,6 +144,7 @@ type pingJSON struct {
 	Time  string   `json:"time"`
 	Bytes int      `json:"bytes,omitempty"`
 	From  string   `json:"from,omitempty"`
+	Name  string   `json:"from_name,omitempty"`
 	TTL   *int     `json:"ttl,omitempty"`
 	RTTms *float64 `json:"rtt_ms,omitempty"`
 	Error string   `json:"error,omitempty"`
@@ -153,7 +180,7 @@ func (p *pingPrinter) event(e ping.Event) {
 		}
 		return
 	}
-	j := pingJSON{Kind: e.Kind.String(), Seq: e.Seq, Time: e.At.Format(time.RFC3339Nano), Bytes: e.Bytes, Error: e.Text}
+	j := pingJSON{Kind: e.Kind.String(), Seq: e.Seq, Time: e.At.Format(time.RFC3339Nano), Bytes: e.Bytes, Error: e.Text, Name: e.FromName}
 	if e.From.IsValid() {
 		j.From = e.From.String()
 	}

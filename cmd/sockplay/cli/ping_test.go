@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"os"
 	"os/exec"
 	"regexp"
@@ -59,22 +60,32 @@ func shape(s string) string {
 	return s
 }
 
-// TestPingMatchesIputils compares our output with the real ping's, line by line.
+// TestPingMatchesIputils compares our output with the real ping's, line by
+// line, with the same arguments: addresses, and names, whose replies
+// iputils shows as "from localhost (127.0.0.1):" unless -n.
 func TestPingMatchesIputils(t *testing.T) {
 	skipWithoutICMP(t)
 	iputils, err := exec.LookPath("ping")
 	if err != nil {
 		t.Skip("skipped: iputils ping is not installed")
 	}
-	for _, host := range []string{"127.0.0.1", "::1"} {
-		t.Run(host, func(t *testing.T) {
-			cmd := exec.Command(iputils, "-c", "3", "-i", "0.2", host)
+	for _, args := range [][]string{
+		{"127.0.0.1"},
+		{"::1"},
+		{"localhost"},
+		{"-4", "localhost"},
+		{"-n", "localhost"},
+		{"-W", "0", "127.0.0.1"},
+	} {
+		args = append([]string{"-c", "3", "-i", "0.2"}, args...)
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			cmd := exec.Command(iputils, args...)
 			cmd.Env = append(os.Environ(), "LC_ALL=C")
 			want, err := cmd.Output()
 			if err != nil {
-				t.Skipf("skipped: %s -c 3 %s: %v", iputils, host, err)
+				t.Skipf("skipped: %s %s: %v", iputils, strings.Join(args, " "), err)
 			}
-			code, got, errOut := runPingCLI(t, context.Background(), "-c", "3", "-i", "200ms", host)
+			code, got, errOut := runPingCLI(t, context.Background(), args...)
 			if code != ExitOK || errOut != "" {
 				t.Fatalf("exit %d, stderr %q", code, errOut)
 			}
@@ -107,7 +118,27 @@ func TestPingCLI(t *testing.T) {
 			[]string{"PING ::1(::1) 0 data bytes\n", "8 bytes from ::1: icmp_seq=1"}, nil, 0, false},
 		{"-6 on a name without AAAA", []string{"-6", "-c", "1", "nosuch.invalid"}, ExitUsage, nil, []string{"nosuch.invalid: name or service not known"}, 0, true},
 		{"-4 -s 1000 -t 3", []string{"-4", "-c", "1", "-s", "1000", "-t", "3", "localhost"}, ExitOK,
-			[]string{"PING localhost (127.0.0.1) 1000(1028) bytes of data.", "1008 bytes from 127.0.0.1: icmp_seq=1"}, nil, 0, false},
+			[]string{"PING localhost (127.0.0.1) 1000(1028) bytes of data.", "1008 bytes from localhost (127.0.0.1): icmp_seq=1"}, nil, 0, false},
+		{"-n: addresses only", []string{"-4", "-n", "-c", "1", "localhost"}, ExitOK,
+			[]string{"PING localhost (127.0.0.1) 56(84) bytes of data.\n64 bytes from 127.0.0.1: icmp_seq=1 "}, nil, 0, false},
+		{"-4 with an IPv6 address", []string{"-4", "-c", "1", "::1"}, ExitUsage, nil,
+			[]string{"sockplay ping: -4 asks for IPv4, but ::1 is an IPv6 address\n"}, 0, true},
+		{"-4 with a scoped IPv6 address", []string{"-4", "-c", "1", "fe80::1%lo"}, ExitUsage, nil,
+			[]string{"sockplay ping: -4 asks for IPv4, but fe80::1%lo is an IPv6 address\n"}, 0, true},
+		{"-6 with an IPv4 address", []string{"-c", "1", "127.0.0.1", "-6"}, ExitUsage, nil,
+			[]string{"sockplay ping: -6 asks for IPv6, but 127.0.0.1 is an IPv4 address\n"}, 0, true},
+		{"-i 0 refused", []string{"-c", "1", "-i", "0", "127.0.0.1"}, ExitUsage, nil,
+			[]string{"sockplay ping: -i 0 is below the 10ms minimum interval; sockplay never floods\n"}, 0, true},
+		{"-i 0ms refused", []string{"-c", "1", "-i", "0ms", "127.0.0.1"}, ExitUsage, nil,
+			[]string{"sockplay ping: -i 0 is below the 10ms minimum interval; sockplay never floods\n"}, 0, true},
+		{"-i rounding to 0 refused", []string{"-c", "1", "-i", "0.0000000001", "127.0.0.1"}, ExitUsage, nil,
+			[]string{`"0.0000000001" is shorter than a nanosecond`}, 0, false},
+		{"-W 0 waits for ever", []string{"-c", "2", "-i", "10ms", "-W", "0", "127.0.0.1"}, ExitOK,
+			[]string{"2 packets transmitted, 2 received, 0% packet loss"}, nil, 0, false},
+		{"-W 0s waits for ever", []string{"-c", "1", "-W", "0s", "::1"}, ExitOK,
+			[]string{"1 packets transmitted, 1 received, 0% packet loss"}, nil, 0, false},
+		{"-W below zero refused", []string{"-c", "1", "-W", "-1", "127.0.0.1"}, ExitUsage, nil,
+			[]string{"sockplay ping: invalid ping option: timeout -1s: must be positive\n"}, 0, true},
 		{"unknown host", []string{"-c", "1", "nosuch.invalid"}, ExitUsage, nil,
 			[]string{"sockplay ping: nosuch.invalid: name or service not known\n"}, 0, true},
 		{"interval too short", []string{"-c", "1", "-i", "5ms", "127.0.0.1"}, ExitUsage, nil,
@@ -118,7 +149,7 @@ func TestPingCLI(t *testing.T) {
 		{"no host", []string{"-c", "1"}, ExitUsage, nil, []string{"missing HOST"}, 0, true},
 		{"two hosts", []string{"a", "b"}, ExitUsage, nil, []string{`unexpected argument "b"`}, 0, true},
 		{"bad mode", []string{"--mode", "flood", "127.0.0.1"}, ExitUsage, nil, []string{`mode "flood"`}, 0, true},
-		{"help", []string{"-h"}, ExitOK, nil, []string{"usage: sockplay ping HOST"}, 0, false},
+		{"help", []string{"-h"}, ExitOK, nil, []string{"usage: sockplay ping HOST", "0 waits for ever, as in iputils", "so 0 (iputils' flood) is refused", "as iputils -n"}, 0, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -143,6 +174,39 @@ func TestPingCLI(t *testing.T) {
 				t.Errorf("want one line on stderr and nothing on stdout; got %q and %q", errOut, out)
 			}
 		})
+	}
+}
+
+// TestPingFlagsToConfig checks what the flags ask of the pinger, where the
+// output cannot tell (a timeout of for ever looks like one of 10 s for the
+// first 10 s).
+func TestPingFlagsToConfig(t *testing.T) {
+	var got ping.Config
+	stop := errors.New("stop here")
+	orig := newPinger
+	t.Cleanup(func() { newPinger = orig })
+	newPinger = func(ctx context.Context, cfg ping.Config) (*ping.Pinger, error) {
+		got = cfg
+		return nil, stop
+	}
+	tests := []struct {
+		args []string
+		want ping.Config
+	}{
+		{[]string{"h"}, ping.Config{Host: "h", Interval: ping.DefaultInterval, Timeout: ping.DefaultTimeout, Size: ping.DefaultSize}},
+		{[]string{"-W", "0", "h"}, ping.Config{Host: "h", Interval: ping.DefaultInterval, Timeout: ping.WaitForever, Size: ping.DefaultSize}},
+		{[]string{"-W", "0.0", "-i", "0.5", "h"}, ping.Config{Host: "h", Interval: 500 * time.Millisecond, Timeout: ping.WaitForever, Size: ping.DefaultSize}},
+		{[]string{"-W", "2", "-n", "-6", "h"}, ping.Config{Host: "h", Interval: ping.DefaultInterval, Timeout: 2 * time.Second, Size: ping.DefaultSize, Numeric: true, Family: ping.IPv6}},
+	}
+	for _, tt := range tests {
+		got = ping.Config{}
+		code, _, errOut := runPingCLI(t, context.Background(), tt.args...)
+		if code != ExitUsage || !strings.Contains(errOut, "stop here") {
+			t.Errorf("%v: exit %d, stderr %q", tt.args, code, errOut)
+		}
+		if got != tt.want {
+			t.Errorf("%v: config\n%+v, want\n%+v", tt.args, got, tt.want)
+		}
 	}
 }
 
@@ -200,6 +264,33 @@ func TestPingJSON(t *testing.T) {
 	}
 }
 
+// With a name for HOST, --json names who answered beside its address.
+func TestPingJSONFromName(t *testing.T) {
+	skipWithoutICMP(t)
+	names, err := net.DefaultResolver.LookupAddr(context.Background(), "127.0.0.1")
+	if err != nil || len(names) == 0 {
+		t.Skipf("skipped: 127.0.0.1 has no name here (%v)", err)
+	}
+	for _, tt := range []struct {
+		args []string
+		name string
+	}{
+		{[]string{"--json", "-4", "-c", "1", "localhost"}, strings.TrimSuffix(names[0], ".")},
+		{[]string{"--json", "-4", "-n", "-c", "1", "localhost"}, ""},
+	} {
+		code, out, errOut := runPingCLI(t, context.Background(), tt.args...)
+		var r struct {
+			From string  `json:"from"`
+			Name *string `json:"from_name"`
+		}
+		line, _, _ := strings.Cut(out, "\n")
+		if code != ExitOK || json.Unmarshal([]byte(line), &r) != nil || r.From != "127.0.0.1" ||
+			(tt.name == "") != (r.Name == nil) || r.Name != nil && *r.Name != tt.name {
+			t.Errorf("%v: exit %d, first line %s, stderr %q; want from_name %q", tt.args, code, line, errOut, tt.name)
+		}
+	}
+}
+
 // TestPingInterrupted is Ctrl-C: the statistics are printed and the exit
 // status says whether anything came back, as iputils does.
 func TestPingInterrupted(t *testing.T) {
@@ -236,24 +327,36 @@ func TestPingLab(t *testing.T) {
 		code int
 		out  []string
 		max  time.Duration
+		stop time.Duration // when set, the run is interrupted after this long
 	}{
 		{"host", []string{"-c", "2", "-i", "20ms", lab.Host4.String()}, ExitOK,
-			[]string{"64 bytes from 10.200.7.2: icmp_seq=2 ttl=64 time=", "2 packets transmitted, 2 received, 0% packet loss"}, 3 * time.Second},
+			[]string{"64 bytes from 10.200.7.2: icmp_seq=2 ttl=64 time=", "2 packets transmitted, 2 received, 0% packet loss"}, 3 * time.Second, 0},
 		{"silent, -O", []string{"-c", "3", "-i", "20ms", "-W", "300ms", "-O", lab.Silent4.String()}, ExitFail,
-			[]string{"no answer yet for icmp_seq=3\n", "3 packets transmitted, 0 received, 100% packet loss, time "}, 3 * time.Second},
+			[]string{"no answer yet for icmp_seq=3\n", "3 packets transmitted, 0 received, 100% packet loss, time "}, 3 * time.Second, 0},
+		{"silent, -W 0 waits until interrupted", []string{"-c", "2", "-i", "20ms", "-W", "0", "-O", lab.Silent4.String()}, ExitFail,
+			[]string{"PING 192.0.2.1 (192.0.2.1) 56(84) bytes of data.\n\n--- 192.0.2.1 ping statistics ---\n2 packets transmitted, 0 received, 100% packet loss"}, 3 * time.Second, time.Second},
 		{"silent ipv6, seconds", []string{"-c", "2", "-i", "0.02", "-W", "0.3", lab.Silent6.String()}, ExitFail,
-			[]string{"PING 2001:db8:1::1(2001:db8:1::1) 56 data bytes\n\n--- 2001:db8:1::1 ping statistics ---\n2 packets transmitted, 0 received, 100% packet loss"}, 3 * time.Second},
+			[]string{"PING 2001:db8:1::1(2001:db8:1::1) 56 data bytes\n\n--- 2001:db8:1::1 ping statistics ---\n2 packets transmitted, 0 received, 100% packet loss"}, 3 * time.Second, 0},
 		{"unreachable", []string{"-c", "2", "-i", "20ms", "--mode", "raw", lab.Unreach4.String()}, ExitFail,
-			[]string{"From 10.200.7.2 icmp_seq=1 Destination Host Unreachable\n", "2 packets transmitted, 0 received, +2 errors, 100% packet loss"}, 3 * time.Second},
+			[]string{"From 10.200.7.2 icmp_seq=1 Destination Host Unreachable\n", "2 packets transmitted, 0 received, +2 errors, 100% packet loss"}, 3 * time.Second, 0},
 		{"ttl exceeded", []string{"-c", "1", "-t", "1", "--mode", "raw", lab.Far4.String()}, ExitFail,
-			[]string{"From 10.200.7.2 icmp_seq=1 Time to live exceeded\n"}, 3 * time.Second},
+			[]string{"From 10.200.7.2 icmp_seq=1 Time to live exceeded\n"}, 3 * time.Second, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var code int
 			var out, errOut string
 			start := time.Now()
-			lab.Do(t, func() { code, out, errOut = runPingCLI(t, context.Background(), tt.args...) })
+			ctx := context.Background()
+			if tt.stop > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, tt.stop)
+				defer cancel()
+			}
+			lab.Do(t, func() { code, out, errOut = runPingCLI(t, ctx, tt.args...) })
+			if took := time.Since(start); tt.stop > 0 && took < tt.stop {
+				t.Errorf("ended after %v, before it was interrupted at %v", took, tt.stop)
+			}
 			if took := time.Since(start); took > tt.max {
 				t.Errorf("took %v, want under %v", took, tt.max)
 			}
