@@ -92,8 +92,11 @@ func optionError(name string, err error) error { return fmt.Errorf("%s: %w", nam
 func unsupported(name string) error { return optionError(name, ErrUnsupported) }
 
 // Validate reports the first option that makes no sense for the endpoint
-// kind (server or client), e.g. SO_BROADCAST on tcp, naming the option.
-// Listen, ListenPacket, Dial and DialPacket call it first.
+// kind (server or client), e.g. SO_BROADCAST on tcp, or whose value the
+// kernel would refuse or quietly change (a negative buffer, a TTL past 255,
+// a keepalive time in fractions of a second), naming the option. Listen,
+// ListenPacket, Dial and DialPacket call it first; front ends call it while
+// checking what a person typed.
 func (o Options) Validate(ep Endpoint, server bool) error {
 	if !knownScheme(string(ep.Scheme)) {
 		return fmt.Errorf("unknown scheme %q (tcp, udp, unix, unixgram)", ep.Scheme)
@@ -102,9 +105,14 @@ func (o Options) Validate(ep Endpoint, server bool) error {
 	only := func(name, what string) error {
 		return fmt.Errorf("%s applies to %s only, not to %s", name, what, kindName(ep, server))
 	}
+	// The kernel takes these as a C int; a larger value would wrap.
+	const maxInt32 = 1<<31 - 1
 	negative := func(name string, v int64) error {
 		if v < 0 {
 			return fmt.Errorf("%s is negative (%d)", name, v)
+		}
+		if v > maxInt32 {
+			return fmt.Errorf("%s %d is more than the kernel takes (%d)", name, v, maxInt32)
 		}
 		return nil
 	}
@@ -112,13 +120,24 @@ func (o Options) Validate(ep Endpoint, server bool) error {
 		name string
 		v    int64
 	}{
-		{"SO_SNDBUF", int64(o.SendBuffer)}, {"SO_RCVBUF", int64(o.RecvBuffer)}, {"IP_TTL", int64(o.TTL)},
-		{"backlog", int64(o.Backlog)}, {"connect timeout", int64(o.ConnectTimeout)},
-		{"idle timeout", int64(o.IdleTimeout)}, {"resolve timeout", int64(o.ResolveTimeout)},
+		{"SO_SNDBUF", int64(o.SendBuffer)}, {"SO_RCVBUF", int64(o.RecvBuffer)}, {"backlog", int64(o.Backlog)},
 	} {
 		if err := negative(c.name, c.v); err != nil {
 			return err
 		}
+	}
+	for _, c := range []struct {
+		name string
+		v    time.Duration
+	}{
+		{"connect timeout", o.ConnectTimeout}, {"idle timeout", o.IdleTimeout}, {"resolve timeout", o.ResolveTimeout},
+	} {
+		if c.v < 0 {
+			return fmt.Errorf("%s is negative (%v)", c.name, c.v)
+		}
+	}
+	if o.TTL < 0 || o.TTL > 255 {
+		return fmt.Errorf("IP_TTL %d is out of range 1-255", o.TTL)
 	}
 	if o.ReuseAddr != nil && unix {
 		return only("SO_REUSEADDR", "tcp and udp")
@@ -133,8 +152,29 @@ func (o Options) Validate(ep Endpoint, server bool) error {
 		if !tcp {
 			return only("SO_KEEPALIVE", "tcp")
 		}
-		if o.KeepAlive.Idle < 0 || o.KeepAlive.Interval < 0 || o.KeepAlive.Count < 0 {
+		k := o.KeepAlive
+		if k.Idle < 0 || k.Interval < 0 || k.Count < 0 {
 			return errors.New("SO_KEEPALIVE idle, interval and count cannot be negative")
+		}
+		// Go rounds these up to whole seconds, and Linux's limits are
+		// MAX_TCP_KEEPIDLE, MAX_TCP_KEEPINTVL and MAX_TCP_KEEPCNT; past
+		// them the kernel refuses and Go ignores the refusal, so the
+		// kernel's defaults would apply without a word.
+		const maxLinuxSecs, maxLinuxCount = 32767, 127
+		linux := runtime.GOOS == "linux" || runtime.GOOS == "android"
+		for _, d := range []struct {
+			name string
+			v    time.Duration
+		}{{"idle time", k.Idle}, {"probe interval", k.Interval}} {
+			if d.v%time.Second != 0 {
+				return fmt.Errorf("SO_KEEPALIVE %s %v is not a whole number of seconds, which is what the kernel counts", d.name, d.v)
+			}
+			if linux && d.v > maxLinuxSecs*time.Second {
+				return fmt.Errorf("SO_KEEPALIVE %s %v is more than Linux allows (%ds)", d.name, d.v, maxLinuxSecs)
+			}
+		}
+		if linux && k.Count > maxLinuxCount {
+			return fmt.Errorf("SO_KEEPALIVE probe count %d is more than Linux allows (%d)", k.Count, maxLinuxCount)
 		}
 	}
 	if o.Linger != nil {
@@ -145,13 +185,8 @@ func (o Options) Validate(ep Endpoint, server bool) error {
 			return err
 		}
 	}
-	if o.TTL != 0 {
-		if unix {
-			return only("IP_TTL", "tcp and udp")
-		}
-		if o.TTL > 255 {
-			return fmt.Errorf("IP_TTL %d is out of range 1-255", o.TTL)
-		}
+	if o.TTL != 0 && unix {
+		return only("IP_TTL", "tcp and udp")
 	}
 	if o.Broadcast && !udp {
 		return only("SO_BROADCAST", "udp")
