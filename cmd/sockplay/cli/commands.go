@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Exit statuses shared by every subcommand.
@@ -96,11 +98,8 @@ func usageErrorf(s Stdio, name, format string, a ...any) int {
 // command returns code at once: -h was asked for, or the arguments were
 // wrong (already said on stderr in one line).
 func parseOneArg(fs *flag.FlagSet, s Stdio, name, missing string, args []string) (arg string, code int, done bool) {
-	if err := fs.Parse(reorderArgs(fs, args)); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return "", ExitOK, true
-		}
-		return "", ExitUsage, true
+	if code, done := ParseFlags(fs, s, name, reorderArgs(fs, args)); done {
+		return "", code, true
 	}
 	switch fs.NArg() {
 	case 1:
@@ -109,4 +108,177 @@ func parseOneArg(fs *flag.FlagSet, s Stdio, name, missing string, args []string)
 		return "", usageErrorf(s, name, "%s", missing), true
 	}
 	return "", usageErrorf(s, name, "unexpected argument %q", fs.Arg(1)), true
+}
+
+// ParseFlags parses args with fs, a ContinueOnError set, for the command
+// name ("serve", "gui"). -h and --help print fs.Usage and give ExitOK; a
+// bad flag is one line on s.Err that names it and points to the help,
+//
+//	sockplay serve: unknown flag --nosuch; see 'sockplay serve -h'
+//	sockplay connect: --repeat "x": not a whole number; see 'sockplay connect -h'
+//
+// and gives ExitUsage. done means the command returns code at once. The
+// set's output and Usage are the command's again when it returns, so a
+// command may still print its usage itself.
+func ParseFlags(fs *flag.FlagSet, s Stdio, name string, args []string) (code int, done bool) {
+	// Package flag would print its own message and the whole usage on any
+	// error: keep it quiet while parsing, and catch what a flag's Set
+	// refused, so the one line can say which flag and why.
+	out, usage := fs.Output(), fs.Usage
+	var bad badValue
+	var values []*flag.Flag
+	fs.VisitAll(func(f *flag.Flag) { values = append(values, f) })
+	orig := make([]flag.Value, len(values))
+	for i, f := range values {
+		orig[i] = f.Value
+		f.Value = watch(f.Name, f.Value, &bad)
+	}
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	for i, f := range values {
+		f.Value = orig[i]
+	}
+	fs.SetOutput(out)
+	fs.Usage = usage
+	switch {
+	case err == nil:
+		return ExitOK, false
+	case errors.Is(err, flag.ErrHelp):
+		if usage != nil {
+			usage()
+		} else {
+			fmt.Fprintf(out, "usage of %s:\n", fs.Name())
+			fs.PrintDefaults()
+		}
+		return ExitOK, true
+	}
+	return usageErrorf(s, name, "%s; see 'sockplay %s -h'", flagProblem(fs, args, err, bad), name), true
+}
+
+// badValue is the first value a flag's Set refused while parsing.
+type badValue struct {
+	name, value string
+	err         error
+}
+
+// watchedValue records what its flag's Set refuses; watchedBool keeps a
+// bool flag a bool flag, so package flag still lets it stand alone.
+type watchedValue struct {
+	flag.Value
+	name string
+	bad  *badValue
+}
+
+type watchedBool struct{ watchedValue }
+
+func (w watchedBool) IsBoolFlag() bool { return true }
+
+func (w watchedValue) Set(v string) error {
+	err := w.Value.Set(v)
+	if err != nil && w.bad.err == nil {
+		*w.bad = badValue{w.name, v, err}
+	}
+	return err
+}
+
+func watch(name string, v flag.Value, bad *badValue) flag.Value {
+	w := watchedValue{v, name, bad}
+	if b, ok := v.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+		return watchedBool{w}
+	}
+	return w
+}
+
+// dashed writes a flag as the help does: -c, --repeat.
+func dashed(name string) string {
+	if len([]rune(name)) == 1 {
+		return "-" + name
+	}
+	return "--" + name
+}
+
+// typed writes a flag as args spelled it (--x, -count), or as dashed does.
+func typed(args []string, name string) string {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		f, _, _ := strings.Cut(a, "=")
+		if strings.HasPrefix(f, "-") && strings.TrimLeft(f, "-") == name {
+			return f
+		}
+	}
+	return dashed(name)
+}
+
+// flagProblem words what package flag refused, without the usage.
+func flagProblem(fs *flag.FlagSet, args []string, err error, bad badValue) string {
+	if bad.err != nil {
+		return valueProblem(fs.Lookup(bad.name), typed(args, bad.name), bad)
+	}
+	// Package flag's other refusals are plain text; these three have read
+	// the same since Go 1.0. Anything else is shown as it is.
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		return "unknown flag " + typed(args, name)
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+		return typed(args, name) + " needs a value"
+	}
+	if arg, ok := strings.CutPrefix(msg, "bad flag syntax: "); ok {
+		return fmt.Sprintf("%q is not a flag (flags look like -c, --name or --name=value)", arg)
+	}
+	return msg
+}
+
+// valueProblem says why a flag's value was refused, by the flag's type;
+// spelled is the flag as typed.
+func valueProblem(f *flag.Flag, spelled string, bad badValue) string {
+	what := fmt.Sprintf("%s %q", spelled, bad.value)
+	var kind any
+	if g, ok := f.Value.(flag.Getter); ok {
+		kind = g.Get()
+	}
+	switch kind.(type) {
+	case int, int64:
+		bits := 64
+		if _, ok := kind.(int); ok {
+			bits = strconv.IntSize
+		}
+		if _, err := strconv.ParseInt(bad.value, 0, bits); isRange(err) {
+			return what + ": out of range"
+		}
+		return what + ": not a whole number"
+	case uint, uint64:
+		bits := 64
+		if _, ok := kind.(uint); ok {
+			bits = strconv.IntSize
+		}
+		if _, err := strconv.ParseUint(bad.value, 0, bits); isRange(err) {
+			return what + ": out of range"
+		}
+		return what + ": not a whole number of 0 or more"
+	case float64:
+		return what + ": not a number"
+	case time.Duration:
+		if _, err := strconv.ParseFloat(bad.value, 64); err == nil {
+			return fmt.Sprintf("%s: a duration needs a unit, as in %ss or %sms", what, bad.value, bad.value)
+		}
+		return what + ": not a duration such as 500ms, 10s or 1m30s"
+	case bool:
+		return what + ": write true or false"
+	}
+	// A flag of our own type: its Set error is the sentence, and may
+	// already quote the value.
+	if strings.Contains(bad.err.Error(), strconv.Quote(bad.value)) {
+		return spelled + ": " + bad.err.Error()
+	}
+	return what + ": " + bad.err.Error()
+}
+
+// isRange reports whether a strconv error says the number is too large.
+func isRange(err error) bool {
+	var ne *strconv.NumError
+	return errors.As(err, &ne) && ne.Err == strconv.ErrRange
 }

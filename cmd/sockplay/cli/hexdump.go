@@ -26,14 +26,11 @@ func runHexdump(ctx context.Context, s Stdio, args []string) int {
 	verbose := fs.Bool("v", false, "print every line; do not collapse repeated lines into '*'")
 	fs.Usage = func() {
 		fmt.Fprintln(s.Err, "usage: sockplay hexdump [-v] [FILE|-]")
-		fmt.Fprintln(s.Err, "Print FILE (or stdin, for - or no FILE) in the format of `hexdump -C`.")
+		fmt.Fprintln(s.Err, "Print FILE (or stdin, for - or no FILE) in the format of `hexdump -C`; -v may come after FILE.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	if code, done := ParseFlags(fs, s, "hexdump", reorderArgs(fs, args)); done {
+		return code
 	}
 	if fs.NArg() > 1 {
 		fmt.Fprintf(s.Err, "sockplay hexdump: unexpected argument %q\n", fs.Arg(1))

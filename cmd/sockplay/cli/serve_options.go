@@ -130,10 +130,13 @@ func reorderArgs(fs *flag.FlagSet, args []string) []string {
 		if b, ok := fl.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
 			continue
 		}
-		if i+1 < len(args) {
-			flags = append(flags, args[i+1])
-			i++
+		if i+1 == len(args) {
+			// Its value is missing: end with the flag, so that package
+			// flag says so rather than take the "--" below as the value.
+			return flags
 		}
+		flags = append(flags, args[i+1])
+		i++
 	}
 	return append(append(flags, "--"), pos...)
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -49,15 +48,12 @@ func runSockets(ctx context.Context, s Stdio, args []string) int {
 		fmt.Fprintln(s.Err, "One-letter flags combine: -tlnp, -tuxanp.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(expandShortFlags(args)); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	usageErr := func(format string, a ...any) int { return usageErrorf(s, "sockets", format, a...) }
+	if bad, group, ok := unknownShortFlag(fs, args); ok {
+		return usageErr("unknown flag -%c in %s (the letters that combine are -%s); see 'sockplay sockets -h'", bad, group, socketsBoolFlags)
 	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(s.Err, "sockplay sockets: "+format+"\n", a...)
-		return ExitUsage
+	if code, done := ParseFlags(fs, s, "sockets", expandShortFlags(args)); done {
+		return code
 	}
 	if fs.NArg() > 0 {
 		return usageErr("unexpected argument %q (filters are flags: --addr, --state, --process, --grep)", fs.Arg(0))
@@ -123,6 +119,28 @@ func runSockets(ctx context.Context, s Stdio, args []string) int {
 		return ExitFail
 	}
 	return ExitOK
+}
+
+// unknownShortFlag finds a group of one-letter flags, such as -tlz, that
+// holds a letter sockets does not know, so the error can name the letter
+// rather than "--tlz". A group is one that starts with a letter that
+// combines and is no flag's name.
+func unknownShortFlag(fs *flag.FlagSet, args []string) (bad rune, group string, ok bool) {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if len(a) < 3 || a[0] != '-' || a[1] == '-' || strings.Contains(a, "=") ||
+			!strings.ContainsRune(socketsBoolFlags, rune(a[1])) || fs.Lookup(a[1:]) != nil {
+			continue
+		}
+		for _, c := range a[1:] {
+			if !strings.ContainsRune(socketsBoolFlags, c) {
+				return c, a, true
+			}
+		}
+	}
+	return 0, "", false
 }
 
 // expandShortFlags turns "-tlnp" into "-t -l -n -p" when every letter is
