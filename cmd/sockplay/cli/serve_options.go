@@ -37,23 +37,23 @@ func addSocketFlags(fs *flag.FlagSet, server bool) *socketFlags {
 	f := &socketFlags{}
 	fs.BoolVar(&f.nodelay, "nodelay", false, "set TCP_NODELAY (Go's default is on; see --no-nodelay)")
 	fs.BoolVar(&f.noNodelay, "no-nodelay", false, "clear TCP_NODELAY, so Nagle's algorithm batches small writes")
-	fs.IntVar(&f.rcvbuf, "rcvbuf", 0, "SO_RCVBUF in bytes (Linux doubles it)")
-	fs.IntVar(&f.sndbuf, "sndbuf", 0, "SO_SNDBUF in bytes (Linux doubles it)")
+	fs.IntVar(&f.rcvbuf, "rcvbuf", 0, "SO_RCVBUF in bytes (Linux doubles it; 0: the kernel's)")
+	fs.IntVar(&f.sndbuf, "sndbuf", 0, "SO_SNDBUF in bytes (Linux doubles it; 0: the kernel's)")
 	fs.BoolVar(&f.reuseport, "reuseport", false, "set SO_REUSEPORT")
 	fs.BoolVar(&f.reuseaddr, "reuseaddr", false, "set SO_REUSEADDR (on by default for TCP servers)")
 	fs.BoolVar(&f.noReuseaddr, "no-reuseaddr", false, "do not set SO_REUSEADDR")
 	fs.IntVar(&f.linger, "linger", -1, "SO_LINGER seconds; 0 closes with a reset (RST)")
-	fs.DurationVar(&f.keepalive, "keepalive", 0, "turn on TCP keepalive with this idle time, e.g. 30s")
-	fs.DurationVar(&f.keepIntvl, "keepalive-interval", 0, "TCP keepalive probe interval")
-	fs.IntVar(&f.keepCount, "keepalive-count", 0, "TCP keepalive probes before giving up")
-	fs.IntVar(&f.ttl, "ttl", 0, "IP_TTL / IPV6_UNICAST_HOPS")
+	fs.DurationVar(&f.keepalive, "keepalive", 0, "turn on TCP keepalive with this idle time in whole seconds, e.g. 30s (0: off)")
+	fs.DurationVar(&f.keepIntvl, "keepalive-interval", 0, "TCP keepalive probe interval in whole seconds (turns keepalive on; 0: the kernel's)")
+	fs.IntVar(&f.keepCount, "keepalive-count", 0, "TCP keepalive probes before giving up (turns keepalive on; 0: the kernel's)")
+	fs.IntVar(&f.ttl, "ttl", 0, "IP_TTL / IPV6_UNICAST_HOPS, 1 to 255 (0: the system's)")
 	fs.StringVar(&f.bindDev, "bind-dev", "", "bind to a network interface (SO_BINDTODEVICE)")
 	fs.BoolVar(&f.broadcast, "broadcast", false, "set SO_BROADCAST (udp)")
 	fs.StringVar(&f.mcast, "multicast", "", "udp multicast group (servers join it)")
 	fs.StringVar(&f.mcastIf, "multicast-if", "", "interface for --multicast")
 	fs.DurationVar(&f.idleTimeout, "idle-timeout", 0, "close a connection after this long without data")
 	if server {
-		fs.IntVar(&f.backlog, "backlog", 0, "listen backlog")
+		fs.IntVar(&f.backlog, "backlog", 0, "listen backlog (0: the system's, net.core.somaxconn)")
 	} else {
 		fs.StringVar(&f.bind, "bind", "", "local address (host:port) or, for unix clients, path to bind")
 		fs.DurationVar(&f.connectTimeout, "connect-timeout", 0, "give up connecting after this long (default 10s)")
@@ -87,12 +87,15 @@ func (f *socketFlags) options(visited map[string]bool) (netcore.Options, error) 
 		v := f.linger
 		o.Linger = &v
 	}
-	if f.keepalive > 0 || f.keepIntvl > 0 || f.keepCount > 0 {
+	if f.keepalive != 0 || f.keepIntvl != 0 || f.keepCount != 0 {
 		o.KeepAlive = &netcore.KeepAlive{Idle: f.keepalive, Interval: f.keepIntvl, Count: f.keepCount}
 	}
 	o.TTL = f.ttl
 	o.BindDevice = f.bindDev
 	o.Broadcast = f.broadcast
+	if f.mcastIf != "" && f.mcast == "" {
+		return o, fmt.Errorf("--multicast-if %s needs --multicast GROUP", f.mcastIf)
+	}
 	if f.mcast != "" {
 		o.Multicast = &netcore.Multicast{Group: f.mcast, Interface: f.mcastIf}
 	}
@@ -100,7 +103,55 @@ func (f *socketFlags) options(visited map[string]bool) (netcore.Options, error) 
 	o.Backlog = f.backlog
 	o.LocalAddr = f.bind
 	o.ConnectTimeout = f.connectTimeout
+	for _, c := range socketValueFlags {
+		if err := c.part(o).Validate(c.takes, c.server); err != nil {
+			return o, fmt.Errorf("%s: %w", dashed(c.flag), err)
+		}
+	}
 	return o, nil
+}
+
+// socketValueFlags pairs each socket flag that carries a value with the
+// part of netcore.Options it sets and a kind of endpoint that takes that
+// option. options checks each value alone against that kind, so a value
+// the kernel would refuse or quietly change (--rcvbuf -1, --ttl 999,
+// --keepalive 1500ms) is refused while the flags are read, naming the
+// flag, by netcore.Options.Validate: the rules the window and the
+// sessions use too. Whether an option suits the URL's kind at all
+// (--broadcast on tcp) is the session spec's check, once the URL is known.
+var socketValueFlags = []struct {
+	flag   string
+	takes  netcore.Endpoint
+	server bool
+	part   func(netcore.Options) netcore.Options
+}{
+	{"rcvbuf", tcpEndpoint, false, func(o netcore.Options) netcore.Options { return netcore.Options{RecvBuffer: o.RecvBuffer} }},
+	{"sndbuf", tcpEndpoint, false, func(o netcore.Options) netcore.Options { return netcore.Options{SendBuffer: o.SendBuffer} }},
+	{"linger", tcpEndpoint, false, func(o netcore.Options) netcore.Options { return netcore.Options{Linger: o.Linger} }},
+	{"ttl", tcpEndpoint, false, func(o netcore.Options) netcore.Options { return netcore.Options{TTL: o.TTL} }},
+	{"keepalive", tcpEndpoint, false, keepAlivePart(func(k netcore.KeepAlive) netcore.KeepAlive { return netcore.KeepAlive{Idle: k.Idle} })},
+	{"keepalive-interval", tcpEndpoint, false, keepAlivePart(func(k netcore.KeepAlive) netcore.KeepAlive { return netcore.KeepAlive{Interval: k.Interval} })},
+	{"keepalive-count", tcpEndpoint, false, keepAlivePart(func(k netcore.KeepAlive) netcore.KeepAlive { return netcore.KeepAlive{Count: k.Count} })},
+	{"idle-timeout", tcpEndpoint, false, func(o netcore.Options) netcore.Options { return netcore.Options{IdleTimeout: o.IdleTimeout} }},
+	{"connect-timeout", tcpEndpoint, false, func(o netcore.Options) netcore.Options { return netcore.Options{ConnectTimeout: o.ConnectTimeout} }},
+	{"backlog", tcpEndpoint, true, func(o netcore.Options) netcore.Options { return netcore.Options{Backlog: o.Backlog} }},
+	{"multicast", netcore.Endpoint{Scheme: netcore.SchemeUDP, Port: 1}, true, func(o netcore.Options) netcore.Options {
+		return netcore.Options{Multicast: o.Multicast}
+	}},
+}
+
+// tcpEndpoint is a tcp port: as a client (server false) it takes every
+// socket option but backlog and multicast, as a server it takes backlog.
+var tcpEndpoint = netcore.Endpoint{Scheme: netcore.SchemeTCP, Host: "127.0.0.1", Port: 1}
+
+func keepAlivePart(field func(netcore.KeepAlive) netcore.KeepAlive) func(netcore.Options) netcore.Options {
+	return func(o netcore.Options) netcore.Options {
+		if o.KeepAlive == nil {
+			return netcore.Options{}
+		}
+		k := field(*o.KeepAlive)
+		return netcore.Options{KeepAlive: &k}
+	}
 }
 
 // reorderArgs moves flags before positional arguments so `serve URL --echo`
