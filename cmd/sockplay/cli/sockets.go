@@ -30,13 +30,13 @@ func runSockets(ctx context.Context, s Stdio, args []string) int {
 	tcp := fs.Bool("t", false, "TCP sockets")
 	udp := fs.Bool("u", false, "UDP sockets")
 	unixs := fs.Bool("x", false, "Unix sockets (stream, datagram, seqpacket)")
-	listening := fs.Bool("l", false, "listening sockets only (and unconnected datagram sockets)")
-	all := fs.Bool("a", false, "sockets in every state")
+	listening := fs.Bool("l", false, "listening sockets only (and unconnected datagram sockets); not with -a or --state")
+	all := fs.Bool("a", false, "sockets in every state; not with -l or --state")
 	procs := fs.Bool("p", false, "show the processes that hold each socket")
 	fs.Bool("n", false, "numeric (always so; accepted for ss habit)")
-	v4 := fs.Bool("4", false, "IPv4 only")
-	v6 := fs.Bool("6", false, "IPv6 only")
-	state := fs.String("state", "", "states or groups, comma-separated: established, time-wait, listening, ..., all, connected, synchronized, bucket, big")
+	v4 := fs.Bool("4", false, "IPv4 TCP and UDP sockets only; Unix sockets only if -x asks for them, and then all of them")
+	v6 := fs.Bool("6", false, "IPv6 TCP and UDP sockets only; Unix sockets only if -x asks for them, and then all of them")
+	state := fs.String("state", "", "states or groups, comma-separated: established, time-wait, listening, ..., all, connected, synchronized, bucket, big; not with -l or -a")
 	addr := fs.String("addr", "", "only sockets with this local or peer address: :9000, 127.0.0.1, [::1]:22, /path")
 	procName := fs.String("process", "", "only sockets held by a process whose name contains this")
 	text := fs.String("grep", "", "only rows containing this text")
@@ -45,7 +45,8 @@ func runSockets(ctx context.Context, s Stdio, args []string) int {
 		fmt.Fprintln(s.Err, "usage: sockplay sockets [-t] [-u] [-x] [-l] [-a] [-p] [-4|-6] [--state STATE] [--json]")
 		fmt.Fprintln(s.Err, "List sockets as ss does. Without -t, -u or -x every kind is listed; without -l or -a")
 		fmt.Fprintln(s.Err, "only live connections (not listeners, closed sockets, TIME-WAIT or SYN-RECV).")
-		fmt.Fprintln(s.Err, "One-letter flags combine: -tlnp, -tuxanp.")
+		fmt.Fprintln(s.Err, "One-letter flags combine: -tlnp, -tuxanp. -4 and -6 choose the IP version of TCP and UDP")
+		fmt.Fprintln(s.Err, "sockets: -tx4 lists IPv4 TCP sockets and every Unix socket, as ss does; -x4 is refused.")
 		fs.PrintDefaults()
 	}
 	usageErr := func(format string, a ...any) int { return usageErrorf(s, "sockets", format, a...) }
@@ -61,6 +62,9 @@ func runSockets(ctx context.Context, s Stdio, args []string) int {
 	if *v4 && *v6 {
 		return usageErr("-4 and -6 exclude each other")
 	}
+	if n := countTrue(*listening, *all, *state != ""); n > 1 {
+		return usageErr("-l, -a and --state each choose the states to list; give one")
+	}
 	var f socktable.Filter
 	if *tcp {
 		f.Protos |= socktable.ProtoTCP
@@ -71,11 +75,20 @@ func runSockets(ctx context.Context, s Stdio, args []string) int {
 	if *unixs {
 		f.Protos |= socktable.ProtoUnix
 	}
-	switch {
-	case *v4:
-		f.Families = socktable.FamilySetOf(socktable.IPv4)
-	case *v6:
-		f.Families = socktable.FamilySetOf(socktable.IPv6)
+	if *v4 || *v6 {
+		fam, name := socktable.IPv4, "-4"
+		if *v6 {
+			fam, name = socktable.IPv6, "-6"
+		}
+		switch {
+		case f.Protos == socktable.ProtoUnix:
+			return usageErr("%s chooses an IP version, which Unix sockets (-x) do not have; leave it out, or add -t or -u", name)
+		case f.Protos&socktable.ProtoUnix != 0:
+			// -tx4: IPv4 TCP sockets and every Unix socket, as ss lists them.
+			f.Families = socktable.FamilySetOf(fam, socktable.Unix)
+		default:
+			f.Families = socktable.FamilySetOf(fam)
+		}
 	}
 	switch {
 	case *state != "":
@@ -94,6 +107,9 @@ func runSockets(ctx context.Context, s Stdio, args []string) int {
 	var err error
 	if f.Addr, err = socktable.ParseAddrMatch(*addr); err != nil {
 		return usageErr("--addr: %v", err)
+	}
+	if msg := addrKindMismatch(f); msg != "" {
+		return usageErr("--addr %s %s", *addr, msg)
 	}
 	f.Process, f.Text = *procName, *text
 	// One listing is short-lived and allocates a few megabytes at 20k
@@ -141,6 +157,34 @@ func unknownShortFlag(fs *flag.FlagSet, args []string) (bad rune, group string, 
 		}
 	}
 	return 0, "", false
+}
+
+// addrKindMismatch says why --addr can match no row of the kinds asked
+// for ("" when it can): a path matches Unix sockets only, an address or
+// port TCP and UDP sockets only.
+func addrKindMismatch(f socktable.Filter) string {
+	unixListed := (f.Protos == 0 || f.Protos&socktable.ProtoUnix != 0) && f.Families.Has(socktable.Unix)
+	inetListed := f.Protos == 0 || f.Protos&(socktable.ProtoTCP|socktable.ProtoUDP) != 0
+	switch {
+	case f.Addr.Path != "" && !unixListed:
+		if f.Protos&socktable.ProtoUnix == 0 && f.Protos != 0 {
+			return "is a Unix socket's name, and -t and -u list none; add -x"
+		}
+		return "is a Unix socket's name, and -4 and -6 leave Unix sockets out; add -x"
+	case (f.Addr.Prefix.IsValid() || f.Addr.Port != 0) && !inetListed:
+		return "is an IP address or port, which Unix sockets (-x) do not have; add -t or -u"
+	}
+	return ""
+}
+
+func countTrue(bs ...bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
 }
 
 // expandShortFlags turns "-tlnp" into "-t -l -n -p" when every letter is
