@@ -16,41 +16,43 @@ import (
 // KeepAlive configures TCP keepalive probes; zero fields keep the kernel
 // default for that field.
 type KeepAlive struct {
-	Idle, Interval time.Duration
-	Count          int
+	Idle     time.Duration `json:"idle,omitempty"`
+	Interval time.Duration `json:"interval,omitempty"`
+	Count    int           `json:"count,omitempty"`
 }
 
 // Multicast configures IPv4 or IPv6 multicast on a UDP socket. Servers join
 // Group on Interface; clients use Interface, TTL and Loopback for what they
 // send. An empty Interface lets the kernel pick by route.
 type Multicast struct {
-	Group     string
-	Interface string
-	TTL       int
-	Loopback  *bool
+	Group     string `json:"group"`
+	Interface string `json:"interface,omitempty"`
+	TTL       int    `json:"ttl,omitempty"`
+	Loopback  *bool  `json:"loopback,omitempty"`
 }
 
-// Options are the per-session socket options. The zero value is what a
+// Options are the per-session socket options, saved in workspaces under
+// their JSON names (a file format: rename nothing). The zero value is what a
 // socket tutorial would do: SO_REUSEADDR on TCP servers, everything else at
 // the kernel's default except Go's 15s keepalive, which is turned off so the
 // person sees the kernel truth.
 type Options struct {
-	ReuseAddr      *bool         // nil: on for TCP servers (as socket tutorials teach), off otherwise
-	ReusePort      bool          // SO_REUSEPORT
-	NoDelay        *bool         // TCP_NODELAY; nil: Go's default (on)
-	KeepAlive      *KeepAlive    // nil: off
-	SendBuffer     int           // SO_SNDBUF, 0: kernel default
-	RecvBuffer     int           // SO_RCVBUF, 0: kernel default
-	Linger         *int          // SO_LINGER seconds; 0 = close with RST
-	TTL            int           // IP_TTL / IPV6_UNICAST_HOPS; 0: default
-	Broadcast      bool          // SO_BROADCAST (udp)
-	Multicast      *Multicast    // UDP servers: join; clients: outgoing iface/TTL/loop
-	LocalAddr      string        // client bind "host:port"; for unix clients the path they bind (unixgram: auto temp path when "")
-	BindDevice     string        // SO_BINDTODEVICE (Linux)
-	Backlog        int           // listen backlog; 0: Go's default (net.core.somaxconn)
-	ConnectTimeout time.Duration // 0: 10s
-	IdleTimeout    time.Duration // read idle timeout; sessions apply it with SetReadDeadline, netcore only carries it
-	ResolveTimeout time.Duration // host name resolution, 0: 5s
+	ReuseAddr      *bool         `json:"reuse_addr,omitempty"`      // nil: on for TCP servers (as socket tutorials teach), off otherwise
+	ReusePort      bool          `json:"reuse_port,omitempty"`      // SO_REUSEPORT
+	NoDelay        *bool         `json:"no_delay,omitempty"`        // TCP_NODELAY; nil: Go's default (on)
+	KeepAlive      *KeepAlive    `json:"keep_alive,omitempty"`      // nil: off
+	SendBuffer     int           `json:"send_buffer,omitempty"`     // SO_SNDBUF, 0: kernel default
+	RecvBuffer     int           `json:"recv_buffer,omitempty"`     // SO_RCVBUF, 0: kernel default
+	Linger         *int          `json:"linger,omitempty"`          // SO_LINGER seconds; 0 = close with RST
+	TTL            int           `json:"ttl,omitempty"`             // IP_TTL / IPV6_UNICAST_HOPS; 0: default
+	Broadcast      bool          `json:"broadcast,omitempty"`       // SO_BROADCAST (udp)
+	Multicast      *Multicast    `json:"multicast,omitempty"`       // UDP servers: join; clients: outgoing iface/TTL/loop
+	LocalAddr      string        `json:"local_addr,omitempty"`      // client bind "host:port"; for unix clients the path they bind (unixgram: auto temp path when "")
+	BindDevice     string        `json:"bind_device,omitempty"`     // SO_BINDTODEVICE (Linux)
+	Backlog        int           `json:"backlog,omitempty"`         // listen backlog; 0: Go's default (net.core.somaxconn)
+	ConnectTimeout time.Duration `json:"connect_timeout,omitempty"` // 0: 10s
+	IdleTimeout    time.Duration `json:"idle_timeout,omitempty"`    // read idle timeout; sessions apply it with SetReadDeadline, netcore only carries it
+	ResolveTimeout time.Duration `json:"resolve_timeout,omitempty"` // host name resolution, 0: 5s
 }
 
 // Defaults for the zero durations in Options.

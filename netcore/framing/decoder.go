@@ -38,6 +38,12 @@ type Decoder interface {
 	Stuck() bool
 	// Buffered is the number of bytes held for an unfinished frame.
 	Buffered() int
+	// Rest, right after Feed or Flush returned the error that made the
+	// decoder stuck, is every byte it had been given and not turned into
+	// a message: from the start of the frame that failed to the end of
+	// the stream so far, so a front end can show them raw. It is nil at
+	// any other time, and valid until the next call.
+	Rest() []byte
 }
 
 // splitter is the framing-specific part of a decoder. next looks at the
@@ -91,9 +97,11 @@ type decoder struct {
 	buf   []byte
 	off   int
 	dead  error
+	rest  []byte // see Rest
 }
 
 func (d *decoder) Feed(p []byte) ([]Message, error) {
+	d.rest = nil
 	if d.dead != nil {
 		return nil, d.dead
 	}
@@ -101,6 +109,7 @@ func (d *decoder) Feed(p []byte) ([]Message, error) {
 	var msgs []Message
 	var errs errList
 	for d.off < len(d.buf) {
+		start := d.off
 		n, m, ok, err := d.sp.next(d.buf[d.off:])
 		d.off += n
 		if ok {
@@ -110,7 +119,11 @@ func (d *decoder) Feed(p []byte) ([]Message, error) {
 			errs.add(err)
 			if errors.Is(err, ErrStuck) {
 				d.dead = err
-				d.release()
+				if !ok { // the frame that failed was not delivered
+					d.off = start
+				}
+				d.rest = d.buf[d.off:]
+				d.buf, d.off = nil, 0
 				return msgs, errs.err()
 			}
 		}
@@ -123,6 +136,7 @@ func (d *decoder) Feed(p []byte) ([]Message, error) {
 }
 
 func (d *decoder) Flush() ([]Message, error) {
+	d.rest = nil
 	if d.dead != nil {
 		return nil, d.dead
 	}
@@ -133,6 +147,8 @@ func (d *decoder) Flush() ([]Message, error) {
 }
 
 func (d *decoder) Stuck() bool { return d.dead != nil }
+
+func (d *decoder) Rest() []byte { return d.rest }
 
 func (d *decoder) Buffered() int { return len(d.buf) - d.off }
 

@@ -103,3 +103,19 @@ func sizeText(n int64) string {
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
+
+// SizeError is carried by a frame-too-large error whose needed size is
+// known, so a front end can suggest the limit that would take it.
+type SizeError struct {
+	Need, Limit int64
+}
+
+func (e *SizeError) Error() string {
+	return fmt.Sprintf("a frame of %d bytes exceeds the %s limit", e.Need, sizeText(e.Limit))
+}
+
+// tooLarge is newError(ErrFrameTooLarge, ...) that also matches *SizeError
+// with errors.As.
+func tooLarge(need, limit int64, format string, args ...any) error {
+	return &kindError{kinds: []error{ErrFrameTooLarge, &SizeError{Need: need, Limit: limit}}, err: fmt.Errorf(format, args...)}
+}

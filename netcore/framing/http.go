@@ -283,7 +283,7 @@ func (h *httpSplitter) malformed(err error) error {
 }
 
 func (h *httpSplitter) tooLarge(n int64, what string) error {
-	return h.tooLargeText(strconv.FormatInt(n, 10), what)
+	return tooLarge(n, int64(h.limit), "http message of at least %d bytes (%s) exceeds the %s limit", n, what, sizeText(int64(h.limit)))
 }
 
 // tooLargeText is tooLarge for a size written out in decimal, which may be

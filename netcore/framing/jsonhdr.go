@@ -36,7 +36,7 @@ func (j *jsonhdrSplitter) headerLen(b []byte) (int, error) {
 	case hl < 0:
 		return 0, stuck(newError(ErrBadFrame, "jsonhdr header length %d is negative", hl))
 	case int64(hl) > int64(j.limit):
-		return 0, stuck(newError(ErrFrameTooLarge, "jsonhdr header length %d exceeds the %s limit", hl, sizeText(int64(j.limit))))
+		return 0, stuck(tooLarge(int64(hl), int64(j.limit), "jsonhdr header length %d exceeds the %s limit", hl, sizeText(int64(j.limit))))
 	}
 	return int(hl), nil
 }
@@ -56,7 +56,7 @@ func (j *jsonhdrSplitter) next(b []byte) (int, Message, bool, error) {
 			return 0, Message{}, false, stuck(err)
 		}
 		if size > int64(j.limit) {
-			return 0, Message{}, false, stuck(newError(ErrFrameTooLarge, "jsonhdr filesize %d exceeds the %s limit", size, sizeText(int64(j.limit))))
+			return 0, Message{}, false, stuck(tooLarge(size, int64(j.limit), "jsonhdr filesize %d exceeds the %s limit", size, sizeText(int64(j.limit))))
 		}
 		j.parsed, j.bodyLen = true, int(size)
 	}

@@ -3,6 +3,7 @@ package framing
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 )
 
 // lenSplitter reads an N-byte length field and then that many bytes. A bad
@@ -40,7 +41,8 @@ func (l *lenSplitter) frameLen(hdr []byte) (int, error) {
 }
 
 func (l *lenSplitter) tooLarge(field uint64) error {
-	return newError(ErrFrameTooLarge, "frame length %d exceeds the %s limit", field, sizeText(int64(l.limit)))
+	need := int64(min(field, math.MaxInt64))
+	return tooLarge(need, int64(l.limit), "frame length %d exceeds the %s limit", field, sizeText(int64(l.limit)))
 }
 
 func (l *lenSplitter) next(b []byte) (int, Message, bool, error) {
@@ -131,7 +133,7 @@ type fixedSplitter struct {
 
 func (f *fixedSplitter) next(b []byte) (int, Message, bool, error) {
 	if f.size > f.limit {
-		return 0, Message{}, false, stuck(newError(ErrFrameTooLarge, "fixed frame size %d exceeds the %s limit", f.size, sizeText(int64(f.limit))))
+		return 0, Message{}, false, stuck(tooLarge(int64(f.size), int64(f.limit), "fixed frame size %d exceeds the %s limit", f.size, sizeText(int64(f.limit))))
 	}
 	if len(b) < f.size {
 		return 0, Message{}, false, nil
