@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# bench/serve_throughput.sh: how fast `sockplay serve --quiet --once` takes a
-# TCP stream, against `socat -u TCP-LISTEN:P OPEN:/dev/null`, in one run.
+# bench/serve_throughput.sh: how fast `sockplay serve --once` takes a TCP
+# stream, against socat, in one run, two ways:
+#   quiet: `sockplay serve --quiet --once` against `socat -u TCP-LISTEN:P OPEN:/dev/null`;
+#   file:  `sockplay serve --once > FILE` (the normal use: every byte printed,
+#          the reader waits when the file is slow) against `socat -u
+#          TCP-LISTEN:P OPEN:FILE`; the file must then hold every byte.
 #
 # The sender is the same for both: `head -c SIZE /dev/zero | socat -u - TCP:...`.
 # The time is from starting the sender to the sink exiting (all bytes read).
@@ -9,12 +13,13 @@
 # from /usr/bin/time -v. Targets: ratio (socat time / sockplay time) >= 1.0,
 # peak RSS < 100 MB. sockplay keeps its default 64 MiB log while doing this.
 #
-# Usage: bench/serve_throughput.sh   (needs go, socat, GNU time; SIZE=4G RUNS=2)
+# Usage: bench/serve_throughput.sh   (needs go, socat, GNU time; SIZE=4G RUNS=2 MODES="quiet file")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIZE=${SIZE:-4G}
 RUNS=${RUNS:-2}
+MODES=${MODES:-quiet file}
 export LC_ALL=C
 
 for tool in go socat ss; do
@@ -41,15 +46,17 @@ wait_listening() { # port
 	return 1
 }
 
-# run_one NAME: starts the sink, sends SIZE bytes, prints seconds.
+# run_one NAME MODE: starts the sink, sends SIZE bytes, prints seconds.
 run_one() {
-	local name=$1 port t0 t1
+	local name=$1 mode=$2 port t0 t1
 	port=$(free_port)
-	if [ "$name" = socat ]; then
-		/usr/bin/time -v -o "$tmp/time.socat" socat -u "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr" OPEN:/dev/null &
-	else
-		/usr/bin/time -v -o "$tmp/time.sockplay" "$tmp/sockplay" serve "tcp://127.0.0.1:$port" --quiet --once >"$tmp/summary" &
-	fi
+	rm -f "$tmp/out"
+	case "$name/$mode" in
+	socat/quiet) /usr/bin/time -v -o "$tmp/time.socat" socat -u "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr" OPEN:/dev/null & ;;
+	socat/file) /usr/bin/time -v -o "$tmp/time.socat" socat -u "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr" "OPEN:$tmp/out,creat,trunc" & ;;
+	sockplay/quiet) /usr/bin/time -v -o "$tmp/time.sockplay" "$tmp/sockplay" serve "tcp://127.0.0.1:$port" --quiet --once >"$tmp/summary" & ;;
+	sockplay/file) /usr/bin/time -v -o "$tmp/time.sockplay" "$tmp/sockplay" serve "tcp://127.0.0.1:$port" --once >"$tmp/out" 2>"$tmp/summary" & ;;
+	esac
 	sink=$!
 	wait_listening "$port"
 	t0=$(date +%s.%N)
@@ -57,16 +64,25 @@ run_one() {
 	wait "$sink"
 	sink=
 	t1=$(date +%s.%N)
+	if [ "$mode" = file ]; then
+		got=$(stat -c %s "$tmp/out")
+		if [ "$got" != "$(numfmt --from=iec "$SIZE")" ] || ! cmp -s -n "$got" "$tmp/out" /dev/zero; then
+			echo "bench/serve_throughput.sh: $name wrote $got bytes to the file, not the $SIZE sent" >&2
+			exit 1
+		fi
+	fi
 	echo "$t1 - $t0" | bc -l
 }
 
 rss_mb() { awk -F: '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$1"; }
 cpu_s() { awk -F: '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$1"; }
 
+for mode in $MODES; do
 best_socat=; best_sockplay=; peak_rss=0
+echo "== $mode"
 for r in $(seq 1 "$RUNS"); do
 	for name in socat sockplay; do
-		t=$(run_one "$name")
+		t=$(run_one "$name" "$mode")
 		rss=$(rss_mb "$tmp/time.$name")
 		printf "run %d  %-8s %6.2fs  %7.1f MB/s  sink CPU %5ss  peak RSS %6s MB\n" "$r" "$name" "$t" \
 			"$(echo "$(numfmt --from=iec "$SIZE") / $t / 1000000" | bc -l)" "$(cpu_s "$tmp/time.$name")" "$rss"
@@ -75,10 +91,11 @@ for r in $(seq 1 "$RUNS"); do
 		else
 			if [ -z "$best_sockplay" ] || (( $(echo "$t < $best_sockplay" | bc -l) )); then best_sockplay=$t; fi
 			if (( $(echo "$rss > $peak_rss" | bc -l) )); then peak_rss=$rss; fi
-			echo "         sockplay says: $(cat "$tmp/summary")"
+			[ "$mode" = quiet ] && echo "         sockplay says: $(cat "$tmp/summary")"
 		fi
 	done
 done
 ratio=$(echo "$best_socat / $best_sockplay" | bc -l)
-printf "\nbest: socat %.2fs, sockplay %.2fs; ratio (socat/sockplay) %.2fx (target >= 1.0)\n" "$best_socat" "$best_sockplay" "$ratio"
-printf "sockplay peak RSS %s MB (target < 100)\n" "$peak_rss"
+printf "%s best: socat %.2fs, sockplay %.2fs; ratio (socat/sockplay) %.2fx (target >= 1.0)\n" "$mode" "$best_socat" "$best_sockplay" "$ratio"
+printf "%s sockplay peak RSS %s MB (target < 100)\n\n" "$mode" "$peak_rss"
+done

@@ -43,8 +43,9 @@ const framingSession = "session"
 
 // sender is what the composer sends through: the tab's current session.
 type sender interface {
-	Send(id sessions.PeerID, data []byte) error
+	sessions.Sender
 	sessions.FileSink
+	Config() sessions.Config
 }
 
 // composer turns what the person typed into bytes and sends them, once or
@@ -206,14 +207,6 @@ func (c *composer) framingOverride() (*framing.Spec, error) {
 	return &spec, nil
 }
 
-// send writes one rendered payload with the chosen framing.
-func send(s sender, target sessions.PeerID, data []byte, override *framing.Spec) error {
-	if override == nil {
-		return s.Send(target, data)
-	}
-	return s.SendFramed(target, data, *override)
-}
-
 // SetState restores the composer's settings; unknown names keep the defaults.
 func (c *composer) SetState(s ComposerState) {
 	for _, m := range modeChoices {
@@ -297,7 +290,7 @@ func (c *composer) SendOnce() {
 	}
 	data, err := p.Render(&c.counter, time.Now())
 	if err == nil {
-		err = send(c.session(), c.target(), data, override)
+		err = c.session().SendWith(c.target(), data, override)
 	}
 	c.showError(err)
 }
@@ -322,31 +315,14 @@ func (c *composer) StartRepeat() {
 	if !ok {
 		return
 	}
-	interval := time.Duration(every) * time.Millisecond
-	target := c.target()
+	r := sessions.Repeat{Payload: p, Counter: &c.counter, Times: times, Gap: time.Duration(every) * time.Millisecond,
+		To: c.target(), Framing: override}
 	s := c.session()
 	c.start(func(ctx context.Context) error {
-		for i := 0; times == 0 || i < times; i++ {
-			if i > 0 && interval > 0 {
-				select {
-				case <-ctx.Done():
-					return nil
-				case <-time.After(interval):
-				}
-			} else if ctx.Err() != nil {
-				return nil
-			}
-			data, err := p.Render(&c.counter, time.Now())
-			if err != nil {
-				return err
-			}
-			if err := send(s, target, data, override); err != nil {
-				return err
-			}
-			c.sent.Add(1)
-			c.sentBytes.Add(int64(len(data)))
-		}
-		return nil
+		return r.Run(ctx, s, func(sends int, bytes int64) {
+			c.sent.Store(int64(sends))
+			c.sentBytes.Store(bytes)
+		})
 	}, int64(times))
 }
 
@@ -358,7 +334,7 @@ func (c *composer) sendFile(ctx context.Context, p *payload.Payload, path string
 	if err != nil {
 		return err
 	}
-	f, err := sessions.NewOutgoingFile(path, r, size, spec)
+	f, err := sessions.NewOutgoingFile(path, r, size, spec, c.session().Config().Endpoint)
 	if err != nil {
 		return err
 	}

@@ -120,7 +120,7 @@ func TestKernelViewPlacedInTCPTabsOnly(t *testing.T) {
 		{"server", "tcp://127.0.0.1:0", true}, {"client", "tcp://127.0.0.1:9", true},
 		{"server", "udp://127.0.0.1:0", false},
 	} {
-		tab, err := m.OpenSession(SessionSpec{Role: tt.role, URL: tt.url})
+		tab, err := m.OpenSession(SessionSpec{Spec: sessions.Spec{Role: tt.role, URL: tt.url}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -15,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/sockplay/sockplay/netcore"
+	"github.com/sockplay/sockplay/netcore/payload"
 	"github.com/sockplay/sockplay/sessions"
 )
 
@@ -56,7 +58,7 @@ type NewSessionDialog struct {
 	AddressStatus *widget.Label       // the parser's sentence in red, or what the address means
 
 	Reply         *widget.Select // servers: none, echo, upper, fixed
-	ReplyText     *widget.Entry  // fixed reply, sent as typed
+	ReplyText     *widget.Entry  // fixed reply, in the payload syntax
 	NoDelay       *widget.Check  // TCP
 	Unconnected   *widget.Check  // UDP clients
 	AutoReconnect *widget.Check  // clients
@@ -117,7 +119,7 @@ func newSessionDialog(m *MainWindow) *NewSessionDialog {
 
 	d.Reply = widget.NewSelect(replyChoices, func(string) { d.kindChanged() })
 	d.ReplyText = widget.NewEntry()
-	d.ReplyText.PlaceHolder = "the reply, sent as typed, e.g. OK"
+	d.ReplyText.PlaceHolder = `the reply, e.g. OK\r\n or #{{counter}} (escapes and macros as in the composer)`
 	d.ReplyText.OnChanged = func(string) { d.validate() }
 	d.NoDelay = widget.NewCheck("TCP_NODELAY: send small writes at once (off: Nagle's algorithm batches them)", func(bool) { d.validate() })
 	d.Unconnected = widget.NewCheck("Unconnected: hear replies from any address, not only the server's", func(bool) { d.validate() })
@@ -183,7 +185,7 @@ func newSessionDialog(m *MainWindow) *NewSessionDialog {
 	d.Resize(fyne.NewSize(920, 660))
 
 	d.offerRecent()
-	d.SetSpec(SessionSpec{Role: "server", URL: defaultAddress(netcore.SchemeTCP), StartOnOpen: true})
+	d.SetSpec(SessionSpec{Spec: sessions.Spec{Role: "server", URL: defaultAddress(netcore.SchemeTCP)}, StartOnOpen: true})
 	return d
 }
 
@@ -264,7 +266,7 @@ func (d *NewSessionDialog) SetSpec(spec SessionSpec) {
 		reply = "none"
 	}
 	d.Reply.SetSelected(reply)
-	d.ReplyText.SetText(spec.ReplyText)
+	d.ReplyText.SetText(replyText(spec.ReplyPayload))
 	d.NoDelay.SetChecked(spec.Options.NoDelay == nil || *spec.Options.NoDelay)
 	d.Unconnected.SetChecked(spec.Unconnected)
 	d.AutoReconnect.SetChecked(spec.AutoReconnect)
@@ -292,12 +294,7 @@ func (d *NewSessionDialog) SetSpec(spec SessionSpec) {
 // it in one sentence.
 func (d *NewSessionDialog) Spec() (SessionSpec, error) {
 	server, sc := d.server(), d.scheme()
-	spec := SessionSpec{
-		Role:        "client",
-		URL:         strings.TrimSpace(d.Address.Text),
-		StartOnOpen: d.StartNow.Checked,
-		Composer:    d.composer,
-	}
+	spec := SessionSpec{Spec: sessions.Spec{Role: "client", URL: strings.TrimSpace(d.Address.Text)}, StartOnOpen: d.StartNow.Checked, Composer: d.composer}
 	if server {
 		spec.Role = "server"
 	}
@@ -325,19 +322,64 @@ func (d *NewSessionDialog) Spec() (SessionSpec, error) {
 			spec.Reply = r
 		}
 		if spec.Reply == "fixed" {
-			spec.ReplyText = d.ReplyText.Text
-			if spec.ReplyText == "" {
+			if d.ReplyText.Text == "" {
 				return spec, errors.New("the fixed reply is empty; write what the server should answer")
 			}
+			spec.ReplyPayload = &payload.Spec{Mode: payload.Text, Source: d.ReplyText.Text}
 		}
 	} else {
 		spec.AutoReconnect = d.AutoReconnect.Checked
 		spec.Unconnected = sc == netcore.SchemeUDP && d.Unconnected.Checked
 	}
 	if _, err := spec.Config(); err != nil {
-		return spec, err
+		return spec, specErrorWords(err)
 	}
 	return spec, nil
+}
+
+// replyText is a fixed reply as the dialog's one text box shows it: the
+// payload syntax as typed, or, for a reply given in hex or base64 (from
+// the command line), its bytes written with text escapes.
+func replyText(ps *payload.Spec) string {
+	if ps == nil {
+		return ""
+	}
+	if ps.Mode == payload.Text && ps.LineEnding == payload.LineNone && ps.Checksum == payload.ChecksumNone {
+		return ps.Source
+	}
+	pl, err := payload.Compile(*ps)
+	if err != nil {
+		return ps.Source
+	}
+	b, err := pl.Render(nil, time.Now())
+	if err != nil {
+		return ps.Source
+	}
+	return payload.EscapeText(b)
+}
+
+// specLabels name a spec's fields as the dialog labels them.
+var specLabels = map[string]string{
+	"url": "Address", "framing": "Framing", "reply": "Reply", "reply_payload": "Reply",
+	"save_dir": "Save files", "unconnected": "Unconnected", "auto_reconnect": "Reconnect",
+	"log_budget": "Log budget", "keep_open": "Keep open",
+}
+
+// specErrorWords puts the dialog's label in front of a spec error, except
+// where the sentence already names what is wrong (an address, an option).
+func specErrorWords(err error) error {
+	var se *sessions.SpecError
+	if !errors.As(err, &se) {
+		return err
+	}
+	switch se.Field {
+	case "url", "options", "save_dir":
+		return se.Err
+	}
+	if l, ok := specLabels[se.Field]; ok {
+		return fmt.Errorf("%s: %w", strings.ToLower(l), se.Err)
+	}
+	return err
 }
 
 // transportChanged moves the address to the new transport: tcp and udp

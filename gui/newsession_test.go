@@ -231,7 +231,7 @@ func TestPresetsFillTheForm(t *testing.T) {
 	}
 	for i, tt := range tests {
 		// Start from something else each time, so the preset must set every field.
-		d.SetSpec(SessionSpec{Role: "client", URL: "unixgram:///tmp/zz", Framing: "len:2", AutoReconnect: true})
+		d.SetSpec(SessionSpec{Spec: sessions.Spec{Role: "client", URL: "unixgram:///tmp/zz", Framing: "len:2", AutoReconnect: true}})
 		b := d.Presets[i]
 		if b.Text != tt.button {
 			t.Fatalf("button %d = %q, want %q", i, b.Text, tt.button)
@@ -452,7 +452,7 @@ func TestReplyModes(t *testing.T) {
 	}
 	wantProblem(t, d, "fixed reply is empty")
 	test.Type(d.ReplyText, "OK")
-	if s := mustSpec(t, d); s.Reply != "fixed" || s.ReplyText != "OK" {
+	if s := mustSpec(t, d); s.Reply != "fixed" || s.ReplyPayload == nil || s.ReplyPayload.Source != "OK" {
 		t.Errorf("fixed: %+v", s)
 	}
 	d.SelectKind(false, netcore.SchemeUDP)

@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"github.com/sockplay/sockplay/sessions"
 	"os"
 	"path/filepath"
 
@@ -22,11 +23,10 @@ const httpGetRequest = `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r
 // Presets are the classics people reach for first.
 func Presets() []Preset {
 	return []Preset{
-		{"TCP echo server", SessionSpec{Role: "server", URL: "tcp://127.0.0.1:9000", Reply: "echo", StartOnOpen: true}},
-		{"UDP echo server", SessionSpec{Role: "server", URL: "udp://127.0.0.1:9000", Reply: "echo", StartOnOpen: true}},
-		{"Unix echo server", SessionSpec{Role: "server", URL: unixEchoURL(), Reply: "echo", StartOnOpen: true}},
-		{"HTTP GET client", SessionSpec{Role: "client", URL: "tcp://127.0.0.1:8080", Framing: "http", StartOnOpen: true,
-			Composer: ComposerState{Mode: "text", Text: httpGetRequest, LineEnding: "none"}}},
+		{"TCP echo server", SessionSpec{Spec: sessions.Spec{Role: "server", URL: "tcp://127.0.0.1:9000", Reply: "echo"}, StartOnOpen: true}},
+		{"UDP echo server", SessionSpec{Spec: sessions.Spec{Role: "server", URL: "udp://127.0.0.1:9000", Reply: "echo"}, StartOnOpen: true}},
+		{"Unix echo server", SessionSpec{Spec: sessions.Spec{Role: "server", URL: unixEchoURL(), Reply: "echo"}, StartOnOpen: true}},
+		{"HTTP GET client", SessionSpec{Spec: sessions.Spec{Role: "client", URL: "tcp://127.0.0.1:8080", Framing: "http"}, StartOnOpen: true, Composer: ComposerState{Mode: "text", Text: httpGetRequest, LineEnding: "none"}}},
 	}
 }
 

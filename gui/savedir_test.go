@@ -42,7 +42,7 @@ func TestNewSessionSaveFolder(t *testing.T) {
 
 func TestSaveFolderNeedsJSONHdr(t *testing.T) {
 	for _, framing := range []string{"", "line"} {
-		_, err := SessionSpec{Role: "server", URL: "tcp://127.0.0.1:0", Framing: framing, SaveDir: t.TempDir()}.Config()
+		_, err := SessionSpec{Spec: sessions.Spec{Role: "server", URL: "tcp://127.0.0.1:0", Framing: framing, SaveDir: t.TempDir()}}.Config()
 		if err == nil || !strings.Contains(err.Error(), "a save folder needs jsonhdr framing") {
 			t.Errorf("framing %q: %v", framing, err)
 		}
@@ -54,13 +54,13 @@ func TestSaveFolderNeedsJSONHdr(t *testing.T) {
 func TestSessionTabSavesReceivedFiles(t *testing.T) {
 	m := newTestMain(t)
 	dir := t.TempDir()
-	server, err := m.OpenSession(SessionSpec{Role: "server", URL: "tcp://127.0.0.1:0", Framing: "jsonhdr", SaveDir: dir, StartOnOpen: true})
+	server, err := m.OpenSession(SessionSpec{Spec: sessions.Spec{Role: "server", URL: "tcp://127.0.0.1:0", Framing: "jsonhdr", SaveDir: dir}, StartOnOpen: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(server.Close)
 	waitFor(t, "the server to listen", func() bool { return server.Session().State() == sessions.StateListening }, server)
-	client, err := m.OpenSession(SessionSpec{Role: "client", URL: "tcp://" + server.Session().Addr().String(), Framing: "jsonhdr", StartOnOpen: true})
+	client, err := m.OpenSession(SessionSpec{Spec: sessions.Spec{Role: "client", URL: "tcp://" + server.Session().Addr().String(), Framing: "jsonhdr"}, StartOnOpen: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,13 +44,13 @@ func openPair(t *testing.T, m *MainWindow) (server, client *SessionTab) {
 // raw, so the server's log shows exactly the bytes on the wire.
 func openFramedPair(t *testing.T, m *MainWindow, clientFraming string) (server, client *SessionTab) {
 	t.Helper()
-	server, err := m.OpenSession(SessionSpec{Role: "server", URL: "tcp://127.0.0.1:0", StartOnOpen: true})
+	server, err := m.OpenSession(SessionSpec{Spec: sessions.Spec{Role: "server", URL: "tcp://127.0.0.1:0"}, StartOnOpen: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(server.Close)
 	waitFor(t, "the server to listen", func() bool { return server.Session().State() == sessions.StateListening }, server)
-	client, err = m.OpenSession(SessionSpec{Role: "client", URL: "tcp://" + server.Session().Addr().String(), Framing: clientFraming, StartOnOpen: true})
+	client, err = m.OpenSession(SessionSpec{Spec: sessions.Spec{Role: "client", URL: "tcp://" + server.Session().Addr().String(), Framing: clientFraming}, StartOnOpen: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestFilterAndClearView(t *testing.T) {
 func TestFilterByPeer(t *testing.T) {
 	m := newTestMain(t)
 	server, first := openPair(t, m)
-	second, err := m.OpenSession(SessionSpec{Role: "client", URL: "tcp://" + server.Session().Addr().String(), StartOnOpen: true})
+	second, err := m.OpenSession(SessionSpec{Spec: sessions.Spec{Role: "client", URL: "tcp://" + server.Session().Addr().String()}, StartOnOpen: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +244,7 @@ func TestCloseTabAsksWhenConnected(t *testing.T) {
 
 func TestSessionTabMarkup(t *testing.T) {
 	m := newTestMain(t)
-	tab, err := m.OpenSession(SessionSpec{Role: "client", URL: "tcp://127.0.0.1:9", Framing: "line"})
+	tab, err := m.OpenSession(SessionSpec{Spec: sessions.Spec{Role: "client", URL: "tcp://127.0.0.1:9", Framing: "line"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +275,7 @@ func TestPeerControlsFitTheTransport(t *testing.T) {
 	}
 	m := newTestMain(t)
 	for _, tt := range tests {
-		tab, err := m.OpenSession(SessionSpec{Role: tt.role, URL: tt.url})
+		tab, err := m.OpenSession(SessionSpec{Spec: sessions.Spec{Role: tt.role, URL: tt.url}})
 		if err != nil {
 			t.Fatal(err)
 		}

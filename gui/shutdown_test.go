@@ -17,7 +17,7 @@ import (
 func TestShutdownAfterLoopSavesAndCloses(t *testing.T) {
 	m := newTestMain(t)
 	sock := filepath.Join(t.TempDir(), "s.sock")
-	tab, err := m.OpenSession(SessionSpec{Role: "server", URL: "unix://" + sock, StartOnOpen: true})
+	tab, err := m.OpenSession(SessionSpec{Spec: sessions.Spec{Role: "server", URL: "unix://" + sock}, StartOnOpen: true})
 	if err != nil {
 		t.Fatal(err)
 	}

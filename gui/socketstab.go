@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/sockplay/sockplay/sessions"
 	"image/color"
 	"net/netip"
 	"os"
@@ -957,7 +958,7 @@ func (t *SocketsTab) OpenClientSelected() {
 		t.showStatus("Only a listening socket (or an unconnected UDP or Unix datagram socket with an address) can be connected to.", true)
 		return
 	}
-	if _, err := t.main.OpenSession(SessionSpec{Role: "client", URL: url, StartOnOpen: true}); err != nil {
+	if _, err := t.main.OpenSession(SessionSpec{Spec: sessions.Spec{Role: "client", URL: url}, StartOnOpen: true}); err != nil {
 		t.showStatus("Cannot open a client session to "+url+": "+err.Error(), true)
 	}
 }

@@ -266,7 +266,7 @@ func TestSocketsTabGoToSessionTab(t *testing.T) {
 	m, tab := newSocketsTest(t)
 	var servers []*SessionTab
 	for range 2 {
-		s, err := m.OpenSession(SessionSpec{Role: "server", URL: "tcp://127.0.0.1:0", StartOnOpen: true})
+		s, err := m.OpenSession(SessionSpec{Spec: sessions.Spec{Role: "server", URL: "tcp://127.0.0.1:0"}, StartOnOpen: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -24,8 +24,9 @@ import (
 )
 
 // workspaceVersion is the file format this build writes and the newest it
-// reads. A newer file is kept aside rather than half-understood.
-const workspaceVersion = 1
+// reads. A newer file is kept aside rather than half-understood; version 1
+// files are upgraded as they load (workspace_v1.go).
+const workspaceVersion = 2
 
 // maxRecent bounds the recent-address list: enough to find yesterday's
 // device again, short enough to scan in a drop-down.
@@ -351,7 +352,7 @@ func decodeWorkspace(data []byte, w *Workspace) string {
 		case errors.As(err, &syn):
 			return fmt.Sprintf("it is not valid JSON (%v, at byte %d)", syn, syn.Offset)
 		case errors.As(err, &typ):
-			where := typ.Field
+			where := strings.ReplaceAll(typ.Field, ".Spec.", ".") // the embedded session spec is no level of the file
 			if where == "" {
 				where = "the top level"
 			} else {
@@ -369,6 +370,10 @@ func decodeWorkspace(data []byte, w *Workspace) string {
 	case w.Version > workspaceVersion:
 		return fmt.Sprintf("it was saved by a newer sockplay (workspace version %d; this one reads up to %d). "+
 			"A newer sockplay can still open the kept file", w.Version, workspaceVersion)
+	case w.Version == 1:
+		if err := upgradeV1(data, w); err != nil {
+			return fmt.Sprintf("its version 1 tabs could not be read (%v)", err)
+		}
 	}
 	return ""
 }

@@ -71,10 +71,8 @@ func TestWorkspaceSaveLoadRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "workspace.json")
 	on := true
 	tabs := []SessionSpec{
-		{Role: "server", URL: "tcp://127.0.0.1:9000", Reply: "echo", StartOnOpen: true,
-			Options: netcore.Options{ReuseAddr: &on, KeepAlive: &netcore.KeepAlive{Idle: 30 * time.Second, Count: 3}, RecvBuffer: 65536}},
-		{Role: "client", URL: "udp://[::1]:5353", Unconnected: true, Framing: "len:4:le",
-			Composer: ComposerState{Mode: "hex", Text: "de ad be ef"}},
+		{Spec: sessions.Spec{Role: "server", URL: "tcp://127.0.0.1:9000", Reply: "echo", Options: netcore.Options{ReuseAddr: &on, KeepAlive: &netcore.KeepAlive{Idle: 30 * time.Second, Count: 3}, RecvBuffer: 65536}}, StartOnOpen: true},
+		{Spec: sessions.Spec{Role: "client", URL: "udp://[::1]:5353", Unconnected: true, Framing: "len:4:le"}, Composer: ComposerState{Mode: "hex", Text: "de ad be ef"}},
 	}
 	w, p := loadWorkspace(path, time.Now())
 	if p != nil {
@@ -251,10 +249,9 @@ func TestWorkspaceRestoresTabsNotStarted(t *testing.T) {
 	ws := Workspace{
 		Version: workspaceVersion,
 		Tabs: []SessionSpec{
-			{Role: "server", URL: "tcp://127.0.0.1:0", Reply: "echo", Framing: "line",
-				Composer: ComposerState{Mode: "text", Text: `hello\r\n`}},
-			{Role: "client", URL: "udp://127.0.0.1:9", Unconnected: true, Composer: ComposerState{Mode: "hex", Text: "01 02"}},
-			{Role: "server", URL: "tcp://127.0.0.1:0", StartOnOpen: true},
+			{Spec: sessions.Spec{Role: "server", URL: "tcp://127.0.0.1:0", Reply: "echo", Framing: "line"}, Composer: ComposerState{Mode: "text", Text: `hello\r\n`}},
+			{Spec: sessions.Spec{Role: "client", URL: "udp://127.0.0.1:9", Unconnected: true}, Composer: ComposerState{Mode: "hex", Text: "01 02"}},
+			{Spec: sessions.Spec{Role: "server", URL: "tcp://127.0.0.1:0"}, StartOnOpen: true},
 		},
 		Recent:        []string{"tcp://127.0.0.1:7", "udp://127.0.0.1:9"},
 		SavedPayloads: []SavedPayload{{Name: "ping", ComposerState: ComposerState{Mode: "text", Text: "PING"}}},

@@ -71,7 +71,7 @@ func TestWorkspaceRestoresToolTabsInOrder(t *testing.T) {
 	a, path := newStoredApp(t, nil)
 	m := newWindowOn(t, a)
 
-	if _, err := m.OpenSession(SessionSpec{Role: "server", URL: "tcp://127.0.0.1:0"}); err != nil {
+	if _, err := m.OpenSession(SessionSpec{Spec: sessions.Spec{Role: "server", URL: "tcp://127.0.0.1:0"}}); err != nil {
 		t.Fatal(err)
 	}
 	p := m.OpenPing()
@@ -84,7 +84,7 @@ func TestWorkspaceRestoresToolTabsInOrder(t *testing.T) {
 	p.TTL.SetText(wantPing.TTL)
 	p.Timeout.SetText(wantPing.Timeout)
 	p.Source.SetText(wantPing.Source)
-	if _, err := m.OpenSession(SessionSpec{Role: "client", URL: "udp://127.0.0.1:9", Unconnected: true}); err != nil {
+	if _, err := m.OpenSession(SessionSpec{Spec: sessions.Spec{Role: "client", URL: "udp://127.0.0.1:9", Unconnected: true}}); err != nil {
 		t.Fatal(err)
 	}
 	test.Tap(m.SocketsButton)
@@ -449,7 +449,7 @@ func TestWorkspaceBadToolSettings(t *testing.T) {
 }
 
 func TestRestorePlanOrder(t *testing.T) {
-	tabs := []SessionSpec{{URL: "s0"}, {URL: "s1"}, {URL: "s2"}}
+	tabs := []SessionSpec{{Spec: sessions.Spec{URL: "s0"}}, {Spec: sessions.Spec{URL: "s1"}}, {Spec: sessions.Spec{URL: "s2"}}}
 	tests := []struct {
 		name  string
 		tabs  []SessionSpec

@@ -5,6 +5,7 @@ import (
 
 	"github.com/sockplay/sockplay/netcore"
 	"github.com/sockplay/sockplay/netcore/framing"
+	"github.com/sockplay/sockplay/netcore/payload"
 )
 
 // Role says whether a session listens or dials.
@@ -32,16 +33,8 @@ const (
 	ReplyNone  ReplyMode = iota
 	ReplyEcho            // send the chunk back
 	ReplyUpper           // send it back in ASCII upper case
-	ReplyFixed           // send Config.ReplyData
+	ReplyFixed           // send Config.ReplyPayload, rendered per reply
 )
-
-// Framer is one peer's framing: netcore/framing's Decoder (fed every chunk,
-// flushed at the end of the stream) plus the encoder for what we send.
-// framing.Spec provides both; the session makes one per peer.
-type Framer interface {
-	framing.Decoder
-	Encode(dst, payload []byte) ([]byte, error)
-}
 
 // Config describes one session. Only Endpoint is required.
 type Config struct {
@@ -50,8 +43,10 @@ type Config struct {
 	Endpoint netcore.Endpoint //
 	Options  netcore.Options  // socket options; IdleTimeout is the read timeout
 
-	Reply     ReplyMode // servers only
-	ReplyData []byte    // for ReplyFixed
+	Reply ReplyMode // servers only
+	// ReplyPayload is ReplyFixed's answer, rendered for every reply so
+	// its macros ({{counter}}, {{time}}) change; Spec.Config compiles it.
+	ReplyPayload *payload.Payload
 
 	// Unconnected makes a UDP client use an unconnected socket (sendto):
 	// replies from any address are logged, each sender as its own peer.
@@ -63,11 +58,12 @@ type Config struct {
 
 	LogBudget  int64 // bytes; DefaultLogBudget if 0
 	ReadBuffer int   // largest read per syscall; DefaultReadBuffer if 0
-	Recorder   Recorder
 
-	// Framing makes one Framer per peer; nil logs raw chunks only. With
-	// framing, replies answer whole messages instead of chunks.
-	Framing func() Framer
+	// Framing cuts what each peer sends into messages (one decoder per
+	// peer) and frames what is sent; KindRaw, the zero Spec, logs raw
+	// chunks only. With framing, replies answer whole messages.
+	Framing        framing.Spec
+	FramingOptions framing.Options
 
 	// SaveDir, when set, receives the body of every message that carries a
 	// JSON header (jsonhdr framing) as a file named after the header's
@@ -75,6 +71,12 @@ type Config struct {
 	// peer's reader before the message is logged, outside the log's lock:
 	// a slow disk slows that peer only. It must be an existing folder.
 	SaveDir string
+
+	// PeerIdle forgets a datagram peer (a source address of a UDP or
+	// unixgram server) after this long without a datagram, and MaxPeers
+	// bounds how many are kept; DefaultPeerIdle and DefaultMaxPeers if 0.
+	PeerIdle time.Duration
+	MaxPeers int
 
 	// AutoReconnect redials a client whose connection ended without us
 	// asking, waiting ReconnectMin, doubling up to ReconnectMax.

@@ -2,6 +2,7 @@ package sessions
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -27,7 +28,8 @@ func (s *Session) startConn(c net.Conn, kind EntryKind, current bool) (*peer, bo
 
 // readConn is the one goroutine reading p. It reads into a reused buffer that
 // grows while reads fill it, and exits when the connection ends (EOF, error,
-// timeout, or we closed it); it then logs the reason and forgets p.
+// timeout, or we closed it); it then logs the reason and forgets p. Before
+// each read it waits for slow outputs, so they slow the peer down.
 func (s *Session) readConn(p *peer) {
 	defer s.wg.Done()
 	size := initialReadBuffer
@@ -41,12 +43,13 @@ func (s *Session) readConn(p *peer) {
 	var scratch []byte
 	idle := s.cfg.Options.IdleTimeout
 	var gap time.Duration // idle framing: a pause this long ends a message
-	if p.framer != nil && p.stream {
-		gap = framerGap(p.framer)
+	if p.dec != nil && p.stream {
+		gap = s.gap()
 	}
 	var err error
 	deadlineSet := false
 	for {
+		s.waitOutputs()
 		// The read deadline is the idle timeout, or sooner the end of an
 		// unfinished idle-framed message; none at all on the fast path.
 		gapEnds := false
@@ -55,7 +58,7 @@ func (s *Session) readConn(p *peer) {
 			if idle > 0 {
 				d = time.Now().Add(idle)
 			}
-			if gap > 0 && p.framer.Buffered() > 0 {
+			if gap > 0 && !p.stuck && p.dec.Buffered() > 0 {
 				if g := time.Now().Add(gap); d.IsZero() || g.Before(d) {
 					d, gapEnds = g, true
 				}
@@ -66,7 +69,17 @@ func (s *Session) readConn(p *peer) {
 			}
 		}
 		var n int
-		n, err = p.conn.Read(buf)
+		if p.stream {
+			n, err = p.conn.Read(buf)
+		} else {
+			var cut bool
+			n, _, cut, err = netcore.ReadDatagram(p.conn, &buf)
+			if cut {
+				s.dataIn(p, buf[:n], &scratch)
+				s.truncated(p, n)
+				continue
+			}
+		}
 		if n > 0 || (err == nil && !p.stream) {
 			s.dataIn(p, buf[:n], &scratch)
 			if n == len(buf) && p.stream && len(buf) < s.cfg.ReadBuffer {
@@ -75,7 +88,7 @@ func (s *Session) readConn(p *peer) {
 		}
 		if gapEnds && n == 0 && errors.Is(err, os.ErrDeadlineExceeded) {
 			// The pause ended the message, not the connection.
-			msgs, ferr := p.framer.Flush()
+			msgs, ferr := p.dec.Flush()
 			s.messages(p, msgs, ferr, &scratch, true)
 			continue
 		}
@@ -85,26 +98,48 @@ func (s *Session) readConn(p *peer) {
 		if !p.stream && !p.byUs.Load() && transientDatagramErr(err) {
 			// A connected datagram socket reports the ICMP error of an earlier
 			// send (nobody listening); the socket itself is fine.
-			s.logEvent(KindError, p, "receive: "+err.Error())
+			s.emit(Entry{Kind: KindError, Peer: p.id, Addr: p.addr, Err: err, Text: "receive: " + netcore.DatagramErrorText(err)})
 			if !s.sleepCtx(10 * time.Millisecond) {
 				err = net.ErrClosed
 				break
 			}
 			continue
 		}
-		if errors.Is(err, io.EOF) && p.stream && s.cfg.KeepOpenAfterEOF && !p.byUs.Load() &&
-			PeerState(p.state.Load()) != PeerWriteClosed {
-			p.state.Store(int32(PeerReadClosed))
-			s.logEvent(KindInfo, p, "peer half-closed; still open for sending")
-			select {
-			case <-p.done:
-			case <-s.ctx.Done():
+		if errors.Is(err, io.EOF) && p.stream && !p.byUs.Load() {
+			// The peer finished sending: a message its FIN completed is
+			// answered while the connection can still carry the answer.
+			s.flushDecoder(p, &scratch, true)
+			if s.cfg.KeepOpenAfterEOF && PeerState(p.state.Load()) != PeerWriteClosed {
+				p.state.Store(int32(PeerReadClosed))
+				s.emit(Entry{Kind: KindInfo, Note: NotePeerFinished, Peer: p.id, Addr: p.addr,
+					Text: "peer finished sending (FIN); you can still send"})
+				select {
+				case <-p.done:
+				case <-s.ctx.Done():
+				}
+				p.conn.Close()
 			}
-			p.conn.Close()
 		}
 		break
 	}
 	s.endPeer(p, err)
+}
+
+// flushDecoder ends p's stream for its decoder: a trailing message (idle
+// framing, an http response ended by close) or a truncated frame's error.
+func (s *Session) flushDecoder(p *peer, scratch *[]byte, answer bool) {
+	if p.dec == nil || !p.stream || p.stuck || p.flushed {
+		return
+	}
+	p.flushed = true
+	msgs, ferr := p.dec.Flush()
+	s.messages(p, msgs, ferr, scratch, answer)
+}
+
+// truncated says that a datagram of p was cut to the n bytes read.
+func (s *Session) truncated(p *peer, n int) {
+	s.emit(Entry{Kind: KindError, Note: NoteTruncated, Peer: p.id, Addr: p.addr, Bytes: uint64(n),
+		Text: fmt.Sprintf("datagram truncated: it was longer than the %d bytes read, and a datagram socket drops the rest", n)})
 }
 
 func transientDatagramErr(err error) bool {
@@ -115,13 +150,11 @@ func transientDatagramErr(err error) bool {
 // endPeer closes p, logs why it ended and, for a client, reacts to the loss.
 func (s *Session) endPeer(p *peer, err error) {
 	p.conn.Close()
-	if p.framer != nil && p.stream { // a trailing frame, or a truncated one
-		var scratch []byte
-		msgs, ferr := p.framer.Flush()
-		s.messages(p, msgs, ferr, &scratch, false)
-	}
+	var scratch []byte
+	s.flushDecoder(p, &scratch, false) // a trailing frame, or a truncated one
 	p.state.Store(int32(PeerClosed))
 	s.removePeer(p)
+	s.missedNote(p)
 	reason := netcore.CloseReason(err)
 	if p.byUs.Load() {
 		reason = "closed by you"
@@ -133,7 +166,7 @@ func (s *Session) endPeer(p *peer, err error) {
 	if lost { // before the log entry, so whoever reads "closed" sees the state
 		s.setState(StateDisconnected)
 	}
-	s.logEvent(KindClosed, p, reason)
+	s.emit(Entry{Kind: KindClosed, Peer: p.id, Addr: p.addr, Text: reason, Err: closeErr(err)})
 	if lost {
 		select {
 		case s.lost <- struct{}{}:
@@ -189,4 +222,13 @@ func (s *Session) CloseWrite(id PeerID) error {
 	p.state.Store(int32(PeerWriteClosed))
 	s.logEvent(KindInfo, p, "half-closed by you (FIN sent); still reading")
 	return nil
+}
+
+// closeErr is the error a KindClosed entry carries: nil for a clean end
+// (EOF, or we closed it), else why the connection broke.
+func closeErr(err error) error {
+	if err == nil || errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) {
+		return nil
+	}
+	return err
 }

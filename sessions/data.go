@@ -1,15 +1,17 @@
 package sessions
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/sockplay/sockplay/netcore/framing"
 )
 
-// dataIn logs one received chunk (copied by the log), counts it, feeds the
-// framer and answers it when the session replies. scratch is the reader's
-// reusable buffer for replies.
+// dataIn logs one received chunk (copied by the log and the outputs),
+// counts it, feeds the decoder and answers it when the session replies.
+// scratch is the reader's reusable buffer for replies.
 func (s *Session) dataIn(p *peer, chunk []byte, scratch *[]byte) {
 	now := time.Now()
 	p.c.addIn(len(chunk), now.UnixNano())
@@ -17,17 +19,23 @@ func (s *Session) dataIn(p *peer, chunk []byte, scratch *[]byte) {
 	if chunk == nil {
 		chunk = []byte{} // an empty datagram is still data
 	}
-	s.log.Add(Entry{Micros: now.UnixMicro(), Kind: KindDataIn, Peer: p.id, Addr: p.addr, Data: chunk})
-	if p.framer != nil {
-		msgs, err := p.framer.Feed(chunk)
-		s.messages(p, msgs, err, scratch, true)
+	e := Entry{Micros: now.UnixMicro(), Kind: KindDataIn, Peer: p.id, Addr: p.addr, Data: chunk}
+	if p.stuck {
+		e.Note = NoteUndecoded
+	}
+	s.emit(e)
+	if p.dec == nil || p.stuck {
+		s.reply(p, chunk, scratch)
 		return
 	}
-	s.reply(p, chunk, scratch)
+	msgs, err := p.dec.Feed(chunk)
+	s.messages(p, msgs, err, scratch, true)
 }
 
 // messages logs decoded frames, counts and answers them, and logs a framing
-// error (the decoder says whether it goes on or is stuck).
+// error: once per chunk while the decoder goes on; once for good, with what
+// it had not decoded, when it is stuck (the rest of the peer then comes as
+// raw chunks, like an unframed session).
 func (s *Session) messages(p *peer, msgs []framing.Message, err error, scratch *[]byte, answer bool) {
 	for _, m := range msgs {
 		p.c.msgsIn.Add(1)
@@ -36,7 +44,7 @@ func (s *Session) messages(p *peer, msgs []framing.Message, err error, scratch *
 		if s.cfg.SaveDir != "" && m.Header != nil {
 			s.save(m, msg)
 		}
-		s.log.Add(Entry{Kind: KindMessage, Peer: p.id, Addr: p.addr, Data: m.Data, Msg: msg})
+		s.emit(Entry{Kind: KindMessage, Peer: p.id, Addr: p.addr, Data: m.Data, Msg: msg})
 		switch {
 		case msg.Saved != "":
 			s.logEvent(KindInfo, p, fmt.Sprintf("saved %d bytes from %s to %s", len(m.Data), p.addr, msg.Saved))
@@ -47,9 +55,23 @@ func (s *Session) messages(p *peer, msgs []framing.Message, err error, scratch *
 			s.reply(p, m.Data, scratch)
 		}
 	}
-	if err != nil {
-		s.logEvent(KindError, p, "framing: "+err.Error())
+	if err == nil {
+		return
 	}
+	if !errors.Is(err, framing.ErrStuck) {
+		s.emit(Entry{Kind: KindError, Note: NoteFramingError, Peer: p.id, Addr: p.addr, Err: err, Text: "framing: " + err.Error()})
+		return
+	}
+	p.stuck = true
+	text := "framing: " + err.Error() + "; the decoder cannot find the next frame, so the rest of this connection is shown as it arrives"
+	if h := framing.Hint(s.cfg.Framing, s.cfg.FramingOptions, err); h != "" {
+		text += " (" + h + ")"
+	}
+	rest := p.dec.Rest()
+	if rest == nil {
+		rest = []byte{}
+	}
+	s.emit(Entry{Kind: KindError, Note: NoteDecoderStuck, Peer: p.id, Addr: p.addr, Err: err, Text: text, Data: rest, Bytes: uint64(len(rest))})
 }
 
 // reply answers one chunk or message according to Config.Reply.
@@ -74,7 +96,15 @@ func (s *Session) reply(p *peer, in []byte, scratch *[]byte) {
 		*scratch = b
 		out = b
 	case ReplyFixed:
-		out = s.cfg.ReplyData
+		if s.cfg.ReplyPayload == nil {
+			return
+		}
+		b, err := s.cfg.ReplyPayload.Render(&s.replyCounter, time.Now())
+		if err != nil {
+			s.emit(Entry{Kind: KindError, Peer: p.id, Addr: p.addr, Err: err, Text: "reply: " + err.Error()})
+			return
+		}
+		out = b
 	}
 	_ = s.sendTo(p, out) // logged by sendTo; a failed reply does not stop reading
 }
@@ -139,10 +169,10 @@ func (s *Session) SendFramed(id PeerID, data []byte, spec framing.Spec) error {
 // sendTo is the one send path: composer, stdin and replies all come here, so
 // framing applies and every byte written is logged and counted.
 func (s *Session) sendTo(p *peer, data []byte) error {
-	if p.framer == nil {
+	if !s.framed() {
 		return s.write(p, data, false)
 	}
-	return s.encodeAndWrite(p, data, p.framer.Encode)
+	return s.encodeAndWrite(p, data, s.cfg.Framing.Encode)
 }
 
 // encodeAndWrite frames data as one message and writes it; a payload the
@@ -165,13 +195,15 @@ func (s *Session) write(p *peer, data []byte, message bool) error {
 	}
 	// Logged before the write so the view shows it before the reply that a
 	// fast peer sends back; a short write is then reported as an error.
+	// A slow output (stdout, a recording) holds the write back first.
+	s.waitOutputs()
 	now := time.Now()
 	out := data
 	if out == nil {
 		out = []byte{}
 	}
 	if len(data) > 0 || !p.stream {
-		s.log.Add(Entry{Micros: now.UnixMicro(), Kind: KindDataOut, Peer: p.id, Addr: p.addr, Data: out})
+		s.emit(Entry{Micros: now.UnixMicro(), Kind: KindDataOut, Peer: p.id, Addr: p.addr, Data: out})
 	}
 	var n int
 	var err error
@@ -193,8 +225,8 @@ func (s *Session) write(p *peer, data []byte, message bool) error {
 		} else {
 			err = fmt.Errorf("send to %s: %w", p.addr, err)
 		}
-		if !p.byUs.Load() {
-			s.logEvent(KindError, p, err.Error())
+		if !p.byUs.Load() && !(p.probing.Load() && errors.Is(err, os.ErrDeadlineExceeded)) {
+			s.emit(Entry{Kind: KindError, Peer: p.id, Addr: p.addr, Err: err, Text: err.Error()})
 		}
 		return err
 	}

@@ -61,15 +61,67 @@ type Entry struct {
 	Data   []byte    // the chunk exactly as read/write returned it
 	Text   string    // reason or error in words
 	Msg    *Message  // non-nil for KindMessage
+
+	// Note says what a non-data entry is about, for front ends that react
+	// to it (the printer, the window) by field rather than by its words.
+	Note Note
+	// Err is the error behind a KindError or KindClosed entry (nil for a
+	// clean close), matchable with errors.Is.
+	Err error
+	// Count and Bytes quantify a note: entries and bytes dropped from the
+	// view, peers forgotten, bytes of stdin not sent to a stalled peer.
+	Count, Bytes uint64
+}
+
+// Note classifies entries that front ends act on.
+type Note uint8
+
+// Notes.
+const (
+	NoteNone Note = iota
+	// NoteFramingError: a frame was dropped or cut short; the decoder goes
+	// on (KindError).
+	NoteFramingError
+	// NoteDecoderStuck: the decoder cannot find the next frame and stopped
+	// for this peer (KindError, once). Data holds the bytes it had not
+	// turned into messages; every later chunk of the peer comes as
+	// KindDataIn with NoteUndecoded.
+	// Text says what failed and, where known, how to avoid it.
+	NoteDecoderStuck
+	// NoteUndecoded marks a KindDataIn chunk that no decoder will see
+	// (its peer's decoder is stuck): show it as it is.
+	NoteUndecoded
+	// NoteViewDropped: Count entries holding Bytes bytes left the view
+	// (the first row of a view that dropped; KindInfo).
+	NoteViewDropped
+	// NotePeersForgotten: Count quiet datagram peers were forgotten (KindInfo).
+	NotePeersForgotten
+	// NoteOutputStopped: an output (stdout, a recording) failed and gets
+	// nothing more (KindError).
+	NoteOutputStopped
+	// NotePeerFinished: the peer half-closed (FIN) and the connection stays
+	// open for sending (KindInfo).
+	NotePeerFinished
+	// NoteStalled: a peer stopped reading what is sent to all peers; Bytes
+	// counts what it was not sent (KindError), or, with Count 0 after it
+	// read again, the total it missed (KindInfo).
+	NoteStalled
+	// NoteTruncated: a datagram was longer than the read buffer and was
+	// cut to the bytes shown (KindError, after the data entry).
+	NoteTruncated
+	numNotes
+)
+
+var noteNames = [numNotes]string{"", "framing_error", "decoder_stuck", "undecoded", "view_dropped",
+	"peers_forgotten", "output_stopped", "peer_finished", "stalled", "truncated"}
+
+// String is the snake_case name used in JSON ("" for NoteNone).
+func (n Note) String() string {
+	if n < numNotes {
+		return noteNames[n]
+	}
+	return "unknown"
 }
 
 // Time returns the entry's timestamp.
 func (e Entry) Time() time.Time { return time.UnixMicro(e.Micros) }
-
-// Recorder receives every entry as it is logged, including every byte sent or
-// received, whatever the bounded view keeps (pcap and raw files hook in here).
-// It is called on socket goroutines, possibly concurrently; e.Data is only
-// valid during the call.
-type Recorder interface {
-	Record(e Entry)
-}

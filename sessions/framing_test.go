@@ -14,7 +14,7 @@ func TestFramingHook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), Reply: ReplyUpper, Framing: FramingOf(spec, framing.Options{})})
+	srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), Reply: ReplyUpper, Framing: spec})
 	cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv))})
 	cli.Send(PeerAll, []byte("one\ntw"))
 	waitLog(t, srv, "first message", func(es []Entry) bool { return count(es, KindMessage) == 1 })
@@ -44,7 +44,7 @@ func TestIdleFramingPauseEndsMessage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), Framing: FramingOf(spec, framing.Options{})})
+	srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), Framing: spec})
 	cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv))})
 	cli.Send(PeerAll, []byte("abc"))
 	waitLog(t, srv, "the first message after the pause", func(es []Entry) bool { return count(es, KindMessage) == 1 })

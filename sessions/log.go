@@ -12,7 +12,7 @@ const DefaultLogBudget = 64 << 20
 
 // entryOverhead is what one entry costs besides its data and text, counted in
 // the budget so a flood of tiny chunks cannot grow the index without bound.
-const entryOverhead = 128
+const entryOverhead = 160
 
 // item is one slot of the ring: the entry and the slab holding its data.
 type item struct {
@@ -36,14 +36,12 @@ type Log struct {
 	arena   arena
 
 	dropBytes, dropEntries   uint64 // since the last Clear: shown in the view
+	dropMicros               int64  // time of the newest dropped entry
 	totalBytes, totalEntries uint64 // since creation: exact, never cleared
 
 	version atomic.Uint64
-	rec     atomic.Pointer[recHolder]
 	notify  notifier
 }
-
-type recHolder struct{ r Recorder }
 
 // NewLog returns a log holding about budget bytes (DefaultLogBudget if <= 0).
 func NewLog(budget int64) *Log {
@@ -55,15 +53,6 @@ func NewLog(budget int64) *Log {
 	return &Log{budget: budget, next: 1, ring: make([]item, 64), arena: arena{size: int(ss)}}
 }
 
-// SetRecorder installs (or with nil removes) the hook that sees every entry.
-func (l *Log) SetRecorder(r Recorder) {
-	if r == nil {
-		l.rec.Store(nil)
-		return
-	}
-	l.rec.Store(&recHolder{r})
-}
-
 // Add appends e, copying e.Data out of the caller's (reused) buffer, and
 // returns its sequence number. A zero e.Micros is set to now.
 func (l *Log) Add(e Entry) uint64 {
@@ -73,10 +62,6 @@ func (l *Log) Add(e Entry) uint64 {
 	l.mu.Lock()
 	e.Seq = l.next
 	l.next++
-	if h := l.rec.Load(); h != nil {
-		// Under the lock so the recorder sees entries in seq order.
-		h.r.Record(e)
-	}
 	cost := int64(len(e.Data)+len(e.Text)) + entryOverhead
 	for l.n > 0 && l.used+cost > l.budget {
 		l.dropOldest()
@@ -115,6 +100,7 @@ func (l *Log) dropOldest() {
 	l.used -= cost
 	l.dropBytes += uint64(len(it.e.Data))
 	l.dropEntries++
+	l.dropMicros = it.e.Micros
 	l.totalBytes += uint64(len(it.e.Data))
 	l.totalEntries++
 	l.arena.release(it.s)
@@ -156,12 +142,13 @@ func (l *Log) At(i int) (Entry, bool) {
 
 func (l *Log) markerLocked() Entry {
 	first := l.next - uint64(l.n)
-	return Entry{Seq: first - 1, Kind: KindInfo, Text: DroppedText(l.dropBytes, l.dropEntries)}
+	return Entry{Seq: first - 1, Micros: l.dropMicros, Kind: KindInfo, Note: NoteViewDropped,
+		Count: l.dropEntries, Bytes: l.dropBytes, Text: DroppedText(l.dropBytes, l.dropEntries)}
 }
 
-// DroppedText is the marker's wording, shared with the CLI printer.
+// DroppedText is the marker's wording: what the view no longer keeps.
 func DroppedText(bytes, entries uint64) string {
-	return fmt.Sprintf("%d bytes dropped from view (%d entries)", bytes, entries)
+	return fmt.Sprintf("%d bytes in %d entries not kept in view (the log keeps the newest)", bytes, entries)
 }
 
 // Range calls fn for every kept entry with Seq >= from, oldest first, until fn
@@ -237,7 +224,7 @@ func (l *Log) Clear() {
 		l.head = (l.head + 1) & (len(l.ring) - 1)
 		l.n--
 	}
-	l.used, l.dropBytes, l.dropEntries = 0, 0, 0
+	l.used, l.dropBytes, l.dropEntries, l.dropMicros = 0, 0, 0, 0
 	l.mu.Unlock()
 	l.version.Add(1)
 	l.notify.signal()

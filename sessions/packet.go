@@ -1,10 +1,21 @@
 package sessions
 
 import (
+	"container/list"
+	"fmt"
 	"net"
 	"time"
 
 	"github.com/sockplay/sockplay/netcore"
+)
+
+// Defaults for the peers of a shared datagram socket: each source address
+// is a peer until it has been quiet for DefaultPeerIdle, and at most
+// DefaultMaxPeers are kept (the quietest go first), so a server that many
+// one-shot senders reach keeps bounded memory. Counters stay exact.
+const (
+	DefaultPeerIdle = 3 * time.Minute
+	DefaultMaxPeers = 4096
 )
 
 // readPacket is the one goroutine reading a shared datagram socket (a UDP or
@@ -18,39 +29,54 @@ func (s *Session) readPacket(pc net.PacketConn) {
 	}
 	buf := make([]byte, size)
 	var scratch []byte
+	sweep := time.Now()
 	for {
-		n, from, err := pc.ReadFrom(buf)
+		s.waitOutputs()
+		n, from, cut, err := netcore.ReadDatagram(pc, &buf)
 		if err != nil {
 			if s.ctx.Err() != nil || isClosedErr(err) {
 				s.forgetPacketPeers(pc)
 				return
 			}
 			// ICMP errors of earlier sends surface here; the socket lives on.
-			s.logEvent(KindError, nil, "receive: "+err.Error())
+			s.emit(Entry{Kind: KindError, Err: err, Text: "receive: " + netcore.DatagramErrorText(err)})
 			if !s.sleepCtx(10 * time.Millisecond) {
 				s.forgetPacketPeers(pc)
 				return
 			}
 			continue
 		}
-		p := s.packetPeer(pc, from)
+		now := time.Now()
+		p := s.packetPeer(pc, from, now)
 		if p == nil {
 			return
 		}
 		s.dataIn(p, buf[:n], &scratch)
+		if cut {
+			s.truncated(p, n)
+		}
+		if now.Sub(sweep) >= s.cfg.PeerIdle/4 {
+			sweep = now
+			s.forgetQuietPeers(now)
+		}
 	}
 }
 
-// packetPeer finds or creates the peer for a source address.
-func (s *Session) packetPeer(pc net.PacketConn, from net.Addr) *peer {
+// packetPeer finds or creates the peer for a source address, marking it
+// active; creating one past MaxPeers forgets the quietest.
+func (s *Session) packetPeer(pc net.PacketConn, from net.Addr, now time.Time) *peer {
 	key := addrText(from)
 	s.mu.Lock()
 	p := s.byAddr[key]
+	if p != nil && p.lru != nil {
+		p.lastIn = now
+		s.quiet.MoveToBack(p.lru)
+	}
 	s.mu.Unlock()
 	if p != nil {
 		return p
 	}
-	p = &peer{pc: pc, raddr: from, addr: key, local: addrText(pc.LocalAddr())}
+	p = &peer{pc: pc, raddr: from, addr: key, local: addrText(pc.LocalAddr()), lastIn: now}
 	if key == "(unnamed)" {
 		p.raddr = nil // an unbound unixgram client cannot be answered
 	}
@@ -58,7 +84,51 @@ func (s *Session) packetPeer(pc net.PacketConn, from net.Addr) *peer {
 		return nil
 	}
 	s.logEvent(KindAccepted, p, "first datagram from this address")
+	s.mu.Lock()
+	over := s.quiet.Len() - s.cfg.MaxPeers
+	s.mu.Unlock()
+	if over > 0 {
+		s.forgetPeers(func(q *peer, i int) bool { return i < over && q != p },
+			fmt.Sprintf("the quietest, to keep at most %d", s.cfg.MaxPeers))
+	}
 	return p
+}
+
+// forgetQuietPeers forgets the datagram peers that sent nothing for PeerIdle.
+func (s *Session) forgetQuietPeers(now time.Time) {
+	idle := s.cfg.PeerIdle
+	s.forgetPeers(func(q *peer, _ int) bool { return now.Sub(q.lastIn) >= idle },
+		"no datagram for "+idle.String())
+}
+
+// forgetPeers removes, oldest activity first, the datagram peers that drop
+// picks (it stops at the first it does not), and says how many in one entry.
+func (s *Session) forgetPeers(drop func(q *peer, i int) bool, why string) {
+	var gone []*peer
+	s.mu.Lock()
+	for el, i := s.quiet.Front(), 0; el != nil; i++ {
+		q := el.Value.(*peer)
+		if !drop(q, i) {
+			break
+		}
+		next := el.Next()
+		gone = append(gone, q)
+		el = next
+	}
+	s.mu.Unlock()
+	for _, q := range gone {
+		s.removePeer(q)
+		q.state.Store(int32(PeerClosed))
+	}
+	if len(gone) == 0 {
+		return
+	}
+	what := "peers"
+	if len(gone) == 1 {
+		what = "peer"
+	}
+	s.emit(Entry{Kind: KindInfo, Note: NotePeersForgotten, Count: uint64(len(gone)),
+		Text: fmt.Sprintf("%d datagram %s forgotten (%s); a new datagram makes a peer again", len(gone), what, why)})
 }
 
 // forgetPacketPeers logs the end of every peer of a datagram socket that
@@ -78,3 +148,7 @@ func (s *Session) forgetPacketPeers(pc net.PacketConn) {
 		s.logEvent(KindClosed, p, "closed by you")
 	}
 }
+
+// quietList keeps the datagram peers ordered by their last datagram, the
+// quietest first. Guarded by Session.mu.
+type quietList = list.List

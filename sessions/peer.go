@@ -1,7 +1,10 @@
 package sessions
 
 import (
+	"container/list"
 	"net"
+
+	"github.com/sockplay/sockplay/netcore/framing"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -10,20 +13,27 @@ import (
 // peer is one connection (stream or connected datagram) or one remote
 // address of a shared datagram socket.
 type peer struct {
-	id     PeerID
-	addr   string
-	local  string         // our end, so the kernel's view of the socket can be found
-	conn   net.Conn       // nil for packet peers
-	pc     net.PacketConn // packet peers: the session's socket
-	raddr  net.Addr       // packet peers: where to send
-	stream bool
-	since  time.Time
-	c      Counters
-	framer Framer
+	id      PeerID
+	addr    string
+	local   string         // our end, so the kernel's view of the socket can be found
+	conn    net.Conn       // nil for packet peers
+	pc      net.PacketConn // packet peers: the session's socket
+	raddr   net.Addr       // packet peers: where to send
+	stream  bool
+	since   time.Time
+	c       Counters
+	dec     framing.Decoder // nil without framing; its reader's alone
+	stuck   bool            // dec stopped: later chunks are shown raw (reader only)
+	lru     *list.Element   // packet peers: place in Session.quiet
+	lastIn  time.Time       // packet peers: last datagram (Session.mu)
+	flushed bool            // dec was flushed at the end of the stream (reader only)
 
-	state    atomic.Int32 // PeerState
-	byUs     atomic.Bool  // we closed it: the reason is "closed by you"
-	aborted  atomic.Bool  // ... with a reset
+	state    atomic.Int32  // PeerState
+	byUs     atomic.Bool   // we closed it: the reason is "closed by you"
+	aborted  atomic.Bool   // ... with a reset
+	stalled  atomic.Bool   // stopped reading what Broadcast sends: skipped since
+	missed   atomic.Uint64 // bytes Broadcast skipped it for
+	probing  atomic.Bool   // a Broadcast write with a stall deadline is under way
 	doneOnce sync.Once
 	done     chan struct{} // closed when we close the peer (ends a kept half-open wait)
 }

@@ -20,7 +20,8 @@ func (e *SaveDirError) Error() string { return "save folder " + e.Dir + " " + e.
 func (e *SaveDirError) Unwrap() error { return e.Err }
 
 // CheckSaveDir reports whether dir can be Config.SaveDir, in one sentence:
-// New checks it, and the GUI checks it as the folder is typed.
+// it must be a folder that takes new files (checked by making one). New
+// checks it, and the GUI checks it as the folder is typed.
 func CheckSaveDir(dir string) error {
 	st, err := os.Stat(dir)
 	switch {
@@ -31,6 +32,17 @@ func CheckSaveDir(dir string) error {
 	case !st.IsDir():
 		return &SaveDirError{dir, "is a file, not a folder", syscall.ENOTDIR}
 	}
+	// Permissions say little (root, ACLs, read-only mounts): try it.
+	f, err := os.CreateTemp(dir, ".sockplay-check-*")
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return &SaveDirError{dir, "does not take new files: " + err.Error(), err}
+	}
+	f.Close()
+	os.Remove(f.Name())
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/sockplay/sockplay/netcore"
 	"github.com/sockplay/sockplay/netcore/framing"
 	"github.com/sockplay/sockplay/netcore/payload"
 )
@@ -18,34 +19,58 @@ import (
 //     streamed;
 //   - any other framing: the whole file as one message, so at most
 //     payload.MaxRenderFileSize bytes, refused when opened rather than
-//     half sent.
+//     half sent;
+//   - on a datagram socket (udp, unixgram): the whole file as one
+//     datagram, whatever the framing, so a file larger than one datagram
+//     can carry is refused when opened (see OpenOutgoingFile).
 type OutgoingFile struct {
 	Path string
 	Size int64
 
-	r    io.ReadCloser
-	spec framing.Spec
+	r        io.ReadCloser
+	spec     framing.Spec
+	datagram bool
 }
 
 // fileChunk is the size of each write when a file is streamed.
 const fileChunk = 64 << 10
 
-// OpenOutgoingFile opens path for sending with spec. A missing file, or one
-// too big to be a single message of spec, is an error here, before anything
+// OpenOutgoingFile opens path for sending with spec to ep. A missing file,
+// one too big to be a single message of spec, or, on a datagram endpoint,
+// one larger than a datagram can carry, is an error here, before anything
 // is sent.
-func OpenOutgoingFile(path string, spec framing.Spec) (*OutgoingFile, error) {
+func OpenOutgoingFile(path string, spec framing.Spec, ep netcore.Endpoint) (*OutgoingFile, error) {
 	r, size, err := payload.OpenFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return NewOutgoingFile(path, r, size, spec)
+	return NewOutgoingFile(path, r, size, spec, ep)
 }
 
 // NewOutgoingFile is OpenOutgoingFile for a stream of size bytes already
 // open, such as a payload's file with its checksum (payload.Payload.Open);
 // path names it in a jsonhdr header and in errors. It takes r over and
 // closes it when refusing.
-func NewOutgoingFile(path string, r io.ReadCloser, size int64, spec framing.Spec) (*OutgoingFile, error) {
+func NewOutgoingFile(path string, r io.ReadCloser, size int64, spec framing.Spec, ep netcore.Endpoint) (*OutgoingFile, error) {
+	if ep.Datagram() {
+		framed := size
+		if spec.Kind != framing.KindRaw {
+			// What the framing adds: frame an empty payload.
+			if hdr, err := spec.Encode(nil, nil); err == nil {
+				framed += int64(len(hdr))
+			}
+		}
+		if limit := ep.MaxDatagram(); limit > 0 && framed > int64(limit) {
+			r.Close()
+			return nil, tooBig(fmt.Sprintf("%s is %d bytes, more than the %d bytes one %s datagram can carry; a file goes as one datagram, so send a smaller one or use a stream (tcp, unix)",
+				path, size, limit, ep.Scheme))
+		}
+		if size > payload.MaxRenderFileSize {
+			r.Close()
+			return nil, tooBig(fmt.Sprintf("%s is %d bytes, more than any datagram can carry", path, size))
+		}
+		return &OutgoingFile{Path: path, Size: size, r: r, spec: spec, datagram: true}, nil
+	}
 	if spec.Kind != framing.KindRaw && spec.Kind != framing.KindJSONHdr && size > payload.MaxRenderFileSize {
 		r.Close()
 		return nil, fmt.Errorf("%s is %d bytes, more than the %d MiB one %s message can carry here; send it raw or with jsonhdr: %w",
@@ -73,9 +98,19 @@ func (f *OutgoingFile) Send(ctx context.Context, to FileSink, id PeerID, progres
 			progress(n)
 		}
 	}
-	switch f.spec.Kind {
-	case framing.KindRaw:
-	case framing.KindJSONHdr:
+	switch {
+	case f.datagram:
+		b, err := io.ReadAll(io.LimitReader(f.r, payload.MaxRenderFileSize+1))
+		if err != nil {
+			return fmt.Errorf("send %s: %w", f.Path, err)
+		}
+		if err := to.SendFramed(id, b, f.spec); err != nil {
+			return err
+		}
+		report(int64(len(b)))
+		return nil
+	case f.spec.Kind == framing.KindRaw:
+	case f.spec.Kind == framing.KindJSONHdr:
 		h := framing.AppendJSONHdrHeader(nil, filepath.Base(f.Path), f.Size)
 		if err := to.SendRaw(id, h, f.Size == 0); err != nil {
 			return err
@@ -120,3 +155,10 @@ func (f *OutgoingFile) Send(ctx context.Context, to FileSink, id PeerID, progres
 	}
 	return nil
 }
+
+// tooBig is a sentence that matches payload.ErrFileTooBig without
+// repeating its words (which are about loading, not about datagrams).
+type tooBig string
+
+func (e tooBig) Error() string        { return string(e) }
+func (e tooBig) Is(target error) bool { return target == payload.ErrFileTooBig }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sockplay/sockplay/netcore"
 	"github.com/sockplay/sockplay/netcore/framing"
 	"github.com/sockplay/sockplay/netcore/payload"
 )
@@ -48,7 +49,7 @@ func TestOutgoingFileFollowsItsFraming(t *testing.T) {
 			}
 			srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0")})
 			cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv))})
-			f, err := OpenOutgoingFile(path, spec)
+			f, err := OpenOutgoingFile(path, spec, tcpEP)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,7 +89,7 @@ func TestOutgoingFileTooBigForOneMessage(t *testing.T) {
 		ok   bool
 	}{{"raw", true}, {"jsonhdr", true}, {"len:4", false}, {"line", false}} {
 		spec, _ := framing.Parse(tt.spec)
-		of, err := OpenOutgoingFile(path, spec)
+		of, err := OpenOutgoingFile(path, spec, tcpEP)
 		if tt.ok != (err == nil) {
 			t.Errorf("%s: err %v", tt.spec, err)
 		}
@@ -103,10 +104,10 @@ func TestOutgoingFileTooBigForOneMessage(t *testing.T) {
 // A missing file or a folder is refused when opened, in words that match.
 func TestOutgoingFileOpenErrors(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := OpenOutgoingFile(filepath.Join(dir, "missing"), framing.Spec{}); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := OpenOutgoingFile(filepath.Join(dir, "missing"), framing.Spec{}, tcpEP); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("a missing file: %v", err)
 	}
-	if _, err := OpenOutgoingFile(dir, framing.Spec{Kind: framing.KindJSONHdr}); !errors.Is(err, payload.ErrNotRegularFile) {
+	if _, err := OpenOutgoingFile(dir, framing.Spec{Kind: framing.KindJSONHdr}, tcpEP); !errors.Is(err, payload.ErrNotRegularFile) {
 		t.Errorf("a folder: %v", err)
 	}
 }
@@ -118,7 +119,7 @@ func TestSendFramedOverridesTheSessionFraming(t *testing.T) {
 	noLeaks(t)
 	line, _ := framing.Parse("line")
 	srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0")})
-	cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv)), Framing: FramingOf(line, framing.Options{})})
+	cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv)), Framing: line})
 	len2, _ := framing.Parse("len:2:be")
 	for _, send := range []func() error{
 		func() error { return cli.Send(PeerAll, []byte("a")) },                       // session framing: "a\n"
@@ -163,7 +164,7 @@ func TestSaveDirKeepsReceivedFiles(t *testing.T) {
 	noLeaks(t)
 	dir := t.TempDir()
 	jh, _ := framing.Parse("jsonhdr")
-	fr := FramingOf(jh, framing.Options{})
+	fr := jh
 	srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), Framing: fr, SaveDir: dir})
 	cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv)), Framing: fr})
 
@@ -171,7 +172,7 @@ func TestSaveDirKeepsReceivedFiles(t *testing.T) {
 	if err := os.WriteFile(src, []byte("hello, folder"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	f, err := OpenOutgoingFile(src, jh)
+	f, err := OpenOutgoingFile(src, jh, tcpEP)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,3 +216,6 @@ func TestSaveDirMustBeAFolder(t *testing.T) {
 		}
 	}
 }
+
+// tcpEP is a stream endpoint for files opened without a session.
+var tcpEP = netcore.Endpoint{Scheme: netcore.SchemeTCP, Host: "127.0.0.1", Port: 9}

@@ -15,7 +15,7 @@ func TestSendRawSkipsTheEncoder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fr := FramingOf(spec, framing.Options{})
+	fr := spec
 	srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), Framing: fr})
 	cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv)), Framing: fr})
 	body := []byte("hello, file")

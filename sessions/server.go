@@ -23,7 +23,7 @@ func (s *Session) startServer() error {
 			ln.Close()
 			return s.ctx.Err()
 		}
-		s.log.Add(Entry{Kind: KindListening, Addr: ln.Addr().String()})
+		s.emit(Entry{Kind: KindListening, Addr: ln.Addr().String()})
 		s.setState(StateListening)
 		s.wg.Add(1)
 		go s.acceptLoop(ln)
@@ -40,7 +40,7 @@ func (s *Session) startServer() error {
 		pc.Close()
 		return s.ctx.Err()
 	}
-	s.log.Add(Entry{Kind: KindListening, Addr: pc.LocalAddr().String()})
+	s.emit(Entry{Kind: KindListening, Addr: pc.LocalAddr().String()})
 	s.setState(StateListening)
 	s.wg.Add(1)
 	go s.readPacket(pc)

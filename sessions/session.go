@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sockplay/sockplay/netcore"
+	"github.com/sockplay/sockplay/netcore/payload"
 )
 
 // Session is one server or client (one tab): its sockets, peers, bounded log
@@ -35,6 +36,7 @@ type Session struct {
 	pc      net.PacketConn
 	peers   map[PeerID]*peer
 	byAddr  map[string]*peer // packet peers by remote address
+	quiet   quietList        // packet peers, the quietest first
 	current *peer            // a client's connection
 	nextID  atomic.Uint64
 
@@ -42,6 +44,15 @@ type Session struct {
 
 	dialMu sync.Mutex    // one dial at a time (Start, Reconnect, auto)
 	lost   chan struct{} // a client's connection ended on its own (cap 1)
+
+	// emitMu orders entries: the log and every output see them in one
+	// order. outs is replaced, never changed in place, under it.
+	emitMu sync.Mutex
+	outs   []*outQueue
+
+	closeDone chan struct{} // closed when the first Close has finished
+
+	replyCounter payload.Counter // {{counter}} in fixed replies
 }
 
 // New checks cfg and returns a session that does nothing until Start.
@@ -71,13 +82,16 @@ func New(cfg Config) (*Session, error) {
 	if cfg.ReconnectMin <= 0 {
 		cfg.ReconnectMin = 200 * time.Millisecond
 	}
+	if cfg.PeerIdle <= 0 {
+		cfg.PeerIdle = DefaultPeerIdle
+	}
+	if cfg.MaxPeers <= 0 {
+		cfg.MaxPeers = DefaultMaxPeers
+	}
 	if cfg.ReconnectMax < cfg.ReconnectMin {
 		cfg.ReconnectMax = max(10*time.Second, cfg.ReconnectMin)
 	}
-	s := &Session{cfg: cfg, log: NewLog(cfg.LogBudget), peers: map[PeerID]*peer{}, byAddr: map[string]*peer{}, lost: make(chan struct{}, 1)}
-	if cfg.Recorder != nil {
-		s.log.SetRecorder(cfg.Recorder)
-	}
+	s := &Session{cfg: cfg, log: NewLog(cfg.LogBudget), peers: map[PeerID]*peer{}, byAddr: map[string]*peer{}, lost: make(chan struct{}, 1), closeDone: make(chan struct{})}
 	return s, nil
 }
 
@@ -136,13 +150,14 @@ func (s *Session) Start(ctx context.Context) error {
 	return nil
 }
 
-// Close cancels the session, closes every socket and waits for every
-// goroutine it started. It is safe to call more than once.
+// Close cancels the session, closes every socket, waits for every
+// goroutine it started and then for every output to write what it was
+// given. It is safe to call more than once.
 func (s *Session) Close() error {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
-		s.wg.Wait()
+		<-s.closeDone
 		return nil
 	}
 	s.closed = true
@@ -160,6 +175,8 @@ func (s *Session) Close() error {
 		s.setState(StateClosed)
 		s.logEvent(KindInfo, nil, "session closed")
 	}
+	s.closeOutputs()
+	close(s.closeDone)
 	return nil
 }
 
@@ -255,7 +272,7 @@ func (s *Session) logEvent(k EntryKind, p *peer, text string) {
 	if p != nil {
 		e.Peer, e.Addr = p.id, p.addr
 	}
-	s.log.Add(e)
+	s.emit(e)
 }
 
 // addPeer registers p under a fresh id; current makes it a client's connection.
@@ -263,9 +280,7 @@ func (s *Session) addPeer(p *peer, current bool) bool {
 	p.id = PeerID(s.nextID.Add(1))
 	p.since = time.Now()
 	p.done = make(chan struct{})
-	if s.cfg.Framing != nil {
-		p.framer = s.cfg.Framing()
-	}
+	p.dec = s.newDecoder()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed || s.ctx.Err() != nil {
@@ -277,6 +292,9 @@ func (s *Session) addPeer(p *peer, current bool) bool {
 	}
 	if p.conn == nil {
 		s.byAddr[p.addr] = p
+		if !current { // an unconnected client's own target is never forgotten
+			p.lru = s.quiet.PushBack(p)
+		}
 	}
 	return true
 }
@@ -289,6 +307,10 @@ func (s *Session) removePeer(p *peer) {
 	}
 	if s.current == p {
 		s.current = nil
+	}
+	if p.lru != nil {
+		s.quiet.Remove(p.lru)
+		p.lru = nil
 	}
 	s.mu.Unlock()
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/sockplay/sockplay/netcore/payload"
 	"strings"
 	"testing"
 	"time"
@@ -78,12 +79,21 @@ func TestReplyModes(t *testing.T) {
 	}{
 		{ReplyEcho, "", "abc", "abc"},
 		{ReplyUpper, "", "abc-é", "ABC-é"},
-		{ReplyFixed, "OK\r\n", "anything", "OK\r\n"},
+		{ReplyFixed, `OK\r\n`, "anything", "OK\r\n"},
+		{ReplyFixed, `#{{counter}}\n`, "anything", "#0\n"},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.mode), func(t *testing.T) {
 			noLeaks(t)
-			srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), Reply: tt.mode, ReplyData: []byte(tt.data)})
+			cfg := Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), Reply: tt.mode}
+			if tt.data != "" {
+				pl, err := payload.Compile(payload.Spec{Source: tt.data})
+				if err != nil {
+					t.Fatal(err)
+				}
+				cfg.ReplyPayload = pl
+			}
+			srv := start(t, cfg)
 			cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv))})
 			cli.Send(PeerAll, []byte(tt.in))
 			waitLog(t, cli, "reply", gotIn(tt.want))

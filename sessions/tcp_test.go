@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -236,7 +237,9 @@ func TestHalfCloseBothDirections(t *testing.T) {
 		if err := cli.CloseWrite(cli.Peers()[0].ID); err != nil {
 			t.Fatal(err)
 		}
-		waitLog(t, srv, "half-closed", func(es []Entry) bool { return hasText(es, KindInfo, "peer half-closed") })
+		waitLog(t, srv, "peer finished", func(es []Entry) bool {
+			return slices.ContainsFunc(es, func(e Entry) bool { return e.Note == NotePeerFinished })
+		})
 		ps := srv.Peers()
 		if len(ps) != 1 || ps[0].State != PeerReadClosed {
 			t.Fatalf("peers %+v", ps)
@@ -404,7 +407,7 @@ func TestLogBudgetOnARealStream(t *testing.T) {
 	if cv := srv.Counters(); cv.BytesIn != total || db+kept != total {
 		t.Fatalf("counters %d, dropped %d + kept %d", cv.BytesIn, db, kept)
 	}
-	if m, _ := l.At(0); !strings.HasPrefix(m.Text, fmt.Sprintf("%d bytes dropped from view", db)) {
+	if m, _ := l.At(0); m.Note != NoteViewDropped || m.Bytes != db {
 		t.Fatalf("first row %+v", m)
 	}
 	if l.Used() > l.Budget() {

@@ -27,44 +27,40 @@ func runGUI(ctx context.Context, s cli.Stdio, args []string) int {
 	var listen, connect urlList
 	fs.Var(&listen, "listen", "open a server session on `URL` at start (repeatable)")
 	fs.Var(&connect, "connect", "open a client session to `URL` at start (repeatable)")
-	reply := fs.String("reply", "", "how --listen sessions answer: echo or upper (default: they don't)")
-	framingSpec := fs.String("framing", "", "framing `SPEC` for the sessions opened by flags, e.g. line or len:4:le")
-	saveDir := fs.String("save-dir", "", "with --framing jsonhdr: --listen sessions save received files into `DIR`")
+	// The same session flags as serve and connect, meaning the same: --echo,
+	// --upper and --reply PAYLOAD for the --listen sessions, --framing,
+	// --save-dir, socket options for all of them.
+	sf := cli.AddSessionFlags(fs, cli.ForServer|cli.ForClient)
 	fs.Usage = func() {
-		fmt.Fprintln(s.Err, "usage: sockplay [gui] [--listen URL]... [--connect URL]... [--reply echo|upper] [--framing SPEC [--save-dir DIR]]")
+		fmt.Fprintln(s.Err, "usage: sockplay [gui] [--listen URL]... [--connect URL]... [session flags as for serve and connect]")
 		fmt.Fprintln(s.Err, "Opens the "+sockplay.App.Name+" window, with a started session for each URL.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return cli.ExitOK
-		}
-		return cli.ExitUsage
+	if code, done := cli.ParseFlags(fs, s, "gui", args); done {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(s.Err, "sockplay gui: unexpected argument %q\n", fs.Arg(0))
 		return cli.ExitUsage
 	}
 
+	// Check every flag before a window opens: a typo is one line and exit 2.
 	var specs []gui.SessionSpec
 	for _, u := range listen {
-		specs = append(specs, gui.SessionSpec{Role: "server", URL: u, Reply: *reply, Framing: *framingSpec, SaveDir: *saveDir, StartOnOpen: true})
+		sp, err := sf.Spec(fs, "server", u)
+		if err != nil {
+			fmt.Fprintf(s.Err, "sockplay gui: --listen %s: %v\n", u, err)
+			return cli.ExitUsage
+		}
+		specs = append(specs, gui.SessionSpec{Spec: sp, StartOnOpen: true})
 	}
 	for _, u := range connect {
-		specs = append(specs, gui.SessionSpec{Role: "client", URL: u, Framing: *framingSpec, StartOnOpen: true})
-	}
-	if *saveDir != "" {
-		if st, err := os.Stat(*saveDir); err != nil || !st.IsDir() {
-			fmt.Fprintf(s.Err, "sockplay gui: --save-dir %s is not a folder\n", *saveDir)
+		sp, err := sf.Spec(fs, "client", u)
+		if err != nil {
+			fmt.Fprintf(s.Err, "sockplay gui: --connect %s: %v\n", u, err)
 			return cli.ExitUsage
 		}
-	}
-	// Check every flag before a window opens: a typo is one line and exit 2.
-	for _, sp := range specs {
-		if _, err := sp.Config(); err != nil {
-			fmt.Fprintf(s.Err, "sockplay gui: %s: %v\n", sp.URL, err)
-			return cli.ExitUsage
-		}
+		specs = append(specs, gui.SessionSpec{Spec: sp, StartOnOpen: true})
 	}
 
 	ensureGUIEnv() // guienv_unix.go

@@ -85,7 +85,7 @@ func TestSmokeWindowUnderXvfb(t *testing.T) {
 
 	// Third run: a server from the command line, real traffic from socat.
 	port := freePort(t)
-	app = startApp(t, bin, env, "--listen", fmt.Sprintf("tcp://127.0.0.1:%d", port), "--reply", "echo")
+	app = startApp(t, bin, env, "--listen", fmt.Sprintf("tcp://127.0.0.1:%d", port), "--echo")
 	win = waitForWindow(t, display, app)
 	// One connection: a text line, then a Modbus request, held open while
 	// the screenshot is taken. Rows: accepted, in, out, in, out.

@@ -29,20 +29,17 @@ func runConnect(ctx context.Context, s Stdio, args []string) int {
 	fs.Var(&sends, "send", "send this payload (text with escapes like \\n, \\x00 and {{macros}}, or hex with --payload-mode hex); repeatable; stdin is then not read")
 	repeat := fs.Int("repeat", 1, "send each --send payload `N` times back to back (sticky packets on purpose)")
 	gap := fs.Duration("gap", 0, "with --repeat: wait this long between writes (0: one burst)")
-	sendFile := fs.String("send-file", "", "send this file after the --send payloads: with --framing jsonhdr as one file with its header, streamed; otherwise its bytes; stdin is then not read")
+	sendFile := fs.String("send-file", "", "send this file after the --send payloads: with --framing jsonhdr as one file with its header, streamed; otherwise its bytes (over udp/unixgram as one datagram); stdin is then not read")
 	hex := fs.Bool("hex", false, "print traffic in both directions as `hexdump -C`")
 	jsonOut := fs.Bool("json", false, "print every event as one JSON object per line")
 	wait := fs.Duration("wait", time.Second, "after stdin ends (or the --send payloads are sent), keep reading this long")
 	halfClose := fs.Bool("half-close", false, "when stdin ends, half-close (send FIN) and keep reading")
 	verbose := fs.Bool("v", false, "print status lines (connected, closed) on stderr")
-	unconnected := fs.Bool("unconnected", false, "udp: use an unconnected socket and show replies from any address")
-	sendf := addSendFlags(fs)
-	// Room for later issues: --pcap FILE registers here.
-	sf := addSocketFlags(fs, false)
+	sf := AddSessionFlags(fs, ForClient)
 	fs.Usage = func() {
 		fmt.Fprintln(s.Err, "usage: sockplay connect URL [flags]    (URL: tcp://HOST:PORT, udp://..., unix:///path, unixgram:///path)")
 		fmt.Fprintln(s.Err, "Sends stdin (or the --send payloads) and prints what comes back; ends when the peer closes,")
-		fmt.Fprintln(s.Err, "or --wait after stdin ends.")
+		fmt.Fprintln(s.Err, "or --wait after stdin ends. Output is never cut: when stdout is slow, the peer waits.")
 		fs.PrintDefaults()
 	}
 	url, code, done := parseOneArg(fs, s, "connect", "missing URL, e.g. tcp://127.0.0.1:9000", args)
@@ -50,21 +47,24 @@ func runConnect(ctx context.Context, s Stdio, args []string) int {
 		return code
 	}
 	usageErr := func(format string, a ...any) int { return usageErrorf(s, "connect", format, a...) }
-	ep, opts, sc, visited, err := sessionArgs(url, fs, sf, sendf)
+	visited := visitedFlags(fs)
+	switch {
+	case *wait < 0:
+		return usageErr("--wait %v: must be 0 or more", *wait)
+	case *repeat < 1:
+		return usageErr("--repeat %d: must be 1 or more", *repeat)
+	case *gap < 0:
+		return usageErr("--gap %v: must be 0 or more", *gap)
+	case (visited["repeat"] || visited["gap"]) && len(sends) == 0:
+		return usageErr("--repeat and --gap need a --send payload")
+	}
+	pm, err := printModeOf(*hex, *jsonOut, false, false)
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	if *wait < 0 {
-		return usageErr("--wait %v: must be 0 or more", *wait)
-	}
-	if *repeat < 1 {
-		return usageErr("--repeat %d: must be 1 or more", *repeat)
-	}
-	if *gap < 0 {
-		return usageErr("--gap %v: must be 0 or more", *gap)
-	}
-	if (visited["repeat"] || visited["gap"]) && len(sends) == 0 {
-		return usageErr("--repeat and --gap need a --send payload")
+	spec, sc, err := sf.spec(fs, "client", url)
+	if err != nil {
+		return usageErr("%v", err)
 	}
 	var payloads []*payload.Payload
 	for _, src := range sends {
@@ -74,42 +74,44 @@ func runConnect(ctx context.Context, s Stdio, args []string) int {
 		}
 		payloads = append(payloads, pl)
 	}
+	cfg, err := spec.Config()
+	if err != nil {
+		return usageErr("%v", flagError(err))
+	}
 	var file *sessions.OutgoingFile
 	if *sendFile != "" {
-		if file, err = sessions.OpenOutgoingFile(*sendFile, sc.framing); err != nil {
+		if file, err = sessions.OpenOutgoingFile(*sendFile, sc.framing, cfg.Endpoint); err != nil {
 			return usageErr("--send-file: %v", err)
 		}
 		defer file.Close()
 	}
-	pm, err := printModeOf(*hex, *jsonOut, false)
+	sess, err := sessions.New(cfg)
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	sess, err := sessions.New(sessions.Config{Role: sessions.Client, Endpoint: ep, Options: opts, Unconnected: *unconnected,
-		Framing: sc.sessionFraming()})
-	if err != nil {
-		return usageErr("%v", err)
-	}
-	p := &printer{out: s.Out, err: s.Err, mode: pm, status: *verbose && pm != printJSON,
-		framed: sc.framed(), resyncs: sc.framing.Resyncs()}
-	plan := sendPlan{payloads: payloads, repeat: *repeat, gap: *gap, file: file}
+	p := newPrinter(s.Out, s.Err, pm, *verbose && pm != printJSON, sc.framed())
+	plan := &sendPlan{payloads: payloads, repeat: *repeat, gap: *gap, file: file}
 	return connect(ctx, s, sess, p, sc, plan, *wait, *halfClose)
 }
 
-func connect(ctx context.Context, s Stdio, sess *sessions.Session, p *printer, sc sendConfig, plan sendPlan, wait time.Duration, halfClose bool) int {
-	changed, unsub := sess.Changed()
-	defer unsub()
+func connect(ctx context.Context, s Stdio, sess *sessions.Session, p *printer, sc sendConfig, plan *sendPlan, wait time.Duration, halfClose bool) int {
 	fail := func(err error) int {
 		fmt.Fprintf(s.Err, "sockplay connect: %v\n", err)
 		return ExitFail
 	}
+	out := p.attach(sess)
 	if err := sess.Start(ctx); err != nil {
 		sess.Close()
+		out.Close()
+		if code, ok := interrupted(ctx); ok {
+			fmt.Fprintln(s.Err, "sockplay connect: interrupted while connecting")
+			return code
+		}
 		return fail(err)
 	}
-	defer sess.Close()
 	inputDone := make(chan struct{})
 	var sendErr error // set before inputDone is closed
+	stopSending := func() {}
 	if plan.active() {
 		sctx, stop := context.WithCancel(ctx)
 		sent := make(chan struct{})
@@ -118,7 +120,7 @@ func connect(ctx context.Context, s Stdio, sess *sessions.Session, p *printer, s
 			sendErr = plan.run(sctx, sess)
 			close(inputDone)
 		}()
-		defer func() { stop(); <-sent }()
+		stopSending = func() { stop(); <-sent }
 	} else if sc.lines || sc.byLine {
 		go pumpLines(s.In, sc, func(msg string) { fmt.Fprintf(s.Err, "sockplay connect: %s\n", msg) },
 			func(b []byte) error { return sess.Send(sessions.PeerAll, b) }, inputDone)
@@ -127,16 +129,18 @@ func connect(ctx context.Context, s Stdio, sess *sessions.Session, p *printer, s
 	}
 	var waitC <-chan time.Time
 	code := ExitOK
+	var msg string
 loop:
 	for {
 		select {
 		case <-ctx.Done():
 			break loop
+		case <-out.Done():
+			break loop
 		case <-inputDone:
 			inputDone = nil
 			if sendErr != nil {
-				p.drain(sess.Log())
-				code = fail(sendErr)
+				msg, code = sendErr.Error(), ExitFail
 				break loop
 			}
 			if halfClose {
@@ -152,23 +156,36 @@ loop:
 			continue
 		case <-waitC:
 			break loop
-		case <-changed:
+		case <-p.signal:
 		}
-		pause(ctx)
-		p.drain(sess.Log())
-		if p.werr != nil {
-			code = fail(p.werr)
+		closed, first, refused := p.seen()
+		if refused != nil {
+			// ncat's behaviour: a datagram's ICMP port unreachable is the end.
+			msg, code = fmt.Sprintf("%s: %s", refused.Addr, refused.Text), ExitFail
 			break loop
 		}
-		if len(p.closed) > 0 {
-			if r := p.closed[0].Text; r != "peer closed" {
-				fmt.Fprintf(s.Err, "sockplay connect: %s\n", r)
-				code = ExitFail
+		if closed > 0 {
+			if first.Err != nil {
+				msg, code = first.Text, ExitFail
 			}
 			break loop
 		}
 	}
-	sess.Close()
-	p.drain(sess.Log())
+	stopSending()
+	if c, ok := interrupted(ctx); ok {
+		code, msg = c, "interrupted"+plan.progress()
+	}
+	sess.Close() // and waits until the printer has written everything
+	if err := out.Close(); err != nil {
+		if msg == "" {
+			msg = err.Error()
+		}
+		if code == ExitOK {
+			code = ExitFail
+		}
+	}
+	if msg != "" {
+		fmt.Fprintf(s.Err, "sockplay connect: %s\n", msg)
+	}
 	return code
 }

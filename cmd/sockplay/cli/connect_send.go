@@ -5,6 +5,8 @@ package cli
 
 import (
 	"context"
+	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/sockplay/sockplay/netcore/payload"
@@ -17,40 +19,42 @@ type sendPlan struct {
 	repeat   int                    // sends of each payload
 	gap      time.Duration          // between two writes; 0 writes them back to back
 	file     *sessions.OutgoingFile // sent the way its framing needs (see its doc)
+
+	fileSent atomic.Int64 // bytes of the file sent so far
 }
 
-func (s sendPlan) active() bool { return len(s.payloads) > 0 || s.file != nil }
+func (s *sendPlan) active() bool { return len(s.payloads) > 0 || s.file != nil }
 
-// run sends the plan. Each payload is rendered per send (macros change) and
-// written as its own write: with --gap 0 the writes follow each other with
-// nothing in between, so a raw receiver sees them merge ("sticky packets")
-// while a framing gives them back whole.
-func (s sendPlan) run(ctx context.Context, sess *sessions.Session) error {
+// run sends the plan: each payload --repeat times through sessions.Repeat
+// (rendered per send, one write each, --gap apart, and --gap between two
+// payloads too), then the file.
+func (s *sendPlan) run(ctx context.Context, sess *sessions.Session) error {
 	var counter payload.Counter
-	first := true
-	for _, pl := range s.payloads {
-		for range s.repeat {
-			if !first && s.gap > 0 {
-				t := time.NewTimer(s.gap)
-				select {
-				case <-t.C:
-				case <-ctx.Done():
-					t.Stop()
-					return nil
-				}
-			}
-			first = false
-			b, err := pl.Render(&counter, time.Now())
-			if err == nil {
-				err = sess.Send(sessions.PeerAll, b)
-			}
-			if err != nil {
-				return err
+	for i, pl := range s.payloads {
+		if i > 0 && s.gap > 0 {
+			t := time.NewTimer(s.gap)
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+				return nil
 			}
 		}
+		r := sessions.Repeat{Payload: pl, Counter: &counter, Times: s.repeat, Gap: s.gap, To: sessions.PeerAll}
+		if err := r.Run(ctx, sess, nil); err != nil {
+			return err
+		}
 	}
-	if s.file != nil {
-		return s.file.Send(ctx, sess, sessions.PeerAll, nil)
+	if s.file != nil && ctx.Err() == nil {
+		return s.file.Send(ctx, sess, sessions.PeerAll, s.fileSent.Store)
 	}
 	return nil
+}
+
+// progress says how far the file got, for "interrupted after ...".
+func (s *sendPlan) progress() string {
+	if s.file == nil {
+		return ""
+	}
+	return fmt.Sprintf(" after %d of %d bytes of %s", s.fileSent.Load(), s.file.Size, s.file.Path)
 }

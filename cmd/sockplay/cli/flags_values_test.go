@@ -69,7 +69,7 @@ func TestSocketFlagValuesAccepted(t *testing.T) {
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			fs := flag.NewFlagSet("t", flag.ContinueOnError)
-			sf := addSocketFlags(fs, tc.server)
+			sf := addSocketFlags(fs, tc.server, !tc.server)
 			if err := fs.Parse(tc.args); err != nil {
 				t.Fatal(err)
 			}

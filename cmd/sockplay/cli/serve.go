@@ -8,33 +8,27 @@ import (
 	"io"
 	"time"
 
-	"github.com/sockplay/sockplay/netcore/framing"
 	"github.com/sockplay/sockplay/sessions"
 )
 
 func init() {
-	Register(Command{Name: "serve", Args: "URL [--echo|--upper|--reply PAYLOAD] [--framing SPEC [--save-dir DIR]] [--hex|--json|--quiet] [--once] [options]",
+	Register(Command{Name: "serve", Args: "URL [--echo|--upper|--reply PAYLOAD] [--framing SPEC [--save-dir DIR]] [--hex|--json|--quiet] [--once] [--half-close] [--keep-open] [options]",
 		Summary: "run a server; print what peers send, send stdin to every peer", Run: runServe})
 }
 
 func runServe(ctx context.Context, s Stdio, args []string) int {
 	fs := flag.NewFlagSet("sockplay serve", flag.ContinueOnError)
 	fs.SetOutput(s.Err)
-	echo := fs.Bool("echo", false, "send every chunk back to its peer")
-	upper := fs.Bool("upper", false, "send every chunk back in upper case")
-	reply := fs.String("reply", "", "answer every chunk (or message, with --framing) with this payload, e.g. 'OK\\r\\n'; macros are evaluated once, at start")
 	hex := fs.Bool("hex", false, "print traffic in both directions as `hexdump -C`")
 	jsonOut := fs.Bool("json", false, "print every event as one JSON object per line")
 	quiet := fs.Bool("quiet", false, "print nothing but a summary of counts at the end")
 	once := fs.Bool("once", false, "end after the first peer has gone (tcp, unix: datagram peers never go)")
-	logBudget := fs.Int64("log-budget", 0, "bytes of traffic the session log keeps (default 64 MiB)")
-	saveDir := fs.String("save-dir", "", "with --framing jsonhdr: save each received file into `DIR` (names made safe; nothing lands outside DIR)")
-	sendf := addSendFlags(fs)
-	// Room for later issues: --pcap FILE registers here.
-	sf := addSocketFlags(fs, true)
+	halfClose := fs.Bool("half-close", false, "when stdin ends, half-close (send FIN to) every peer, and any that connects later; without it peers stay open until they close")
+	sf := AddSessionFlags(fs, ForServer)
 	fs.Usage = func() {
 		fmt.Fprintln(s.Err, "usage: sockplay serve URL [flags]    (URL: tcp://[HOST]:PORT, udp://..., unix:///path, unixgram:///path)")
-		fmt.Fprintln(s.Err, "Data from peers goes to stdout, status lines to stderr; stdin is sent to every peer.")
+		fmt.Fprintln(s.Err, "Data from peers goes to stdout, status lines to stderr; stdin is sent to every peer")
+		fmt.Fprintln(s.Err, "(held until the first one connects). Output is never cut: when stdout is slow, peers wait.")
 		fs.PrintDefaults()
 	}
 	url, code, done := parseOneArg(fs, s, "serve", "missing URL, e.g. tcp://:9000", args)
@@ -42,57 +36,28 @@ func runServe(ctx context.Context, s Stdio, args []string) int {
 		return code
 	}
 	usageErr := func(format string, a ...any) int { return usageErrorf(s, "serve", format, a...) }
-	ep, opts, sc, _, err := sessionArgs(url, fs, sf, sendf)
+	pm, err := printModeOf(*hex, *jsonOut, *quiet, true)
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	cfg := sessions.Config{Role: sessions.Server, Endpoint: ep, Options: opts, LogBudget: *logBudget, Framing: sc.sessionFraming()}
-	if *saveDir != "" {
-		if sc.framing.Kind != framing.KindJSONHdr {
-			return usageErr("--save-dir needs --framing jsonhdr")
-		}
-		if err := checkSaveDir(*saveDir); err != nil {
-			return usageErr("%v", err)
-		}
-		cfg.SaveDir = *saveDir
-	}
-	modes := 0
-	for _, m := range []struct {
-		on   bool
-		mode sessions.ReplyMode
-	}{{*echo, sessions.ReplyEcho}, {*upper, sessions.ReplyUpper}, {*reply != "", sessions.ReplyFixed}} {
-		if m.on {
-			modes++
-			cfg.Reply = m.mode
-		}
-	}
-	if modes > 1 {
-		return usageErr("choose one of --echo, --upper and --reply")
-	}
-	if *reply != "" {
-		// Compiled and rendered once: sessions answers with fixed bytes.
-		pl, err := sc.compile(*reply)
-		if err == nil {
-			cfg.ReplyData, err = pl.Render(nil, time.Now())
-		}
-		if err != nil {
-			return usageErr("--reply %q: %v", *reply, err)
-		}
-	}
-	pm, err := printModeOf(*hex, *jsonOut, *quiet)
+	spec, sc, err := sf.spec(fs, "server", url)
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	sess, err := sessions.New(cfg)
-	if err != nil {
-		return usageErr("%v", err)
+	cfg, err := spec.Config()
+	if err == nil {
+		var sess *sessions.Session
+		if sess, err = sessions.New(cfg); err == nil {
+			p := newPrinter(s.Out, s.Err, pm, pm != printNone && pm != printJSON, sc.framed())
+			return serve(ctx, s, sess, p, sc, *once, *halfClose)
+		}
 	}
-	p := &printer{out: s.Out, err: s.Err, mode: pm, status: pm != printNone && pm != printJSON,
-		framed: sc.framed(), resyncs: sc.framing.Resyncs()}
-	return serve(ctx, s, sess, p, sc, *once)
+	return usageErr("%v", flagError(err))
 }
 
-func printModeOf(hex, jsonOut, quiet bool) (printMode, error) {
+// printModeOf picks the output mode from the mode flags; quietFlag says
+// whether the command has --quiet (its error then names it).
+func printModeOf(hex, jsonOut, quiet, quietFlag bool) (printMode, error) {
 	n := 0
 	m := printText
 	if hex {
@@ -105,56 +70,81 @@ func printModeOf(hex, jsonOut, quiet bool) (printMode, error) {
 		n, m = n+1, printNone
 	}
 	if n > 1 {
-		return m, errors.New("choose one of --hex, --json and --quiet")
+		if quietFlag {
+			return m, errors.New("choose one of --hex, --json and --quiet")
+		}
+		return m, errors.New("choose one of --hex and --json")
 	}
 	return m, nil
 }
 
-func serve(ctx context.Context, s Stdio, sess *sessions.Session, p *printer, sc sendConfig, once bool) int {
+func serve(ctx context.Context, s Stdio, sess *sessions.Session, p *printer, sc sendConfig, once, halfClose bool) int {
 	began := time.Now()
-	changed, unsub := sess.Changed()
-	defer unsub()
+	out := p.attach(sess)
 	if err := sess.Start(ctx); err != nil {
 		sess.Close()
+		out.Close()
 		fmt.Fprintf(s.Err, "sockplay serve: %v\n", err)
 		return ExitFail
 	}
+	warn := func(msg string) { fmt.Fprintf(s.Err, "sockplay serve: %s\n", msg) }
+	// stdin waits for the first peer (as ncat -l holds it), then goes to
+	// every peer; its pump ends at stdin's end or once the session closes.
 	stdinDone := make(chan struct{})
 	send := func(b []byte) error {
-		err := sess.Send(sessions.PeerAll, b)
-		if errors.Is(err, sessions.ErrNoPeers) {
-			fmt.Fprintln(s.Err, "sockplay serve: no peer to send stdin to")
-			return nil
+		for {
+			err := sess.Broadcast(b)
+			if !errors.Is(err, sessions.ErrNoPeers) {
+				return err
+			}
+			if err := sess.WaitPeer(ctx); err != nil {
+				return sessions.ErrClosed
+			}
 		}
-		return err
 	}
-	// Both exit at stdin's end or once the session is closed.
 	if sc.lines || sc.byLine {
-		go pumpLines(s.In, sc, func(msg string) { fmt.Fprintf(s.Err, "sockplay serve: %s\n", msg) }, send, stdinDone)
+		go pumpLines(s.In, sc, warn, send, stdinDone)
 	} else {
 		go pumpStdin(s.In, send, stdinDone)
 	}
 	code := ExitOK
+	var stdinEnded bool
+	halfClosed := map[sessions.PeerID]bool{}
+	// After stdin's end, --half-close sends FIN to every peer, and to any
+	// that comes later (the changes channel says when one does).
+	changed, unsub := sess.Changed()
+	defer unsub()
 loop:
 	for {
 		select {
 		case <-ctx.Done():
 			break loop
-		case <-changed:
-		}
-		pause(ctx)
-		p.drain(sess.Log())
-		if p.werr != nil {
-			fmt.Fprintf(s.Err, "sockplay serve: %v\n", p.werr)
-			code = ExitFail
+		case <-out.Done():
 			break loop
+		case <-stdinDone:
+			stdinDone, stdinEnded = nil, true
+		case <-changed:
+		case <-p.signal:
 		}
-		if once && len(p.closed) > 0 {
+		if stdinEnded && halfClose {
+			for _, pi := range sess.Peers() {
+				if !halfClosed[pi.ID] {
+					halfClosed[pi.ID] = true
+					if err := sess.CloseWrite(pi.ID); err != nil && !errors.Is(err, sessions.ErrNotStream) && !errors.Is(err, sessions.ErrNoPeer) {
+						warn(fmt.Sprintf("half-close %s: %v", pi.Addr, err))
+					}
+				}
+			}
+		}
+		if closed, _, _ := p.seen(); once && closed > 0 {
 			break loop
 		}
 	}
-	sess.Close()
-	p.drain(sess.Log())
+	sess.Close() // and waits until the printer has written everything
+	if err := out.Close(); err != nil {
+		fmt.Fprintf(s.Err, "sockplay serve: %v\n", err)
+		code = ExitFail
+	}
 	if p.mode == printNone {
 		summary(s.Out, sess.Counters(), sess.PeersSeen(), time.Since(began))
 	}

@@ -85,8 +85,9 @@ func TestServeFramingOutputAndReply(t *testing.T) {
 	}
 }
 
-// A length over the limit sticks a len decoder: the error is one line and
-// the rest of that connection is printed raw.
+// A length over the limit sticks a len decoder: the error is one line with
+// the fix, and everything after the error, from the same read on, is
+// printed raw.
 func TestServeStuckFramingShowsTheRestRaw(t *testing.T) {
 	noLeaks(t)
 	srv := serveCmd(t, "tcp://127.0.0.1:0", "--framing", "len:1:max=4")
@@ -95,11 +96,12 @@ func TestServeStuckFramingShowsTheRestRaw(t *testing.T) {
 		t.Fatalf("connect exit %d", code)
 	}
 	waitFor(t, "closed", func() bool { return strings.Contains(srv.err.String(), "closed ") })
-	if !strings.HasPrefix(srv.out.String(), "hi\n") {
-		t.Fatalf("stdout %q", srv.out.String())
+	if got := srv.out.String(); got != "hi\n\x09" {
+		t.Fatalf("stdout %q, want the message and then the undecoded byte", got)
 	}
 	errOut := srv.err.String()
-	if !strings.Contains(errOut, "framing: frame length 9 exceeds the 4 bytes limit") || !strings.Contains(errOut, "is shown raw\n") {
+	if strings.Count(errOut, "framing:") != 1 || !strings.Contains(errOut, "framing: frame length 9 exceeds the 4 bytes limit") ||
+		!strings.Contains(errOut, "the rest of this connection is shown as it arrives (raise the limit with --framing len:1:max=16)") {
 		t.Fatalf("stderr %q", errOut)
 	}
 }
@@ -157,8 +159,8 @@ func TestFramingAndPayloadUsageErrors(t *testing.T) {
 		{[]string{"serve", "tcp://:1", "--checksum", "crc17"}, `sockplay serve: --checksum: unknown checksum "crc17"; valid names are none, sum8, xor8, crc16-modbus, crc16-ccitt-false, crc32`},
 		{[]string{"connect", "tcp://:1", "--line-ending", "cr"}, `sockplay connect: --line-ending: unknown line ending "cr"; valid names are none, lf, crlf`},
 		{[]string{"serve", "tcp://:1", "--reply", `\q`}, `sockplay serve: --reply "\\q": invalid escape "\q" at column 1`},
-		{[]string{"serve", "tcp://:1", "--save-dir", "."}, "sockplay serve: --save-dir needs --framing jsonhdr"},
-		{[]string{"serve", "tcp://:1", "--framing", "jsonhdr", "--save-dir", "/nonexistent/dir"}, "sockplay serve: --save-dir: stat /nonexistent/dir: no such file or directory"},
+		{[]string{"serve", "tcp://:1", "--save-dir", "."}, "sockplay serve: --save-dir: a save folder needs jsonhdr framing, not raw"},
+		{[]string{"serve", "tcp://:1", "--framing", "jsonhdr", "--save-dir", "/nonexistent/dir"}, "sockplay serve: --save-dir: save folder /nonexistent/dir does not exist"},
 		{[]string{"connect", "tcp://:1", "--send", "zz", "--payload-mode", "hex"}, `sockplay connect: --send "zz": "z" at column 1 is not a hex digit`},
 		{[]string{"connect", "tcp://:1", "--send", "a", "--repeat", "0"}, "sockplay connect: --repeat 0: must be 1 or more"},
 		{[]string{"connect", "tcp://:1", "--repeat", "5"}, "sockplay connect: --repeat and --gap need a --send payload"},

@@ -33,7 +33,7 @@ type socketFlags struct {
 	idleTimeout        time.Duration
 }
 
-func addSocketFlags(fs *flag.FlagSet, server bool) *socketFlags {
+func addSocketFlags(fs *flag.FlagSet, server, client bool) *socketFlags {
 	f := &socketFlags{}
 	fs.BoolVar(&f.nodelay, "nodelay", false, "set TCP_NODELAY (Go's default is on; see --no-nodelay)")
 	fs.BoolVar(&f.noNodelay, "no-nodelay", false, "clear TCP_NODELAY, so Nagle's algorithm batches small writes")
@@ -54,11 +54,52 @@ func addSocketFlags(fs *flag.FlagSet, server bool) *socketFlags {
 	fs.DurationVar(&f.idleTimeout, "idle-timeout", 0, "close a connection after this long without data")
 	if server {
 		fs.IntVar(&f.backlog, "backlog", 0, "listen backlog (0: the system's, net.core.somaxconn)")
-	} else {
+	}
+	if client {
 		fs.StringVar(&f.bind, "bind", "", "local address (host:port) or, for unix clients, path to bind")
 		fs.DurationVar(&f.connectTimeout, "connect-timeout", 0, "give up connecting after this long (default 10s)")
 	}
 	return f
+}
+
+// optionFlags names the flags that set each socket option, in the order
+// they are checked against the URL's kind.
+var optionFlags = []struct {
+	flags []string
+	part  func(netcore.Options) netcore.Options
+}{
+	{[]string{"nodelay", "no-nodelay"}, func(o netcore.Options) netcore.Options { return netcore.Options{NoDelay: o.NoDelay} }},
+	{[]string{"reuseaddr", "no-reuseaddr"}, func(o netcore.Options) netcore.Options { return netcore.Options{ReuseAddr: o.ReuseAddr} }},
+	{[]string{"reuseport"}, func(o netcore.Options) netcore.Options { return netcore.Options{ReusePort: o.ReusePort} }},
+	{[]string{"rcvbuf"}, func(o netcore.Options) netcore.Options { return netcore.Options{RecvBuffer: o.RecvBuffer} }},
+	{[]string{"sndbuf"}, func(o netcore.Options) netcore.Options { return netcore.Options{SendBuffer: o.SendBuffer} }},
+	{[]string{"linger"}, func(o netcore.Options) netcore.Options { return netcore.Options{Linger: o.Linger} }},
+	{[]string{"keepalive", "keepalive-interval", "keepalive-count"}, func(o netcore.Options) netcore.Options { return netcore.Options{KeepAlive: o.KeepAlive} }},
+	{[]string{"ttl"}, func(o netcore.Options) netcore.Options { return netcore.Options{TTL: o.TTL} }},
+	{[]string{"bind-dev"}, func(o netcore.Options) netcore.Options { return netcore.Options{BindDevice: o.BindDevice} }},
+	{[]string{"broadcast"}, func(o netcore.Options) netcore.Options { return netcore.Options{Broadcast: o.Broadcast} }},
+	{[]string{"multicast", "multicast-if"}, func(o netcore.Options) netcore.Options { return netcore.Options{Multicast: o.Multicast} }},
+	{[]string{"idle-timeout"}, func(o netcore.Options) netcore.Options { return netcore.Options{IdleTimeout: o.IdleTimeout} }},
+	{[]string{"backlog"}, func(o netcore.Options) netcore.Options { return netcore.Options{Backlog: o.Backlog} }},
+	{[]string{"bind"}, func(o netcore.Options) netcore.Options { return netcore.Options{LocalAddr: o.LocalAddr} }},
+	{[]string{"connect-timeout"}, func(o netcore.Options) netcore.Options { return netcore.Options{ConnectTimeout: o.ConnectTimeout} }},
+}
+
+// suit checks each socket flag given against the URL's kind and role
+// (--broadcast on tcp, --nodelay on udp), naming the flag.
+func suit(o netcore.Options, ep netcore.Endpoint, server bool, visited map[string]bool) error {
+	for _, of := range optionFlags {
+		for _, name := range of.flags {
+			if !visited[name] {
+				continue
+			}
+			if err := of.part(o).Validate(ep, server); err != nil {
+				return fmt.Errorf("--%s: %w", name, err)
+			}
+			break
+		}
+	}
+	return nil
 }
 
 // options turns the flags into netcore.Options; visited tells which were given.
@@ -196,19 +237,4 @@ func visitedFlags(fs *flag.FlagSet) map[string]bool {
 	m := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { m[f.Name] = true })
 	return m
-}
-
-// sessionArgs turns a session command's URL and its socket and payload
-// flags into what the engine takes, for serve and connect alike; an error
-// is the bad part's sentence. visited says which flags were given.
-func sessionArgs(url string, fs *flag.FlagSet, sf *socketFlags, sendf *sendFlags) (ep netcore.Endpoint, opts netcore.Options, sc sendConfig, visited map[string]bool, err error) {
-	if ep, err = netcore.ParseEndpoint(url); err != nil {
-		return
-	}
-	visited = visitedFlags(fs)
-	if opts, err = sf.options(visited); err != nil {
-		return
-	}
-	sc, err = sendf.config(visited)
-	return
 }

@@ -1,16 +1,18 @@
 package cli
 
-// The traffic printer shared by serve and connect: it drains new log entries
-// when the session signals a change, data to stdout, status to stderr.
+// The traffic printer shared by serve and connect: a sessions.Output, so it
+// sees every entry in order and, when stdout is slow, the session stops
+// reading (the peer waits) instead of the printer missing data. Data goes
+// to stdout, status to stderr.
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
+	"sync"
 	"time"
 
+	"github.com/sockplay/sockplay/netcore"
 	"github.com/sockplay/sockplay/netcore/hexdump"
 	"github.com/sockplay/sockplay/sessions"
 )
@@ -24,95 +26,175 @@ const (
 	printNone                  // --quiet
 )
 
+// printer formats entries into reused buffers and writes them when the
+// queue runs dry or a buffer grows past printerFlushAt; a large chunk of
+// raw text goes straight to stdout without a copy.
 type printer struct {
 	out, err io.Writer
 	mode     printMode
-	status   bool   // print status lines to stderr (serve always, connect with -v)
-	next     uint64 // seq of the next entry to print
+	status   bool // print status lines to stderr (serve always, connect with -v)
+	framed   bool // messages are printed instead of chunks
 	obuf     []byte
 	ebuf     []byte
-	werr     error // first stdout write error: the command ends with it
 
-	// With a framing, messages are printed instead of chunks, except for a
-	// peer whose decoder is stuck (it cannot resync): the rest of that
-	// connection is printed raw.
-	framed  bool
-	resyncs bool
-	stuck   map[sessions.PeerID]bool
-
-	// what the command watches for
-	closed []sessions.Entry // KindClosed entries seen in this drain
+	// what the command watches for, reported after everything before it
+	// was printed
+	mu          sync.Mutex
+	closed      int             // KindClosed entries of peers
+	firstClosed sessions.Entry  // the first of them
+	refused     *sessions.Entry // the first refusal a datagram peer got (ICMP port unreachable)
+	signal      chan struct{}   // cap 1: closed or refused changed
 }
 
-// drain prints every entry added since the last call. Formatting happens
-// under the log's lock into reused buffers; writing happens after it.
-func (p *printer) drain(l *sessions.Log) {
-	p.closed = p.closed[:0]
-	if first := l.First(); first > p.next && p.next > 0 && p.mode != printNone {
-		p.ebuf = fmt.Appendf(p.ebuf, "sockplay: output fell behind; entries %d-%d left the log unprinted\n", p.next, first-1)
-	}
-	p.next = l.Range(p.next, func(e sessions.Entry) bool {
-		if e.Kind == sessions.KindClosed && e.Peer != sessions.NoPeer {
-			e.Data = nil
-			p.closed = append(p.closed, e)
+const printerFlushAt = 64 << 10
+
+func newPrinter(out, err io.Writer, mode printMode, status, framed bool) *printer {
+	return &printer{out: out, err: err, mode: mode, status: status, framed: framed, signal: make(chan struct{}, 1)}
+}
+
+// attach makes p an output of sess, taking only the entries it prints or
+// watches.
+func (p *printer) attach(sess *sessions.Session) *sessions.OutputHandle {
+	return sess.AddOutput(p, sessions.OutputOptions{Name: "stdout", Wants: p.wants})
+}
+
+func (p *printer) wants(e *sessions.Entry) bool {
+	switch e.Kind {
+	case sessions.KindDataIn:
+		if p.mode == printNone {
+			return false
 		}
-		p.format(e)
-		return true
-	})
-	p.flush()
+		return !p.framed || e.Note == sessions.NoteUndecoded || p.mode == printJSON
+	case sessions.KindDataOut:
+		return p.mode == printHex || p.mode == printJSON
+	case sessions.KindMessage:
+		return p.mode != printNone
+	}
+	return true
 }
 
-func (p *printer) flush() {
-	if len(p.obuf) > 0 && p.werr == nil {
-		if _, err := p.out.Write(p.obuf); err != nil {
-			p.werr = fmt.Errorf("write output: %w", err)
-		}
-	}
-	if len(p.ebuf) > 0 {
-		p.err.Write(p.ebuf)
-	}
-	p.obuf, p.ebuf = p.obuf[:0], p.ebuf[:0]
-}
-
-func (p *printer) format(e sessions.Entry) {
+// WriteEntry prints one entry (sessions.Output).
+func (p *printer) WriteEntry(e sessions.Entry) error {
+	p.watch(e)
 	switch p.mode {
 	case printNone:
-		return
+		return nil
 	case printJSON:
 		p.obuf = sessions.AppendJSON(p.obuf, e)
-		return
+		return p.flushIfFull()
 	}
 	switch e.Kind {
 	case sessions.KindDataIn:
-		if p.framed && !p.stuck[e.Peer] {
-			return
-		}
 		if p.mode == printText {
-			p.obuf = append(p.obuf, e.Data...)
-			return
+			return p.writeData(e.Data)
 		}
 		p.obuf = fmt.Appendf(p.obuf, "<- %s: %d bytes\n", who(e), len(e.Data))
 		p.obuf = hexdump.AppendDump(p.obuf, e.Data, hexdump.Options{})
 	case sessions.KindDataOut:
-		if p.mode == printHex {
-			p.obuf = fmt.Appendf(p.obuf, "-> %s: %d bytes\n", who(e), len(e.Data))
-			p.obuf = hexdump.AppendDump(p.obuf, e.Data, hexdump.Options{})
-		}
+		p.obuf = fmt.Appendf(p.obuf, "-> %s: %d bytes\n", who(e), len(e.Data))
+		p.obuf = hexdump.AppendDump(p.obuf, e.Data, hexdump.Options{})
 	case sessions.KindMessage:
 		p.message(e)
 	case sessions.KindError:
-		if p.framed && strings.HasPrefix(e.Text, "framing: ") {
-			p.framingError(e)
-			return
-		}
-		if p.status {
+		switch e.Note {
+		case sessions.NoteDecoderStuck, sessions.NoteFramingError, sessions.NoteOutputStopped, sessions.NoteTruncated:
+			// Always shown: they explain output that looks wrong.
 			p.ebuf = appendStatus(p.ebuf, e)
+			if e.Note == sessions.NoteDecoderStuck && len(e.Data) > 0 {
+				if p.mode == printText {
+					return p.writeData(e.Data)
+				}
+				p.obuf = fmt.Appendf(p.obuf, "<- %s: %d bytes not decoded\n", who(e), len(e.Data))
+				p.obuf = hexdump.AppendDump(p.obuf, e.Data, hexdump.Options{})
+			}
+		default:
+			if p.status {
+				p.ebuf = appendStatus(p.ebuf, e)
+			}
 		}
 	default:
 		if p.status {
 			p.ebuf = appendStatus(p.ebuf, e)
 		}
 	}
+	return p.flushIfFull()
+}
+
+// writeData prints raw bytes: small ones gather in the buffer, a large
+// chunk is written as it is after what came before it.
+func (p *printer) writeData(b []byte) error {
+	if len(b) < printerFlushAt/2 {
+		p.obuf = append(p.obuf, b...)
+		return p.flushIfFull()
+	}
+	if err := p.Flush(); err != nil {
+		return err
+	}
+	if _, err := p.out.Write(b); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	return nil
+}
+
+func (p *printer) flushIfFull() error {
+	if len(p.ebuf) > 0 { // status lines are rare and wanted at once
+		p.err.Write(p.ebuf)
+		p.ebuf = p.ebuf[:0]
+	}
+	if len(p.obuf) >= printerFlushAt {
+		return p.Flush()
+	}
+	return nil
+}
+
+// Flush writes what is buffered (sessions.Output).
+func (p *printer) Flush() error {
+	if len(p.ebuf) > 0 {
+		p.err.Write(p.ebuf)
+		p.ebuf = p.ebuf[:0]
+	}
+	if len(p.obuf) == 0 {
+		return nil
+	}
+	_, err := p.out.Write(p.obuf)
+	p.obuf = p.obuf[:0]
+	if err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	return nil
+}
+
+// watch notes the entries the command's loop acts on.
+func (p *printer) watch(e sessions.Entry) {
+	closed := e.Kind == sessions.KindClosed && e.Peer != sessions.NoPeer
+	refused := e.Kind == sessions.KindError && isRefusal(e.Err)
+	if !closed && !refused {
+		return
+	}
+	e.Data = nil
+	p.mu.Lock()
+	switch {
+	case closed:
+		if p.closed == 0 {
+			p.firstClosed = e
+		}
+		p.closed++
+	case p.refused == nil:
+		p.refused = &e
+	}
+	p.mu.Unlock()
+	select {
+	case p.signal <- struct{}{}:
+	default:
+	}
+}
+
+// seen reports how many peers have closed, the first of them, and the first
+// refusal, among the entries printed so far.
+func (p *printer) seen() (closed int, first sessions.Entry, refused *sessions.Entry) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.closed, p.firstClosed, p.refused
 }
 
 // message prints one decoded frame: in text mode its bytes and a newline
@@ -135,20 +217,6 @@ func (p *printer) message(e sessions.Entry) {
 		p.obuf = fmt.Appendf(p.obuf, "header %s\n", e.Msg.Header)
 	}
 	p.obuf = hexdump.AppendDump(p.obuf, e.Data, hexdump.Options{})
-}
-
-// framingError is always shown: it explains output that looks wrong. After
-// it a decoder that cannot resync is stuck, and that peer's data is printed
-// raw from then on.
-func (p *printer) framingError(e sessions.Entry) {
-	p.ebuf = appendStatus(p.ebuf, e)
-	if !p.resyncs && !p.stuck[e.Peer] && !strings.Contains(e.Text, "truncated") {
-		if p.stuck == nil {
-			p.stuck = map[sessions.PeerID]bool{}
-		}
-		p.stuck[e.Peer] = true
-		p.ebuf = fmt.Appendf(p.ebuf, "the rest of %s is shown raw\n", who(e))
-	}
 }
 
 func who(e sessions.Entry) string {
@@ -175,6 +243,9 @@ func appendStatus(b []byte, e sessions.Entry) []byte {
 	if e.Text == "" {
 		return b
 	}
+	if e.Peer != sessions.NoPeer {
+		return fmt.Appendf(b, "%s: %s\n", who(e), e.Text)
+	}
 	return fmt.Appendf(b, "%s\n", e.Text)
 }
 
@@ -184,17 +255,6 @@ func summary(w io.Writer, c sessions.CounterValues, peers uint64, d time.Duratio
 		peers, c.BytesIn, c.ChunksIn, c.BytesOut, c.ChunksOut, d.Seconds())
 }
 
-// drainPause is the least time between two drains: changes arriving meanwhile
-// are printed together, so a fast stream costs one wake-up per pause and not
-// one per chunk (the same idea as the GUI's ≤ 30 Hz pump).
-const drainPause = 10 * time.Millisecond
-
-// pause waits drainPause or until ctx ends.
-func pause(ctx context.Context) {
-	t := time.NewTimer(drainPause)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-	}
-}
+// isRefusal reports whether err is a datagram socket's "connection
+// refused": the ICMP port unreachable that answered an earlier send.
+func isRefusal(err error) bool { return err != nil && netcore.IsRefused(err) }

@@ -10,7 +10,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/sockplay/sockplay/netcore/framing"
@@ -78,14 +77,6 @@ func (c sendConfig) compile(src string) (*payload.Payload, error) {
 	return payload.Compile(payload.Spec{Mode: c.mode, Source: src, LineEnding: c.ending, Checksum: c.sum})
 }
 
-// sessionFraming is the sessions.Config.Framing for the chosen spec.
-func (c sendConfig) sessionFraming() func() sessions.Framer {
-	if !c.framed() {
-		return nil
-	}
-	return sessions.FramingOf(c.framing, framing.Options{})
-}
-
 // maxStdinLine bounds one stdin line, so a stream without newlines cannot
 // grow memory without end.
 const maxStdinLine = 16 << 20
@@ -121,17 +112,4 @@ func pumpLines(in io.Reader, c sendConfig, warn func(string), send func([]byte) 
 	if errors.Is(sc.Err(), bufio.ErrTooLong) {
 		warn("stdin: a line is longer than 16 MiB; stopped reading stdin")
 	}
-}
-
-// checkSaveDir names a --save-dir that is missing or not a folder in the
-// words a person expects (the session checks it too, in its own words).
-func checkSaveDir(dir string) error {
-	st, err := os.Stat(dir)
-	if err != nil {
-		return fmt.Errorf("--save-dir: %w", err)
-	}
-	if !st.IsDir() {
-		return fmt.Errorf("--save-dir %s: not a directory", dir)
-	}
-	return nil
 }

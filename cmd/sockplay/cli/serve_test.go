@@ -346,11 +346,12 @@ func TestServeConnectUsageErrors(t *testing.T) {
 		{[]string{"serve"}, "sockplay serve: missing URL, e.g. tcp://:9000"},
 		{[]string{"serve", "tcp://:1", "extra"}, `sockplay serve: unexpected argument "extra"`},
 		{[]string{"serve", "tpc://:1"}, `sockplay serve: unknown scheme "tpc" (tcp, udp, unix, unixgram)`},
+		{[]string{"serve", "udp://:1", "--nodelay"}, "sockplay serve: --nodelay: TCP_NODELAY applies to tcp only, not to udp servers"},
 		{[]string{"serve", "tcp://:1", "--echo", "--upper"}, "sockplay serve: choose one of --echo, --upper and --reply"},
 		{[]string{"serve", "tcp://:1", "--hex", "--json"}, "sockplay serve: choose one of --hex, --json and --quiet"},
 		{[]string{"serve", "tcp://:1", "--nodelay", "--no-nodelay"}, "sockplay serve: --nodelay and --no-nodelay contradict each other"},
 		{[]string{"serve", "tcp://:1", "--linger", "-1"}, "sockplay serve: --linger -1: seconds must be 0 or more"},
-		{[]string{"serve", "tcp://:1", "--bogus"}, "flag provided but not defined: -bogus"},
+		{[]string{"serve", "tcp://:1", "--bogus"}, "sockplay serve: unknown flag --bogus; see 'sockplay serve -h'"},
 		{[]string{"connect"}, "sockplay connect: missing URL, e.g. tcp://127.0.0.1:9000"},
 		{[]string{"connect", "tcp://127.0.0.1:1", "--wait", "-1s"}, "sockplay connect: --wait -1s: must be 0 or more"},
 		{[]string{"connect", "tcp://127.0.0.1:1", "--send", `\q`}, `sockplay connect: --send "\\q": `},
@@ -421,6 +422,6 @@ func newTestFlagSet() *flag.FlagSet {
 	fs.Bool("echo", false, "")
 	fs.Bool("hex", false, "")
 	fs.String("reply", "", "")
-	addSocketFlags(fs, true)
+	addSocketFlags(fs, true, false)
 	return fs
 }

@@ -1,0 +1,146 @@
+package cli
+
+// The flags that make a sessions.Spec, the same on every command that opens
+// a session (serve, connect, and the window's gui --listen/--connect), so a
+// flag means one thing everywhere and the engine checks the result once.
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/sockplay/sockplay/netcore/payload"
+	"github.com/sockplay/sockplay/sessions"
+)
+
+// Which roles a set of session flags is for.
+const (
+	ForServer = 1 << iota
+	ForClient
+)
+
+// SessionFlags are the session flags of one command.
+type SessionFlags struct {
+	roles int
+	sock  *socketFlags
+	send  *sendFlags
+
+	echo, upper bool
+	reply       string
+	saveDir     string
+	keepOpen    bool
+	logBudget   int64
+	maxPeers    int
+	peerIdle    time.Duration
+	unconnected bool
+}
+
+// AddSessionFlags registers the session flags for roles (ForServer,
+// ForClient or both) on fs.
+func AddSessionFlags(fs *flag.FlagSet, roles int) *SessionFlags {
+	f := &SessionFlags{roles: roles, send: addSendFlags(fs)}
+	server, client := roles&ForServer != 0, roles&ForClient != 0
+	if server {
+		fs.BoolVar(&f.echo, "echo", false, "send every chunk (or message, with --framing) back to its peer")
+		fs.BoolVar(&f.upper, "upper", false, "send every chunk (or message) back in ASCII upper case")
+		fs.StringVar(&f.reply, "reply", "", "answer every chunk (or message, with --framing) with this `PAYLOAD`, e.g. 'OK\\r\\n' (payload syntax: escapes, {{macros}} rendered per reply; --payload-mode hex for hex)")
+		fs.IntVar(&f.maxPeers, "max-peers", 0, fmt.Sprintf("udp/unixgram servers: keep at most `N` source addresses as peers, the quietest forgotten first (default %d)", sessions.DefaultMaxPeers))
+		fs.DurationVar(&f.peerIdle, "peer-idle", 0, fmt.Sprintf("udp/unixgram servers: forget a source address after this long without a datagram (default %v)", sessions.DefaultPeerIdle))
+	}
+	if client {
+		fs.BoolVar(&f.unconnected, "unconnected", false, "udp: use an unconnected socket and show replies from any address")
+	}
+	fs.StringVar(&f.saveDir, "save-dir", "", "with --framing jsonhdr: save each received file into `DIR` (names made safe; nothing lands outside DIR)")
+	fs.BoolVar(&f.keepOpen, "keep-open", false, "tcp/unix: keep a connection open for sending after the peer half-closes (sends FIN); without it the connection is closed then")
+	fs.Int64Var(&f.logBudget, "log-budget", 0, "`BYTES` of traffic the session's view keeps (default 64 MiB); what is printed or saved is never cut")
+	f.sock = addSocketFlags(fs, server, client)
+	return f
+}
+
+// flagOf is the flag that sets a Spec field, for error messages.
+var flagOf = map[string]string{
+	"framing": "--framing", "reply": "--reply", "reply_payload": "--reply", "save_dir": "--save-dir",
+	"keep_open": "--keep-open", "unconnected": "--unconnected", "log_budget": "--log-budget",
+	"max_peers": "--max-peers", "peer_idle": "--peer-idle",
+}
+
+// Spec builds and checks the spec for one URL. Errors are one sentence
+// naming the flag (or the URL).
+func (f *SessionFlags) Spec(fs *flag.FlagSet, role, url string) (sessions.Spec, error) {
+	sp, _, err := f.spec(fs, role, url)
+	return sp, err
+}
+
+// spec is Spec plus the payload settings (--payload-mode, ...), which the
+// commands also use for what they send.
+func (f *SessionFlags) spec(fs *flag.FlagSet, role, url string) (sessions.Spec, sendConfig, error) {
+	visited := visitedFlags(fs)
+	sp := sessions.Spec{Role: role, URL: url, SaveDir: f.saveDir, KeepOpen: f.keepOpen, LogBudget: f.logBudget}
+	if role == "server" {
+		sp.MaxPeers, sp.PeerIdle = f.maxPeers, f.peerIdle
+	} else {
+		sp.Unconnected = f.unconnected
+	}
+	ep, err := sp.Endpoint()
+	if err != nil {
+		return sp, sendConfig{}, flagError(err)
+	}
+	if sp.Options, err = f.sock.options(visited); err != nil {
+		return sp, sendConfig{}, err
+	}
+	if err := suit(sp.Options, ep, role == "server", visited); err != nil {
+		return sp, sendConfig{}, err
+	}
+	sc, err := f.send.config(visited)
+	if err != nil {
+		return sp, sc, err
+	}
+	if sc.framed() {
+		sp.Framing = sc.framing.String()
+	}
+	if role == "server" {
+		n := 0
+		for _, on := range []bool{f.echo, f.upper, f.reply != ""} {
+			if on {
+				n++
+			}
+		}
+		if n > 1 {
+			return sp, sc, errors.New("choose one of --echo, --upper and --reply")
+		}
+		switch {
+		case f.echo:
+			sp.Reply = sessions.ReplyNameEcho
+		case f.upper:
+			sp.Reply = sessions.ReplyNameUpper
+		case f.reply != "":
+			sp.Reply = sessions.ReplyNameFixed
+			sp.ReplyPayload = &payload.Spec{Mode: sc.mode, Source: f.reply, LineEnding: sc.ending, Checksum: sc.sum}
+		}
+	}
+	if _, err := sp.Config(); err != nil {
+		var se *sessions.SpecError
+		if errors.As(err, &se) && se.Field == "reply_payload" {
+			return sp, sc, fmt.Errorf("--reply %q: %w", f.reply, se.Err)
+		}
+		return sp, sc, flagError(err)
+	}
+	return sp, sc, nil
+}
+
+// flagError rewords a spec error with the flag that set the field.
+func flagError(err error) error {
+	var se *sessions.SpecError
+	if !errors.As(err, &se) {
+		return err
+	}
+	switch se.Field {
+	case "url", "options":
+		return se.Err
+	}
+	if name, ok := flagOf[se.Field]; ok {
+		return fmt.Errorf("%s: %w", name, se.Err)
+	}
+	return err
+}

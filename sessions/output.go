@@ -1,0 +1,333 @@
+package sessions
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Output is a consumer that must see every entry of a session, in order:
+// the command line's printer, recordings, saved logs. The Log is the view
+// and may drop old entries; an output never loses one. When an output falls
+// behind, the session's readers stop reading until it catches up, so the
+// kernel's receive buffer fills, TCP's window closes and the peer slows
+// down: the backpressure socat and ncat give.
+type Output interface {
+	// WriteEntry handles one entry, on the output's own goroutine, in
+	// sequence order. e.Data is valid only during the call. An error stops
+	// this output: the session logs why and goes on without it.
+	WriteEntry(e Entry) error
+	// Flush runs whenever no entry is waiting, so an output that buffers
+	// reaches its file promptly without a system call per entry.
+	Flush() error
+}
+
+// OutputOptions tune one output.
+type OutputOptions struct {
+	// Name says what the output is in the session's log ("stdout",
+	// "recording to a.pcapng").
+	Name string
+	// Budget is how many bytes may wait for this output before the
+	// session's readers pause; DefaultOutputBudget if 0.
+	Budget int64
+	// Wants, when set, picks the entries this output is given (called on
+	// the emitting goroutine, under the session's emit lock: it must be
+	// quick). Entries it skips cost the output nothing.
+	Wants func(e *Entry) bool
+}
+
+// DefaultOutputBudget is what may wait for an output before readers pause:
+// enough to ride out a slow write or two, small next to the log's budget.
+const DefaultOutputBudget = 8 << 20
+
+// outputSlab is the arena slab of an output queue: chunks up to a quarter
+// of it (a full default read) share slabs that are recycled.
+const outputSlab = 1 << 20
+
+// ErrOutputStopped is what a detached or failed output's queue answers.
+var ErrOutputStopped = errors.New("output stopped")
+
+// OutputHandle is an attached output. Close detaches it after everything
+// handed to it was written.
+type OutputHandle struct {
+	s *Session
+	q *outQueue
+}
+
+// outQueue holds the entries waiting for one output and runs the goroutine
+// that hands them over. Data lives in the queue's own arena.
+type outQueue struct {
+	o      Output
+	name   string
+	budget int64
+	wants  func(e *Entry) bool
+
+	mu      sync.Mutex
+	items   []item // FIFO: items[head:]
+	head    int
+	queued  int64 // bytes waiting (data + entryOverhead each)
+	peak    int64
+	arena   arena
+	closing bool
+	space   chan struct{} // closed when queued falls below budget; nil when nobody waits
+	wake    chan struct{} // cap 1: an entry arrived or closing was set
+
+	done   chan struct{} // closed when the goroutine has ended
+	err    error         // the output's first error (set before done closes)
+	failed atomic.Bool   // the output failed: stop feeding it
+
+	waits    atomic.Uint64 // times a reader waited for this output
+	waitedNs atomic.Int64
+}
+
+// AddOutput attaches o: from now on every entry the session logs (that o
+// wants) is handed to o in order on a goroutine the handle owns. Attach
+// before Start to see the session from its first entry.
+func (s *Session) AddOutput(o Output, opt OutputOptions) *OutputHandle {
+	if opt.Budget <= 0 {
+		opt.Budget = DefaultOutputBudget
+	}
+	if opt.Name == "" {
+		opt.Name = "output"
+	}
+	q := &outQueue{o: o, name: opt.Name, budget: opt.Budget, wants: opt.Wants,
+		arena: arena{size: outputSlab}, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	go q.run(s)
+	s.emitMu.Lock()
+	s.outs = append(append([]*outQueue(nil), s.outs...), q)
+	s.emitMu.Unlock()
+	return &OutputHandle{s: s, q: q}
+}
+
+// Close stops handing entries to the output, waits until every entry it
+// was given is written and flushed, and returns the output's first error.
+// The session's Close does this for every output still attached.
+func (h *OutputHandle) Close() error {
+	h.s.detach(h.q)
+	<-h.q.done
+	return h.q.err
+}
+
+// Done is closed once the output has ended: detached and drained, or failed.
+func (h *OutputHandle) Done() <-chan struct{} { return h.q.done }
+
+// Err is the output's first error, once Done is closed.
+func (h *OutputHandle) Err() error {
+	select {
+	case <-h.q.done:
+		return h.q.err
+	default:
+		return nil
+	}
+}
+
+// OutputStats says how the output kept up: the most bytes that waited for
+// it at once, and how often and how long the session's readers waited.
+type OutputStats struct {
+	PeakQueued int64
+	Waits      uint64
+	Waited     time.Duration
+}
+
+// Stats reads the output's figures now.
+func (h *OutputHandle) Stats() OutputStats {
+	h.q.mu.Lock()
+	peak := h.q.peak
+	h.q.mu.Unlock()
+	return OutputStats{PeakQueued: peak, Waits: h.q.waits.Load(), Waited: time.Duration(h.q.waitedNs.Load())}
+}
+
+// detach removes q from the session's outputs and lets its goroutine end
+// once the queue is empty.
+func (s *Session) detach(q *outQueue) {
+	s.emitMu.Lock()
+	outs := make([]*outQueue, 0, len(s.outs))
+	for _, o := range s.outs {
+		if o != q {
+			outs = append(outs, o)
+		}
+	}
+	s.outs = outs
+	s.emitMu.Unlock()
+	q.mu.Lock()
+	q.closing = true
+	q.mu.Unlock()
+	q.signal()
+}
+
+// closeOutputs detaches and drains every output (Session.Close).
+func (s *Session) closeOutputs() {
+	s.emitMu.Lock()
+	outs := s.outs
+	s.emitMu.Unlock()
+	for _, q := range outs {
+		s.detach(q)
+	}
+	for _, q := range outs {
+		<-q.done
+	}
+}
+
+// emit is the one way an entry enters the session: the log (the view) gets
+// it, and every output that wants it gets a copy, in the same order.
+// It never waits for an output; readers and writers call waitOutputs first.
+func (s *Session) emit(e Entry) uint64 {
+	if e.Micros == 0 {
+		e.Micros = time.Now().UnixMicro()
+	}
+	s.emitMu.Lock()
+	e.Seq = s.log.Add(e)
+	for _, q := range s.outs {
+		if !q.failed.Load() && (q.wants == nil || q.wants(&e)) {
+			q.put(e)
+		}
+	}
+	s.emitMu.Unlock()
+	return e.Seq
+}
+
+// waitOutputs blocks while any output has more than its budget waiting,
+// until it catches up, fails or the session ends. Readers call it before
+// each read and writers before each write, so a slow output slows the
+// peers instead of growing memory.
+func (s *Session) waitOutputs() {
+	s.emitMu.Lock()
+	outs := s.outs
+	s.emitMu.Unlock()
+	for _, q := range outs {
+		q.waitSpace(s.ctx.Done())
+	}
+}
+
+// put copies e into the queue; the caller holds the session's emit lock.
+func (q *outQueue) put(e Entry) {
+	q.mu.Lock()
+	var sl *slab
+	if e.Data != nil {
+		var dst []byte
+		dst, sl = q.arena.alloc(len(e.Data))
+		copy(dst, e.Data)
+		e.Data = dst
+	}
+	if q.head > 0 && q.head == len(q.items) {
+		q.items, q.head = q.items[:0], 0
+	}
+	q.items = append(q.items, item{e, sl})
+	q.queued += int64(len(e.Data)) + entryOverhead
+	q.peak = max(q.peak, q.queued)
+	q.mu.Unlock()
+	q.signal()
+}
+
+func (q *outQueue) signal() {
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+// waitSpace returns once the queue is under its budget, the output has
+// ended, or stop is closed.
+func (q *outQueue) waitSpace(stop <-chan struct{}) {
+	q.mu.Lock()
+	if q.queued < q.budget || q.closing || q.failed.Load() {
+		q.mu.Unlock()
+		return
+	}
+	if q.space == nil {
+		q.space = make(chan struct{})
+	}
+	space := q.space
+	q.mu.Unlock()
+	began := time.Now()
+	select {
+	case <-space:
+	case <-q.done:
+	case <-stop:
+	}
+	q.waits.Add(1)
+	q.waitedNs.Add(int64(time.Since(began)))
+}
+
+// run hands the queued entries to the output until it is detached and the
+// queue is empty, or the output failed (what still waits is dropped).
+func (q *outQueue) run(s *Session) {
+	defer close(q.done)
+	dirty := false
+	for {
+		q.mu.Lock()
+		if q.failed.Load() { // drop what waits and end: nobody waits on a dead output
+			for ; q.head < len(q.items); q.head++ {
+				q.arena.release(q.items[q.head].s)
+				q.items[q.head] = item{}
+			}
+			q.queued = 0
+			q.mu.Unlock()
+			break
+		}
+		for q.head == len(q.items) && !q.closing {
+			q.mu.Unlock()
+			if dirty && !q.failed.Load() {
+				if err := q.o.Flush(); err != nil {
+					q.fail(s, err)
+				}
+				dirty = false
+			}
+			<-q.wake
+			q.mu.Lock()
+		}
+		if q.head == len(q.items) { // closing and empty
+			q.mu.Unlock()
+			break
+		}
+		it := q.items[q.head]
+		q.mu.Unlock()
+
+		if !q.failed.Load() {
+			if err := q.o.WriteEntry(it.e); err != nil {
+				q.fail(s, err)
+			}
+			dirty = true
+		}
+
+		q.mu.Lock()
+		q.items[q.head] = item{}
+		q.head++
+		q.arena.release(it.s)
+		q.queued -= int64(len(it.e.Data)) + entryOverhead
+		if q.space != nil && q.queued < q.budget {
+			close(q.space)
+			q.space = nil
+		}
+		q.mu.Unlock()
+	}
+	if dirty && !q.failed.Load() {
+		if err := q.o.Flush(); err != nil {
+			q.fail(s, err)
+		}
+	}
+	q.mu.Lock()
+	if q.space != nil {
+		close(q.space)
+		q.space = nil
+	}
+	q.mu.Unlock()
+}
+
+// fail records the output's first error, stops feeding it and says so in
+// the session's log (which the failed output itself no longer sees).
+func (q *outQueue) fail(s *Session, err error) {
+	if q.failed.Swap(true) {
+		return
+	}
+	q.err = fmt.Errorf("%s: %w", q.name, err)
+	q.mu.Lock()
+	if q.space != nil {
+		close(q.space)
+		q.space = nil
+	}
+	q.mu.Unlock()
+	s.emit(Entry{Kind: KindError, Note: NoteOutputStopped, Text: q.err.Error() + "; it gets nothing more", Err: q.err})
+}
