@@ -2,20 +2,10 @@ package gui
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/widget"
+
+	"github.com/sockplay/sockplay/gui/uikit"
 )
 
-// setText changes a label's or button's text only when it differs: every
-// SetText re-measures and repaints, even with the same string.
-func setText(w fyne.Widget, text string) {
-	switch x := w.(type) {
-	case *widget.Label:
-		if x.Text != text {
-			x.SetText(text)
-		}
-	case *widget.Button:
-		if x.Text != text {
-			x.SetText(text)
-		}
-	}
-}
+// setText is uikit.SetText: a label's or button's text changed only when
+// it differs.
+func setText(w fyne.Widget, text string) { uikit.SetText(w, text) }
