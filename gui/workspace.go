@@ -578,7 +578,7 @@ func (m *MainWindow) restoreTool(tt ToolTab) (notes []string, err error) {
 		if tt.Sockets != nil {
 			s = *tt.Sockets
 		}
-		s, more := s.checked()
+		s, more := s.Checked()
 		m.restoreSockets(s)
 		return append(notes, more...), nil
 	case "":

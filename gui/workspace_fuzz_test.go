@@ -44,8 +44,8 @@ func FuzzDecodeWorkspace(f *testing.F) {
 				}
 			}
 			if tt.Sockets != nil {
-				fixed, _ := tt.Sockets.checked()
-				if _, notes := fixed.checked(); len(notes) > 0 {
+				fixed, _ := tt.Sockets.Checked()
+				if _, notes := fixed.Checked(); len(notes) > 0 {
 					t.Fatalf("sockets settings %+v still bad after checking: %q", fixed, notes)
 				}
 			}

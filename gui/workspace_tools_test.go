@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/sockplay/sockplay/gui/sockets/model"
 	"github.com/sockplay/sockplay/netcore/socktable"
 	"github.com/sockplay/sockplay/sessions"
 )
@@ -97,8 +98,8 @@ func TestWorkspaceRestoresToolTabsInOrder(t *testing.T) {
 	s.Process.SetText("python")
 	s.Interval.SetSelected("5 s")
 	s.TogglePause()
-	s.SortBy(colLocal)
-	s.SortBy(colLocal) // descending
+	s.SortBy(model.ColLocal)
+	s.SortBy(model.ColLocal) // descending
 	wantSockets := SocketsSettings{Protocols: []string{"tcp", "unix"}, Family: "any", State: "listening", Listening: true,
 		Address: ":8080", Process: "python", Refresh: "5s", Paused: true, Sort: "local", SortDescending: true}
 	p2 := m.OpenPing() // defaults, typed target only
@@ -155,18 +156,18 @@ func TestWorkspaceRestoresToolTabsInOrder(t *testing.T) {
 	if got := rs.Settings(); !reflect.DeepEqual(got, wantSockets) {
 		t.Errorf("restored sockets settings %+v\nwant %+v", got, wantSockets)
 	}
-	if !rs.paused.Load() || rs.Pause.Text != "Resume" || !strings.HasPrefix(rs.Summary.Text, "Paused") {
+	if !rs.Paused() || rs.Pause.Text != "Resume" || !strings.HasPrefix(rs.Summary.Text, "Paused") {
 		t.Errorf("restored Sockets tab not shown paused: button %q, summary %q", rs.Pause.Text, rs.Summary.Text)
 	}
-	if rs.filter.Process != "python" || !rs.listen || rs.filter.Protos&socktable.ProtoUDP != 0 || rs.filter.Protos&socktable.ProtoUnix == 0 {
-		t.Errorf("restored filter not applied: %+v, listening only %v", rs.filter, rs.listen)
+	if f := rs.Filter(); f.Filter.Process != "python" || !f.ListeningOnly || f.Filter.Protos&socktable.ProtoUDP != 0 || f.Filter.Protos&socktable.ProtoUnix == 0 {
+		t.Errorf("restored filter not applied: %+v, listening only %v", f.Filter, f.ListeningOnly)
 	}
-	if time.Duration(rs.every.Load()) != 5*time.Second || rs.Interval.Selected != "5 s" {
-		t.Errorf("refresh every %v (%q), want 5 s", time.Duration(rs.every.Load()), rs.Interval.Selected)
+	if rs.RefreshEvery() != 5*time.Second || rs.Interval.Selected != "5 s" {
+		t.Errorf("refresh every %v (%q), want 5 s", rs.RefreshEvery(), rs.Interval.Selected)
 	}
 	rs.Refresh() // a listing still works, filtered and sorted as restored
-	if rs.lastErr != "" {
-		t.Errorf("listing after restore: %s", rs.lastErr)
+	if rs.ListError() != "" {
+		t.Errorf("listing after restore: %s", rs.ListError())
 	}
 
 	// Restored and saved again, the file says the same.
@@ -372,7 +373,7 @@ func TestWorkspaceBadToolSettings(t *testing.T) {
 			warn:  []string{"Sockets: sockplay keeps one Sockets tab and this is a second one"},
 			tabs:  []string{"TCP server 127.0.0.1:0", socketsTitle},
 			check: func(t *testing.T, _ []*PingTab, socks []*SocketsTab) {
-				if !socks[0].paused.Load() {
+				if !socks[0].Paused() {
 					t.Error("the first Sockets tab's paused state was not kept")
 				}
 			},
@@ -532,7 +533,7 @@ func TestToolTabChangesSaveWorkspace(t *testing.T) {
 		check func(SocketsSettings) bool
 	}{
 		{"pause", s.TogglePause, func(x SocketsSettings) bool { return x.Paused }},
-		{"sort", func() { s.SortBy(colPeer) }, func(x SocketsSettings) bool { return x.Sort == "peer" && !x.SortDescending }},
+		{"sort", func() { s.SortBy(model.ColPeer) }, func(x SocketsSettings) bool { return x.Sort == "peer" && !x.SortDescending }},
 		{"check", func() { s.Unix.SetChecked(true) }, func(x SocketsSettings) bool { return reflect.DeepEqual(x.Protocols, []string{"tcp", "udp", "unix"}) }},
 		{"state", func() { s.State.SetSelected("time-wait") }, func(x SocketsSettings) bool { return x.State == "time-wait" }},
 		{"interval", func() { s.Interval.SetSelected("2 s") }, func(x SocketsSettings) bool { return x.Refresh == "2s" }},
