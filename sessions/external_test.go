@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sockplay/sockplay/internal/testkit"
 )
 
 // pyPeers are the classic tutorial echo servers and clients, as people copy
@@ -112,7 +114,7 @@ func TestOurServerAgainstForeignClients(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			need(t, tt.tool)
+			testkit.Need(t, tt.tool)
 			if tt.v6 {
 				ipv6(t)
 			}
@@ -178,13 +180,13 @@ func TestOurClientAgainstForeignServers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			need(t, tt.tool)
+			testkit.Need(t, tt.tool)
 			if strings.HasSuffix(tt.network, "6") {
 				ipv6(t)
 			}
 			port, path := "", sockPath(t, "s.sock")
 			if tt.network != "" {
-				port = fmt.Sprint(freePort(t, tt.network))
+				port = fmt.Sprint(testkit.FreePort(t, tt.network))
 			}
 			proc(t, tt.tool, tt.args(port, path)...)
 			url := strings.NewReplacer("PORT", port, "PATH", path).Replace(tt.url)

@@ -3,13 +3,14 @@ package sessions
 import (
 	"testing"
 
+	"github.com/sockplay/sockplay/internal/testkit"
 	"github.com/sockplay/sockplay/netcore/framing"
 )
 
 // Sticky and split packets become whole messages; replies answer messages
 // and are framed on the way out.
 func TestFramingHook(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	spec, err := framing.Parse("line")
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +40,7 @@ func TestFramingHook(t *testing.T) {
 
 // With idle framing a pause ends a message, and the connection goes on.
 func TestIdleFramingPauseEndsMessage(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	spec, err := framing.Parse("idle:80ms")
 	if err != nil {
 		t.Fatal(err)

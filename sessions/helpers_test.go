@@ -7,31 +7,12 @@ import (
 	"net"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sockplay/sockplay/netcore"
 )
-
-// noLeaks fails the test if goroutines started during it outlive it.
-// (goleak is not available here; this compares counts with a grace period.)
-func noLeaks(t *testing.T) {
-	t.Helper()
-	before := runtime.NumGoroutine()
-	t.Cleanup(func() {
-		deadline := time.Now().Add(5 * time.Second)
-		for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-			time.Sleep(10 * time.Millisecond)
-		}
-		if n := runtime.NumGoroutine(); n > before {
-			buf := make([]byte, 1<<20)
-			buf = buf[:runtime.Stack(buf, true)]
-			t.Errorf("%d goroutines leaked (%d before, %d after):\n%s", n-before, before, n, buf)
-		}
-	})
-}
 
 func ep(t *testing.T, s string) netcore.Endpoint {
 	t.Helper()
@@ -144,13 +125,6 @@ func gotIn(want string) func([]Entry) bool {
 	return func(es []Entry) bool { return bytes.Contains(joined(es, KindDataIn), []byte(want)) }
 }
 
-func need(t *testing.T, tool string) {
-	t.Helper()
-	if _, err := exec.LookPath(tool); err != nil {
-		t.Skipf("%s not installed", tool)
-	}
-}
-
 func sockPath(t *testing.T, name string) string {
 	// t.TempDir paths can exceed the 107-byte sun_path limit.
 	d, err := filepath.EvalSymlinks(t.TempDir())
@@ -194,34 +168,6 @@ func proc(t *testing.T, name string, args ...string) *exec.Cmd {
 	return cmd
 }
 
-// freePort finds a port nobody listens on (for external servers).
-func freePort(t *testing.T, network string) int {
-	t.Helper()
-	switch network {
-	case "udp", "udp4", "udp6":
-		a := "127.0.0.1:0"
-		if network == "udp6" {
-			a = "[::1]:0"
-		}
-		c, err := net.ListenPacket(network, a)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		return c.LocalAddr().(*net.UDPAddr).Port
-	}
-	a := "127.0.0.1:0"
-	if network == "tcp6" {
-		a = "[::1]:0"
-	}
-	l, err := net.Listen(network, a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 // dialRetry dials a client session until the external server is up.
 func dialRetry(t *testing.T, cfg Config) *Session {
 	t.Helper()
@@ -242,18 +188,6 @@ func dialRetry(t *testing.T, cfg Config) *Session {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-// eventually polls cond for up to 10s (counters settle just after the log).
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for i := 0; i < 1000; i++ {
-		if cond() {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("timed out waiting for %s", what)
 }
 
 type (

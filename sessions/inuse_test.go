@@ -11,11 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/testkit"
 	"github.com/sockplay/sockplay/internal/testpeer"
 )
 
 func TestListenErrorNamesWhoHoldsTheAddress(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	t.Run("python3 listener", func(t *testing.T) {
 		port, py := testpeer.HoldTCPPort(t)
 		s, err := New(Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:"+port)})
@@ -125,7 +126,7 @@ func TestListenErrorNamesWhoHoldsTheAddress(t *testing.T) {
 }
 
 func TestPeerInfoLocal(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0")})
 	cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv))})
 	var sp []PeerInfo

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sockplay/sockplay/internal/testkit"
 )
 
 // hashOutput is a slow output: it pauses before its first entry, then
@@ -71,8 +73,8 @@ func randomFile(t *testing.T, size int) (string, []byte) {
 // plus one read: the session stopped reading instead (socat sends into a
 // closed TCP window meanwhile).
 func TestOutputGetsEveryByteWhileTheViewDrops(t *testing.T) {
-	need(t, "socat")
-	noLeaks(t)
+	testkit.Need(t, "socat")
+	testkit.NoLeaks(t)
 	const size = 40 << 20
 	path, want := randomFile(t, size)
 	srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), LogBudget: 256 << 10})
@@ -82,7 +84,7 @@ func TestOutputGetsEveryByteWhileTheViewDrops(t *testing.T) {
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	proc(t, "socat", "-u", "OPEN:"+path, "TCP:"+srv.Addr().String())
-	eventually(t, "the peer's close reaches the output", func() bool {
+	testkit.Eventually(t, "the peer's close reaches the output", func() bool {
 		_, _, closed := out.sum()
 		return closed == 1
 	})
@@ -130,7 +132,7 @@ func (o *failingOutput) Flush() error { return nil }
 // An output that fails stops alone: the session goes on, says why once,
 // and nobody waits on the dead output.
 func TestFailedOutputStopsAlone(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), Reply: ReplyEcho})
 	h := srv.AddOutput(&failingOutput{n: 3}, OutputOptions{Name: "recording", Budget: 1})
 	cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv))})
@@ -177,7 +179,7 @@ func repeatBytes(s string, n int) []byte {
 // Close waits for an output to write everything it was handed, and an
 // output attached before Start sees the session from its first entry.
 func TestCloseDrainsOutputs(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	s, err := New(Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0")})
 	if err != nil {
 		t.Fatal(err)
@@ -248,7 +250,7 @@ func increasing(s []uint64) bool {
 
 // Many peers writing at once reach an output in one order, the log's.
 func TestOutputOrderMatchesTheLog(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), Reply: ReplyEcho})
 	out := &recordOutput{}
 	h := srv.AddOutput(out, OutputOptions{Budget: 4 << 10})
@@ -264,7 +266,7 @@ func TestOutputOrderMatchesTheLog(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	eventually(t, "all echoed", func() bool { return srv.Counters().BytesOut == 8*50*16 })
+	testkit.Eventually(t, "all echoed", func() bool { return srv.Counters().BytesOut == 8*50*16 })
 	h.Close()
 	seqs := out.seqs()
 	if !increasing(seqs) {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sockplay/sockplay/internal/testkit"
 	"github.com/sockplay/sockplay/netcore"
 	"github.com/sockplay/sockplay/netcore/framing"
 	"github.com/sockplay/sockplay/netcore/payload"
@@ -21,7 +22,7 @@ import (
 // header naming it then its bytes (jsonhdr), or as one frame (any other).
 // A raw server shows exactly the bytes on the wire.
 func TestOutgoingFileFollowsItsFraming(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	body := make([]byte, 200<<10) // several 64 KiB pieces
 	for i := range body {
 		body[i] = byte(rand.IntN(256))
@@ -116,7 +117,7 @@ func TestOutgoingFileOpenErrors(t *testing.T) {
 // line session, a len:2 frame, and a payload its framing cannot carry is an
 // error with nothing written.
 func TestSendFramedOverridesTheSessionFraming(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	line, _ := framing.Parse("line")
 	srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0")})
 	cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv)), Framing: line})
@@ -161,7 +162,7 @@ func mustEncode(t *testing.T, spec string, p []byte) []byte {
 // logged, the message names it, and an info row says so; a folder that
 // vanished is an error row, and the session goes on.
 func TestSaveDirKeepsReceivedFiles(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	dir := t.TempDir()
 	jh, _ := framing.Parse("jsonhdr")
 	fr := jh

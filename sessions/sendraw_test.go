@@ -4,13 +4,14 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/sockplay/sockplay/internal/testkit"
 	"github.com/sockplay/sockplay/netcore/framing"
 )
 
 // A jsonhdr file goes out as header and body pieces through SendRaw: the
 // framer must not wrap them, and the frame counts as one message out.
 func TestSendRawSkipsTheEncoder(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	spec, err := framing.Parse("jsonhdr")
 	if err != nil {
 		t.Fatal(err)

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/sockplay/sockplay/netcore/payload"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sockplay/sockplay/internal/testkit"
+	"github.com/sockplay/sockplay/netcore/payload"
 )
 
 // Every kind of server against our own client of the same kind.
@@ -31,7 +33,7 @@ func TestSelfEchoEveryKind(t *testing.T) {
 			if tt.v6 {
 				ipv6(t)
 			}
-			noLeaks(t)
+			testkit.NoLeaks(t)
 			url := strings.Replace(tt.url, "PATH", sockPath(t, "s.sock"), 1)
 			url = strings.Replace(url, "ABS", fmt.Sprint(time.Now().UnixNano()), 1)
 			srv := start(t, Config{Role: Server, Endpoint: ep(t, url), Reply: ReplyUpper})
@@ -49,7 +51,7 @@ func TestSelfEchoEveryKind(t *testing.T) {
 			if count(es, KindAccepted) != 1 || count(es, KindListening) != 1 {
 				t.Errorf("server log:\n%s", dump(es))
 			}
-			eventually(t, "server counters", func() bool { got := srv.Counters(); return got.BytesIn == 12 && got.BytesOut == 12 })
+			testkit.Eventually(t, "server counters", func() bool { got := srv.Counters(); return got.BytesIn == 12 && got.BytesOut == 12 })
 			c := cli.Counters()
 			if c.BytesIn != 12 || c.BytesOut != 12 || c.ChunksOut != 2 {
 				t.Errorf("client counters %+v", c)
@@ -84,7 +86,7 @@ func TestReplyModes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.mode), func(t *testing.T) {
-			noLeaks(t)
+			testkit.NoLeaks(t)
 			cfg := Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), Reply: tt.mode}
 			if tt.data != "" {
 				pl, err := payload.Compile(payload.Spec{Source: tt.data})
@@ -104,7 +106,7 @@ func TestReplyModes(t *testing.T) {
 }
 
 func TestSendToOnePeerOrAll(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0")})
 	a := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv))})
 	b := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv))})
@@ -143,7 +145,7 @@ func TestSendToOnePeerOrAll(t *testing.T) {
 }
 
 func TestServerWithNoPeers(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	srv := start(t, Config{Role: Server, Endpoint: ep(t, "udp://127.0.0.1:0")})
 	if err := srv.Send(PeerAll, []byte("x")); !errors.Is(err, ErrNoPeers) {
 		t.Fatalf("got %v", err)

@@ -14,10 +14,12 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sockplay/sockplay/internal/testkit"
 )
 
 func TestManyClientsAtOnce(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	const clients = 300
 	srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), Reply: ReplyEcho, Options: optBacklog(1024)})
 	var wg sync.WaitGroup
@@ -55,7 +57,7 @@ func TestManyClientsAtOnce(t *testing.T) {
 	}
 	// A client can read its echo before the server's write returns and is
 	// counted, so the counters are waited for, not read once.
-	eventually(t, "every echo counted", func() bool {
+	testkit.Eventually(t, "every echo counted", func() bool {
 		c := srv.Counters()
 		return c.BytesIn == c.BytesOut && c.ChunksIn == clients && c.ChunksOut == clients
 	})
@@ -69,7 +71,7 @@ func TestManyClientsAtOnce(t *testing.T) {
 func optBacklog(n int) (o netOptions) { o.Backlog = n; return o }
 
 func TestPeerResetAndAbort(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0")})
 	// The peer resets: linger 0 then close.
 	c, err := net.Dial("tcp", srv.Addr().String())
@@ -103,8 +105,8 @@ func TestPeerResetAndAbort(t *testing.T) {
 // A socat client is killed mid-stream: every byte the server read before is
 // in the log and in the counters, and the end is logged.
 func TestPeerKilledMidStream(t *testing.T) {
-	need(t, "socat")
-	noLeaks(t)
+	testkit.Need(t, "socat")
+	testkit.NoLeaks(t)
 	srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), LogBudget: 256 << 20})
 	cmd := exec.Command("socat", "-u", "-", "TCP:"+srv.Addr().String())
 	in, err := cmd.StdinPipe()
@@ -129,7 +131,7 @@ func TestPeerKilledMidStream(t *testing.T) {
 			}
 		}
 	}()
-	eventually(t, "1 MiB received", func() bool { return srv.Counters().BytesIn >= 1<<20 })
+	testkit.Eventually(t, "1 MiB received", func() bool { return srv.Counters().BytesIn >= 1<<20 })
 	cmd.Process.Kill()
 	<-waited
 	in.Close()
@@ -149,8 +151,8 @@ func TestPeerKilledMidStream(t *testing.T) {
 }
 
 func TestConnectionRefused(t *testing.T) {
-	noLeaks(t)
-	port := freePort(t, "tcp4")
+	testkit.NoLeaks(t)
+	port := testkit.FreePort(t, "tcp4")
 	s, err := New(Config{Role: Client, Endpoint: ep(t, fmt.Sprintf("tcp://127.0.0.1:%d", port))})
 	if err != nil {
 		t.Fatal(err)
@@ -179,7 +181,7 @@ func TestRestartOnSamePortAfterClose(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			noLeaks(t)
+			testkit.NoLeaks(t)
 			srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0")})
 			url := serverURL(srv)
 			cli := start(t, Config{Role: Client, Endpoint: ep(t, url)})
@@ -203,7 +205,7 @@ func TestRestartOnSamePortAfterClose(t *testing.T) {
 
 func TestHalfCloseBothDirections(t *testing.T) {
 	t.Run("we half-close", func(t *testing.T) {
-		noLeaks(t)
+		testkit.NoLeaks(t)
 		srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0")})
 		c, err := net.Dial("tcp", srv.Addr().String())
 		if err != nil {
@@ -230,7 +232,7 @@ func TestHalfCloseBothDirections(t *testing.T) {
 		waitLog(t, srv, "closed", func(es []Entry) bool { return hasText(es, KindClosed, "peer closed") })
 	})
 	t.Run("peer half-closes", func(t *testing.T) {
-		noLeaks(t)
+		testkit.NoLeaks(t)
 		srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), KeepOpenAfterEOF: true})
 		cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv))})
 		cli.Send(PeerAll, []byte("question"))
@@ -252,7 +254,7 @@ func TestHalfCloseBothDirections(t *testing.T) {
 		waitLog(t, cli, "closed", func(es []Entry) bool { return hasText(es, KindClosed, "peer closed") })
 	})
 	t.Run("unix abort is a plain close", func(t *testing.T) {
-		noLeaks(t)
+		testkit.NoLeaks(t)
 		srv := start(t, Config{Role: Server, Endpoint: ep(t, "unix://"+sockPath(t, "a.sock"))})
 		cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv))})
 		es := waitLog(t, srv, "accepted", func(es []Entry) bool { return count(es, KindAccepted) == 1 })
@@ -265,7 +267,7 @@ func TestHalfCloseBothDirections(t *testing.T) {
 		waitLog(t, cli, "peer closed", func(es []Entry) bool { return hasText(es, KindClosed, "peer closed") })
 	})
 	t.Run("datagram cannot", func(t *testing.T) {
-		noLeaks(t)
+		testkit.NoLeaks(t)
 		srv := start(t, Config{Role: Server, Endpoint: ep(t, "udp://127.0.0.1:0")})
 		cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv))})
 		if err := cli.CloseWrite(cli.Peers()[0].ID); err == nil {
@@ -278,7 +280,7 @@ func TestHalfCloseBothDirections(t *testing.T) {
 }
 
 func TestIdleTimeout(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), Options: netOptions{IdleTimeout: 200 * time.Millisecond}})
 	cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv))})
 	waitLog(t, srv, "timed out", func(es []Entry) bool { return hasText(es, KindClosed, "timed out") })
@@ -305,7 +307,7 @@ func (l *flakyListener) Accept() (net.Conn, error) {
 }
 
 func TestAcceptErrorsAreLoggedAndAcceptingGoesOn(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	orig := netListen
 	t.Cleanup(func() { netListen = orig })
 	netListen = func(ctx context.Context, e netEndpoint, o netOptions) (net.Listener, error) {
@@ -328,7 +330,7 @@ func TestAcceptErrorsAreLoggedAndAcceptingGoesOn(t *testing.T) {
 
 func TestReconnect(t *testing.T) {
 	t.Run("by hand", func(t *testing.T) {
-		noLeaks(t)
+		testkit.NoLeaks(t)
 		srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0")})
 		cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv))})
 		first := cli.Peers()[0].ID
@@ -346,7 +348,7 @@ func TestReconnect(t *testing.T) {
 		}
 	})
 	t.Run("unconnected udp", func(t *testing.T) {
-		noLeaks(t)
+		testkit.NoLeaks(t)
 		srv := start(t, Config{Role: Server, Endpoint: ep(t, "udp://127.0.0.1:0"), Reply: ReplyEcho})
 		cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv)), Unconnected: true})
 		if err := cli.Reconnect(testCtx(t)); err != nil {
@@ -359,7 +361,7 @@ func TestReconnect(t *testing.T) {
 		}
 	})
 	t.Run("automatic", func(t *testing.T) {
-		noLeaks(t)
+		testkit.NoLeaks(t)
 		srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0")})
 		cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv)), AutoReconnect: true, ReconnectMin: 20 * time.Millisecond})
 		for i := 1; i <= 3; i++ {
@@ -367,14 +369,14 @@ func TestReconnect(t *testing.T) {
 			srv.ClosePeer(es[len(es)-1].Peer)
 		}
 		waitLog(t, srv, "fourth accept", func(es []Entry) bool { return count(es, KindAccepted) == 4 })
-		eventually(t, "connected", func() bool { return cli.State() == StateConnected })
+		testkit.Eventually(t, "connected", func() bool { return cli.State() == StateConnected })
 		es := entries(cli.Log())
 		if !hasText(es, KindInfo, "reconnecting in") {
 			t.Fatalf("client log:\n%s", dump(es))
 		}
 	})
 	t.Run("automatic while server is down", func(t *testing.T) {
-		noLeaks(t)
+		testkit.NoLeaks(t)
 		srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0")})
 		url := serverURL(srv)
 		cli := start(t, Config{Role: Client, Endpoint: ep(t, url), AutoReconnect: true, ReconnectMin: 20 * time.Millisecond, ReconnectMax: 80 * time.Millisecond})
@@ -388,7 +390,7 @@ func TestReconnect(t *testing.T) {
 
 // The log budget pushes old chunks out of view while counters stay exact.
 func TestLogBudgetOnARealStream(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), LogBudget: 64 << 10})
 	c, err := net.Dial("tcp", srv.Addr().String())
 	if err != nil {

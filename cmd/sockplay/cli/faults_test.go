@@ -19,12 +19,14 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sockplay/sockplay/internal/testkit"
 )
 
 // stdin is held for the first peer, as ncat -l holds it, and nothing is
 // said about it.
 func TestServeHoldsStdinForTheFirstPeer(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	var out syncBuffer
@@ -52,8 +54,8 @@ func TestServeHoldsStdinForTheFirstPeer(t *testing.T) {
 // A unixgram datagram larger than the read buffer arrives whole: one chunk
 // of 300,000 bytes, and nothing says "truncated".
 func TestServeUnixgramBigDatagramCounted(t *testing.T) {
-	need(t, "python3")
-	noLeaks(t)
+	testkit.Need(t, "python3")
+	testkit.NoLeaks(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	path := shortPath(t, "big2.sock")
@@ -68,7 +70,7 @@ s.sendto(b"x" * 300000, sys.argv[1])
 print("sent", flush=True)
 `, path)
 	py.wait(t)
-	waitFor(t, "the datagram", func() bool { return strings.Contains(errb.String(), "accepted") })
+	testkit.Eventually(t, "the datagram", func() bool { return strings.Contains(errb.String(), "accepted") })
 	time.Sleep(100 * time.Millisecond)
 	cancel()
 	wait()
@@ -80,8 +82,8 @@ print("sent", flush=True)
 // A message that the peer's FIN completes (idle framing) is answered
 // before the connection closes: ncat, stdin "request\n", gets "ACK".
 func TestServeAnswersTheMessageTheFINCompletes(t *testing.T) {
-	need(t, "ncat")
-	noLeaks(t)
+	testkit.Need(t, "ncat")
+	testkit.NoLeaks(t)
 	srv := serveCmd(t, "tcp://127.0.0.1:0", "--framing", "idle:100ms", "--reply", "ACK")
 	host, port := hostPort(srv.url)
 	cmd := exec.Command("ncat", host, port)
@@ -99,8 +101,8 @@ func TestServeAnswersTheMessageTheFINCompletes(t *testing.T) {
 // takes it, and stdout gets the whole stream raw from the frame that failed
 // (header included), so nothing sent is missing.
 func TestServeStuckJSONHdrPrintsEverythingRaw(t *testing.T) {
-	need(t, "python3")
-	noLeaks(t)
+	testkit.Need(t, "python3")
+	testkit.NoLeaks(t)
 	body := make([]byte, 20<<20)
 	rand.Read(body)
 	path := filepath.Join(t.TempDir(), "body.bin")
@@ -138,7 +140,7 @@ c.close()
 // connect over udp to a port nobody listens on: the refusal is said and
 // the exit is 1, like ncat.
 func TestConnectUDPToAClosedPort(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -154,7 +156,7 @@ func TestConnectUDPToAClosedPort(t *testing.T) {
 // --keep-open: after the peer's FIN the connection stays open, the log
 // says so, and what stdin brings afterwards still reaches the peer.
 func TestServeKeepOpenAfterThePeersFIN(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	srv := serveCmd(t, "tcp://127.0.0.1:0", "--keep-open")
 	c, err := net.Dial("tcp", strings.TrimPrefix(srv.url, "tcp://"))
 	if err != nil {
@@ -163,7 +165,7 @@ func TestServeKeepOpenAfterThePeersFIN(t *testing.T) {
 	defer c.Close()
 	c.Write([]byte("question"))
 	c.(*net.TCPConn).CloseWrite()
-	waitFor(t, "the FIN noted", func() bool {
+	testkit.Eventually(t, "the FIN noted", func() bool {
 		return strings.Contains(srv.err.String(), "peer finished sending (FIN); you can still send")
 	})
 	srv.stdin.Write([]byte("answer"))
@@ -176,7 +178,7 @@ func TestServeKeepOpenAfterThePeersFIN(t *testing.T) {
 
 // --half-close: stdin's end is a FIN to every peer (serve < file ends).
 func TestServeHalfCloseAtStdinEnd(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	var out syncBuffer
@@ -199,7 +201,7 @@ func TestServeHalfCloseAtStdinEnd(t *testing.T) {
 // One peer that never reads does not stall the others: it is named, and
 // the reading peer gets all of stdin.
 func TestServeStalledPeerDoesNotStallTheOthers(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	inR, inW := io.Pipe()
@@ -217,7 +219,7 @@ func TestServeStalledPeerDoesNotStallTheOthers(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer reader.Close()
-	waitFor(t, "both peers", func() bool { return strings.Count(errb.String(), "accepted") == 2 })
+	testkit.Eventually(t, "both peers", func() bool { return strings.Count(errb.String(), "accepted") == 2 })
 	const total = 32 << 20
 	var got atomic.Int64
 	go func() {
@@ -236,11 +238,11 @@ func TestServeStalledPeerDoesNotStallTheOthers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	waitFor(t, "the stall named", func() bool { return strings.Contains(errb.String(), "stopped reading") })
+	testkit.Eventually(t, "the stall named", func() bool { return strings.Contains(errb.String(), "stopped reading") })
 	inW.Close()
-	waitFor(t, "the reader to get it all", func() bool { return got.Load() == total })
+	testkit.Eventually(t, "the reader to get it all", func() bool { return got.Load() == total })
 	lazy.Close()
-	waitFor(t, "the missed bytes counted", func() bool { return strings.Contains(errb.String(), "while it was not reading") })
+	testkit.Eventually(t, "the missed bytes counted", func() bool { return strings.Contains(errb.String(), "while it was not reading") })
 	cancel()
 	wait()
 	if e := errb.String(); strings.Count(e, "\n") > 8 || strings.Contains(e, "i/o timeout") {
@@ -251,7 +253,7 @@ func TestServeStalledPeerDoesNotStallTheOthers(t *testing.T) {
 // SIGINT in the middle of connect --send-file says how far it got and
 // exits as a shell reports an interrupted command.
 func TestConnectInterruptedMidFile(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	path, _ := bigFile(t, 64<<20)
 	// A peer that reads slowly, so the send is still going.
 	addr := acceptOnce(t, func(c net.Conn) {

@@ -18,6 +18,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sockplay/sockplay/internal/testkit"
 )
 
 // python runs a python3 script with args; the test skips without python3.
@@ -67,7 +69,7 @@ func (p *pyProc) wait(t *testing.T) string {
 func pyServerPort(t *testing.T, p *pyProc) string {
 	t.Helper()
 	var port string
-	waitFor(t, "python server's port", func() bool {
+	testkit.Eventually(t, "python server's port", func() bool {
 		line, _, ok := strings.Cut(p.out.String(), "\n")
 		port = line
 		return ok
@@ -234,7 +236,7 @@ func TestInteropPythonSendsJSONHdrToServe(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			noLeaks(t)
+			testkit.NoLeaks(t)
 			base := t.TempDir()
 			dir := filepath.Join(base, "a", "b", "in") // so ../../etc would land in base
 			if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -248,7 +250,7 @@ func TestInteropPythonSendsJSONHdrToServe(t *testing.T) {
 			srv := serveCmd(t, "tcp://127.0.0.1:0", "--framing", "jsonhdr", "--save-dir", dir)
 			host, port := hostPort(srv.url)
 			python(t, pySendJSONHdr, host, port, tt.sent, src).wait(t)
-			waitFor(t, "saved line", func() bool { return strings.Contains(srv.err.String(), "saved ") })
+			testkit.Eventually(t, "saved line", func() bool { return strings.Contains(srv.err.String(), "saved ") })
 			want := filepath.Join(dir, tt.saved)
 			if !strings.Contains(srv.err.String(), "to "+want+"\n") {
 				t.Errorf("serve stderr %q, want it to name %s", srv.err.String(), want)
@@ -279,7 +281,7 @@ func TestInteropPythonSendsJSONHdrToServe(t *testing.T) {
 func TestInteropConnectSendsJSONHdrToPython(t *testing.T) {
 	for _, size := range []int{0, 5, 1 << 20} {
 		t.Run(fmt.Sprintf("%d bytes", size), func(t *testing.T) {
-			noLeaks(t)
+			testkit.NoLeaks(t)
 			out := t.TempDir()
 			src := filepath.Join(t.TempDir(), "sensor log.csv")
 			body := randomBytes(t, size)
@@ -323,7 +325,7 @@ func TestInteropPythonSendsLenPrefixedToServe(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s/%d messages", tt.mode, len(tt.msgs)), func(t *testing.T) {
-			noLeaks(t)
+			testkit.NoLeaks(t)
 			srv := serveCmd(t, "tcp://127.0.0.1:0", "--framing", "len:4:le", "--json")
 			host, port := hostPort(srv.url)
 			var lines strings.Builder
@@ -335,7 +337,7 @@ func TestInteropPythonSendsLenPrefixedToServe(t *testing.T) {
 				t.Fatal(err)
 			}
 			python(t, pySendLen, host, port, tt.mode, path).wait(t)
-			waitFor(t, "closed", func() bool { return strings.Contains(srv.out.String(), `"kind":"closed"`) })
+			testkit.Eventually(t, "closed", func() bool { return strings.Contains(srv.out.String(), `"kind":"closed"`) })
 			es := events(t, srv.out.String())
 			msgs, chunks := ofKind(es, "message"), ofKind(es, "data_in")
 			if len(msgs) != len(tt.msgs) {
@@ -373,7 +375,7 @@ func TestInteropConnectSendsLenPrefixedToPython(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			noLeaks(t)
+			testkit.NoLeaks(t)
 			py := python(t, pyRecvLen)
 			port := pyServerPort(t, py)
 			args := append([]string{"tcp://127.0.0.1:" + port, "--framing", "len:4:le", "--wait", "100ms"}, tt.args...)

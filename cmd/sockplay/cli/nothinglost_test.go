@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sockplay/sockplay/internal/testkit"
 )
 
 // slowStdout is a stdout that a person reads late: it blocks for pause at
@@ -103,7 +105,7 @@ func serveWith(ctx context.Context, in io.Reader, out io.Writer, args ...string)
 	url = func(t *testing.T) string {
 		t.Helper()
 		var u string
-		waitFor(t, "listening line", func() bool {
+		testkit.Eventually(t, "listening line", func() bool {
 			if m := listeningRE.FindStringSubmatch(errb.String()); m != nil {
 				u = scheme + "://" + m[1]
 				if strings.HasPrefix(scheme, "unix") {
@@ -122,10 +124,10 @@ func serveWith(ctx context.Context, in io.Reader, out io.Writer, args ...string)
 // session's view holds (64 MiB) to a stdout that stalls for seconds, and
 // stdout gets every byte (hash compared), as with socat.
 func TestSlowStdoutGetsEveryByte(t *testing.T) {
-	need(t, "socat")
-	need(t, "python3")
+	testkit.Need(t, "socat")
+	testkit.Need(t, "python3")
 	t.Run("connect --send-file 200 MB to serve --once", func(t *testing.T) {
-		noLeaks(t)
+		testkit.NoLeaks(t)
 		path, want := bigFile(t, 200<<20)
 		out := newSlowStdout(2 * time.Second)
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -143,7 +145,7 @@ func TestSlowStdoutGetsEveryByte(t *testing.T) {
 		}
 	})
 	t.Run("serve stdout read 3 s late with 100 MB from socat", func(t *testing.T) {
-		noLeaks(t)
+		testkit.NoLeaks(t)
 		path, want := bigFile(t, 100<<20)
 		out := newSlowStdout(3 * time.Second)
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -161,7 +163,7 @@ func TestSlowStdoutGetsEveryByte(t *testing.T) {
 		}
 	})
 	t.Run("connect stdout read late with 200 MB from a python server", func(t *testing.T) {
-		noLeaks(t)
+		testkit.NoLeaks(t)
 		path, want := bigFile(t, 200<<20)
 		py := python(t, `
 import socket, sys
@@ -190,7 +192,7 @@ c.close()
 		}
 	})
 	t.Run("3000 len:4:be frames to a slow stdout", func(t *testing.T) {
-		noLeaks(t)
+		testkit.NoLeaks(t)
 		out := newSlowStdout(2 * time.Second)
 		out.keepLines = true
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -234,12 +236,4 @@ func connectCmdCtx(ctx context.Context, stdin string, args ...string) (int, stri
 	var out, errb syncBuffer
 	code := Run(ctx, append([]string{"connect"}, args...), Stdio{In: strings.NewReader(stdin), Out: &out, Err: &errb})
 	return code, out.String(), errb.String()
-}
-
-// need skips the test when a peer program is missing (make test installs them).
-func need(t *testing.T, tool string) {
-	t.Helper()
-	if _, err := exec.LookPath(tool); err != nil {
-		t.Skipf("%s not installed (make test installs it): %v", tool, err)
-	}
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/sockplay/sockplay/internal/testkit"
 )
 
 // Sticky packets on purpose: 50 writes back to back merge into fewer chunks
@@ -21,13 +23,13 @@ func TestConnectRepeatStickyPackets(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			noLeaks(t)
+			testkit.NoLeaks(t)
 			srv := serveCmd(t, append([]string{"tcp://127.0.0.1:0", "--json"}, tt.framing...)...)
 			args := append([]string{srv.url, "--repeat", fmt.Sprint(n), "--send", "ping {{counter:0:2}};", "--half-close"}, tt.framing...)
 			if code, out, errOut := connectCmd(t, "", args...); code != ExitOK || out != "" || errOut != "" {
 				t.Fatalf("connect: exit %d out %q err %q", code, out, errOut)
 			}
-			waitFor(t, "closed", func() bool { return strings.Contains(srv.out.String(), `"kind":"closed"`) })
+			testkit.Eventually(t, "closed", func() bool { return strings.Contains(srv.out.String(), `"kind":"closed"`) })
 			es := events(t, srv.out.String())
 			chunks, msgs := ofKind(es, "data_in"), ofKind(es, "message")
 			var stream strings.Builder
@@ -60,7 +62,7 @@ func TestConnectRepeatStickyPackets(t *testing.T) {
 // Text output prints each message on its line, --hex dumps each message
 // (not the chunks), and replies are framed and take the payload syntax.
 func TestServeFramingOutputAndReply(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	srv := serveCmd(t, "tcp://127.0.0.1:0", "--framing", "line", "--reply", `ok\tdone`)
 	code, out, errOut := connectCmd(t, "", srv.url, "--send", `one\ntw`, "--send", `o\n`, "--half-close", "--hex")
 	if code != ExitOK || errOut != "" {
@@ -71,7 +73,7 @@ func TestServeFramingOutputAndReply(t *testing.T) {
 	if strings.Count(out, "|ok.done.") != 2 && !strings.Contains(out, "|ok.done.ok.done.|") {
 		t.Fatalf("connect --hex output:\n%s", out)
 	}
-	waitFor(t, "two messages", func() bool { return srv.out.String() == "one\ntwo\n" })
+	testkit.Eventually(t, "two messages", func() bool { return srv.out.String() == "one\ntwo\n" })
 
 	hexSrv := serveCmd(t, "tcp://127.0.0.1:0", "--framing", "len:2", "--hex")
 	if code, _, errOut := connectCmd(t, "", hexSrv.url, "--send", "AB", "--framing", "len:2", "--half-close"); code != ExitOK || errOut != "" {
@@ -79,7 +81,7 @@ func TestServeFramingOutputAndReply(t *testing.T) {
 	}
 	want := "<- 127.0.0.1:"
 	dump := "00000000  41 42                                             |AB|\n00000002\n"
-	waitFor(t, "dumped message", func() bool { return strings.Contains(hexSrv.out.String(), dump) })
+	testkit.Eventually(t, "dumped message", func() bool { return strings.Contains(hexSrv.out.String(), dump) })
 	if got := hexSrv.out.String(); !strings.HasPrefix(got, want) || !strings.Contains(got, "message, 2 bytes\n") || strings.Count(got, "<- ") != 1 {
 		t.Fatalf("serve --hex output:\n%s", got)
 	}
@@ -89,13 +91,13 @@ func TestServeFramingOutputAndReply(t *testing.T) {
 // the fix, and everything after the error, from the same read on, is
 // printed raw.
 func TestServeStuckFramingShowsTheRestRaw(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	srv := serveCmd(t, "tcp://127.0.0.1:0", "--framing", "len:1:max=4")
 	code, _, _ := connectCmd(t, "", srv.url, "--send", `\x02hi\x09`, "--half-close")
 	if code != ExitOK {
 		t.Fatalf("connect exit %d", code)
 	}
-	waitFor(t, "closed", func() bool { return strings.Contains(srv.err.String(), "closed ") })
+	testkit.Eventually(t, "closed", func() bool { return strings.Contains(srv.err.String(), "closed ") })
 	if got := srv.out.String(); got != "hi\n\x09" {
 		t.Fatalf("stdout %q, want the message and then the undecoded byte", got)
 	}
@@ -109,18 +111,18 @@ func TestServeStuckFramingShowsTheRestRaw(t *testing.T) {
 // stdin lines in hex mode: each line is one payload with its checksum; a
 // bad line is reported with its number and the session goes on.
 func TestServeStdinPayloadLines(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	srv := serveCmd(t, "tcp://127.0.0.1:0", "--payload-mode", "hex", "--checksum", "crc16-modbus", "--hex")
 	done := make(chan string, 1)
 	go func() {
 		_, out, _ := connectCmd(t, "", srv.url, "--wait", "3s", "--hex")
 		done <- out
 	}()
-	waitFor(t, "accepted", func() bool { return strings.Contains(srv.err.String(), "accepted ") })
+	testkit.Eventually(t, "accepted", func() bool { return strings.Contains(srv.err.String(), "accepted ") })
 	srv.stdin.Write([]byte("01 03 00 00 00 0a\r\n0x1z\n"))
-	waitFor(t, "bad line", func() bool { return strings.Contains(srv.err.String(), "sockplay serve: stdin line 2: ") })
+	testkit.Eventually(t, "bad line", func() bool { return strings.Contains(srv.err.String(), "sockplay serve: stdin line 2: ") })
 	srv.stdin.Write([]byte("ff\n"))
-	waitFor(t, "third line sent", func() bool { return strings.Contains(srv.out.String(), "ff ff 00 ") })
+	testkit.Eventually(t, "third line sent", func() bool { return strings.Contains(srv.out.String(), "ff ff 00 ") })
 	srv.cancel()
 	out := <-done
 	if !strings.Contains(out, "01 03 00 00 00 0a c5 cd") || !strings.Contains(out, "ff ff 00 ") {
@@ -134,13 +136,13 @@ func TestServeStdinPayloadLines(t *testing.T) {
 // jsonhdr messages in --json carry their header as JSON and where the body
 // was saved.
 func TestServeJSONHdrJSONOutput(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	dir := t.TempDir()
 	srv := serveCmd(t, "tcp://127.0.0.1:0", "--framing", "jsonhdr", "--save-dir", dir, "--json")
 	if code, _, errOut := connectCmd(t, "", srv.url, "--framing", "jsonhdr", "--send", "hi", "--half-close"); code != ExitOK || errOut != "" {
 		t.Fatalf("connect: exit %d err %q", code, errOut)
 	}
-	waitFor(t, "message", func() bool { return strings.Contains(srv.out.String(), `"kind":"message"`) })
+	testkit.Eventually(t, "message", func() bool { return strings.Contains(srv.out.String(), `"kind":"message"`) })
 	m := ofKind(events(t, srv.out.String()), "message")[0]
 	if m.Data != "hi" || string(m.Header) != `{"filename":"data.bin","filesize":2}` || m.Saved != dir+"/data.bin" {
 		t.Fatalf("message %+v header %s", m, m.Header)
@@ -180,12 +182,12 @@ func TestFramingAndPayloadUsageErrors(t *testing.T) {
 
 // With --gap the writes are apart in time, so even raw sees each one alone.
 func TestConnectRepeatGapKeepsWritesApart(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	srv := serveCmd(t, "tcp://127.0.0.1:0", "--json")
 	if code, _, errOut := connectCmd(t, "", srv.url, "--repeat", "3", "--gap", "150ms", "--send", "x{{counter}}", "--half-close"); code != ExitOK || errOut != "" {
 		t.Fatalf("connect: exit %d err %q", code, errOut)
 	}
-	waitFor(t, "closed", func() bool { return strings.Contains(srv.out.String(), `"kind":"closed"`) })
+	testkit.Eventually(t, "closed", func() bool { return strings.Contains(srv.out.String(), `"kind":"closed"`) })
 	var got []string
 	for _, c := range ofKind(events(t, srv.out.String()), "data_in") {
 		got = append(got, c.Data)

@@ -11,12 +11,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sockplay/sockplay/internal/testkit"
 )
 
 // syncBuffer is an output both the command and the test touch.
@@ -37,29 +38,6 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for i := 0; i < 1000; i++ {
-		if cond() {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("timed out waiting for %s", what)
-}
-
-// freeAddr is a 127.0.0.1 address nothing listens on (the kernel just
-// gave it out and it was closed at once).
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
 // acceptOnce listens on 127.0.0.1, hands the first connection to handle on
 // its own goroutine, and returns the address; the listener closes with t.
 func acceptOnce(t *testing.T, handle func(net.Conn)) string {
@@ -77,20 +55,6 @@ func acceptOnce(t *testing.T, handle func(net.Conn)) string {
 		handle(c)
 	}()
 	return l.Addr().String()
-}
-
-func noLeaks(t *testing.T) {
-	t.Helper()
-	before := runtime.NumGoroutine()
-	t.Cleanup(func() {
-		for i := 0; i < 500 && runtime.NumGoroutine() > before; i++ {
-			time.Sleep(10 * time.Millisecond)
-		}
-		if n := runtime.NumGoroutine(); n > before {
-			buf := make([]byte, 1<<20)
-			t.Errorf("%d goroutines leaked:\n%s", n-before, buf[:runtime.Stack(buf, true)])
-		}
-	})
 }
 
 // server is `sockplay serve` running in-process.
@@ -121,7 +85,7 @@ func serveCmd(t *testing.T, args ...string) *server {
 		}
 	})
 	scheme := strings.SplitN(args[0], "://", 2)[0]
-	waitFor(t, "listening line", func() bool {
+	testkit.Eventually(t, "listening line", func() bool {
 		text := s.err.String()
 		if slices.Contains(args, "--json") {
 			text = strings.ReplaceAll(s.out.String(), `"kind":"listening","addr":"`, "listening on ")
@@ -190,14 +154,14 @@ func TestServeAndConnectEveryKind(t *testing.T) {
 					l.Close()
 				}
 			}
-			noLeaks(t)
+			testkit.NoLeaks(t)
 			url := strings.Replace(tt.url, "PATH", shortPath(t, "s.sock"), 1)
 			srv := serveCmd(t, url, "--upper")
 			code, out, errOut := connectCmd(t, "hello\n", append([]string{srv.url}, tt.connArgs...)...)
 			if code != ExitOK || out != "HELLO\n" || errOut != "" {
 				t.Fatalf("connect: exit %d, out %q, err %q; serve err %q", code, out, errOut, srv.err.String())
 			}
-			waitFor(t, "server output", func() bool { return srv.out.String() == "hello\n" })
+			testkit.Eventually(t, "server output", func() bool { return srv.out.String() == "hello\n" })
 			if !strings.Contains(srv.err.String(), "accepted ") {
 				t.Errorf("serve stderr %q", srv.err.String())
 			}
@@ -206,7 +170,7 @@ func TestServeAndConnectEveryKind(t *testing.T) {
 }
 
 func TestServeSendsStdinToEveryPeerAndOutlivesIt(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	srv := serveCmd(t, "tcp://127.0.0.1:0")
 	var conns []net.Conn
 	for i := 0; i < 2; i++ {
@@ -217,7 +181,7 @@ func TestServeSendsStdinToEveryPeerAndOutlivesIt(t *testing.T) {
 		defer c.Close()
 		conns = append(conns, c)
 	}
-	waitFor(t, "two accepted", func() bool { return strings.Count(srv.err.String(), "accepted ") == 2 })
+	testkit.Eventually(t, "two accepted", func() bool { return strings.Count(srv.err.String(), "accepted ") == 2 })
 	srv.stdin.Write([]byte("to all\n"))
 	srv.stdin.Close() // stdin ends: the server goes on
 	for _, c := range conns {
@@ -231,7 +195,7 @@ func TestServeSendsStdinToEveryPeerAndOutlivesIt(t *testing.T) {
 	if code != ExitOK || out != "" {
 		t.Fatalf("connect after stdin ended: %d %q", code, out)
 	}
-	waitFor(t, "data", func() bool { return strings.Contains(srv.out.String(), "still\there") })
+	testkit.Eventually(t, "data", func() bool { return strings.Contains(srv.out.String(), "still\there") })
 	srv.cancel()
 	if code := srv.wait(t); code != ExitOK {
 		t.Fatalf("serve exit %d after cancel", code)
@@ -239,8 +203,8 @@ func TestServeSendsStdinToEveryPeerAndOutlivesIt(t *testing.T) {
 }
 
 func TestServeOnceQuietSummary(t *testing.T) {
-	noLeaks(t)
-	addr := freeAddr(t)
+	testkit.NoLeaks(t)
+	addr := testkit.FreeAddr(t)
 	var out, errb syncBuffer
 	done := make(chan int, 1)
 	go func() {
@@ -248,7 +212,7 @@ func TestServeOnceQuietSummary(t *testing.T) {
 	}()
 	var c net.Conn
 	var err error
-	waitFor(t, "server up", func() bool { c, err = net.Dial("tcp", addr); return err == nil })
+	testkit.Eventually(t, "server up", func() bool { c, err = net.Dial("tcp", addr); return err == nil })
 	c.Write(bytes.Repeat([]byte("x"), 100000))
 	c.Close()
 	select {
@@ -265,7 +229,7 @@ func TestServeOnceQuietSummary(t *testing.T) {
 }
 
 func TestServeHexAndJSON(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	srv := serveCmd(t, "tcp://127.0.0.1:0", "--json", "--echo")
 	code, out, _ := connectCmd(t, "", srv.url, "--send", `GET / HTTP/1.1\r\n`, "--hex", "--half-close")
 	if code != ExitOK {
@@ -275,7 +239,7 @@ func TestServeHexAndJSON(t *testing.T) {
 	if !strings.Contains(out, "-> 127.0.0.1:") || strings.Count(out, wantHex) != 2 {
 		t.Fatalf("hex output:\n%s", out)
 	}
-	waitFor(t, "json closed", func() bool { return strings.Contains(srv.out.String(), `"kind":"closed"`) })
+	testkit.Eventually(t, "json closed", func() bool { return strings.Contains(srv.out.String(), `"kind":"closed"`) })
 	kinds := map[string]int{}
 	for _, line := range strings.Split(strings.TrimSpace(srv.out.String()), "\n") {
 		var ev struct {
@@ -297,8 +261,8 @@ func TestServeHexAndJSON(t *testing.T) {
 }
 
 func TestConnectFailureIsOneLine(t *testing.T) {
-	noLeaks(t)
-	addr := freeAddr(t)
+	testkit.NoLeaks(t)
+	addr := testkit.FreeAddr(t)
 	code, out, errOut := connectCmd(t, "", "tcp://"+addr)
 	want := fmt.Sprintf("sockplay connect: dial tcp %s: connect: connection refused\n", addr)
 	if code != ExitFail || out != "" || errOut != want {
@@ -307,7 +271,7 @@ func TestConnectFailureIsOneLine(t *testing.T) {
 }
 
 func TestConnectEndsWhenPeerCloses(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	addr := acceptOnce(t, func(c net.Conn) {
 		c.Write([]byte("banner\n"))
 		c.Close()
@@ -322,7 +286,7 @@ func TestConnectEndsWhenPeerCloses(t *testing.T) {
 }
 
 func TestConnectReportsReset(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	addr := acceptOnce(t, func(c net.Conn) {
 		c.Read(make([]byte, 3)) // connected for sure before the reset
 		c.(*net.TCPConn).SetLinger(0)
@@ -388,7 +352,7 @@ func TestServeAndConnectWithSocat(t *testing.T) {
 	if _, err := exec.LookPath("socat"); err != nil {
 		t.Skip("socat not installed")
 	}
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	srv := serveCmd(t, "tcp://127.0.0.1:0", "--upper")
 	cmd := exec.Command("socat", "-", "TCP:"+strings.TrimPrefix(srv.url, "tcp://"))
 	cmd.Stdin = strings.NewReader("from socat\n")
@@ -397,7 +361,7 @@ func TestServeAndConnectWithSocat(t *testing.T) {
 		t.Fatalf("socat got %q, %v", got, err)
 	}
 
-	_, port := hostPort("tcp://" + freeAddr(t))
+	_, port := hostPort("tcp://" + testkit.FreeAddr(t))
 	echo := exec.Command("socat", fmt.Sprintf("TCP-LISTEN:%s,bind=127.0.0.1,reuseaddr", port), "PIPE")
 	if err := echo.Start(); err != nil {
 		t.Fatal(err)
