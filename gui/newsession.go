@@ -26,19 +26,6 @@ const (
 	roleClient = "Client"
 )
 
-// transport is one of the four socket families a session can use.
-type transport struct {
-	Label  string
-	Scheme netcore.Scheme
-}
-
-var transports = []transport{
-	{"TCP", netcore.SchemeTCP},
-	{"UDP", netcore.SchemeUDP},
-	{"Unix stream", netcore.SchemeUnix},
-	{"Unix datagram", netcore.SchemeUnixgram},
-}
-
 // Reply choices for servers, as the spec names them.
 var replyChoices = []string{"none", "echo", "upper", "fixed"}
 
@@ -103,9 +90,9 @@ func newSessionDialog(m *MainWindow) *NewSessionDialog {
 	d.Role = widget.NewRadioGroup([]string{roleServer, roleClient}, func(string) { d.kindChanged() })
 	d.Role.Horizontal = true
 	d.Role.Required = true
-	labels := make([]string, len(transports))
-	for i, t := range transports {
-		labels[i] = t.Label
+	labels := make([]string, len(families))
+	for i, t := range families {
+		labels[i] = t.Title
 	}
 	d.Transport = widget.NewSelect(labels, func(string) { d.transportChanged() })
 	d.KindSummary = widget.NewLabel("")
@@ -197,7 +184,7 @@ func (d *NewSessionDialog) offerRecent() {
 		recent = d.m.Workspace.RecentAddresses()
 	}
 	if len(recent) == 0 {
-		for _, t := range transports {
+		for _, t := range families {
 			recent = append(recent, defaultAddress(t.Scheme))
 		}
 	}
@@ -225,9 +212,9 @@ func (d *NewSessionDialog) SelectKind(server bool, s netcore.Scheme) {
 	} else {
 		d.Role.SetSelected(roleClient)
 	}
-	for _, t := range transports {
+	for _, t := range families {
 		if t.Scheme == s {
-			d.Transport.SetSelected(t.Label)
+			d.Transport.SetSelected(t.Title)
 		}
 	}
 }
@@ -235,8 +222,8 @@ func (d *NewSessionDialog) SelectKind(server bool, s netcore.Scheme) {
 func (d *NewSessionDialog) server() bool { return d.Role.Selected != roleClient }
 
 func (d *NewSessionDialog) scheme() netcore.Scheme {
-	for _, t := range transports {
-		if t.Label == d.Transport.Selected {
+	for _, t := range families {
+		if t.Title == d.Transport.Selected {
 			return t.Scheme
 		}
 	}
@@ -252,13 +239,13 @@ func (d *NewSessionDialog) SetSpec(spec SessionSpec) {
 		d.Role.SetSelected(roleServer)
 	}
 	if ep, err := netcore.ParseEndpoint(spec.URL); err == nil {
-		for _, t := range transports {
+		for _, t := range families {
 			if t.Scheme == ep.Scheme {
-				d.Transport.SetSelected(t.Label)
+				d.Transport.SetSelected(t.Title)
 			}
 		}
 	} else if d.Transport.Selected == "" {
-		d.Transport.SetSelected(transports[0].Label)
+		d.Transport.SetSelected(families[0].Title)
 	}
 	d.Address.SetText(spec.URL)
 	reply := spec.Reply
@@ -417,9 +404,9 @@ func (d *NewSessionDialog) addressChanged() {
 	}
 	if ep, err := netcore.ParseEndpoint(d.Address.Text); err == nil && ep.Scheme != d.scheme() {
 		d.syncing = true
-		for _, t := range transports {
+		for _, t := range families {
 			if t.Scheme == ep.Scheme {
-				d.Transport.SetSelected(t.Label)
+				d.Transport.SetSelected(t.Title)
 			}
 		}
 		d.syncing = false
@@ -463,9 +450,9 @@ func kindTitle(sc netcore.Scheme, server bool) string {
 	if server {
 		role = " server"
 	}
-	for _, t := range transports {
+	for _, t := range families {
 		if t.Scheme == sc {
-			return t.Label + role
+			return t.Title + role
 		}
 	}
 	return string(sc) + role

@@ -344,14 +344,7 @@ func (f *OptionsForm) Set(o netcore.Options) {
 // SetLocalHint fits the local-address placeholder to the transport: a
 // unix client binds a path, an IP client a host:port.
 func (f *OptionsForm) SetLocalHint(scheme netcore.Scheme) {
-	switch scheme {
-	case netcore.SchemeUnix:
-		f.LocalAddr.SetPlaceHolder("none, or a path to bind")
-	case netcore.SchemeUnixgram:
-		f.LocalAddr.SetPlaceHolder("a fresh temp path, or a path to bind")
-	default:
-		f.LocalAddr.SetPlaceHolder("any, e.g. 0.0.0.0:5000")
-	}
+	f.LocalAddr.SetPlaceHolder(familyOf(scheme).LocalHint)
 }
 
 func triValue(s string) *bool {

@@ -153,7 +153,7 @@ func (t *SessionTab) buildHeader() {
 // half-close needs a stream (TCP, Unix stream), abort needs TCP's RST.
 // Offering them for datagrams would be buttons that can only fail.
 func peerControls(ep netcore.Endpoint) (halfClose, abort bool) {
-	return ep.Stream(), ep.Scheme == netcore.SchemeTCP
+	return ep.Stream(), ep.HasReset()
 }
 
 func (t *SessionTab) headerPane() fyne.CanvasObject {

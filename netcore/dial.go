@@ -361,7 +361,7 @@ func CloseWrite(c net.Conn) error {
 // the peer's next read or write fails with "connection reset by peer".
 // Other kinds have no RST: they are closed normally and the error says so.
 func Abort(c net.Conn) error {
-	tc, ok := c.(*net.TCPConn)
+	r, ok := Underlying(c).(resetter)
 	if !ok {
 		err := c.Close()
 		if err != nil {
@@ -369,18 +369,18 @@ func Abort(c net.Conn) error {
 		}
 		return fmt.Errorf("abort %s: closed normally, there is no reset for this kind: %w", c.LocalAddr().Network(), ErrUnsupported)
 	}
-	rc, err := tc.SyscallConn()
+	rc, err := r.SyscallConn()
 	if err != nil {
-		tc.Close()
+		c.Close()
 		return fmt.Errorf("abort: %w", err)
 	}
 	var lerr error
 	if err := rc.Control(func(fd uintptr) { lerr = abortFD(fd) }); err == nil && lerr != nil {
 		err = lerr
-		tc.Close()
+		c.Close()
 		return fmt.Errorf("abort: SO_LINGER: %w", err)
 	}
-	return tc.Close()
+	return c.Close()
 }
 
 func isDatagram(c net.Conn) bool {

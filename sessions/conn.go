@@ -200,7 +200,7 @@ func (s *Session) AbortPeer(id PeerID) error {
 	if p.conn == nil || !p.stream {
 		return ErrNotStream
 	}
-	if _, tcp := p.conn.(*net.TCPConn); tcp {
+	if netcore.CanReset(p.conn) {
 		p.aborted.Store(true) // only TCP has a reset; netcore says so for the rest
 	}
 	p.markClosed()

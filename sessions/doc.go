@@ -2,4 +2,14 @@
 // server or client, its state, peers, bounded log of events and counters.
 // It owns the goroutines that read and write sockets through netcore, and is
 // shared by the GUI and the headless CLI. It must never import fyne.io.
+//
+// Where bytes go: every entry (data or event) is emitted once, in one
+// order, to the Log and to every Output. The Log is the view: bounded, it
+// drops its oldest entries and says how many. An Output (the command
+// line's stdout, a recording) gets every entry; when one falls behind, the
+// readers stop reading until it catches up, so a slow output slows the
+// peer instead of losing data.
+//
+// What a person chose for a session is a Spec, the same for the command
+// line, the window and the workspace file; Spec.Config checks it once.
 package sessions

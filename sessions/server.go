@@ -5,6 +5,8 @@ import (
 	"net"
 	"syscall"
 	"time"
+
+	"github.com/sockplay/sockplay/netcore"
 )
 
 // startServer listens (stream) or binds (datagram) and starts the goroutine
@@ -98,15 +100,11 @@ func (s *Session) acceptLoop(ln net.Listener) {
 // tuneAccepted applies the per-connection options an accepted TCP socket
 // does not inherit from the listener in Go (it sets TCP_NODELAY itself).
 func (s *Session) tuneAccepted(c net.Conn) {
-	tc, ok := c.(*net.TCPConn)
-	if !ok {
-		return
-	}
 	o := s.cfg.Options
 	if o.NoDelay != nil {
-		tc.SetNoDelay(*o.NoDelay)
+		netcore.SetNoDelay(c, *o.NoDelay)
 	}
 	if o.Linger != nil {
-		tc.SetLinger(*o.Linger)
+		netcore.SetLinger(c, *o.Linger)
 	}
 }
