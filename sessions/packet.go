@@ -2,8 +2,10 @@ package sessions
 
 import (
 	"container/list"
+	"errors"
 	"fmt"
 	"net"
+	"os"
 	"time"
 
 	"github.com/sockplay/sockplay/netcore"
@@ -30,9 +32,26 @@ func (s *Session) readPacket(pc net.PacketConn) {
 	buf := make([]byte, size)
 	var scratch []byte
 	sweep := time.Now()
+	every := max(s.cfg.PeerIdle/4, 10*time.Millisecond)
+	deadline := false // a read deadline is set so quiet peers go even without traffic
 	for {
 		s.waitOutputs()
+		if !deadline && s.quietPeers() > 0 {
+			pc.SetReadDeadline(sweep.Add(every))
+			deadline = true
+		}
 		n, from, cut, err := netcore.ReadDatagram(pc, &buf)
+		if deadline && (err == nil || errors.Is(err, os.ErrDeadlineExceeded)) {
+			if now := time.Now(); now.Sub(sweep) >= every {
+				sweep = now
+				s.forgetQuietPeers(now)
+				pc.SetReadDeadline(time.Time{})
+				deadline = false
+			}
+			if err != nil {
+				continue
+			}
+		}
 		if err != nil {
 			if s.ctx.Err() != nil || isClosedErr(err) {
 				s.forgetPacketPeers(pc)
@@ -55,11 +74,14 @@ func (s *Session) readPacket(pc net.PacketConn) {
 		if cut {
 			s.truncated(p, n)
 		}
-		if now.Sub(sweep) >= s.cfg.PeerIdle/4 {
-			sweep = now
-			s.forgetQuietPeers(now)
-		}
 	}
+}
+
+// quietPeers is how many datagram peers may be forgotten.
+func (s *Session) quietPeers() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.quiet.Len()
 }
 
 // packetPeer finds or creates the peer for a source address, marking it
@@ -85,10 +107,13 @@ func (s *Session) packetPeer(pc net.PacketConn, from net.Addr, now time.Time) *p
 	}
 	s.logEvent(KindAccepted, p, "first datagram from this address")
 	s.mu.Lock()
-	over := s.quiet.Len() - s.cfg.MaxPeers
+	n := s.quiet.Len()
 	s.mu.Unlock()
-	if over > 0 {
-		s.forgetPeers(func(q *peer, i int) bool { return i < over && q != p },
+	if n > s.cfg.MaxPeers {
+		// Down to three quarters at once, so that a stream of new senders
+		// costs one entry per quarter of MaxPeers, not one per datagram.
+		drop := n - s.cfg.MaxPeers*3/4
+		s.forgetPeers(func(q *peer, i int) bool { return i < drop && q != p },
 			fmt.Sprintf("the quietest, to keep at most %d", s.cfg.MaxPeers))
 	}
 	return p
