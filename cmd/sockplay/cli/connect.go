@@ -74,7 +74,7 @@ func runConnect(ctx context.Context, s Stdio, args []string) int {
 		}
 		payloads = append(payloads, pl)
 	}
-	cfg, err := spec.Config()
+	cfg, err := headless(spec).Config()
 	if err != nil {
 		return usageErr("%v", flagError(err))
 	}

@@ -44,7 +44,7 @@ func runServe(ctx context.Context, s Stdio, args []string) int {
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	cfg, err := spec.Config()
+	cfg, err := headless(spec).Config()
 	if err == nil {
 		var sess *sessions.Session
 		if sess, err = sessions.New(cfg); err == nil {

@@ -53,9 +53,23 @@ func AddSessionFlags(fs *flag.FlagSet, roles int) *SessionFlags {
 	}
 	fs.StringVar(&f.saveDir, "save-dir", "", "with --framing jsonhdr: save each received file into `DIR` (names made safe; nothing lands outside DIR)")
 	fs.BoolVar(&f.keepOpen, "keep-open", false, "tcp/unix: keep a connection open for sending after the peer half-closes (sends FIN); without it the connection is closed then")
-	fs.Int64Var(&f.logBudget, "log-budget", 0, "`BYTES` of traffic the session's view keeps (default 64 MiB); what is printed or saved is never cut")
+	fs.Int64Var(&f.logBudget, "log-budget", 0, "`BYTES` of traffic the session's view keeps (the window's default is 64 MiB; serve and connect, which show no view, keep 4 MiB); what is printed or saved is never cut")
 	f.sock = addSocketFlags(fs, server, client)
 	return f
+}
+
+// headlessViewBudget is the log budget of a serve or connect session when
+// --log-budget is not given. The command line shows no view: what it
+// prints is an output, which gets every byte whatever the log keeps, so
+// the log only needs to stay small (the window's default is 64 MiB).
+const headlessViewBudget = 4 << 20
+
+// headless is spec as serve and connect run it.
+func headless(sp sessions.Spec) sessions.Spec {
+	if sp.LogBudget == 0 {
+		sp.LogBudget = headlessViewBudget
+	}
+	return sp
 }
 
 // flagOf is the flag that sets a Spec field, for error messages.
