@@ -1,13 +1,10 @@
 package gui
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"net/netip"
-	"slices"
-	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -15,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/sockplay/sockplay/gui/uikit"
 	"github.com/sockplay/sockplay/netcore"
 	"github.com/sockplay/sockplay/netcore/socktable"
 	"github.com/sockplay/sockplay/sessions"
@@ -28,22 +26,13 @@ const kernelEvery = time.Second
 // peers shows the first ones and says how many more there are.
 const kernelMaxConns = 64
 
-// kernelRow is one connection as the kernel sees it.
-type kernelRow struct {
-	peer  sessions.PeerID
-	local netip.AddrPort
-	addr  netip.AddrPort
-	conn  socktable.TCPConn
-	found bool // the kernel still has the socket
-	err   error
-}
-
 // kernelView shows, for each TCP connection of a session, the kernel's own
 // view: its state (FIN_WAIT_2 after our half-close, CLOSE_WAIT when the peer
 // half-closed, TIME_WAIT after an active close), RTT and retransmissions from
-// TCP_INFO, and the queues. It looks them up on a goroutine it owns, about
-// once a second, and keeps showing a connection the session has forgotten
-// until the kernel forgets it too, so TIME_WAIT stays visible.
+// TCP_INFO, and the queues. Finding the sockets and following them until the
+// kernel forgets them (so TIME_WAIT stays visible) is socktable.ConnWatch's;
+// this is how it looks. The lookups run on a pump the view owns, about once
+// a second.
 type kernelView struct {
 	get     func() *sessions.Session
 	compact bool // a client: one line per connection, no list
@@ -53,24 +42,25 @@ type kernelView struct {
 	List  *widget.List    // servers
 	Lines *fyne.Container // clients
 
-	rows []kernelRow // UI goroutine only
+	rows []socktable.WatchedConn // UI goroutine only
 	more int
 
-	// The connections being followed; only the lookup side touches it
-	// (the goroutine, or refresh when there is none).
-	tracked map[[2]netip.AddrPort]sessions.PeerID
+	// watch is the lookup side's: the pump's goroutine, or refresh when
+	// there is none.
+	watch *socktable.ConnWatch
+	pump  *uikit.Pump
+}
 
-	ctx     context.Context
-	cancel  context.CancelFunc
-	done    chan struct{}
-	pending atomic.Bool
+// kernelLook is one lookup, handed from the pump to the UI goroutine.
+type kernelLook struct {
+	rows []socktable.WatchedConn
+	more int
 }
 
 // newKernelView builds the view for the session get returns (it changes
-// when the tab restarts) and, outside tests, starts its goroutine.
+// when the tab restarts) and, outside tests, starts its pump.
 func newKernelView(get func() *sessions.Session, compact bool) *kernelView {
-	k := &kernelView{get: get, compact: compact, tracked: map[[2]netip.AddrPort]sessions.PeerID{}}
-	k.ctx, k.cancel = context.WithCancel(context.Background())
+	k := &kernelView{get: get, compact: compact, watch: socktable.NewConnWatch(kernelMaxConns)}
 	k.Title = widget.NewLabelWithStyle("Kernel's view (TCP_INFO)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	if compact {
 		k.Lines = container.NewVBox()
@@ -81,8 +71,10 @@ func newKernelView(get func() *sessions.Session, compact bool) *kernelView {
 	}
 	k.show(nil, 0)
 	if runPumps {
-		k.done = make(chan struct{})
-		go k.run()
+		k.pump = uikit.Poll(func() time.Duration { return kernelEvery }, func(ctx context.Context, _ bool) (kernelLook, bool) {
+			rows, more := k.lookup(ctx)
+			return kernelLook{rows, more}, true
+		}, func(l kernelLook) { k.show(l.rows, l.more) })
 	}
 	return k
 }
@@ -104,94 +96,46 @@ func (t *SessionTab) addKernelView(middle fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewBorder(t.kernel.root, nil, nil, nil, middle)
 }
 
-// run looks up every second and hands the rows over with one fyne.Do, at
-// most one pending. It exits when stop cancels it.
-func (k *kernelView) run() {
-	defer close(k.done)
-	tick := time.NewTicker(kernelEvery)
-	defer tick.Stop()
-	for {
-		rows, more := k.lookup()
-		if k.ctx.Err() != nil {
-			return
-		}
-		if !k.pending.Load() {
-			k.pending.Store(true)
-			doFromGoroutine(func() {
-				defer k.pending.Store(false)
-				if k.ctx.Err() == nil {
-					k.show(rows, more)
-				}
-			})
-		}
-		select {
-		case <-k.ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
-}
-
-// refresh looks up and shows at once (tests; the goroutine does the same
-// in two halves).
+// refresh looks up and shows at once (tests; the pump does the same in
+// two halves).
 func (k *kernelView) refresh() {
-	rows, more := k.lookup()
+	rows, more := k.lookup(context.Background())
 	k.show(rows, more)
 }
 
-// stop ends the goroutine and waits for it; a nil view (not a TCP
-// session) has nothing to stop.
+// stop ends the pump and waits for it; a nil view (not a TCP session) has
+// nothing to stop.
 func (k *kernelView) stop() {
-	if k == nil {
-		return
-	}
-	k.cancel()
-	if k.done != nil {
-		<-k.done
+	if k != nil && k.pump != nil {
+		k.pump.Stop()
 	}
 }
 
-// lookup asks the kernel about each connection of the session, and about
-// each one it followed before that the kernel still has.
-func (k *kernelView) lookup() ([]kernelRow, int) {
-	live := map[[2]netip.AddrPort]bool{}
-	if s := k.get(); s != nil {
-		for _, p := range s.Peers() {
-			l, errL := netip.ParseAddrPort(p.Local)
-			a, errA := netip.ParseAddrPort(p.Addr)
-			if errL != nil || errA != nil || p.State == sessions.PeerClosed {
-				continue
-			}
-			key := [2]netip.AddrPort{l, a}
-			live[key] = true
-			if _, ok := k.tracked[key]; !ok && len(k.tracked) < kernelMaxConns {
-				k.tracked[key] = p.ID
-			}
-		}
+// lookup asks the kernel about the session's open connections and those
+// it followed before.
+func (k *kernelView) lookup(ctx context.Context) ([]socktable.WatchedConn, int) {
+	return k.watch.Look(ctx, liveConns(k.get()))
+}
+
+// liveConns is the session's open connections, named by peer ID.
+func liveConns(s *sessions.Session) []socktable.LiveConn {
+	if s == nil {
+		return nil
 	}
-	more := max(len(live)-len(k.tracked), 0)
-	rows := make([]kernelRow, 0, len(k.tracked))
-	for key, id := range k.tracked {
-		ctx, cancel := context.WithTimeout(k.ctx, time.Second)
-		c, err := socktable.LookupTCP(ctx, key[0], key[1])
-		cancel()
-		if k.ctx.Err() != nil {
-			return nil, 0
-		}
-		if errors.Is(err, socktable.ErrNotFound) && !live[key] {
-			delete(k.tracked, key) // closed and forgotten by the kernel too
+	var live []socktable.LiveConn
+	for _, p := range s.Peers() {
+		l, errL := netip.ParseAddrPort(p.Local)
+		a, errA := netip.ParseAddrPort(p.Addr)
+		if errL != nil || errA != nil || p.State == sessions.PeerClosed {
 			continue
 		}
-		rows = append(rows, kernelRow{peer: id, local: key[0], addr: key[1], conn: c, found: err == nil, err: err})
+		live = append(live, socktable.LiveConn{ID: uint64(p.ID), Conn4: socktable.Conn4{Local: l, Peer: a}})
 	}
-	slices.SortFunc(rows, func(a, b kernelRow) int {
-		return cmp.Or(cmp.Compare(a.peer, b.peer), cmp.Compare(a.addr.Port(), b.addr.Port()))
-	})
-	return rows, more
+	return live
 }
 
 // show puts rows on screen (UI goroutine).
-func (k *kernelView) show(rows []kernelRow, more int) {
+func (k *kernelView) show(rows []socktable.WatchedConn, more int) {
 	k.rows, k.more = rows, more
 	title := "Kernel's view (TCP_INFO)"
 	if len(rows) == 0 {
@@ -207,7 +151,7 @@ func (k *kernelView) show(rows []kernelRow, more int) {
 	// A client has one connection, plus a TIME_WAIT leftover after a
 	// reconnect: a few labels, rebuilt only when their number changes.
 	if len(rows) == 0 {
-		rows = []kernelRow{{}}
+		rows = []socktable.WatchedConn{{}}
 	}
 	if len(k.Lines.Objects) != len(rows) {
 		objs := make([]fyne.CanvasObject, len(rows))
@@ -243,7 +187,7 @@ func (k *kernelView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 }
 
 // fill writes one connection into a row made by newRow.
-func (k *kernelView) fill(r kernelRow, o fyne.CanvasObject) {
+func (k *kernelView) fill(r socktable.WatchedConn, o fyne.CanvasObject) {
 	var state, ends, info *widget.Label
 	b := o.(*fyne.Container)
 	if k.compact {
@@ -257,11 +201,11 @@ func (k *kernelView) fill(r kernelRow, o fyne.CanvasObject) {
 		info = b.Objects[1].(*widget.Label)
 	}
 	st, imp := "GONE", widget.LowImportance
-	if !r.addr.IsValid() {
+	if !r.Peer.IsValid() {
 		st = "—" // no connection yet
 	}
-	if r.found {
-		st, imp = r.conn.State.Name(), stateImportance(r.conn.State)
+	if r.Found {
+		st, imp = r.TCP.State.Name(), stateImportance(r.TCP.State)
 	}
 	if state.Importance != imp {
 		state.Importance = imp
@@ -269,7 +213,7 @@ func (k *kernelView) fill(r kernelRow, o fyne.CanvasObject) {
 	}
 	setText(state, st)
 	if ends != nil {
-		setText(ends, fmt.Sprintf("#%d %s", r.peer, r.addr))
+		setText(ends, fmt.Sprintf("#%d %s", r.ID, r.Peer))
 	}
 	setText(info, kernelInfoText(r, k.compact))
 }
@@ -289,16 +233,16 @@ func stateImportance(s socktable.State) widget.Importance {
 }
 
 // kernelInfoText is the numbers of one connection, in words a person reads.
-func kernelInfoText(r kernelRow, compact bool) string {
+func kernelInfoText(r socktable.WatchedConn, compact bool) string {
 	switch {
-	case !r.addr.IsValid():
+	case !r.Peer.IsValid():
 		return "no TCP connection yet"
-	case !r.found && r.err != nil && !errors.Is(r.err, socktable.ErrNotFound):
-		return "cannot ask the kernel: " + r.err.Error()
-	case !r.found:
+	case !r.Found && r.Err != nil && !errors.Is(r.Err, socktable.ErrNotFound):
+		return "cannot ask the kernel: " + r.Err.Error()
+	case !r.Found:
 		return "the kernel has no such socket any more"
 	}
-	c := r.conn
+	c := r.TCP
 	queues := fmt.Sprintf("Recv-Q %d · Send-Q %d", c.RecvQ, c.SendQ)
 	if !c.HasInfo {
 		if c.State == socktable.TimeWait {
@@ -308,7 +252,7 @@ func kernelInfoText(r kernelRow, compact bool) string {
 	}
 	if compact { // a whole row to itself
 		return fmt.Sprintf("%s to %s · RTT %s ± %s · retrans %d (%d total) · %s · cwnd %d",
-			r.local, r.addr, rttText(c.RTT), rttText(c.RTTVar), c.Retransmits, c.TotalRetrans, queues, c.SendCwnd)
+			r.Local, r.Peer, rttText(c.RTT), rttText(c.RTTVar), c.Retransmits, c.TotalRetrans, queues, c.SendCwnd)
 	}
 	// A narrow column under the peers: the essentials first.
 	return fmt.Sprintf("RTT %s · retrans %d/%d · Q %d/%d", rttText(c.RTT), c.Retransmits, c.TotalRetrans, c.RecvQ, c.SendQ)

@@ -34,21 +34,21 @@ func startSession(t *testing.T, cfg sessions.Config) *sessions.Session {
 }
 
 // waitKernel refreshes k until its only row is in state want.
-func waitKernel(t *testing.T, k *kernelView, want socktable.State) kernelRow {
+func waitKernel(t *testing.T, k *kernelView, want socktable.State) socktable.WatchedConn {
 	t.Helper()
 	var got []string
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		k.refresh()
 		got = got[:0]
 		for _, r := range k.rows {
-			got = append(got, r.conn.State.Name())
-			if r.found && r.conn.State == want {
+			got = append(got, r.TCP.State.Name())
+			if r.Found && r.TCP.State == want {
 				return r
 			}
 		}
 	}
 	t.Fatalf("kernel view shows %v, want %s", got, want.Name())
-	return kernelRow{}
+	return socktable.WatchedConn{}
 }
 
 func TestKernelViewFollowsHalfCloseAndTimeWait(t *testing.T) {
@@ -68,8 +68,8 @@ func TestKernelViewFollowsHalfCloseAndTimeWait(t *testing.T) {
 	test.Window.SetContent(container.NewHSplit(ks.root, kc.root))
 
 	r := waitKernel(t, ks, socktable.Established)
-	if !r.conn.HasInfo || r.conn.RTT <= 0 {
-		t.Errorf("established row has no TCP_INFO: %+v", r.conn)
+	if !r.TCP.HasInfo || r.TCP.RTT <= 0 {
+		t.Errorf("established row has no TCP_INFO: %+v", r.TCP)
 	}
 	waitKernel(t, kc, socktable.Established)
 	line := kc.Lines.Objects[0].(*fyne.Container).Objects[0].(*widget.Label).Text
