@@ -20,7 +20,7 @@ import (
 )
 
 // maxPingRows bounds the reply list of an endless ping (half an hour at
-// 10 ms, two days at 1 s, ~13 MB); older rows are dropped from view and the
+// 10 ms, two days at 1 s, ~16 MB); older rows are dropped from view and the
 // summary stays exact.
 const maxPingRows = 200_000
 
@@ -102,12 +102,16 @@ func (f *pingFeed) finish(sum *ping.Summary, err error) {
 	close(f.done)
 }
 
-// pingRow is a reply list line, kept small (64 bytes) because an endless
-// ping keeps many; event rebuilds what Event.String formats.
+// pingRow is a reply list line, kept small (80 bytes) because an endless
+// ping keeps many; event rebuilds what Event.String formats. name is who
+// answered by name ("localhost"), as iputils shows it for a named target;
+// the engine hands the same string for every reply from one address, so
+// rows share its bytes.
 type pingRow struct {
 	from  netip.Addr
 	rtt   time.Duration
 	text  string
+	name  string
 	seq   int
 	bytes int32
 	ttl   int16
@@ -115,11 +119,11 @@ type pingRow struct {
 }
 
 func newPingRow(e ping.Event) pingRow {
-	return pingRow{from: e.From, rtt: e.RTT, text: e.Text, seq: e.Seq, bytes: int32(e.Bytes), ttl: int16(e.TTL), kind: e.Kind}
+	return pingRow{from: e.From, rtt: e.RTT, text: e.Text, name: e.FromName, seq: e.Seq, bytes: int32(e.Bytes), ttl: int16(e.TTL), kind: e.Kind}
 }
 
 func (r pingRow) event() ping.Event {
-	return ping.Event{Kind: r.kind, Seq: r.seq, Bytes: int(r.bytes), From: r.from, TTL: int(r.ttl), RTT: r.rtt, Text: r.text}
+	return ping.Event{Kind: r.kind, Seq: r.seq, Bytes: int(r.bytes), From: r.from, FromName: r.name, TTL: int(r.ttl), RTT: r.rtt, Text: r.text}
 }
 
 // PingTab is one ping target's tab: the target and options, Start/Stop, a
@@ -226,51 +230,52 @@ func (t *PingTab) applySettings(s PingSettings) {
 	}
 }
 
+// form is the settings as ping.Form reads them: the same text, field for
+// field.
+func (s PingSettings) form() ping.Form {
+	return ping.Form{Host: s.Target, Family: s.Family, Count: s.Count, Interval: s.Interval,
+		Size: s.Size, TTL: s.TTL, Timeout: s.Timeout, Source: s.Source}
+}
+
+// pingDefaults is, per form field, the text a field the form could not use
+// is set back to, and how a sentence names that default.
+var pingDefaults = map[string]struct{ text, words string }{
+	ping.FieldFamily:   {"any", "any family"},
+	ping.FieldCount:    {"", "until stopped"},
+	ping.FieldInterval: {"1s", "1s"},
+	ping.FieldSize:     {strconv.Itoa(ping.DefaultSize), strconv.Itoa(ping.DefaultSize) + " bytes"},
+	ping.FieldTTL:      {"", "the system's"},
+	ping.FieldTimeout:  {"", ping.DefaultTimeout.String()},
+	ping.FieldSource:   {"", "any source address"},
+}
+
 // checked returns s with every value the form could not use (the ones
-// Start would refuse: not a number, out of ping's range, an unknown
-// family) set back to the form's default, and a sentence for each.
+// Start would refuse, as ping.Form reads them) set back to the form's
+// default, and a sentence for each. A missing target is no fault here: a
+// saved tab may not have one yet.
 func (s PingSettings) checked() (PingSettings, []string) {
 	var notes []string
-	fix := func(field *string, def, defWords string, err error) {
-		if err == nil {
-			return
-		}
-		*field = def
-		notes = append(notes, fmt.Sprintf("%v; the default (%s) is used instead", err, defWords))
-	}
-	text := func(name string, field *string) {
-		if !oneLine(*field) {
-			fix(field, "", "empty", fmt.Errorf("the %s is not one line of text", name))
+	for _, f := range []struct {
+		name  string
+		field *string
+	}{{"target", &s.Target}, {"source", &s.Source}} {
+		if !oneLine(*f.field) {
+			*f.field = ""
+			notes = append(notes, fmt.Sprintf("the %s is not one line of text; the default (empty) is used instead", f.name))
 		}
 	}
-	text("target", &s.Target)
-	text("source", &s.Source)
-	if _, ok := pingFamilies[s.Family]; !ok {
-		fix(&s.Family, "any", "any family", fmt.Errorf("family %q is not one of any, ipv4, ipv6", s.Family))
-	}
-	_, err := intField("count", s.Count, 0, "leave it empty to ping until stopped")
-	fix(&s.Count, "", "until stopped", err)
-	d, err := durationField("interval", s.Interval)
-	if err == nil && d > 0 && d < ping.MinInterval {
-		err = fmt.Errorf("interval %v is below the %v minimum", d, ping.MinInterval)
-	}
-	fix(&s.Interval, "1s", "1s", err)
-	n, err := intField("size", s.Size, 0, fmt.Sprintf("0 to %d bytes of payload", ping.MaxSize))
-	if err == nil && n > ping.MaxSize {
-		err = fmt.Errorf("size %d is more than the %d bytes a ping carries", n, ping.MaxSize)
-	}
-	fix(&s.Size, strconv.Itoa(ping.DefaultSize), strconv.Itoa(ping.DefaultSize)+" bytes", err)
-	n, err = intField("ttl", s.TTL, 0, "1 to 255, or empty for the system's")
-	if err == nil && n > 255 {
-		err = fmt.Errorf("ttl %d is more than 255", n)
-	}
-	fix(&s.TTL, "", "the system's", err)
-	_, err = durationField("timeout", s.Timeout)
-	fix(&s.Timeout, "", ping.DefaultTimeout.String(), err)
-	if src := strings.TrimSpace(s.Source); src != "" {
-		if _, err := netip.ParseAddr(src); err != nil {
-			fix(&s.Source, "", "any source address", fmt.Errorf("source %q is not an IP address", src))
+	fields := map[string]*string{ping.FieldFamily: &s.Family, ping.FieldCount: &s.Count, ping.FieldInterval: &s.Interval,
+		ping.FieldSize: &s.Size, ping.FieldTTL: &s.TTL, ping.FieldTimeout: &s.Timeout, ping.FieldSource: &s.Source}
+	_, err := s.form().Config()
+	var bad ping.FormError
+	errors.As(err, &bad)
+	for _, fe := range bad {
+		def, ok := pingDefaults[fe.Field]
+		if !ok {
+			continue // the target
 		}
+		*fields[fe.Field] = def.text
+		notes = append(notes, fmt.Sprintf("%v; the default (%s) is used instead", fe, def.words))
 	}
 	return s, notes
 }
@@ -468,68 +473,12 @@ func (t *PingTab) startPump() {
 	}, t.refresh, 0)
 }
 
-// config reads the option fields into an engine Config. Ranges are the
-// engine's to check (it names the option); this reads the text.
+// config reads the form into an engine Config as ping.Form reads it (as
+// `sockplay ping` reads its flags): one sentence per field it cannot use.
 func (t *PingTab) config() (ping.Config, error) {
-	cfg := ping.Config{Host: strings.TrimSpace(t.Target.Text), Size: ping.DefaultSize, Mode: t.mode}
-	if cfg.Host == "" {
-		return cfg, errors.New("enter a host name or address to ping")
-	}
-	switch t.Family.Selected {
-	case famV4:
-		cfg.Family = ping.IPv4
-	case famV6:
-		cfg.Family = ping.IPv6
-	}
-	var err error
-	if cfg.Count, err = intField("count", t.Count.Text, 0, "leave it empty to ping until stopped"); err != nil {
-		return cfg, err
-	}
-	if cfg.Interval, err = durationField("interval", t.Interval.Text); err != nil {
-		return cfg, err
-	}
-	if s := strings.TrimSpace(t.Size.Text); s != "" {
-		if cfg.Size, err = intField("size", s, 0, fmt.Sprintf("0 to %d bytes of payload", ping.MaxSize)); err != nil {
-			return cfg, err
-		}
-	}
-	if cfg.TTL, err = intField("ttl", t.TTL.Text, 0, "1 to 255, or empty for the system's"); err != nil {
-		return cfg, err
-	}
-	if cfg.Timeout, err = durationField("timeout", t.Timeout.Text); err != nil {
-		return cfg, err
-	}
-	cfg.Source = strings.TrimSpace(t.Source.Text)
-	return cfg, nil
-}
-
-// intField reads a whole number; empty is def. name is as the sentence says it.
-func intField(name, text string, def int, hint string) (int, error) {
-	s := strings.TrimSpace(text)
-	if s == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 {
-		return 0, fmt.Errorf("%s %q is not a whole number: %s", name, s, hint)
-	}
-	return n, nil
-}
-
-// durationField reads "50ms", "1.5s" or a plain number of seconds as ping's
-// -i and -W take it; empty is zero (the engine's default).
-func durationField(name, text string) (time.Duration, error) {
-	s := strings.TrimSpace(text)
-	if s == "" {
-		return 0, nil
-	}
-	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
-		return d, nil
-	}
-	if f, err := strconv.ParseFloat(s, 64); err == nil && f >= 0 && f < 1e6 {
-		return time.Duration(f * float64(time.Second)), nil
-	}
-	return 0, fmt.Errorf("%s %q is neither a duration (50ms, 1.5s) nor a number of seconds", name, s)
+	cfg, err := t.Settings().form().Config()
+	cfg.Mode = t.mode
+	return cfg, err
 }
 
 // Refresh brings the tab up to date with its run (the pump calls it; tests

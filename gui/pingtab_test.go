@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"regexp"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -220,12 +222,13 @@ func TestPingTabBadOptions(t *testing.T) {
 	}{
 		{"no host", "target", "", "Cannot ping: enter a host name or address to ping."},
 		{"count", "count", "three", `Cannot ping: count "three" is not a whole number: leave it empty to ping until stopped.`},
-		{"interval", "interval", "fast", `Cannot ping: interval "fast" is neither a duration (50ms, 1.5s) nor a number of seconds.`},
+		{"interval", "interval", "fast", `Cannot ping: interval "fast" is neither a duration (10ms, 1.5s) nor a number of seconds.`},
+		{"interval 0", "interval", "0", "Cannot ping: interval 0 is below the 10ms minimum; sockplay never floods."},
 		{"ttl", "ttl", "-1", `Cannot ping: ttl "-1" is not a whole number: 1 to 255, or empty for the system's.`},
-		// Ranges are the engine's to check; its sentence names the option.
-		{"interval floor", "interval", "5ms", "Cannot ping: invalid ping option: interval 5ms is below the 10ms minimum."},
-		{"size", "size", "70000", "Cannot ping: invalid ping option: size 70000: must be 0 to 65500 bytes."},
-		{"source", "source", "nowhere", `Cannot ping: invalid ping option: source "nowhere" is not an IP address.`},
+		// Ranges as the engine checks them; the sentence names the option.
+		{"interval floor", "interval", "5ms", "Cannot ping: interval 5ms is below the 10ms minimum."},
+		{"size", "size", "70000", "Cannot ping: size 70000: must be 0 to 65500 bytes."},
+		{"source", "source", "nowhere", `Cannot ping: source "nowhere" is not an IP address.`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -368,30 +371,50 @@ func pingStacks() string {
 	return strings.Join(out, "\n\n")
 }
 
-func TestPingFieldParsing(t *testing.T) {
-	durs := []struct {
-		in   string
-		want time.Duration
-		ok   bool
-	}{
-		{"", 0, true}, {"50ms", 50 * time.Millisecond, true}, {"1.5s", 1500 * time.Millisecond, true},
-		{"0.2", 200 * time.Millisecond, true}, {" 2 ", 2 * time.Second, true},
-		{"-1s", 0, false}, {"soon", 0, false}, {"1e9", 0, false},
-	}
-	for _, d := range durs {
-		got, err := durationField("interval", d.in)
-		if (err == nil) != d.ok || got != d.want {
-			t.Errorf("durationField(%q) = %v, %v", d.in, got, err)
-		}
-	}
-	if n, err := intField("count", " 7 ", 0, ""); n != 7 || err != nil {
-		t.Errorf("intField(7) = %d, %v", n, err)
+// The options are read by ping.Form (its tests have every field); the tab
+// shows the sentence for each bad field, and several at once.
+func TestPingTabSeveralBadOptions(t *testing.T) {
+	m := newPingTestMain(t)
+	p := m.OpenPing()
+	p.Target.SetText("127.0.0.1")
+	p.Count.SetText("x")
+	p.TTL.SetText("300")
+	test.Tap(p.StartStop)
+	want := `Cannot ping: count "x" is not a whole number: leave it empty to ping until stopped; ttl 300: must be 1 to 255 (0 keeps the system's).`
+	if p.Status.Text != want || p.Running() {
+		t.Errorf("status %q (running %v), want %q", p.Status.Text, p.Running(), want)
 	}
 }
 
 func TestPingRowsAreCompact(t *testing.T) {
-	e := ping.Event{Kind: ping.KindDuplicate, Seq: 70000, Bytes: 64, TTL: 64, RTT: 1234 * time.Microsecond}
-	if got, want := newPingRow(e).event().String(), e.String(); got != want {
-		t.Errorf("row %q, event %q", got, want)
+	for _, e := range []ping.Event{
+		{Kind: ping.KindDuplicate, Seq: 70000, Bytes: 64, TTL: 64, RTT: 1234 * time.Microsecond},
+		{Kind: ping.KindReply, Seq: 1, Bytes: 64, TTL: 64, RTT: 45 * time.Microsecond, From: netip.MustParseAddr("127.0.0.1"), FromName: "localhost"},
+		{Kind: ping.KindError, Seq: 2, From: netip.MustParseAddr("10.0.0.1"), FromName: "router", Text: "Time to live exceeded"},
+	} {
+		if got, want := newPingRow(e).event().String(), e.String(); got != want {
+			t.Errorf("row %q, event %q", got, want)
+		}
+	}
+	if size := unsafe.Sizeof(pingRow{}); size > 80 {
+		t.Errorf("a reply row takes %d bytes; %d rows of it are kept", size, maxPingRows)
+	}
+}
+
+// A named target's replies say who answered by name, as iputils and
+// `sockplay ping` print them: "from localhost (127.0.0.1)".
+func TestPingTabShowsNames(t *testing.T) {
+	skipWithoutICMP(t)
+	m := newPingTestMain(t)
+	p := m.OpenPing()
+	p.Family.SetSelected(famV4)
+	startPing(t, p, "localhost", "1", "")
+	waitPing(t, p, 15*time.Second)
+	if p.Replies.Length() != 1 {
+		t.Fatalf("reply rows = %d; status %q", p.Replies.Length(), p.Status.Text)
+	}
+	text, _ := pingRowText(t, p, 0)
+	if !strings.HasPrefix(text, "64 bytes from localhost (127.0.0.1): icmp_seq=1 ttl=") {
+		t.Errorf("row %q, want it from localhost (127.0.0.1)", text)
 	}
 }

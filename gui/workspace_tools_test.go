@@ -301,7 +301,7 @@ func TestWorkspaceBadToolSettings(t *testing.T) {
 		{
 			name:  "negative ping interval",
 			tools: `[{"kind":"ping","at":1,"ping":{"target":"127.0.0.1","count":"3","interval":"-5","ttl":"64"}}]`,
-			warn:  []string{`Ping 127.0.0.1: interval "-5" is neither a duration (50ms, 1.5s) nor a number of seconds; the default (1s) is used instead`},
+			warn:  []string{`Ping 127.0.0.1: interval -5s is below the 10ms minimum; the default (1s) is used instead`},
 			tabs:  []string{"TCP server 127.0.0.1:0", "Ping 127.0.0.1"},
 			check: func(t *testing.T, pings []*PingTab, _ []*SocketsTab) {
 				want := PingSettings{Target: "127.0.0.1", Family: "any", Count: "3", Interval: "1s", TTL: "64"}
@@ -314,7 +314,7 @@ func TestWorkspaceBadToolSettings(t *testing.T) {
 			name:  "unknown family and out-of-range values",
 			tools: `[{"kind":"ping","at":1,"ping":{"target":"::1","family":"ipv5","size":"70000","ttl":"300","interval":"1ms","source":"nowhere"}}]`,
 			warn: []string{`Ping ::1: family "ipv5" is not one of any, ipv4, ipv6; the default (any family) is used instead`,
-				"interval 1ms is below the 10ms minimum", "size 70000 is more than", "ttl 300 is more than 255", `source "nowhere" is not an IP address`},
+				"interval 1ms is below the 10ms minimum", "size 70000: must be 0 to 65500 bytes", "ttl 300: must be 1 to 255", `source "nowhere" is not an IP address`},
 			tabs: []string{"TCP server 127.0.0.1:0", "Ping ::1"},
 			check: func(t *testing.T, pings []*PingTab, _ []*SocketsTab) {
 				want := PingSettings{Target: "::1", Family: "any", Interval: "1s", Size: "56"}

@@ -75,32 +75,11 @@ type Config struct {
 }
 
 // normalize fills defaults and checks ranges, so Run sees only sane values.
+// The error names the first field out of range, and matches both
+// ErrInvalidConfig and *FieldError.
 func (c Config) normalize() (Config, error) {
-	bad := func(format string, a ...any) (Config, error) {
-		return c, fmt.Errorf("%w: "+format, append([]any{ErrInvalidConfig}, a...)...)
-	}
-	switch {
-	case c.Host == "":
-		return bad("no host to ping")
-	case c.Count < 0:
-		return bad("count %d: must be 0 (until stopped) or more", c.Count)
-	case c.Interval < 0, c.Interval > 0 && c.Interval < MinInterval:
-		return bad("interval %v is below the %v minimum", c.Interval, MinInterval)
-	case c.Size < 0 || c.Size > MaxSize:
-		return bad("size %d: must be 0 to %d bytes", c.Size, MaxSize)
-	case c.TTL < 0 || c.TTL > 255:
-		return bad("ttl %d: must be 1 to 255 (0 keeps the system's)", c.TTL)
-	case c.Timeout < 0:
-		return bad("timeout %v: must be positive", c.Timeout)
-	case c.Family > IPv6:
-		return bad("family %d", c.Family)
-	case c.Mode > ModeICMPAPI:
-		return bad("mode %d", c.Mode)
-	}
-	if c.Source != "" {
-		if _, err := netip.ParseAddr(c.Source); err != nil {
-			return bad("source %q is not an IP address", c.Source)
-		}
+	if bad := c.check(); len(bad) > 0 {
+		return c, fmt.Errorf("%w: %w", ErrInvalidConfig, bad[0])
 	}
 	if c.Interval == 0 {
 		c.Interval = DefaultInterval
@@ -109,4 +88,43 @@ func (c Config) normalize() (Config, error) {
 		c.Timeout = DefaultTimeout
 	}
 	return c, nil
+}
+
+// check is every field of c out of range, in Config's order, each a
+// sentence that names it: New refuses the first, Form.Config reports all.
+func (c Config) check() []*FieldError {
+	var bad []*FieldError
+	add := func(field, format string, a ...any) {
+		bad = append(bad, &FieldError{Field: field, Err: fmt.Errorf(format, a...)})
+	}
+	if c.Host == "" {
+		add(FieldHost, "no host to ping")
+	}
+	if c.Count < 0 {
+		add(FieldCount, "count %d: must be 0 (until stopped) or more", c.Count)
+	}
+	if c.Interval < 0 || c.Interval > 0 && c.Interval < MinInterval {
+		add(FieldInterval, "interval %v is below the %v minimum", c.Interval, MinInterval)
+	}
+	if c.Size < 0 || c.Size > MaxSize {
+		add(FieldSize, "size %d: must be 0 to %d bytes", c.Size, MaxSize)
+	}
+	if c.TTL < 0 || c.TTL > 255 {
+		add(FieldTTL, "ttl %d: must be 1 to 255 (0 keeps the system's)", c.TTL)
+	}
+	if c.Timeout < 0 {
+		add(FieldTimeout, "timeout %v: must be positive", c.Timeout)
+	}
+	if c.Family > IPv6 {
+		add(FieldFamily, "family %d", c.Family)
+	}
+	if c.Mode > ModeICMPAPI {
+		add(FieldMode, "mode %d", c.Mode)
+	}
+	if c.Source != "" {
+		if _, err := netip.ParseAddr(c.Source); err != nil {
+			add(FieldSource, "source %q is not an IP address", c.Source)
+		}
+	}
+	return bad
 }

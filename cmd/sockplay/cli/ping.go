@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
 	"time"
 
 	"github.com/sockplay/sockplay/netcore/ping"
@@ -22,8 +21,9 @@ func init() {
 var newPinger = ping.New
 
 // secondsOrDuration is a flag that takes "10ms" or, as iputils does, "0.01"
-// (seconds). A value that is not zero but rounds to 0 is refused, so 0
-// means only what was written as zero.
+// (seconds), read by ping.ParseSeconds as the window's Ping tab reads its
+// fields. A value that is not zero but rounds to 0 is refused, so 0 means
+// only what was written as zero.
 type secondsOrDuration struct{ d *time.Duration }
 
 func (v secondsOrDuration) String() string {
@@ -34,17 +34,9 @@ func (v secondsOrDuration) String() string {
 }
 
 func (v secondsOrDuration) Set(s string) error {
-	if f, err := strconv.ParseFloat(s, 64); err == nil {
-		d := time.Duration(f * float64(time.Second))
-		if d == 0 && f != 0 {
-			return fmt.Errorf("%q is shorter than a nanosecond", s)
-		}
-		*v.d = d
-		return nil
-	}
-	d, err := time.ParseDuration(s)
+	d, err := ping.ParseSeconds(s)
 	if err != nil {
-		return fmt.Errorf("%q is neither a duration (10ms, 1.5s) nor a number of seconds", s)
+		return err
 	}
 	*v.d = d
 	return nil

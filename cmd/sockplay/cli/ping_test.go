@@ -371,3 +371,20 @@ func TestPingLab(t *testing.T) {
 		})
 	}
 }
+
+// -i and -W read their values as the window's Ping tab does
+// (ping.ParseSeconds): a number no Duration can hold is refused by name.
+func TestPingSecondsFlags(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-W", "NaN", "h"}, `sockplay ping: -W: "NaN" is not a number of seconds ping can wait (under 1000000); see 'sockplay ping -h'`},
+		{[]string{"-i", "1e12", "h"}, `sockplay ping: -i: "1e12" is not a number of seconds ping can wait (under 1000000); see 'sockplay ping -h'`},
+	} {
+		code, out, errOut := runPingCLI(t, context.Background(), tt.args...)
+		if code != ExitUsage || out != "" || strings.TrimSpace(errOut) != tt.want {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want %q", tt.args, code, out, errOut, tt.want)
+		}
+	}
+}
