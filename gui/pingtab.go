@@ -2,14 +2,10 @@ package gui
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/netip"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -18,113 +14,6 @@ import (
 
 	"github.com/sockplay/sockplay/netcore/ping"
 )
-
-// maxPingRows bounds the reply list of an endless ping (half an hour at
-// 10 ms, two days at 1 s, ~16 MB); older rows are dropped from view and the
-// summary stays exact.
-const maxPingRows = 200_000
-
-// Family choices, as ping's -4 and -6.
-const (
-	famAny = "Any"
-	famV4  = "IPv4 (-4)"
-	famV6  = "IPv6 (-6)"
-)
-
-// pingState is where a run is; the tab's dot and status follow it.
-type pingState int
-
-const (
-	pingIdle      pingState = iota // nothing started yet
-	pingResolving                  // naming the host and opening the socket
-	pingRunning
-	pingDone   // count reached, or stopped
-	pingFailed // could not start, or the run broke: err says why
-)
-
-// pingFeed is what one run's goroutine hands to the tab: the events since
-// the last refresh and how the run stands. The run appends under mu, the
-// refresh drains under mu, so the engine's goroutine never touches a
-// widget and the UI goroutine never waits on the network.
-type pingFeed struct {
-	mu      sync.Mutex
-	events  []ping.Event // since the last drain, Stats cleared
-	dropped int          // events dropped before a drain (bounded backlog)
-	state   pingState
-	header  string
-	mode    ping.Mode
-	stats   ping.Summary // the latest statistics (live, then final)
-	err     error
-	version atomic.Uint64 // bumped on every change, for the pump's changed()
-	done    chan struct{} // closed when the run's goroutine is about to return
-}
-
-func newPingFeed() *pingFeed {
-	f := &pingFeed{state: pingResolving, done: make(chan struct{})}
-	f.version.Store(1)
-	return f
-}
-
-func (f *pingFeed) started(header string, mode ping.Mode) {
-	f.mu.Lock()
-	f.state, f.header, f.mode = pingRunning, header, mode
-	f.version.Add(1)
-	f.mu.Unlock()
-}
-
-// add is the engine's callback, on Run's goroutine.
-func (f *pingFeed) add(e ping.Event) {
-	f.mu.Lock()
-	f.stats = e.Stats
-	e.Stats = ping.Summary{}
-	if len(f.events) >= maxPingRows {
-		n := len(f.events) / 2
-		f.dropped += n
-		f.events = append(f.events[:0], f.events[n:]...)
-	}
-	f.events = append(f.events, e)
-	f.version.Add(1)
-	f.mu.Unlock()
-}
-
-// finish records how the run ended; sum is nil when it never started.
-func (f *pingFeed) finish(sum *ping.Summary, err error) {
-	f.mu.Lock()
-	if sum != nil {
-		f.stats = *sum
-	}
-	f.state, f.err = pingDone, nil
-	if err != nil && !errors.Is(err, context.Canceled) {
-		f.state, f.err = pingFailed, err
-	}
-	f.version.Add(1)
-	f.mu.Unlock()
-	close(f.done)
-}
-
-// pingRow is a reply list line, kept small (80 bytes) because an endless
-// ping keeps many; event rebuilds what Event.String formats. name is who
-// answered by name ("localhost"), as iputils shows it for a named target;
-// the engine hands the same string for every reply from one address, so
-// rows share its bytes.
-type pingRow struct {
-	from  netip.Addr
-	rtt   time.Duration
-	text  string
-	name  string
-	seq   int
-	bytes int32
-	ttl   int16
-	kind  ping.Kind
-}
-
-func newPingRow(e ping.Event) pingRow {
-	return pingRow{from: e.From, rtt: e.RTT, text: e.Text, name: e.FromName, seq: e.Seq, bytes: int32(e.Bytes), ttl: int16(e.TTL), kind: e.Kind}
-}
-
-func (r pingRow) event() ping.Event {
-	return ping.Event{Kind: r.kind, Seq: r.seq, Bytes: int(r.bytes), From: r.from, FromName: r.name, TTL: int(r.ttl), RTT: r.rtt, Text: r.text}
-}
 
 // PingTab is one ping target's tab: the target and options, Start/Stop, a
 // live RTT chart, the replies as iputils prints them and its statistics.
@@ -179,105 +68,6 @@ func (m *MainWindow) restorePing(s PingSettings) *PingTab {
 	t.applySettings(s)
 	m.addToolTab(t.Item, t.Close, t)
 	return t
-}
-
-// PingSettings is a Ping tab's form as the workspace keeps it: each field's
-// text as typed (empty is ping's default, as in the form), and the family.
-type PingSettings struct {
-	Target   string `json:"target,omitempty"`
-	Family   string `json:"family,omitempty"` // "any" (or ""), "ipv4", "ipv6"
-	Count    string `json:"count,omitempty"`
-	Interval string `json:"interval,omitempty"`
-	Size     string `json:"size,omitempty"`
-	TTL      string `json:"ttl,omitempty"`
-	Timeout  string `json:"timeout,omitempty"`
-	Source   string `json:"source,omitempty"`
-}
-
-// pingFamilies maps the saved family words to the radio's choices.
-var pingFamilies = map[string]string{"": famAny, "any": famAny, "ipv4": famV4, "ipv6": famV6}
-
-// Settings is what the tab's form holds now.
-func (t *PingTab) Settings() PingSettings {
-	fam := "any"
-	for word, choice := range pingFamilies {
-		if word != "" && choice == t.Family.Selected {
-			fam = word
-		}
-	}
-	return PingSettings{Target: t.Target.Text, Family: fam, Count: t.Count.Text, Interval: t.Interval.Text,
-		Size: t.Size.Text, TTL: t.TTL.Text, Timeout: t.Timeout.Text, Source: t.Source.Text}
-}
-
-func (t *PingTab) toolTab() ToolTab {
-	s := t.Settings()
-	return ToolTab{Kind: toolPing, Ping: &s}
-}
-
-// applySettings fills the form from s (checked) and names the tab after
-// its target; it starts nothing.
-func (t *PingTab) applySettings(s PingSettings) {
-	t.Target.SetText(s.Target)
-	t.Family.SetSelected(pingFamilies[s.Family])
-	for _, f := range []struct {
-		e    *widget.Entry
-		text string
-	}{{t.Count, s.Count}, {t.Interval, s.Interval}, {t.Size, s.Size}, {t.TTL, s.TTL}, {t.Timeout, s.Timeout}, {t.Source, s.Source}} {
-		f.e.SetText(f.text)
-	}
-	if host := strings.TrimSpace(s.Target); host != "" {
-		t.Item.Text = "Ping " + host
-	}
-}
-
-// form is the settings as ping.Form reads them: the same text, field for
-// field.
-func (s PingSettings) form() ping.Form {
-	return ping.Form{Host: s.Target, Family: s.Family, Count: s.Count, Interval: s.Interval,
-		Size: s.Size, TTL: s.TTL, Timeout: s.Timeout, Source: s.Source}
-}
-
-// pingDefaults is, per form field, the text a field the form could not use
-// is set back to, and how a sentence names that default.
-var pingDefaults = map[string]struct{ text, words string }{
-	ping.FieldFamily:   {"any", "any family"},
-	ping.FieldCount:    {"", "until stopped"},
-	ping.FieldInterval: {"1s", "1s"},
-	ping.FieldSize:     {strconv.Itoa(ping.DefaultSize), strconv.Itoa(ping.DefaultSize) + " bytes"},
-	ping.FieldTTL:      {"", "the system's"},
-	ping.FieldTimeout:  {"", ping.DefaultTimeout.String()},
-	ping.FieldSource:   {"", "any source address"},
-}
-
-// checked returns s with every value the form could not use (the ones
-// Start would refuse, as ping.Form reads them) set back to the form's
-// default, and a sentence for each. A missing target is no fault here: a
-// saved tab may not have one yet.
-func (s PingSettings) checked() (PingSettings, []string) {
-	var notes []string
-	for _, f := range []struct {
-		name  string
-		field *string
-	}{{"target", &s.Target}, {"source", &s.Source}} {
-		if !oneLine(*f.field) {
-			*f.field = ""
-			notes = append(notes, fmt.Sprintf("the %s is not one line of text; the default (empty) is used instead", f.name))
-		}
-	}
-	fields := map[string]*string{ping.FieldFamily: &s.Family, ping.FieldCount: &s.Count, ping.FieldInterval: &s.Interval,
-		ping.FieldSize: &s.Size, ping.FieldTTL: &s.TTL, ping.FieldTimeout: &s.Timeout, ping.FieldSource: &s.Source}
-	_, err := s.form().Config()
-	var bad ping.FormError
-	errors.As(err, &bad)
-	for _, fe := range bad {
-		def, ok := pingDefaults[fe.Field]
-		if !ok {
-			continue // the target
-		}
-		*fields[fe.Field] = def.text
-		notes = append(notes, fmt.Sprintf("%v; the default (%s) is used instead", fe, def.words))
-	}
-	return s, notes
 }
 
 func newPingTab(m *MainWindow) *PingTab {
