@@ -223,7 +223,7 @@ func TestPingTabBadOptions(t *testing.T) {
 		{"no host", "target", "", "Cannot ping: enter a host name or address to ping."},
 		{"count", "count", "three", `Cannot ping: count "three" is not a whole number: leave it empty to ping until stopped.`},
 		{"interval", "interval", "fast", `Cannot ping: interval "fast" is neither a duration (10ms, 1.5s) nor a number of seconds.`},
-		{"interval 0", "interval", "0", "Cannot ping: interval 0 is below the 10ms minimum; sockplay never floods."},
+		{"interval 0", "interval", "0", "Cannot ping: interval 0 is below the 10ms minimum (sockplay never floods)."},
 		{"ttl", "ttl", "-1", `Cannot ping: ttl "-1" is not a whole number: 1 to 255, or empty for the system's.`},
 		// Ranges as the engine checks them; the sentence names the option.
 		{"interval floor", "interval", "5ms", "Cannot ping: interval 5ms is below the 10ms minimum."},

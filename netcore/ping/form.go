@@ -123,7 +123,7 @@ func (f Form) Config() (Config, error) {
 		}
 	}
 	seconds(FieldInterval, f.Interval, &c.Interval, func() error {
-		return fmt.Errorf("interval 0 is below the %v minimum; sockplay never floods", MinInterval)
+		return fmt.Errorf("interval 0 is below the %v minimum (sockplay never floods)", MinInterval)
 	})
 	seconds(FieldTimeout, f.Timeout, &c.Timeout, func() error {
 		c.Timeout = WaitForever

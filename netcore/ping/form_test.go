@@ -52,7 +52,7 @@ func TestFormErrors(t *testing.T) {
 		{"count", Form{Host: "h", Count: "three"}, FieldCount, `count "three" is not a whole number: leave it empty to ping until stopped`},
 		{"negative count", Form{Host: "h", Count: "-3"}, FieldCount, `count "-3" is not a whole number`},
 		{"interval", Form{Host: "h", Interval: "fast"}, FieldInterval, `interval "fast" is neither a duration (10ms, 1.5s) nor a number of seconds`},
-		{"interval 0", Form{Host: "h", Interval: "0"}, FieldInterval, "interval 0 is below the 10ms minimum; sockplay never floods"},
+		{"interval 0", Form{Host: "h", Interval: "0"}, FieldInterval, "interval 0 is below the 10ms minimum (sockplay never floods)"},
 		{"interval 0ms", Form{Host: "h", Interval: "0ms"}, FieldInterval, "interval 0 is below the 10ms minimum"},
 		{"interval floor", Form{Host: "h", Interval: "5ms"}, FieldInterval, "interval 5ms is below the 10ms minimum"},
 		{"negative interval", Form{Host: "h", Interval: "-5"}, FieldInterval, "interval -5s is below the 10ms minimum"},
