@@ -47,6 +47,7 @@ type NewSessionDialog struct {
 	Reply         *widget.Select // servers: none, echo, upper, fixed
 	ReplyText     *widget.Entry  // fixed reply, in the payload syntax
 	NoDelay       *widget.Check  // TCP
+	KeepOpen      *widget.Check  // streams: stay open after the peer's FIN
 	Unconnected   *widget.Check  // UDP clients
 	AutoReconnect *widget.Check  // clients
 	StartNow      *widget.Check
@@ -109,6 +110,7 @@ func newSessionDialog(m *MainWindow) *NewSessionDialog {
 	d.ReplyText.PlaceHolder = `the reply, e.g. OK\r\n or #{{counter}} (escapes and macros as in the composer)`
 	d.ReplyText.OnChanged = func(string) { d.validate() }
 	d.NoDelay = widget.NewCheck("TCP_NODELAY: send small writes at once (off: Nagle's algorithm batches them)", func(bool) { d.validate() })
+	d.KeepOpen = widget.NewCheck("Keep a connection open for sending after the peer half-closes (sends FIN)", func(bool) { d.validate() })
 	d.Unconnected = widget.NewCheck("Unconnected: hear replies from any address, not only the server's", func(bool) { d.validate() })
 	d.AutoReconnect = widget.NewCheck("Reconnect by itself when the connection ends", func(bool) { d.validate() })
 	d.StartNow = widget.NewCheck("Start as soon as the tab opens", func(bool) { d.validate() })
@@ -147,6 +149,7 @@ func newSessionDialog(m *MainWindow) *NewSessionDialog {
 	add("status", "", d.AddressStatus)
 	add("reply", "Reply", container.NewBorder(nil, nil, withWidth(d.Reply, 110), nil, d.ReplyText))
 	add("nodelay", "TCP", d.NoDelay)
+	add("keepopen", "Stream", d.KeepOpen)
 	add("unconnected", "UDP", d.Unconnected)
 	add("reconnect", "Client", d.AutoReconnect)
 	add("framing", "Framing", d.Framing.Content)
@@ -255,6 +258,7 @@ func (d *NewSessionDialog) SetSpec(spec SessionSpec) {
 	d.Reply.SetSelected(reply)
 	d.ReplyText.SetText(replyText(spec.ReplyPayload))
 	d.NoDelay.SetChecked(spec.Options.NoDelay == nil || *spec.Options.NoDelay)
+	d.KeepOpen.SetChecked(spec.KeepOpen)
 	d.Unconnected.SetChecked(spec.Unconnected)
 	d.AutoReconnect.SetChecked(spec.AutoReconnect)
 	d.StartNow.SetChecked(spec.StartOnOpen)
@@ -294,6 +298,7 @@ func (d *NewSessionDialog) Spec() (SessionSpec, error) {
 		opts.NoDelay = &off
 	}
 	spec.Options = opts
+	spec.KeepOpen = d.KeepOpen.Checked && netcore.Endpoint{Scheme: sc}.Stream()
 	if spec.Framing, err = d.Framing.Value(); err != nil {
 		return spec, fmt.Errorf("framing: %w", err)
 	}
@@ -437,6 +442,7 @@ func (d *NewSessionDialog) kindChanged() {
 		d.ReplyText.Hide()
 	}
 	d.showRow("nodelay", sc == netcore.SchemeTCP)
+	d.showRow("keepopen", netcore.Endpoint{Scheme: sc}.Stream())
 	d.showRow("unconnected", !server && sc == netcore.SchemeUDP)
 	d.showRow("reconnect", !server)
 	d.Options.SetKind(sc, server)

@@ -119,7 +119,7 @@ func TestAddressValidatedAsYouType(t *testing.T) {
 func TestEveryKindSelectable(t *testing.T) {
 	_, d := openNewSession(t)
 	for _, server := range []bool{true, false} {
-		for _, tr := range transports {
+		for _, tr := range families {
 			name := kindTitle(tr.Scheme, server)
 			d.SelectKind(server, tr.Scheme)
 			s := mustSpec(t, d)
@@ -141,12 +141,14 @@ func TestEveryKindSelectable(t *testing.T) {
 				"nodelay":     d.RowShown("nodelay"),
 				"unconnected": d.RowShown("unconnected"),
 				"reconnect":   d.RowShown("reconnect"),
+				"keepopen":    d.RowShown("keepopen"),
 			}
 			want := map[string]bool{
 				"reply":       server,
 				"nodelay":     tr.Scheme == netcore.SchemeTCP,
 				"unconnected": !server && tr.Scheme == netcore.SchemeUDP,
 				"reconnect":   !server,
+				"keepopen":    ep.Stream(),
 			}
 			if !reflect.DeepEqual(shown, want) {
 				t.Errorf("%s: common options shown %v, want %v", name, shown, want)
@@ -501,5 +503,23 @@ func TestOpenOpensTab(t *testing.T) {
 	}
 	if r := m.Workspace.RecentAddresses(); len(r) == 0 || r[0] != "tcp://127.0.0.1:0" {
 		t.Errorf("recent = %q, want the opened address first", r)
+	}
+}
+
+// Keep open (after the peer's FIN) is offered on streams and saved in the
+// spec, as serve --keep-open sets it.
+func TestNewSessionKeepOpen(t *testing.T) {
+	_, d := openNewSession(t)
+	d.SelectKind(true, netcore.SchemeTCP)
+	test.Tap(d.KeepOpen)
+	if s := mustSpec(t, d); !s.KeepOpen {
+		t.Fatalf("spec %+v", s)
+	}
+	d.SelectKind(true, netcore.SchemeUDP)
+	if d.RowShown("keepopen") {
+		t.Fatal("keep open offered on udp")
+	}
+	if s := mustSpec(t, d); s.KeepOpen {
+		t.Fatalf("udp spec keeps open: %+v", s)
 	}
 }
