@@ -66,14 +66,26 @@ func FuzzDecode(f *testing.F) {
 		}
 		d := s.NewDecoder(opt)
 		var split outcome
+		fed := 0
 		for _, c := range chunks {
+			wasStuck := d.Stuck()
 			msgs, err := d.Feed(c)
+			fed += len(c)
 			split.msgs = append(split.msgs, msgs...)
 			if err != nil {
 				split.errs = append(split.errs, err)
 				if !errors.Is(err, ErrFrameTooLarge) && !errors.Is(err, ErrBadFrame) && !errors.Is(err, ErrStuck) {
 					t.Fatalf("Feed error %v matches none of the sentinels", err)
 				}
+			}
+			// The moment it sticks, what it had not decoded is the end of
+			// the stream so far (a front end prints it raw); never after.
+			if rest := d.Rest(); d.Stuck() && !wasStuck {
+				if !bytes.HasSuffix(in[:fed], rest) {
+					t.Fatalf("%s: Rest %q is not the end of the stream %q", s, rest, in[:fed])
+				}
+			} else if rest != nil {
+				t.Fatalf("%s: Rest %q without getting stuck", s, rest)
 			}
 			if b := d.Buffered(); b > 2*limit+4200 {
 				t.Fatalf("%s buffers %d bytes with limit %d", s, b, limit)
