@@ -42,14 +42,14 @@ func (s *Session) readConn(p *peer) {
 	buf := make([]byte, size)
 	var scratch []byte
 	idle := s.cfg.Options.IdleTimeout
-	var gap time.Duration // idle framing: a pause this long ends a message
-	if p.dec != nil && p.stream {
-		gap = s.gap()
-	}
 	var err error
 	deadlineSet := false
 	for {
 		s.waitOutputs()
+		var gap time.Duration // idle framing: a pause this long ends a message
+		if p.stream && p.dec != nil && p.decGen == s.framingNow().gen {
+			gap = s.gap()
+		}
 		// The read deadline is the idle timeout, or sooner the end of an
 		// unfinished idle-framed message; none at all on the fast path.
 		gapEnds := false

@@ -16,6 +16,9 @@ func (s *Session) dataIn(p *peer, chunk []byte, scratch *[]byte) {
 	now := time.Now()
 	p.c.addIn(len(chunk), now.UnixNano())
 	s.c.addIn(len(chunk), now.UnixNano())
+	if p.decGen != s.framingNow().gen {
+		s.switchFraming(p)
+	}
 	if chunk == nil {
 		chunk = []byte{} // an empty datagram is still data
 	}
@@ -64,8 +67,10 @@ func (s *Session) messages(p *peer, msgs []framing.Message, err error, scratch *
 	}
 	p.stuck = true
 	text := "framing: " + err.Error() + "; the decoder cannot find the next frame, so the rest of this connection is shown as it arrives"
-	if h := framing.Hint(s.cfg.Framing, s.cfg.FramingOptions, err); h != "" {
-		text += " (" + h + ")"
+	if fs := s.framingNow(); fs.gen == p.decGen {
+		if h := framing.Hint(fs.spec, fs.opt, err); h != "" {
+			text += " (" + h + ")"
+		}
 	}
 	rest := p.dec.Rest()
 	if rest == nil {
@@ -169,10 +174,11 @@ func (s *Session) SendFramed(id PeerID, data []byte, spec framing.Spec) error {
 // sendTo is the one send path: composer, stdin and replies all come here, so
 // framing applies and every byte written is logged and counted.
 func (s *Session) sendTo(p *peer, data []byte) error {
-	if !s.framed() {
+	fs := s.framingNow()
+	if fs.spec.Kind == framing.KindRaw {
 		return s.write(p, data, false)
 	}
-	return s.encodeAndWrite(p, data, s.cfg.Framing.Encode)
+	return s.encodeAndWrite(p, data, fs.spec.Encode)
 }
 
 // encodeAndWrite frames data as one message and writes it; a payload the
@@ -181,9 +187,16 @@ func (s *Session) encodeAndWrite(p *peer, data []byte, encode func(dst, payload 
 	framed, err := encode(nil, data)
 	if err != nil {
 		err = fmt.Errorf("send to %s: framing: %w", p.addr, err)
-		s.logEvent(KindError, p, err.Error())
+		s.emit(Entry{Kind: KindError, Peer: p.id, Addr: p.addr, Err: err, Text: err.Error()})
 		return err
 	}
+	// The message as sent, payload only, as received messages are shown;
+	// the data_out entry write logs holds the frame.
+	msg := data
+	if msg == nil {
+		msg = []byte{}
+	}
+	s.emit(Entry{Kind: KindMessageOut, Peer: p.id, Addr: p.addr, Data: msg})
 	return s.write(p, framed, true)
 }
 

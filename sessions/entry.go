@@ -16,9 +16,12 @@ const (
 	KindClosed
 	KindError
 	KindMessage
+	// KindMessageOut is a message sent with a framing: the payload alone,
+	// beside the data_out entry that holds the framed bytes on the wire.
+	KindMessageOut
 )
 
-var kindNames = [...]string{"info", "listening", "accepted", "connected", "data_in", "data_out", "closed", "error", "message"}
+var kindNames = [...]string{"info", "listening", "accepted", "connected", "data_in", "data_out", "closed", "error", "message", "message_out"}
 
 // String is the snake_case name used in JSON output and saved logs.
 func (k EntryKind) String() string {
@@ -29,7 +32,12 @@ func (k EntryKind) String() string {
 }
 
 // Data reports whether the kind carries payload bytes.
-func (k EntryKind) Data() bool { return k == KindDataIn || k == KindDataOut || k == KindMessage }
+func (k EntryKind) Data() bool {
+	return k == KindDataIn || k == KindDataOut || k == KindMessage || k == KindMessageOut
+}
+
+// Message reports whether the kind is a decoded or framed message.
+func (k EntryKind) Message() bool { return k == KindMessage || k == KindMessageOut }
 
 // PeerID names one peer of a session for its whole life; ids are never reused
 // within a session so the log's lanes stay unambiguous across reconnects.

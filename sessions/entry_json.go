@@ -18,6 +18,10 @@ type entryJSON struct {
 	Data string `json:"data,omitempty"` // the bytes when they are UTF-8
 	Hex  string `json:"hex,omitempty"`  // the bytes otherwise
 	Text string `json:"text,omitempty"` // reason or error in words
+	Note string `json:"note,omitempty"` // what the entry is about (decoder_stuck, view_dropped, ...)
+	// Count and Bytes quantify a note (entries or peers, and bytes).
+	Count uint64 `json:"count,omitempty"`
+	Bytes uint64 `json:"bytes,omitempty"`
 
 	Header    json.RawMessage `json:"header,omitempty"`     // a jsonhdr message's JSON header
 	Saved     string          `json:"saved,omitempty"`      // where Config.SaveDir put its body
@@ -27,8 +31,9 @@ type entryJSON struct {
 // AppendJSON appends e as one line of JSON (with its newline) to b.
 func AppendJSON(b []byte, e Entry) []byte {
 	j := entryJSON{Seq: e.Seq, Time: e.Time().UTC().Format("2006-01-02T15:04:05.000000Z07:00"),
-		Kind: e.Kind.String(), Peer: uint64(e.Peer), Addr: e.Addr, Text: e.Text}
-	if e.Kind.Data() {
+		Kind: e.Kind.String(), Peer: uint64(e.Peer), Addr: e.Addr, Text: e.Text,
+		Note: e.Note.String(), Count: e.Count, Bytes: e.Bytes}
+	if e.Kind.Data() || len(e.Data) > 0 { // a stuck decoder's entry carries what it had not decoded
 		n := len(e.Data)
 		j.Len = &n
 		if utf8.Valid(e.Data) {

@@ -1,10 +1,13 @@
 package sessions
 
 import (
+	"bytes"
+	"slices"
 	"testing"
 
 	"github.com/sockplay/sockplay/internal/testkit"
 	"github.com/sockplay/sockplay/netcore/framing"
+	"github.com/sockplay/sockplay/netcore/payload"
 )
 
 // Sticky and split packets become whole messages; replies answer messages
@@ -64,4 +67,63 @@ func TestIdleFramingPauseEndsMessage(t *testing.T) {
 	if count(es, KindClosed) != 0 {
 		t.Fatalf("the pause closed the connection\n%s", dump(es))
 	}
+}
+
+// The framing of a live session changes: sends are framed the new way at
+// once, each peer decodes the new way from its next chunk, and a sent
+// message is logged as its payload (message_out) beside the framed bytes.
+func TestSetFramingOnALiveSession(t *testing.T) {
+	testkit.NoLeaks(t)
+	srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0")})
+	cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv))})
+	cli.Send(PeerAll, []byte("raw one\n"))
+	waitLog(t, srv, "raw chunk", gotIn("raw one"))
+	line, _ := framing.Parse("line")
+	for _, s := range []*Session{srv, cli} {
+		if err := s.SetFraming(line); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cli.Send(PeerAll, []byte("two"))
+	cli.Send(PeerAll, []byte("three"))
+	es := waitLog(t, srv, "two messages", func(es []Entry) bool { return count(es, KindMessage) == 2 })
+	var got []string
+	for _, e := range es {
+		if e.Kind == KindMessage {
+			got = append(got, string(e.Data))
+		}
+	}
+	if !slices.Equal(got, []string{"two", "three"}) {
+		t.Fatalf("messages %q", got)
+	}
+	ces := entries(cli.Log())
+	var out []string
+	for _, e := range ces {
+		if e.Kind == KindMessageOut {
+			out = append(out, string(e.Data))
+		}
+	}
+	if !slices.Equal(out, []string{"two", "three"}) || !bytes.Contains(joined(ces, KindDataOut), []byte("two\nthree\n")) {
+		t.Fatalf("client logged messages out %q, data out %q", out, joined(ces, KindDataOut))
+	}
+	if f := srv.Framing(); f.Kind != framing.KindLine {
+		t.Fatalf("Framing() = %v", f)
+	}
+	bad, _ := framing.Parse("len:2")
+	fixed := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), Reply: ReplyFixed, ReplyPayload: mustPayload(t, `a\nb`)})
+	if err := fixed.SetFraming(line); err == nil {
+		t.Fatal("a line framing took a reply with a newline in it")
+	}
+	if err := fixed.SetFraming(bad); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustPayload(t *testing.T, src string) *payload.Payload {
+	t.Helper()
+	pl, err := payload.Compile(payload.Spec{Source: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pl
 }

@@ -14,26 +14,73 @@ const DefaultLogBudget = 64 << 20
 // the budget so a flood of tiny chunks cannot grow the index without bound.
 const entryOverhead = 160
 
-// item is one slot of the ring: the entry and the slab holding its data.
+// item is one slot of a ring: the entry and the slab holding its data.
 type item struct {
 	e Entry
 	s *slab
 }
 
-// Log is a session's bounded view of events: a ring of entries whose data
-// lives in recycled slabs, so a steady stream costs no garbage and memory stays
-// near the budget. Socket goroutines write with Add; one reader (the GUI pump,
-// the CLI printer) reads with Len/At/Range and polls Version or a Subscribe
-// channel. When old entries are dropped the view starts with one Info entry
-// saying how many bytes left it.
-type Log struct {
-	mu      sync.Mutex
-	budget  int64
-	used    int64
-	ring    []item // circular, len is a power of two
+// ring is a circular list of items in increasing seq order.
+type ring struct {
+	items   []item // len is a power of two
 	head, n int
-	next    uint64 // seq of the next entry
-	arena   arena
+	used    int64 // budget spent
+}
+
+func (r *ring) at(i int) *item { return &r.items[(r.head+i)&(len(r.items)-1)] }
+
+func (r *ring) push(it item) {
+	if r.n == len(r.items) {
+		nr := make([]item, max(64, 2*len(r.items)))
+		for i := 0; i < r.n; i++ {
+			nr[i] = *r.at(i)
+		}
+		r.items, r.head = nr, 0
+	}
+	r.items[(r.head+r.n)&(len(r.items)-1)] = it
+	r.n++
+}
+
+// search is the index of the first item with Seq >= seq (n if none).
+func (r *ring) search(seq uint64) int {
+	lo, hi := 0, r.n
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if r.at(m).e.Seq < seq {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+// first is the seq of the oldest item, or next when the ring is empty.
+func (r *ring) first(next uint64) uint64 {
+	if r.n == 0 {
+		return next
+	}
+	return r.at(0).e.Seq
+}
+
+// Log is a session's bounded view of events: what a window shows. Entries
+// live in two rings, one for traffic (data in and out, messages), one for
+// the story of the session (listening, accepted, closed, errors), each with
+// its own budget, so a flood of data never pushes out who connected and
+// why it ended. Data lives in recycled slabs, so a steady stream costs no
+// garbage and memory stays near the budget. Entries reach it through the
+// session's emit, in seq order; one reader (the GUI pump) reads with
+// Len/At/Range and polls Version or a Subscribe channel. When old entries
+// were dropped, the view starts with one Info entry saying how many, with
+// their bytes and the time of the newest of them.
+type Log struct {
+	mu          sync.Mutex
+	budget      int64 // data ring
+	eventBudget int64 // event ring
+	data        ring
+	events      ring
+	next        uint64 // seq of the next entry
+	arena       arena
 
 	dropBytes, dropEntries   uint64 // since the last Clear: shown in the view
 	dropMicros               int64  // time of the newest dropped entry
@@ -43,15 +90,24 @@ type Log struct {
 	notify  notifier
 }
 
-// NewLog returns a log holding about budget bytes (DefaultLogBudget if <= 0).
+// NewLog returns a log holding about budget bytes of traffic
+// (DefaultLogBudget if <= 0) and, apart from it, an eighth of that (at
+// least 1 MiB) of events.
 func NewLog(budget int64) *Log {
 	if budget <= 0 {
 		budget = DefaultLogBudget
 	}
 	ss := budget / 8
 	ss = min(max(ss, 4096), 1<<20)
-	return &Log{budget: budget, next: 1, ring: make([]item, 64), arena: arena{size: int(ss)}}
+	return &Log{budget: budget, eventBudget: eventBudgetFor(budget), next: 1, arena: arena{size: int(ss)}}
 }
+
+func eventBudgetFor(budget int64) int64 { return max(budget/8, 1<<20) }
+
+// isEvent says which ring an entry goes to.
+func isEvent(e *Entry) bool { return !e.Kind.Data() }
+
+func cost(e *Entry) int64 { return int64(len(e.Data)+len(e.Text)) + entryOverhead }
 
 // Add appends e, copying e.Data out of the caller's (reused) buffer, and
 // returns its sequence number. A zero e.Micros is set to now.
@@ -62,9 +118,13 @@ func (l *Log) Add(e Entry) uint64 {
 	l.mu.Lock()
 	e.Seq = l.next
 	l.next++
-	cost := int64(len(e.Data)+len(e.Text)) + entryOverhead
-	for l.n > 0 && l.used+cost > l.budget {
-		l.dropOldest()
+	r, budget := &l.data, l.budget
+	if isEvent(&e) {
+		r, budget = &l.events, l.eventBudget
+	}
+	c := cost(&e)
+	for r.n > 0 && r.used+c > budget {
+		l.dropOldest(r)
 	}
 	var s *slab
 	if e.Data != nil {
@@ -73,54 +133,63 @@ func (l *Log) Add(e Entry) uint64 {
 		copy(dst, e.Data)
 		e.Data = dst
 	}
-	if l.n == len(l.ring) {
-		l.grow()
-	}
-	l.ring[(l.head+l.n)&(len(l.ring)-1)] = item{e, s}
-	l.n++
-	l.used += cost
+	r.push(item{e, s})
+	r.used += c
 	l.mu.Unlock()
 	l.version.Add(1)
 	l.notify.signal()
 	return e.Seq
 }
 
-func (l *Log) grow() {
-	nr := make([]item, len(l.ring)*2)
-	for i := 0; i < l.n; i++ {
-		nr[i] = l.ring[(l.head+i)&(len(l.ring)-1)]
-	}
-	l.ring, l.head = nr, 0
-}
-
-// dropOldest removes the head entry; l.mu is held.
-func (l *Log) dropOldest() {
-	it := &l.ring[l.head]
-	cost := int64(len(it.e.Data)+len(it.e.Text)) + entryOverhead
-	l.used -= cost
+// dropOldest removes r's oldest entry; l.mu is held.
+func (l *Log) dropOldest(r *ring) {
+	it := r.at(0)
+	r.used -= cost(&it.e)
 	l.dropBytes += uint64(len(it.e.Data))
 	l.dropEntries++
-	l.dropMicros = it.e.Micros
+	l.dropMicros = max(l.dropMicros, it.e.Micros)
 	l.totalBytes += uint64(len(it.e.Data))
 	l.totalEntries++
 	l.arena.release(it.s)
 	*it = item{}
-	l.head = (l.head + 1) & (len(l.ring) - 1)
-	l.n--
+	r.head = (r.head + 1) & (len(r.items) - 1)
+	r.n--
 }
 
-// Len is the number of rows in the view, counting the "dropped" marker.
+// SetBudget changes what the view keeps of traffic (DefaultLogBudget if
+// <= 0), dropping the oldest traffic at once when it shrinks; events get
+// their share anew.
+func (l *Log) SetBudget(budget int64) {
+	if budget <= 0 {
+		budget = DefaultLogBudget
+	}
+	l.mu.Lock()
+	l.budget, l.eventBudget = budget, eventBudgetFor(budget)
+	for l.data.n > 0 && l.data.used > l.budget {
+		l.dropOldest(&l.data)
+	}
+	for l.events.n > 0 && l.events.used > l.eventBudget {
+		l.dropOldest(&l.events)
+	}
+	l.mu.Unlock()
+	l.version.Add(1)
+	l.notify.signal()
+}
+
+// Len is the number of rows in the view, counting the "not kept" marker.
 func (l *Log) Len() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	n := l.data.n + l.events.n
 	if l.dropEntries > 0 {
-		return l.n + 1
+		n++
 	}
-	return l.n
+	return n
 }
 
-// At returns row i of the view (0 is the oldest; when entries were dropped it
-// is the Info marker). Data is a copy the caller may keep.
+// At returns row i of the view, oldest first (when entries were dropped,
+// row 0 is the marker). Data is a copy the caller may keep. It walks the
+// view: for reading many rows, Range is the way.
 func (l *Log) At(i int) (Entry, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -130,51 +199,90 @@ func (l *Log) At(i int) (Entry, bool) {
 		}
 		i--
 	}
-	if i < 0 || i >= l.n {
+	if i < 0 || i >= l.data.n+l.events.n {
 		return Entry{}, false
 	}
-	e := l.ring[(l.head+i)&(len(l.ring)-1)].e
-	if e.Data != nil {
-		e.Data = append([]byte(nil), e.Data...)
+	var out Entry
+	k := 0
+	l.rangeLocked(0, func(e Entry) bool {
+		if k == i {
+			out = e
+			out.Data = append([]byte(nil), e.Data...)
+			return false
+		}
+		k++
+		return true
+	})
+	return out, true
+}
+
+// Marker is the "not kept" row the view starts with, and whether there is
+// one (entries were dropped since the last Clear).
+func (l *Log) Marker() (Entry, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.dropEntries == 0 {
+		return Entry{}, false
 	}
-	return e, true
+	return l.markerLocked(), true
 }
 
 func (l *Log) markerLocked() Entry {
-	first := l.next - uint64(l.n)
-	return Entry{Seq: first - 1, Micros: l.dropMicros, Kind: KindInfo, Note: NoteViewDropped,
+	return Entry{Seq: l.firstLocked() - 1, Micros: l.dropMicros, Kind: KindInfo, Note: NoteViewDropped,
 		Count: l.dropEntries, Bytes: l.dropBytes, Text: DroppedText(l.dropBytes, l.dropEntries)}
 }
 
 // DroppedText is the marker's wording: what the view no longer keeps.
 func DroppedText(bytes, entries uint64) string {
-	return fmt.Sprintf("%d bytes in %d entries not kept in view (the log keeps the newest)", bytes, entries)
+	return fmt.Sprintf("%s in %s rows not kept (the view keeps the newest)", byteCount(bytes), groupDigits(entries))
 }
 
-// Range calls fn for every kept entry with Seq >= from, oldest first, until fn
-// returns false. It holds the log's lock: fn must be quick and must not keep
-// e.Data (copy what it needs). It returns the seq to pass next time.
+// Range calls fn for every kept entry with Seq >= from, in seq order,
+// until fn returns false. It holds the log's lock: fn must be quick and
+// must not keep e.Data (copy what it needs). It returns the seq to pass
+// next time.
 func (l *Log) Range(from uint64, fn func(e Entry) bool) uint64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	first := l.next - uint64(l.n)
-	if from < first {
-		from = first
-	}
-	for s := from; s < l.next; s++ {
-		if !fn(l.ring[(l.head+int(s-first))&(len(l.ring)-1)].e) {
-			return s + 1
+	return l.rangeLocked(from, fn)
+}
+
+func (l *Log) rangeLocked(from uint64, fn func(e Entry) bool) uint64 {
+	i, j := l.data.search(from), l.events.search(from)
+	for i < l.data.n || j < l.events.n {
+		var e *Entry
+		if j >= l.events.n || (i < l.data.n && l.data.at(i).e.Seq < l.events.at(j).e.Seq) {
+			e = &l.data.at(i).e
+			i++
+		} else {
+			e = &l.events.at(j).e
+			j++
+		}
+		if !fn(*e) {
+			return e.Seq + 1
 		}
 	}
 	return l.next
 }
 
 // First is the seq of the oldest kept entry; Next the seq the next Add gets.
-// A reader that remembered seq r and finds First() > r has missed entries.
 func (l *Log) First() uint64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.next - uint64(l.n)
+	return l.firstLocked()
+}
+
+func (l *Log) firstLocked() uint64 {
+	return min(l.data.first(l.next), l.events.first(l.next))
+}
+
+// Firsts are the seqs of the oldest kept traffic entry and the oldest kept
+// event (each Next when none): a reader holding seqs drops a traffic seq
+// below the first and an event seq below the second.
+func (l *Log) Firsts() (data, events uint64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.data.first(l.next), l.events.first(l.next)
 }
 
 // Next returns the seq the next entry will get.
@@ -203,28 +311,35 @@ func (l *Log) DroppedTotal() (bytes, entries uint64) {
 	return l.totalBytes, l.totalEntries
 }
 
-// Used is the budget currently spent; Budget the limit.
+// Used is the traffic budget currently spent; Budget the limit.
 func (l *Log) Used() int64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.used
+	return l.data.used
 }
 
-// Budget returns the byte budget.
-func (l *Log) Budget() int64 { return l.budget }
+// Budget returns the traffic budget.
+func (l *Log) Budget() int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.budget
+}
 
 // Clear empties the view (the person pressed "clear"); sequence numbers go
 // on and counters elsewhere are untouched. It is not counted as dropped.
 func (l *Log) Clear() {
 	l.mu.Lock()
-	for l.n > 0 {
-		it := &l.ring[l.head]
-		l.arena.release(it.s)
-		*it = item{}
-		l.head = (l.head + 1) & (len(l.ring) - 1)
-		l.n--
+	for _, r := range []*ring{&l.data, &l.events} {
+		for r.n > 0 {
+			it := r.at(0)
+			l.arena.release(it.s)
+			*it = item{}
+			r.head = (r.head + 1) & (len(r.items) - 1)
+			r.n--
+		}
+		r.used = 0
 	}
-	l.used, l.dropBytes, l.dropEntries, l.dropMicros = 0, 0, 0, 0
+	l.dropBytes, l.dropEntries, l.dropMicros = 0, 0, 0
 	l.mu.Unlock()
 	l.version.Add(1)
 	l.notify.signal()
@@ -233,3 +348,26 @@ func (l *Log) Clear() {
 // Subscribe returns a channel that receives (coalesced, capacity 1) after the
 // view changes, and a func to stop. Readers wake on it instead of polling.
 func (l *Log) Subscribe() (<-chan struct{}, func()) { return l.notify.subscribe() }
+
+// byteCount writes a size as people read it: "912 B", "64.0 MiB", "11.0 GiB".
+func byteCount(n uint64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := uint64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// groupDigits writes n with thousands separated: 129,433.
+func groupDigits(n uint64) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}

@@ -2,6 +2,7 @@ package sessions
 
 import (
 	"bytes"
+	"slices"
 	"sync"
 	"testing"
 )
@@ -176,5 +177,50 @@ func BenchmarkLogAdd64K(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		l.Add(Entry{Kind: KindDataIn, Peer: 1, Data: chunk})
+	}
+}
+
+// A flood of traffic never pushes out the story of the session: events
+// have their own budget, and the view still reads in seq order.
+func TestEventsSurviveAFlood(t *testing.T) {
+	l := NewLog(64 << 10)
+	l.Add(Entry{Kind: KindListening, Addr: "127.0.0.1:9000"})
+	l.Add(Entry{Kind: KindAccepted, Peer: 1, Addr: "127.0.0.1:5000"})
+	chunk := make([]byte, 1000)
+	for i := 0; i < 10000; i++ {
+		l.Add(Entry{Kind: KindDataIn, Peer: 1, Data: chunk})
+	}
+	l.Add(Entry{Kind: KindClosed, Peer: 1, Text: "peer closed"})
+	var kinds []EntryKind
+	var last uint64
+	l.Range(0, func(e Entry) bool {
+		if e.Seq <= last {
+			t.Fatalf("seq %d after %d", e.Seq, last)
+		}
+		last = e.Seq
+		if !e.Kind.Data() {
+			kinds = append(kinds, e.Kind)
+		}
+		return true
+	})
+	if want := []EntryKind{KindListening, KindAccepted, KindClosed}; !slices.Equal(kinds, want) {
+		t.Fatalf("events kept %v, want %v", kinds, want)
+	}
+	m, ok := l.Marker()
+	db, de := l.Dropped()
+	if !ok || m.Bytes != db || m.Count != de || de < 9000 || m.Micros == 0 {
+		t.Fatalf("marker %+v (dropped %d bytes in %d)", m, db, de)
+	}
+	if first, _ := l.At(1); first.Kind != KindListening {
+		t.Fatalf("row 1 is %v, want the listening event", first.Kind)
+	}
+	data, events := l.Firsts()
+	if events != 1 || data <= 3 {
+		t.Fatalf("firsts %d %d", data, events)
+	}
+	// A smaller budget drops traffic at once.
+	l.SetBudget(16 << 10)
+	if l.Used() > 16<<10 || l.Budget() != 16<<10 {
+		t.Fatalf("used %d of %d", l.Used(), l.Budget())
 	}
 }

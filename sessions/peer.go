@@ -23,6 +23,7 @@ type peer struct {
 	since   time.Time
 	c       Counters
 	dec     framing.Decoder // nil without framing; its reader's alone
+	decGen  uint64          // the framing generation dec was made for (reader only)
 	stuck   bool            // dec stopped: later chunks are shown raw (reader only)
 	lru     *list.Element   // packet peers: place in Session.quiet
 	lastIn  time.Time       // packet peers: last datagram (Session.mu)

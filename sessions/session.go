@@ -53,6 +53,8 @@ type Session struct {
 	closeDone chan struct{} // closed when the first Close has finished
 
 	replyCounter payload.Counter // {{counter}} in fixed replies
+
+	framing atomic.Pointer[framingState] // framing.go
 }
 
 // New checks cfg and returns a session that does nothing until Start.
@@ -92,6 +94,7 @@ func New(cfg Config) (*Session, error) {
 		cfg.ReconnectMax = max(10*time.Second, cfg.ReconnectMin)
 	}
 	s := &Session{cfg: cfg, log: NewLog(cfg.LogBudget), peers: map[PeerID]*peer{}, byAddr: map[string]*peer{}, lost: make(chan struct{}, 1), closeDone: make(chan struct{})}
+	s.framing.Store(&framingState{spec: cfg.Framing, opt: cfg.FramingOptions})
 	return s, nil
 }
 
@@ -280,7 +283,7 @@ func (s *Session) addPeer(p *peer, current bool) bool {
 	p.id = PeerID(s.nextID.Add(1))
 	p.since = time.Now()
 	p.done = make(chan struct{})
-	p.dec = s.newDecoder()
+	s.useFraming(p)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed || s.ctx.Err() != nil {

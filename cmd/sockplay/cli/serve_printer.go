@@ -69,6 +69,8 @@ func (p *printer) wants(e *sessions.Entry) bool {
 		return p.mode == printHex || p.mode == printJSON
 	case sessions.KindMessage:
 		return p.mode != printNone
+	case sessions.KindMessageOut: // --hex shows the frame as data_out
+		return p.mode == printJSON
 	}
 	return true
 }
