@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"runtime"
 	"sync"
 	"time"
 	"unsafe"
@@ -17,8 +16,10 @@ import (
 
 // Windows pings through iphlpapi's IcmpSendEcho2Ex / Icmp6SendEcho2, which
 // need no administrator rights (raw sockets would). Each probe is one
-// asynchronous request with its own event; a goroutine per probe waits for
-// it, bounded by the timeout, and closing the handle cancels what is left.
+// asynchronous request that signals its own event when it completes; a
+// watcher (wait_windows.go) waits for those events, 62 to a goroutine, so
+// any number of probes can be in flight. Close stops the watcher at once and
+// closes the ICMP handle, which cancels what is still pending.
 var (
 	iphlpapi            = windows.NewLazySystemDLL("iphlpapi.dll")
 	procIcmpCreateFile  = iphlpapi.NewProc("IcmpCreateFile")
@@ -52,9 +53,12 @@ type icmpEchoReply struct {
 const icmp6ReplyLen = 36
 
 const (
-	ipSuccess   = 0
-	ipTimedOut  = 11010
-	maxInFlight = 256 // requests waiting at once; more is a send error, not a thread explosion
+	ipSuccess  = 0
+	ipTimedOut = 11010
+	// maxWaitMs bounds the DWORD milliseconds a request waits for its reply:
+	// WaitForever (and any timeout past 24 days) waits this long, where a
+	// plain conversion would wrap around to an arbitrary value.
+	maxWaitMs = 1<<31 - 1
 )
 
 var winStatusText = map[uint32]string{
@@ -76,8 +80,7 @@ type winTransport struct {
 	closed  chan struct{}
 	once    sync.Once
 	mu      sync.Mutex // guards h against close while a request starts
-	wg      sync.WaitGroup
-	sem     chan struct{}
+	w       *watcher
 }
 
 func openTransport(dst netip.Addr, cfg Config, id uint16) (transport, error) {
@@ -96,7 +99,13 @@ func openTransport(dst netip.Addr, cfg Config, id uint16) (transport, error) {
 		return nil, fmt.Errorf("icmp create file: %w", e)
 	}
 	t := &winTransport{h: windows.Handle(h), v6: dst.Is6(), dst: dst, ttl: cfg.TTL, timeout: cfg.Timeout, id: id,
-		out: make(chan packet, 64), closed: make(chan struct{}), sem: make(chan struct{}, maxInFlight)}
+		out: make(chan packet, 64), closed: make(chan struct{})}
+	w, err := newWatcher(t.completed)
+	if err != nil {
+		procIcmpCloseHandle.Call(h)
+		return nil, fmt.Errorf("icmp create file: %w", err)
+	}
+	t.w = w
 	if cfg.Source != "" {
 		t.src = netip.MustParseAddr(cfg.Source).Unmap()
 	}
@@ -107,15 +116,20 @@ func (t *winTransport) mode() Mode     { return ModeICMPAPI }
 func (t *winTransport) raw() bool      { return false }
 func (t *winTransport) echoID() uint16 { return t.id }
 
+// close returns at once, whatever is in flight: the watcher's goroutines
+// stop on its stop event, and the requests still pending go to the reaper,
+// which keeps their buffers until the system has let go of them.
 func (t *winTransport) close() error {
 	t.once.Do(func() {
 		close(t.closed)
+		left := t.w.shutdown()
 		t.mu.Lock()
+		windows.CancelIoEx(t.h, nil)
 		procIcmpCloseHandle.Call(uintptr(t.h)) // cancels the requests still pending
 		t.h = windows.InvalidHandle
 		t.mu.Unlock()
+		release(left)
 	})
-	t.wg.Wait()
 	return nil
 }
 
@@ -128,49 +142,46 @@ func (t *winTransport) recv() (packet, error) {
 	}
 }
 
+// waitMs is the timeout in the milliseconds a request takes.
+func waitMs(d time.Duration) uintptr {
+	return uintptr(min(d/time.Millisecond, maxWaitMs))
+}
+
 func (t *winTransport) send(seq uint16, payload []byte) (time.Time, error) {
-	select {
-	case t.sem <- struct{}{}:
-	default:
-		return time.Time{}, fmt.Errorf("icmp send: %d requests already waiting for replies", maxInFlight)
-	}
 	ev, err := windows.CreateEvent(nil, 1, 0, nil)
 	if err != nil {
-		<-t.sem
 		return time.Time{}, fmt.Errorf("icmp send: %w", err)
 	}
-	data := append([]byte(nil), payload...)
-	req := data
-	if len(req) == 0 {
-		req = []byte{0} // a valid pointer; the size passed is still 0
+	r := &request{ev: ev, seq: seq, data: append([]byte(nil), payload...)}
+	r.req = r.data
+	if len(r.req) == 0 {
+		r.req = []byte{0} // a valid pointer; the size passed is still 0
 	}
-	buf := make([]byte, 256+len(data)+icmp6ReplyLen)
-	var opts *ipOptionInformation
+	r.buf = make([]byte, 256+len(r.data)+icmp6ReplyLen)
 	if t.ttl > 0 {
-		opts = &ipOptionInformation{TTL: uint8(t.ttl)}
+		r.opts = &ipOptionInformation{TTL: uint8(t.ttl)}
 	}
-	ms := uintptr(t.timeout / time.Millisecond)
+	ms := waitMs(t.timeout)
 	t.mu.Lock()
 	if t.h == windows.InvalidHandle {
 		t.mu.Unlock()
 		windows.CloseHandle(ev)
-		<-t.sem
 		return time.Time{}, errors.New("icmp send: handle closed")
 	}
-	var r uintptr
+	var ret uintptr
 	var e error
 	now := time.Now()
-	stampPayload(data, now)
+	stampPayload(r.data, now)
 	if t.v6 {
 		src := windows.RawSockaddrInet6{Family: windows.AF_INET6}
 		if t.src.IsValid() {
 			src.Addr = t.src.As16()
 		}
 		dst := windows.RawSockaddrInet6{Family: windows.AF_INET6, Addr: t.dst.As16()}
-		r, _, e = procIcmp6SendEcho2.Call(uintptr(t.h), uintptr(ev), 0, 0,
+		ret, _, e = procIcmp6SendEcho2.Call(uintptr(t.h), uintptr(ev), 0, 0,
 			uintptr(unsafe.Pointer(&src)), uintptr(unsafe.Pointer(&dst)),
-			uintptr(unsafe.Pointer(&req[0])), uintptr(len(data)), uintptr(unsafe.Pointer(opts)),
-			uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)), ms)
+			uintptr(unsafe.Pointer(&r.req[0])), uintptr(len(r.data)), uintptr(unsafe.Pointer(r.opts)),
+			uintptr(unsafe.Pointer(&r.buf[0])), uintptr(len(r.buf)), ms)
 	} else {
 		var src uint32
 		if t.src.IsValid() {
@@ -178,36 +189,40 @@ func (t *winTransport) send(seq uint16, payload []byte) (time.Time, error) {
 			src = binary.LittleEndian.Uint32(a[:]) // IPAddr is the address in network order in memory
 		}
 		a := t.dst.As4()
-		r, _, e = procIcmpSendEcho2Ex.Call(uintptr(t.h), uintptr(ev), 0, 0, uintptr(src),
+		ret, _, e = procIcmpSendEcho2Ex.Call(uintptr(t.h), uintptr(ev), 0, 0, uintptr(src),
 			uintptr(binary.LittleEndian.Uint32(a[:])),
-			uintptr(unsafe.Pointer(&req[0])), uintptr(len(data)), uintptr(unsafe.Pointer(opts)),
-			uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)), ms)
+			uintptr(unsafe.Pointer(&r.req[0])), uintptr(len(r.data)), uintptr(unsafe.Pointer(r.opts)),
+			uintptr(unsafe.Pointer(&r.buf[0])), uintptr(len(r.buf)), ms)
 	}
 	t.mu.Unlock()
-	if r == 0 && !errors.Is(e, windows.ERROR_IO_PENDING) {
+	if ret == 0 && !errors.Is(e, windows.ERROR_IO_PENDING) {
 		windows.CloseHandle(ev)
-		<-t.sem
 		return now, fmt.Errorf("icmp send: %w", e)
 	}
-	t.wg.Add(1)
-	go func() { // exits when the request completes, times out or is cancelled by close
-		defer t.wg.Done()
-		defer func() { <-t.sem }()
-		defer windows.CloseHandle(ev)
-		windows.WaitForSingleObject(ev, uint32(ms)+2000)
-		at := time.Now()
-		pk, ok := t.result(seq, data, buf, at)
-		runtime.KeepAlive(req)
-		runtime.KeepAlive(opts)
-		if !ok {
-			return
-		}
-		select {
-		case t.out <- pk:
-		case <-t.closed:
-		}
-	}()
+	if ret != 0 {
+		// Answered before the call returned: the reply is in buf already.
+		// The watcher hands it over like any other, so send never blocks on recv.
+		windows.SetEvent(ev)
+	}
+	if err := t.w.add(r); err != nil {
+		release([]*request{r}) // nothing can wait for it here: the reaper keeps it until it is signaled
+		return now, fmt.Errorf("icmp send: %w", err)
+	}
 	return now, nil
+}
+
+// completed hands a finished request's result to recv. It runs on a
+// watcher goroutine (or in send, for a request answered at once).
+func (t *winTransport) completed(r *request, at time.Time) {
+	defer windows.CloseHandle(r.ev)
+	pk, ok := t.result(r.seq, r.data, r.buf, at)
+	if !ok {
+		return
+	}
+	select {
+	case t.out <- pk:
+	case <-t.closed:
+	}
 }
 
 // result reads a completed request's reply buffer.
