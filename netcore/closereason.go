@@ -8,26 +8,28 @@ import (
 	"syscall"
 )
 
-// CloseReason puts why a read ended into the words the log shows: "peer
-// closed" (EOF), "reset by peer" (ECONNRESET), "timed out" (a deadline or
-// the kernel giving up), "closed by you" (we closed the socket), else the
-// error's own text.
+// CloseReason puts why a read ended into the words the log shows, the
+// same on every system: "peer closed" (EOF), "reset by peer" (ECONNRESET,
+// WSAECONNRESET), "timed out" (a deadline or the system giving up),
+// "closed by you" (we closed the socket), else the error's own text.
 func CloseReason(err error) string {
 	switch {
 	case err == nil:
 		return "closed"
 	case errors.Is(err, io.EOF):
 		return "peer closed"
-	case errors.Is(err, syscall.ECONNRESET):
+	case IsReset(err):
 		return "reset by peer"
 	case errors.Is(err, net.ErrClosed):
 		return "closed by you"
-	case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, syscall.ETIMEDOUT):
+	case errors.Is(err, os.ErrDeadlineExceeded), IsTimedOut(err):
 		return "timed out"
 	case errors.Is(err, syscall.EPIPE):
 		return "peer closed (broken pipe)"
-	case errors.Is(err, syscall.ECONNREFUSED):
+	case IsRefused(err):
 		return "refused (nothing listening at the peer)"
+	case IsAborted(err):
+		return "aborted by this host (its network stack dropped the connection)"
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {

@@ -1,7 +1,6 @@
 package netcore
 
 import (
-	"errors"
 	"net"
 	"syscall"
 )
@@ -54,21 +53,29 @@ func ReadDatagram(c any, buf *[]byte) (n int, from net.Addr, truncated bool, err
 
 // DatagramErrorText words an error a datagram socket reports for an
 // earlier send (the ICMP answer to it), e.g. "the peer's port is closed
-// (ICMP port unreachable)"; other errors keep their own text.
+// (ICMP port unreachable)", the same on every system (Windows reports the
+// port unreachable as WSAECONNRESET); other errors keep their own text.
 func DatagramErrorText(err error) string {
 	switch {
-	case errors.Is(err, syscall.ECONNREFUSED):
+	case isAny(err, datagramRefusedErrs):
 		return "the peer's port is closed (ICMP port unreachable): nothing listens there"
-	case errors.Is(err, syscall.EHOSTUNREACH):
+	case IsHostUnreachable(err):
 		return "the peer's host is unreachable (ICMP host unreachable)"
-	case errors.Is(err, syscall.ENETUNREACH):
+	case IsNetUnreachable(err):
 		return "the peer's network is unreachable (ICMP network unreachable)"
-	case errors.Is(err, syscall.EMSGSIZE):
+	case IsMsgSize(err):
 		return "a datagram sent was larger than the path allows (ICMP fragmentation needed)"
+	case isAny(err, datagramTTLErrs):
+		return "a datagram sent ran out of hops on the way (ICMP time exceeded)"
 	}
 	return err.Error()
 }
 
-// IsRefused reports whether err means the peer refused: a stream's
-// connection refused, or the ICMP port unreachable a datagram socket reports.
-func IsRefused(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }
+// IsDatagramICMPError reports whether err, from a datagram socket, is the
+// ICMP answer to an earlier send (port, host or network unreachable, too
+// big, time exceeded) rather than a failure of the socket, which stays
+// usable: a session logs it and goes on reading.
+func IsDatagramICMPError(err error) bool {
+	return isAny(err, datagramRefusedErrs) || IsHostUnreachable(err) || IsNetUnreachable(err) ||
+		IsMsgSize(err) || isAny(err, datagramTTLErrs)
+}

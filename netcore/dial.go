@@ -2,7 +2,6 @@ package netcore
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"net"
@@ -21,7 +20,8 @@ import (
 // removed on Close). A host name is resolved within ResolveTimeout and its
 // addresses are tried in turn, IPv4 first, within ConnectTimeout. A refused
 // connection is Go's *net.OpError ("dial tcp 127.0.0.1:9: connect:
-// connection refused"), matchable with errors.Is(err, syscall.ECONNREFUSED).
+// connection refused"), matched by IsRefused on every system (on Windows
+// it wraps WSAECONNREFUSED, not syscall.ECONNREFUSED).
 // A unix path that is a regular file or a directory is said to be one
 // (ErrNotSocket), and an IPv6 zone naming no interface is named
 // (ErrNoSuchInterface), where the kernel gives only "connection refused"
@@ -174,7 +174,7 @@ func dialUnix(ctx context.Context, ep Endpoint, a *asked) (net.Conn, error) {
 			// Go binds before connecting; a failed connect leaves the temp file.
 			removeIfSocket(local)
 		}
-		if errors.Is(err, syscall.ECONNREFUSED) {
+		if IsRefused(err) {
 			// Linux refuses a connect to a regular file or a directory
 			// just as to a socket nobody listens on; say which it is.
 			if nerr := checkIsSocket(ep.Path); nerr != nil {

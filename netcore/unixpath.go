@@ -93,7 +93,7 @@ func claimUnixPath(path, network string) error {
 		return &pathError{fmt.Sprintf("%s is in use by a listening server", path)}
 	}
 	switch {
-	case errors.Is(err, syscall.ECONNREFUSED):
+	case IsRefused(err):
 		// Stale: left behind by a server that died without removing it.
 		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("remove stale socket: %w", err)
