@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"runtime"
 	"strconv"
 	"strings"
 	"unicode"
@@ -25,6 +26,12 @@ const (
 // unix:///path, unixgram:///path, unix://@abstract; IPv6 in brackets.
 // It is the one representation shared by the GUI, the CLI and saved
 // workspaces, so it keeps the host as written and does no DNS.
+//
+// On Windows a Unix socket path is written as a file URL writes it, with
+// forward slashes and a slash before the drive: unix:///C:/Users/me/s.sock
+// (Path C:\Users\me\s.sock). A path pasted after unix:// as it is,
+// unix://C:\Users\me\s.sock or unix://C:/Users/me/s.sock, is taken too;
+// String gives the first form. Elsewhere those are not paths (no drives).
 type Endpoint struct {
 	Scheme Scheme
 	Host   string // tcp/udp: host as written, without brackets; "" when omitted (servers then bind 127.0.0.1)
@@ -63,12 +70,25 @@ func (e Endpoint) IsUnix() bool { return e.Scheme == SchemeUnix || e.Scheme == S
 // Abstract reports whether the endpoint names a Linux abstract socket.
 func (e Endpoint) Abstract() bool { return e.IsUnix() && strings.HasPrefix(e.Path, "@") }
 
+// windowsPaths: Unix socket paths are Windows paths (drive letters,
+// backslashes) in endpoint URLs parsed and written here.
+const windowsPaths = runtime.GOOS == "windows"
+
 // String returns the canonical URL; ParseEndpoint(e.String()) == e for
 // every endpoint ParseEndpoint returns.
-func (e Endpoint) String() string {
+func (e Endpoint) String() string { return e.format(windowsPaths) }
+
+func (e Endpoint) format(win bool) string {
 	switch e.Scheme {
 	case SchemeUnix, SchemeUnixgram:
-		return string(e.Scheme) + "://" + escapePath(e.Path)
+		p := e.Path
+		if win && !strings.HasPrefix(p, "@") {
+			p = strings.ReplaceAll(p, `\`, "/")
+			if isDrivePath(p) {
+				p = "/" + p
+			}
+		}
+		return string(e.Scheme) + "://" + escapePath(p)
 	}
 	host := e.Host
 	if addr, zone, ok := strings.Cut(host, "%"); ok {
@@ -124,7 +144,11 @@ func escapePath(p string) string {
 // ParseEndpoint parses an endpoint URL. It checks syntax only (no DNS, no
 // file system); every error matches ErrBadEndpoint and reads as one
 // sentence naming the bad part.
-func ParseEndpoint(s string) (Endpoint, error) {
+func ParseEndpoint(s string) (Endpoint, error) { return parseEndpoint(s, windowsPaths) }
+
+// parseEndpoint is ParseEndpoint with Unix socket paths read as Windows
+// paths (win) or not, so that both are tested on every system.
+func parseEndpoint(s string, win bool) (Endpoint, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return Endpoint{}, badf("empty endpoint; write one like tcp://127.0.0.1:9000")
@@ -169,7 +193,7 @@ func ParseEndpoint(s string) (Endpoint, error) {
 	var ep Endpoint
 	var err error
 	if sch == SchemeUnix || sch == SchemeUnixgram {
-		ep, err = parseUnix(sch, rest, s)
+		ep, err = parseUnix(sch, rest, s, win)
 	} else {
 		ep, err = parseInet(sch, rest, s)
 	}
@@ -353,14 +377,33 @@ func parsePort(p, s string) (int, error) {
 	return n, nil
 }
 
-func parseUnix(sch Scheme, rest, s string) (Endpoint, error) {
+// isDrivePath reports whether p starts with a Windows drive and its root,
+// "C:/" or "C:\\".
+func isDrivePath(p string) bool {
+	return len(p) >= 3 && (p[0]|0x20 >= 'a' && p[0]|0x20 <= 'z') && p[1] == ':' && (p[2] == '/' || p[2] == '\\')
+}
+
+func parseUnix(sch Scheme, rest, s string, win bool) (Endpoint, error) {
 	ep := Endpoint{Scheme: sch}
+	example := "/path"
+	if win {
+		example = "/C:/path"
+	}
 	if rest == "" {
-		return ep, badf("missing path in %q; write %s:///path or %s://@name", s, sch, sch)
+		return ep, badf("missing path in %q; write %s://%s or %s://@name", s, sch, example, sch)
 	}
 	path, err := unescapePath(rest, s)
 	if err != nil {
 		return ep, err
+	}
+	isPath := strings.HasPrefix(rest, "/") || strings.HasPrefix(rest, "./") || strings.HasPrefix(rest, "../")
+	if win && !strings.HasPrefix(path, "@") {
+		if strings.HasPrefix(path, "/") && isDrivePath(path[1:]) {
+			path = path[1:] // unix:///C:/dir/s.sock
+		}
+		// unix://C:\dir\s.sock and unix://.\s.sock, as pasted
+		isPath = isPath || isDrivePath(path) || strings.HasPrefix(path, `.\`) || strings.HasPrefix(path, `..\`)
+		path = strings.ReplaceAll(path, "/", `\`)
 	}
 	switch {
 	case strings.HasPrefix(path, "@"):
@@ -370,7 +413,7 @@ func parseUnix(sch Scheme, rest, s string) (Endpoint, error) {
 		if n := len(path) - 1; n > maxUnixPath {
 			return ep, badf("abstract socket name is %d bytes; the limit here is %d", n, maxUnixPath)
 		}
-	case strings.HasPrefix(rest, "/") || strings.HasPrefix(rest, "./") || strings.HasPrefix(rest, "../"):
+	case isPath:
 		if strings.IndexByte(path, 0) >= 0 {
 			return ep, badf("unix socket path in %q contains a NUL byte", s)
 		}
@@ -379,7 +422,7 @@ func parseUnix(sch Scheme, rest, s string) (Endpoint, error) {
 		}
 	default:
 		host, _, _ := strings.Cut(rest, "/")
-		return ep, badf("unexpected host %q in %q; write %s:///path (three slashes) or %s://@name", host, s, sch, sch)
+		return ep, badf("unexpected host %q in %q; write %s://%s (three slashes) or %s://@name", host, s, sch, example, sch)
 	}
 	ep.Path = path
 	return ep, nil

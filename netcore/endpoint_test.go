@@ -42,6 +42,9 @@ func TestParseEndpointValid(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ParseEndpoint(%q): %v", tt.in, err)
 			}
+			if windowsPaths && tt.want.IsUnix() && !tt.want.Abstract() {
+				tt.want.Path = strings.ReplaceAll(tt.want.Path, "/", `\`) // a Windows path
+			}
 			if got != tt.want {
 				t.Fatalf("ParseEndpoint(%q) = %#v, want %#v", tt.in, got, tt.want)
 			}
@@ -137,13 +140,71 @@ func TestParseEndpointBad(t *testing.T) {
 			if !errors.Is(err, ErrBadEndpoint) {
 				t.Errorf("error %q does not match ErrBadEndpoint", err)
 			}
-			if err.Error() != tt.msg {
-				t.Errorf("ParseEndpoint(%q) error\n got: %s\nwant: %s", tt.in, err, tt.msg)
+			msg := tt.msg
+			if windowsPaths { // the example path of the advice is a Windows one
+				msg = strings.ReplaceAll(msg, ":///path", ":///C:/path")
+			}
+			if err.Error() != msg {
+				t.Errorf("ParseEndpoint(%q) error\n got: %s\nwant: %s", tt.in, err, msg)
 			}
 			if got != (Endpoint{}) {
 				t.Errorf("ParseEndpoint(%q) returned %#v with its error", tt.in, got)
 			}
 		})
+	}
+}
+
+// Unix socket paths on Windows: written as file URLs write them
+// (unix:///C:/dir/s.sock), also taken as pasted after unix:// (backslashes,
+// no leading slash), kept as Windows paths (backslashes), written back in
+// the first form. On other systems the same URLs are not drive paths.
+func TestParseEndpointWindowsPaths(t *testing.T) {
+	tests := []struct {
+		in, path, str string // path: Endpoint.Path on Windows; str: String() there ("" = in)
+		unix          string // Linux's reading: its Path, or its error
+	}{
+		{"unix:///C:/Users/me/s.sock", `C:\Users\me\s.sock`, "", "/C:/Users/me/s.sock"},
+		{"unix://C:/Users/me/s.sock", `C:\Users\me\s.sock`, "unix:///C:/Users/me/s.sock", `unexpected host "C:" in "unix://C:/Users/me/s.sock"; write unix:///path (three slashes) or unix://@name`},
+		{`unix://C:\Users\me\s.sock`, `C:\Users\me\s.sock`, "unix:///C:/Users/me/s.sock", `unexpected host "C:\\Users\\me\\s.sock" in "unix://C:\\Users\\me\\s.sock"; write unix:///path (three slashes) or unix://@name`},
+		{"unix:///c:/x.sock", `c:\x.sock`, "", "/c:/x.sock"},
+		{"unixgram:///D:/tmp/d.sock", `D:\tmp\d.sock`, "", "/D:/tmp/d.sock"},
+		{"unix:///C:/my%20dir/s%23.sock", `C:\my dir\s#.sock`, "", "/C:/my dir/s#.sock"},
+		{"unix:///C%3A/x.sock", `C:\x.sock`, "unix:///C:/x.sock", "/C:/x.sock"},
+		{`unix://.\rel.sock`, `.\rel.sock`, "unix://./rel.sock", `unexpected host ".\\rel.sock" in "unix://.\\rel.sock"; write unix:///path (three slashes) or unix://@name`},
+		{"unix://../up.sock", `..\up.sock`, "", "../up.sock"},
+		{"unix:///tmp/s.sock", `\tmp\s.sock`, "", "/tmp/s.sock"},
+		{"unix://@name", "@name", "", "@name"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			ep, err := parseEndpoint(tt.in, true)
+			if err != nil || ep.Path != tt.path {
+				t.Fatalf("on Windows: %#v, %v; want path %q", ep, err, tt.path)
+			}
+			str := tt.str
+			if str == "" {
+				str = tt.in
+			}
+			if got := ep.format(true); got != str {
+				t.Errorf("on Windows String() = %q, want %q", got, str)
+			}
+			if again, err := parseEndpoint(str, true); err != nil || again != ep {
+				t.Errorf("on Windows %q reads back as %#v, %v", str, again, err)
+			}
+			ep, err = parseEndpoint(tt.in, false)
+			got := ep.Path
+			if err != nil {
+				got = err.Error()
+			}
+			if got != tt.unix {
+				t.Errorf("elsewhere: %q, want %q", got, tt.unix)
+			}
+		})
+	}
+	for _, in := range []string{"unix://C:relative.sock", "unix://localhost/C:/x", "unix://"} {
+		if ep, err := parseEndpoint(in, true); !errors.Is(err, ErrBadEndpoint) || !strings.Contains(err.Error(), "unix:///C:/path") {
+			t.Errorf("on Windows %q: %#v, %v; want an error showing unix:///C:/path", in, ep, err)
+		}
 	}
 }
 
@@ -164,6 +225,7 @@ func FuzzParseEndpoint(f *testing.F) {
 		"tcp://127.0.0.1:9000", "udp://[::1]:5353", "unix:///tmp/s.sock", "unixgram:///tmp/d.sock",
 		"unix://@abs", "tcp://:0", "tcp://[fe80::1%25eth0]:1", "unix:///a%20b", "tcp://x:70000", "",
 		"tcp://[fe80::1%2525]:1", "unix://./x",
+		"unix:///C:/Users/me/s.sock", `unix://C:\x\s.sock`, "unix:///C%3A/x", `unix://.\r`,
 		"tcp://127.0.0.1:-1", "tcp://h:+80", "tcp://h:-0", "tcp://h:-99999999999999999999", "tcp://h:0065536",
 	} {
 		f.Add(s)
@@ -185,6 +247,13 @@ func FuzzParseEndpoint(f *testing.F) {
 		}
 		if again != ep {
 			t.Fatalf("%q: %#v -> %q -> %#v", s, ep, ep.String(), again)
+		}
+		// The other system's reading of paths round-trips too.
+		win := !windowsPaths
+		if ep, err := parseEndpoint(s, win); err == nil {
+			if again, err := parseEndpoint(ep.format(win), win); err != nil || again != ep {
+				t.Fatalf("%q (windows paths %v): %#v -> %q -> %#v, %v", s, win, ep, ep.format(win), again, err)
+			}
 		}
 	})
 }

@@ -16,7 +16,7 @@ import (
 // Listen opens a stream server (tcp, unix). Options are applied through
 // net.ListenConfig.Control before bind; a Backlog is applied by calling
 // listen(2) again, which Linux and the BSDs honour (Go always passes
-// net.core.somaxconn). A unix path is taken over only when it is a stale
+// net.core.somaxconn) and Windows ignores (see BacklogUnsupported). A unix path is taken over only when it is a stale
 // socket, and removed again on Close.
 func Listen(ctx context.Context, ep Endpoint, o Options) (net.Listener, error) {
 	if !ep.Stream() {
@@ -61,10 +61,20 @@ func Listen(ctx context.Context, ep Endpoint, o Options) (net.Listener, error) {
 	return &tcpListener{TCPListener: tl, a: a}, nil
 }
 
+// BacklogUnsupported is nil where Listen applies Options.Backlog (Linux,
+// the BSDs, macOS) and elsewhere the reason it cannot, matching
+// ErrUnsupported: on Windows a socket takes its backlog only in its first
+// listen(), which Go makes. The window shows this sentence by a disabled
+// backlog field and the command line warns with it. Listen never fails
+// for it: the system's default backlog applies, and Effective says so.
+func BacklogUnsupported() error { return backlogUnsupported }
+
+// applyBacklog calls listen again with the asked backlog, where that
+// changes it; elsewhere the asked backlog is only remembered for Effective.
 func applyBacklog(l interface {
 	SyscallConn() (syscall.RawConn, error)
 }, backlog int) error {
-	if backlog <= 0 {
+	if backlog <= 0 || backlogUnsupported != nil {
 		return nil
 	}
 	rc, err := l.SyscallConn()
@@ -282,8 +292,25 @@ type bindError struct {
 func (e *bindError) Error() string { return e.err.Error() }
 func (e *bindError) Unwrap() error { return e.err }
 
+// ErrBindDenied is matched by a bind that Windows refuses with "access
+// denied" (WSAEACCES): the port is held by a socket that does not share
+// it, or lies in a range the system reserves. The error says which to check.
+var ErrBindDenied = errors.New("bind denied by the system")
+
+type bindDeniedError struct {
+	err  error
+	hint string
+}
+
+func (e *bindDeniedError) Error() string        { return e.err.Error() + "; " + e.hint }
+func (e *bindDeniedError) Unwrap() error        { return e.err }
+func (e *bindDeniedError) Is(target error) bool { return target == ErrBindDenied }
+
 func bindErr(err error, a *asked) error {
-	if !errors.Is(err, syscall.EADDRINUSE) {
+	if hint := bindDeniedHint(err); hint != "" {
+		return &bindDeniedError{err: err, hint: hint}
+	}
+	if !IsAddrInUse(err) {
 		return err
 	}
 	set, on := a.o.reuseAddr(a.ep, a.server)

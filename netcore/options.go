@@ -37,8 +37,9 @@ type Multicast struct {
 // the kernel's default except Go's 15s keepalive, which is turned off so the
 // person sees the kernel truth.
 type Options struct {
-	ReuseAddr      *bool         `json:"reuse_addr,omitempty"`      // nil: on for TCP servers (as socket tutorials teach), off otherwise
+	ReuseAddr      *bool         `json:"reuse_addr,omitempty"`      // nil: on for TCP servers (as socket tutorials teach) except on Windows, where it would let the port be shared; off otherwise
 	ReusePort      bool          `json:"reuse_port,omitempty"`      // SO_REUSEPORT
+	ExclusiveAddr  bool          `json:"exclusive_addr,omitempty"`  // SO_EXCLUSIVEADDRUSE (Windows only): no other socket can bind the port, not even with SO_REUSEADDR
 	NoDelay        *bool         `json:"no_delay,omitempty"`        // TCP_NODELAY; nil: Go's default (on)
 	KeepAlive      *KeepAlive    `json:"keep_alive,omitempty"`      // nil: off
 	SendBuffer     int           `json:"send_buffer,omitempty"`     // SO_SNDBUF, 0: kernel default
@@ -93,6 +94,13 @@ func optionError(name string, err error) error { return fmt.Errorf("%s: %w", nam
 
 func unsupported(name string) error { return optionError(name, ErrUnsupported) }
 
+// unsupportedError is a sentence of its own that matches ErrUnsupported
+// without repeating its words.
+type unsupportedError struct{ msg string }
+
+func (e *unsupportedError) Error() string        { return e.msg }
+func (e *unsupportedError) Is(target error) bool { return target == ErrUnsupported }
+
 // Validate reports the first option that makes no sense for the endpoint
 // kind (server or client), e.g. SO_BROADCAST on tcp, or whose value the
 // kernel would refuse or quietly change (a negative buffer, a TTL past 255,
@@ -102,6 +110,9 @@ func unsupported(name string) error { return optionError(name, ErrUnsupported) }
 func (o Options) Validate(ep Endpoint, server bool) error {
 	if !knownScheme(string(ep.Scheme)) {
 		return fmt.Errorf("unknown scheme %q (tcp, udp, unix, unixgram)", ep.Scheme)
+	}
+	if ep.Scheme == SchemeUnixgram && unixgramUnsupported != nil {
+		return unixgramUnsupported
 	}
 	tcp, udp, unix := ep.Scheme == SchemeTCP, ep.Scheme == SchemeUDP, ep.IsUnix()
 	only := func(name, what string) error {
@@ -146,6 +157,14 @@ func (o Options) Validate(ep Endpoint, server bool) error {
 	}
 	if o.ReusePort && unix {
 		return only("SO_REUSEPORT", "tcp and udp")
+	}
+	if o.ExclusiveAddr {
+		if unix {
+			return only("SO_EXCLUSIVEADDRUSE", "tcp and udp")
+		}
+		if o.ReuseAddr != nil && *o.ReuseAddr {
+			return errors.New("SO_EXCLUSIVEADDRUSE and SO_REUSEADDR cannot both be on (Windows refuses the pair)")
+		}
 	}
 	if o.NoDelay != nil && !tcp {
 		return only("TCP_NODELAY", "tcp")

@@ -16,6 +16,8 @@ func setOptions(fd uintptr, network string, a *asked) error {
 		return unsupported("SO_REUSEADDR")
 	case o.ReusePort:
 		return unsupported("SO_REUSEPORT")
+	case o.ExclusiveAddr:
+		return unsupported("SO_EXCLUSIVEADDRUSE")
 	case o.SendBuffer > 0:
 		return unsupported("SO_SNDBUF")
 	case o.RecvBuffer > 0:
@@ -32,10 +34,17 @@ func setOptions(fd uintptr, network string, a *asked) error {
 	return nil
 }
 
-func relisten(uintptr, int) error { return unsupported("listen backlog") }
+var backlogUnsupported = unsupported("listen backlog")
+
+// unixgramUnsupported: whether unixgram works here is the system's to say.
+var unixgramUnsupported error
+
+func relisten(uintptr, int) error { return backlogUnsupported }
 
 func abortFD(uintptr) error { return unsupported("SO_LINGER") }
 
 func effective(uintptr, *asked) ([]OptionValue, error) {
 	return nil, unsupported("reading socket options")
 }
+
+func bindDeniedHint(error) string { return "" }

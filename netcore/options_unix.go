@@ -30,6 +30,9 @@ func setOptions(fd uintptr, network string, a *asked) error {
 				return err
 			}
 		}
+		if o.ExclusiveAddr {
+			return unsupported("SO_EXCLUSIVEADDRUSE (a Windows option)")
+		}
 		if o.ReusePort {
 			if err := setInt("SO_REUSEPORT", unix.SOL_SOCKET, unix.SO_REUSEPORT, 1); err != nil {
 				return err
@@ -74,6 +77,12 @@ func setOptions(fd uintptr, network string, a *asked) error {
 	}
 	return nil
 }
+
+// backlogUnsupported: Linux and the BSDs apply Options.Backlog.
+var backlogUnsupported error
+
+// unixgramUnsupported: Linux and the BSDs have datagram Unix sockets.
+var unixgramUnsupported error
 
 // relisten calls listen(2) again on a listening socket: Linux and the BSDs
 // then take the new backlog, which Go's Listen does not let us pass.
@@ -231,3 +240,7 @@ func ttlNote(v, asked int) string {
 	}
 	return strconv.Itoa(v)
 }
+
+// bindDeniedHint: Unix reports a port in use as EADDRINUSE; EACCES there
+// is a privileged port, which the error's own words say.
+func bindDeniedHint(error) string { return "" }
