@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sockplay/sockplay/internal/testkit"
 )
 
 func TestJSONHdrAppendAndDecode(t *testing.T) {
@@ -95,9 +97,9 @@ func TestSafeFileName(t *testing.T) {
 
 // Hostile names from the wire: whatever the header says, the file lands in
 // the chosen folder, never overwrites, and nothing else in or around the
-// folder changes.
+// folder changes. (A symlink planted in the folder: the next test.)
 func TestSaveJSONHdrFileHostile(t *testing.T) {
-	parent := t.TempDir()
+	parent := testkit.TempDir(t)
 	dir := filepath.Join(parent, "inbox")
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -106,12 +108,8 @@ func TestSaveJSONHdrFileHostile(t *testing.T) {
 	if err := os.WriteFile(outside, []byte("keep"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	// A symlink planted in the folder, pointing out of it.
-	if err := os.Symlink(outside, filepath.Join(dir, "link.txt")); err != nil {
-		t.Fatal(err)
-	}
 	names := []string{
-		"../outside.txt", "/tmp/../" + outside, outside, `..\outside.txt`, "..", "", "link.txt",
+		"../outside.txt", "/tmp/../" + outside, outside, `..\outside.txt`, "..", "",
 		"a\x00b", "\n", "ok.txt", "ok.txt", "ok.txt", "CON", "x/../../../../outside.txt",
 	}
 	seen := map[string]bool{}
@@ -137,7 +135,7 @@ func TestSaveJSONHdrFileHostile(t *testing.T) {
 	if got, _ := os.ReadFile(outside); string(got) != "keep" {
 		t.Fatalf("the file outside the folder changed: %q", got)
 	}
-	for _, want := range []string{"ok.txt", "ok-1.txt", "ok-2.txt", "received.bin", "received-1.bin", "link-1.txt", "_CON", "a_b"} {
+	for _, want := range []string{"ok.txt", "ok-1.txt", "ok-2.txt", "received.bin", "received-1.bin", "_CON", "a_b"} {
 		if !seen[filepath.Join(dir, want)] {
 			t.Errorf("expected %s among %v", want, seen)
 		}
@@ -152,5 +150,28 @@ func TestSaveJSONHdrFileHostile(t *testing.T) {
 	}
 	if _, err := SaveJSONHdrFile(filepath.Join(parent, "missing"), Message{}); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing folder: %v", err)
+	}
+}
+
+// A symlink planted in the folder, pointing out of it, is neither followed
+// nor replaced: the file gets the next free name.
+func TestSaveJSONHdrFileSymlinkPlanted(t *testing.T) {
+	parent := testkit.TempDir(t)
+	dir := filepath.Join(parent, "inbox")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	outside := filepath.Join(parent, "outside.txt")
+	if err := os.WriteFile(outside, []byte("keep"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	testkit.Symlink(t, outside, filepath.Join(dir, "link.txt"))
+	hdr, _ := json.Marshal(map[string]any{"filename": "link.txt", "filesize": 1})
+	path, err := SaveJSONHdrFile(dir, Message{Header: hdr, Data: []byte("X")})
+	if err != nil || path != filepath.Join(dir, "link-1.txt") {
+		t.Fatalf("SaveJSONHdrFile(link.txt) = %s, %v; want %s", path, err, filepath.Join(dir, "link-1.txt"))
+	}
+	if got, _ := os.ReadFile(outside); string(got) != "keep" {
+		t.Fatalf("the file outside the folder changed: %q", got)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"slices"
 	"testing"
+
+	"github.com/sockplay/sockplay/internal/testkit"
 )
 
 // realHexdump runs the system's hexdump on data, shown from offset base
@@ -21,7 +23,7 @@ func realHexdump(t testing.TB, data []byte, opt Options) []byte {
 	if err != nil {
 		t.Skip("hexdump is not installed (Debian: bsdextrautils), nothing to compare with")
 	}
-	f, err := os.CreateTemp(t.TempDir(), "in")
+	f, err := os.CreateTemp(testkit.TempDir(t), "in")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,10 +9,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sockplay/sockplay/internal/testkit"
 )
 
 func TestFileRenderAndOpen(t *testing.T) {
-	dir := t.TempDir()
+	dir := testkit.TempDir(t)
 	path := filepath.Join(dir, "frame.bin")
 	body := bytes.Repeat([]byte("123456789"), 50000) // bigger than one read
 	if err := os.WriteFile(path, body, 0o600); err != nil {
@@ -43,14 +45,15 @@ func TestFileRenderAndOpen(t *testing.T) {
 }
 
 func TestFileErrorsNamePath(t *testing.T) {
-	dir := t.TempDir()
+	dir := testkit.TempDir(t)
 	missing := filepath.Join(dir, "missing.bin")
+	_, notExist := os.Open(missing) // in this system's words ("File not found." on Windows)
 	cases := []struct {
 		path   string
 		target error
 		want   string
 	}{
-		{missing, fs.ErrNotExist, "payload file: open " + missing + ": no such file or directory"},
+		{missing, fs.ErrNotExist, "payload file: " + notExist.Error()},
 		{dir, ErrNotRegularFile, "payload file: open " + dir + ": not a regular file"},
 	}
 	for _, tc := range cases {
@@ -72,7 +75,7 @@ func TestFileErrorsNamePath(t *testing.T) {
 }
 
 func TestFileTooBigForRender(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "big.bin")
+	path := filepath.Join(testkit.TempDir(t), "big.bin")
 	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +100,7 @@ func TestFileTooBigForRender(t *testing.T) {
 // TestFileShrinksWhileStreaming: the stream ends early and the checksum
 // covers what was actually sent.
 func TestFileShrinksWhileStreaming(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "f.bin")
+	path := filepath.Join(testkit.TempDir(t), "f.bin")
 	os.WriteFile(path, []byte("123456789abc"), 0o600)
 	p, _ := Compile(Spec{Mode: File, Source: path, Checksum: Sum8})
 	r, _, err := p.Open(nil, fixedNow)
