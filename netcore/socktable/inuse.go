@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"runtime"
 	"syscall"
 
 	"github.com/sockplay/sockplay/netcore"
@@ -34,6 +35,10 @@ func (e *AddrInUseError) Error() string {
 	switch {
 	case e.Holder != nil:
 		return fmt.Sprintf("%s is already in use by %s (pid %d)", where, e.Holder.Name, e.Holder.PID)
+	case e.State == TimeWait && runtime.GOOS == "windows":
+		// TIME_WAIT does not block a bind on Windows unless a socket on the
+		// port has SO_EXCLUSIVEADDRUSE; SO_REUSEADDR is no help there.
+		return where + " is held by a connection in TIME_WAIT; wait for it to expire or choose another port"
 	case e.State == TimeWait && e.ReuseAddr == nil:
 		return where + " is in use by a socket in TIME_WAIT; wait for it to expire (about 60 s), choose another port, or enable SO_REUSEADDR if it is off"
 	case e.State == TimeWait && *e.ReuseAddr:

@@ -54,7 +54,12 @@ func listKernel(ctx context.Context, opt *Options) ([]Socket, error) {
 	if opt.wantOwners() {
 		names := processNames()
 		for i := range socks {
-			socks[i].Owners = []Owner{{PID: int(pids[i]), FD: -1, Name: names[pids[i]]}}
+			// PID 0 is no process: Windows gives it to sockets nobody owns
+			// any more (TIME_WAIT), which netstat shows as "System Idle
+			// Process"; such a socket has no owner to name.
+			if pids[i] != 0 {
+				socks[i].Owners = []Owner{{PID: int(pids[i]), FD: -1, Name: names[pids[i]]}}
+			}
 		}
 	}
 	return socks, nil
@@ -147,7 +152,7 @@ func winState(v uint32) State {
 
 // processNames maps every PID to its executable name, from one snapshot.
 func processNames() map[uint32]string {
-	names := map[uint32]string{0: "System Idle Process", 4: "System"}
+	names := map[uint32]string{4: "System"}
 	snap, err := windows.CreateToolhelp32Snapshot(windows.TH32CS_SNAPPROCESS, 0)
 	if err != nil {
 		return names
