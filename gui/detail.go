@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/sockplay/sockplay/netcore/framing"
 	"github.com/sockplay/sockplay/netcore/hexdump"
 	"github.com/sockplay/sockplay/netcore/payload"
 	"github.com/sockplay/sockplay/sessions"
@@ -33,14 +35,23 @@ type detailPane struct {
 	Hex      *widget.TextGrid
 	Text     *widget.TextGrid
 	Encoding *widget.RadioGroup
+	Frame    *widget.Label      // a message's frame on the wire, when the framing adds bytes
+	View     *widget.RadioGroup // hex dump or text
 	Copy     map[string]*widget.Button
 	data     []byte
 	root     fyne.CanvasObject
+	// framing is the session's framing now, to show how a message is
+	// framed on the wire; nil shows none.
+	framing func() framing.Spec
 }
 
 func newDetailPane() *detailPane {
 	d := &detailPane{Copy: map[string]*widget.Button{}}
 	d.Title = widget.NewLabel("Select a row to see its bytes.")
+	d.Title.Truncation = fyne.TextTruncateEllipsis
+	d.Frame = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	d.Frame.Truncation = fyne.TextTruncateEllipsis
+	d.Frame.Hide()
 	d.Hex = widget.NewTextGrid()
 	d.Hex.Scroll = fyne.ScrollBoth
 	d.Text = widget.NewTextGrid()
@@ -60,19 +71,35 @@ func newDetailPane() *detailPane {
 	buttons := container.NewHBox(widget.NewLabel("Copy as"))
 	for _, f := range formats {
 		b := widget.NewButton(f.name, func() {
-			fyne.CurrentApp().Clipboard().SetContent(f.fn(d.data))
+			copyToClipboard(d.root, f.name, f.fn(d.data), len(d.data)) // copyformats.go: and says so
 		})
 		b.Disable()
 		d.Copy[f.name] = b
 		buttons.Add(b)
 	}
-	tabs := container.NewAppTabs(
-		container.NewTabItem("Hex dump", d.Hex),
-		container.NewTabItem("Text", container.NewBorder(d.Encoding, nil, nil, nil, d.Text)),
-	)
-	d.root = container.NewBorder(container.NewBorder(nil, nil, nil, buttons, d.Title), nil, nil, nil, tabs)
+	// Hex dump or text, chosen in the title's row (no tab bar: the pane
+	// can then be made short, leaving the height to the log).
+	hexPane := container.NewBorder(d.Frame, nil, nil, nil, d.Hex)
+	textPane := container.NewBorder(d.Encoding, nil, nil, nil, d.Text)
+	textPane.Hide()
+	d.View = widget.NewRadioGroup([]string{viewHex, viewText}, func(v string) {
+		hexPane.Hidden, textPane.Hidden = v == viewText, v != viewText
+		hexPane.Refresh()
+		textPane.Refresh()
+	})
+	d.View.Horizontal = true
+	d.View.Required = true
+	d.View.SetSelected(viewHex)
+	top := container.NewBorder(nil, nil, d.View, buttons, d.Title)
+	d.root = container.NewBorder(top, nil, nil, nil, container.NewStack(hexPane, textPane))
 	return d
 }
+
+// The pane's two views.
+const (
+	viewHex  = "Hex dump"
+	viewText = "Text"
+)
 
 // show fills the pane with e (a copy the pane may keep).
 func (d *detailPane) show(e sessions.Entry) {
@@ -82,12 +109,13 @@ func (d *detailPane) show(e sessions.Entry) {
 	case e.Kind.Data():
 		shown := ""
 		if len(e.Data) > detailLimit {
-			shown = fmt.Sprintf(" (showing the first %d; copy takes all)", detailLimit)
+			shown = fmt.Sprintf(" (showing the first %s; copy takes all)", humanBytes(detailLimit))
 		}
-		d.Title.SetText(fmt.Sprintf("%s  %s  #%d %s  %d bytes%s", when, e.Kind, e.Peer, e.Addr, len(e.Data), shown))
+		d.Title.SetText(fmt.Sprintf("%s  %s  #%d %s  %d bytes%s", when, kindWords[e.Kind], e.Peer, e.Addr, len(e.Data), shown))
 	default:
-		d.Title.SetText(fmt.Sprintf("%s  %s  %s", when, e.Kind, e.Text))
+		d.Title.SetText(fmt.Sprintf("%s  %s", when, eventWords(&e)))
 	}
+	d.showFrame(e)
 	for _, b := range d.Copy {
 		if len(d.data) > 0 {
 			b.Enable()
@@ -138,9 +166,42 @@ func controlToPicture(r rune) rune {
 	return r
 }
 
+// showFrame says, for a message, what its framing puts around the payload
+// on the wire (re-encoding it gives the very bytes for every framing that
+// frames by adding bytes; escaping framings say so instead).
+func (d *detailPane) showFrame(e sessions.Entry) {
+	d.Frame.Hide()
+	if !e.Kind.Message() || d.framing == nil {
+		return
+	}
+	f := d.framing()
+	if f.Kind == framing.KindRaw || f.Kind == framing.KindIdle || f.Kind == framing.KindHTTP || f.Kind == framing.KindJSONHdr {
+		return
+	}
+	wire, err := f.Encode(nil, e.Data)
+	if err != nil {
+		return
+	}
+	if i := bytes.Index(wire, e.Data); i >= 0 && len(e.Data) > 0 {
+		pre, post := wire[:i], wire[i+len(e.Data):]
+		d.Frame.SetText(fmt.Sprintf("on the wire (%s): %s [%d bytes of payload] %s", f, hexOrDash(pre), len(e.Data), hexOrDash(post)))
+	} else {
+		d.Frame.SetText(fmt.Sprintf("on the wire (%s): %d bytes, escaped: %s", f, len(wire), hexPreview(wire, 24)))
+	}
+	d.Frame.Show()
+}
+
+func hexOrDash(b []byte) string {
+	if len(b) == 0 {
+		return "—"
+	}
+	return hexPreview(b, 16)
+}
+
 // clear empties the pane (the view was cleared or the session restarted).
 func (d *detailPane) clear() {
 	d.data = nil
+	d.Frame.Hide()
 	d.Title.SetText("Select a row to see its bytes.")
 	d.Hex.SetText("")
 	d.Text.SetText("")

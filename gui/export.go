@@ -26,29 +26,31 @@ func (t *SessionTab) export() {
 		}
 		defer w.Close()
 		jsonl := strings.HasSuffix(strings.ToLower(w.URI().Name()), ".jsonl")
-		if err := writeLog(w, log, jsonl); err != nil {
+		rows, err := writeLog(w, log, jsonl)
+		if err != nil {
 			dialog.ShowError(fmt.Errorf("export %s: %w", w.URI().Name(), err), t.main.Window)
+			return
 		}
+		t.exported(rows, w.URI().Name())
 	}, t.main.Window)
 	d.SetFileName(strings.NewReplacer("/", "_", ":", "_", " ", "_").Replace(t.spec.Title()) + ".txt")
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".txt", ".jsonl"}))
 	d.Show()
 }
 
-// writeLog writes every entry the view holds, oldest first, a copy at a time
-// so the log's lock is never held across a write.
-func writeLog(w io.Writer, log *sessions.Log, jsonl bool) error {
+// writeLog writes every entry the view holds, oldest first, starting with
+// what it no longer holds ("1.2 GiB in 129,433 rows not kept", with the
+// time of the newest of them). Entries are copied out of the log in
+// batches, so its lock is never held across a write.
+func writeLog(w io.Writer, log *sessions.Log, jsonl bool) (rows int, err error) {
 	bw := bufio.NewWriter(w)
 	var line []byte
-	for i := 0; ; i++ {
-		e, ok := log.At(i)
-		if !ok {
-			break
-		}
+	write := func(e sessions.Entry) {
+		rows++
 		if jsonl {
 			line = sessions.AppendJSON(line[:0], e)
 			bw.Write(line)
-			continue
+			return
 		}
 		when := time.UnixMicro(e.Micros).Format("2006-01-02 15:04:05.000000")
 		fmt.Fprintf(bw, "%s  %s", when, e.Kind)
@@ -62,5 +64,24 @@ func writeLog(w io.Writer, log *sessions.Log, jsonl bool) error {
 			fmt.Fprintf(bw, "  %s\n", e.Text)
 		}
 	}
-	return bw.Flush()
+	if m, ok := log.Marker(); ok {
+		write(m)
+	}
+	const batch = 1024
+	var buf []sessions.Entry
+	for next := uint64(0); ; {
+		buf = buf[:0]
+		next = log.Range(next, func(e sessions.Entry) bool {
+			e.Data = append([]byte(nil), e.Data...)
+			buf = append(buf, e)
+			return len(buf) < batch
+		})
+		for _, e := range buf {
+			write(e)
+		}
+		if len(buf) < batch {
+			break
+		}
+	}
+	return rows, bw.Flush()
 }

@@ -18,7 +18,7 @@ func TestWriteLog(t *testing.T) {
 	l.Add(sessions.Entry{Kind: sessions.KindDataOut, Peer: 1, Addr: "127.0.0.1:5000", Data: []byte{0x01, 0xff}})
 
 	var out bytes.Buffer
-	if err := writeLog(&out, l, true); err != nil {
+	if _, err := writeLog(&out, l, true); err != nil {
 		t.Fatal(err)
 	}
 	var got []map[string]any
@@ -34,7 +34,7 @@ func TestWriteLog(t *testing.T) {
 	}
 
 	out.Reset()
-	if err := writeLog(&out, l, false); err != nil {
+	if _, err := writeLog(&out, l, false); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"accepted  #1 127.0.0.1:5000", "data_in  #1 127.0.0.1:5000  3 bytes\n00000000  68 69 0a", "|hi.|", "00000000  01 ff"} {

@@ -15,6 +15,19 @@ type SessionSpec struct {
 	StartOnOpen bool `json:"start_on_open,omitempty"`
 	// Composer is the last payload typed in the tab, restored with it.
 	Composer ComposerState `json:"composer"`
+	// View is how the person arranged the tab, restored with it.
+	View ViewState `json:"view,omitzero"`
+}
+
+// ViewState is a session tab's arrangement: what the log shows and where
+// the person dragged its dividers.
+type ViewState struct {
+	Messages bool   `json:"messages,omitempty"` // Messages instead of Chunks
+	Preview  string `json:"preview,omitempty"`  // previewText, previewHex, previewHexText ("" is the default)
+	// LogSplit is the share of the log above the detail pane, PeersSplit
+	// the share of the peers pane beside them (0: the defaults).
+	LogSplit   float64 `json:"log_split,omitempty"`
+	PeersSplit float64 `json:"peers_split,omitempty"`
 }
 
 // ComposerState is the composer's settings kept with a tab.

@@ -67,13 +67,8 @@ func rowTexts(v *trafficView) []string {
 	for i := 0; i < v.length(); i++ {
 		o := v.createRow()
 		v.updateRow(i, o)
-		c := o.(*fyne.Container)
-		left := c.Objects[1].(*fyne.Container)
-		var parts []string
-		for _, x := range append(left.Objects, c.Objects[0]) {
-			parts = append(parts, labelText(x))
-		}
-		out = append(out, strings.Join(parts, " "))
+		o.(*fyne.Container).Layout.Layout(o.(*fyne.Container).Objects, fyne.NewSize(1200, 20))
+		out = append(out, strings.Join(cellTexts(o), " "))
 	}
 	return out
 }

@@ -22,7 +22,11 @@ const (
 // trafficFilter decides which log entries a traffic view shows. The zero
 // value shows raw chunks and events in both directions.
 type trafficFilter struct {
-	Messages bool            // decoded messages instead of raw chunks in
+	// Messages shows messages both ways (payload only) instead of chunks;
+	// chunks no framing will decode (a raw session's, a stuck decoder's,
+	// bytes sent raw) are shown as they are.
+	Messages bool
+	Framed   bool            // the session frames now (else Messages shows chunks)
 	Dir      string          // dirAll, dirIn, dirOut, dirEvents
 	Peer     sessions.PeerID // 0: every peer
 	Text     string          // substring of the data (as bytes) or of the event text
@@ -57,21 +61,30 @@ func unwrapRegexp(err error) error {
 
 // match is called under the log's lock for every new entry: keep it cheap.
 func (f *trafficFilter) match(e *sessions.Entry) bool {
+	in, out := false, false
 	switch e.Kind {
-	case sessions.KindDataIn:
-		if f.Messages || f.Dir == dirOut || f.Dir == dirEvents {
+	case sessions.KindDataIn, sessions.KindDataOut:
+		if f.Messages && f.Framed && e.Note != sessions.NoteUndecoded {
 			return false
 		}
-	case sessions.KindMessage:
-		if !f.Messages || f.Dir == dirOut || f.Dir == dirEvents {
+		in, out = e.Kind == sessions.KindDataIn, e.Kind == sessions.KindDataOut
+	case sessions.KindMessage, sessions.KindMessageOut:
+		if !f.Messages {
 			return false
 		}
-	case sessions.KindDataOut:
-		if f.Dir == dirIn || f.Dir == dirEvents {
+		in, out = e.Kind == sessions.KindMessage, e.Kind == sessions.KindMessageOut
+	}
+	switch f.Dir {
+	case dirIn:
+		if !in {
 			return false
 		}
-	default: // events
-		if f.Dir == dirIn || f.Dir == dirOut {
+	case dirOut:
+		if !out {
+			return false
+		}
+	case dirEvents:
+		if in || out {
 			return false
 		}
 	}

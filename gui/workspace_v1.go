@@ -58,10 +58,19 @@ func upgradeV1(data []byte, w *Workspace) error {
 			break
 		}
 		o := old.Tabs[i]
-		w.Tabs[i].Options = netcore.Options(o.Options)
+		w.Tabs[i].Options = o.Options.current()
 		if o.Reply == sessions.ReplyNameFixed {
 			w.Tabs[i].ReplyPayload = &payload.Spec{Mode: payload.Text, Source: payload.EscapeText([]byte(o.ReplyText))}
 		}
 	}
 	return nil
+}
+
+// current is the options as the current netcore.Options holds them; new
+// fields (which version 1 never had) stay at their zero values.
+func (o optionsV1) current() netcore.Options {
+	return netcore.Options{ReuseAddr: o.ReuseAddr, ReusePort: o.ReusePort, NoDelay: o.NoDelay, KeepAlive: o.KeepAlive,
+		SendBuffer: o.SendBuffer, RecvBuffer: o.RecvBuffer, Linger: o.Linger, TTL: o.TTL, Broadcast: o.Broadcast,
+		Multicast: o.Multicast, LocalAddr: o.LocalAddr, BindDevice: o.BindDevice, Backlog: o.Backlog,
+		ConnectTimeout: o.ConnectTimeout, IdleTimeout: o.IdleTimeout, ResolveTimeout: o.ResolveTimeout}
 }

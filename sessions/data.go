@@ -216,7 +216,11 @@ func (s *Session) write(p *peer, data []byte, message bool) error {
 		out = []byte{}
 	}
 	if len(data) > 0 || !p.stream {
-		s.emit(Entry{Micros: now.UnixMicro(), Kind: KindDataOut, Peer: p.id, Addr: p.addr, Data: out})
+		e := Entry{Micros: now.UnixMicro(), Kind: KindDataOut, Peer: p.id, Addr: p.addr, Data: out}
+		if !message && s.framed() {
+			e.Note = NoteUndecoded // sent raw past the framing: no message shows it
+		}
+		s.emit(e)
 	}
 	var n int
 	var err error

@@ -96,8 +96,9 @@ const (
 	// KindDataIn with NoteUndecoded.
 	// Text says what failed and, where known, how to avoid it.
 	NoteDecoderStuck
-	// NoteUndecoded marks a KindDataIn chunk that no decoder will see
-	// (its peer's decoder is stuck): show it as it is.
+	// NoteUndecoded marks a chunk that is no message: received after its
+	// peer's decoder got stuck (KindDataIn), or sent raw past a framing
+	// (KindDataOut). Show it as it is.
 	NoteUndecoded
 	// NoteViewDropped: Count entries holding Bytes bytes left the view
 	// (the first row of a view that dropped; KindInfo).

@@ -1,0 +1,97 @@
+package gui
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/sockplay/sockplay/sessions"
+)
+
+// The view keeps the newest traffic within a budget the person can change;
+// the line under the list says what it keeps and what it let go, so
+// history is never dropped silently. Events (who connected, why it ended)
+// have their own budget and stay.
+
+// budgets offered for a session's view.
+var budgets = []int64{4 << 20, 16 << 20, 64 << 20, 256 << 20, 1 << 30}
+
+func budgetName(b int64) string { return humanSize(uint64(b)) }
+
+func budgetChoices() []string {
+	out := make([]string, len(budgets))
+	for i, b := range budgets {
+		out[i] = budgetName(b)
+	}
+	return out
+}
+
+// humanSize is a power-of-two size without decimals: 64 MiB, 1 GiB.
+func humanSize(n uint64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return humanBytes(n)
+}
+
+// budgetChanged applies the chosen budget to the session's view now (it
+// drops the oldest traffic at once when smaller) and keeps it with the tab.
+func (t *SessionTab) budgetChanged() {
+	for _, b := range budgets {
+		if budgetName(b) == t.Budget.Selected {
+			if t.sess != nil && t.sess.Log().Budget() != b {
+				t.sess.Log().SetBudget(b)
+			}
+			if b == sessions.DefaultLogBudget {
+				b = 0
+			}
+			t.spec.LogBudget = b
+			return
+		}
+	}
+}
+
+// flashFor is how long a short report (exported, copied) stays in the
+// status line under the list before what the view keeps comes back.
+const flashFor = 4 * time.Second
+
+// flash shows a short report in the status line under the list, in place:
+// nothing moves.
+func (t *SessionTab) flash(msg string) {
+	t.flashUntil = time.Now().Add(flashFor)
+	setText(t.History, msg)
+}
+
+// exported reports an export where the person is looking.
+func (t *SessionTab) exported(rows int, name string) {
+	t.flash(fmt.Sprintf("Exported %s rows to %s", groupDigits(uint64(rows)), name))
+}
+
+// showHistory refreshes the status line, unless a report is still shown.
+func (t *SessionTab) showHistory() {
+	if time.Now().Before(t.flashUntil) {
+		return
+	}
+	setText(t.History, historyText(t.sess.Log()))
+}
+
+// historyText says what the view holds: "the last 64 MiB of traffic · 11.0
+// GiB in 129,433 rows not kept".
+func historyText(l *sessions.Log) string {
+	s := "Showing the newest " + humanSize(uint64(l.Budget())) + " of traffic and every event"
+	if b, n := l.Dropped(); n > 0 {
+		s += fmt.Sprintf(" · %s in %s rows not kept", humanBytes(b), groupDigits(n))
+	}
+	return s
+}
+
+// groupDigits writes n with thousands separated: 129,433.
+func groupDigits(n uint64) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}

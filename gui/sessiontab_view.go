@@ -1,0 +1,44 @@
+package gui
+
+// Default shares of a session tab's dividers: most of the height for the
+// log (ten rows or more at 1200x760), a narrow peers pane.
+const (
+	defaultLogSplit   = 0.7
+	defaultPeersSplit = 0.2
+)
+
+func orDefault(v, def float64) float64 {
+	if v <= 0.05 || v >= 0.95 {
+		return def
+	}
+	return v
+}
+
+// applyView restores how the person arranged the tab.
+func (t *SessionTab) applyView(v ViewState) {
+	if v.Messages {
+		t.ViewMode.SetSelected("Messages")
+	}
+	switch v.Preview {
+	case previewText, previewHex, previewHexText:
+		t.Preview.SetSelected(v.Preview)
+	}
+}
+
+// view is the tab's arrangement now, for the workspace.
+func (t *SessionTab) view() ViewState {
+	v := ViewState{Messages: t.ViewMode.Selected == "Messages", LogSplit: t.logSplit.Offset}
+	if t.Preview.Selected != previewHexText {
+		v.Preview = t.Preview.Selected
+	}
+	if t.peersSplit != nil {
+		v.PeersSplit = t.peersSplit.Offset
+	}
+	if v.LogSplit == defaultLogSplit {
+		v.LogSplit = 0
+	}
+	if v.PeersSplit == defaultPeersSplit {
+		v.PeersSplit = 0
+	}
+	return v
+}
