@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/sockplay/sockplay/netcore"
+	"github.com/sockplay/sockplay/netcore/framing"
 	"github.com/sockplay/sockplay/sessions"
 )
 
@@ -57,10 +58,16 @@ type SessionTab struct {
 	FilterText  *widget.Entry
 	FilterRegex *widget.Check
 	ViewMode    *widget.RadioGroup
+	Preview     *widget.Select // what rows show after the size: hex, text or both
 	FilterError *widget.Label
+	History     *widget.Label  // what the view keeps and what it let go
+	flashUntil  time.Time      // History shows a short report until then
+	Budget      *widget.Select // what the view keeps
 	Detail      *detailPane
 	Peers       *peersPanel
 	Composer    *composer
+
+	logSplit, peersSplit *container.Split // dividers the person drags; kept with the tab
 
 	pump *pump
 	// What the pump's goroutine reads: the current session and what the
@@ -75,6 +82,7 @@ type SessionTab struct {
 func (t *SessionTab) Spec() SessionSpec {
 	s := t.spec
 	s.Composer = t.Composer.State()
+	s.View = t.view()
 	return s
 }
 
@@ -105,16 +113,17 @@ func newSessionTab(m *MainWindow, spec SessionSpec) (*SessionTab, error) {
 	t.Composer.SetState(spec.Composer)
 
 	var middle fyne.CanvasObject
-	logAndDetail := container.NewVSplit(t.trafficPane(), t.Detail.root)
-	logAndDetail.Offset = 0.6
-	middle = logAndDetail
+	t.logSplit = container.NewVSplit(t.trafficPane(), t.Detail.root)
+	t.logSplit.Offset = orDefault(spec.View.LogSplit, defaultLogSplit)
+	middle = t.logSplit
 	if t.server() {
 		halfClose, abort := peerControls(cfg.Endpoint)
 		t.Peers = newPeersPanel(func(id sessions.PeerID) { t.Composer.selectPeer(id) }, t.peerAction, halfClose, abort)
-		split := container.NewHSplit(t.Peers.root, logAndDetail)
-		split.Offset = 0.22
-		middle = split
+		t.peersSplit = container.NewHSplit(t.Peers.root, t.logSplit)
+		t.peersSplit.Offset = orDefault(spec.View.PeersSplit, defaultPeersSplit)
+		middle = t.peersSplit
 	}
+	t.applyView(spec.View)
 	middle = t.addKernelView(middle) // kernelview.go: under the peers (server), above the traffic (client)
 	content := container.NewBorder(t.headerPane(), container.NewPadded(t.Composer.root), nil, nil, middle)
 	t.Item = container.NewTabItemWithIcon(spec.Title(), stateDot(sessions.StateNew), content)
@@ -156,17 +165,35 @@ func peerControls(ep netcore.Endpoint) (halfClose, abort bool) {
 	return ep.Stream(), ep.HasReset()
 }
 
+// headerPane is two lines: state and addresses with the session's
+// buttons; the counters with the sparkline. Texts that can grow (an error,
+// a long path) are cut with an ellipsis rather than widen the window; the
+// whole of an error is in the log.
 func (t *SessionTab) headerPane() fyne.CanvasObject {
-	addrs := container.NewHBox(t.State, widget.NewSeparator(), t.Local, t.Remote)
+	for _, l := range []*widget.Label{t.State, t.Local, t.Remote, t.Totals} {
+		l.Truncation = fyne.TextTruncateEllipsis
+	}
+	addrs := container.NewGridWithColumns(3, t.State, t.Local, t.Remote)
+	if t.server() {
+		addrs = container.NewGridWithColumns(2, t.State, t.Local)
+	}
 	stats := container.NewBorder(nil, nil, nil, t.Spark, t.Totals)
-	buttons := container.NewHBox(t.StartStop, t.Reconnect, t.HalfClose, t.Abort, t.Options, t.Export, t.Clear)
+	buttons := container.NewHBox(t.StartStop, t.Reconnect, t.HalfClose, t.Abort, t.Options)
 	return container.NewVBox(container.NewBorder(nil, nil, nil, buttons, addrs), stats, widget.NewSeparator())
 }
 
 func (t *SessionTab) buildTraffic(log *sessions.Log) {
 	t.Traffic = newTrafficView(log)
 	t.Detail = newDetailPane()
+	t.Detail.framing = func() framing.Spec { return t.sess.Framing() }
 	t.Traffic.onSelect = t.Detail.show
+	t.Traffic.onUnselect = t.Detail.clear
+	t.Preview = widget.NewSelect(previewChoices, func(p string) { t.Traffic.setPreview(p) })
+	t.Preview.SetSelected(previewHexText)
+	t.History = widget.NewLabel("")
+	t.History.Truncation = fyne.TextTruncateEllipsis
+	t.Budget = widget.NewSelect(budgetChoices(), func(string) { t.budgetChanged() })
+	t.Budget.SetSelected(budgetName(log.Budget()))
 	t.Direction = widget.NewSelect([]string{dirAll, dirIn, dirOut, dirEvents}, func(string) { t.applyFilter() })
 	t.Direction.SetSelected(dirAll)
 	t.PeerFilter = widget.NewSelect([]string{targetAll}, func(string) { t.applyFilter() })
@@ -182,12 +209,19 @@ func (t *SessionTab) buildTraffic(log *sessions.Log) {
 	t.ViewMode.SetSelected("Chunks")
 	t.FilterError = widget.NewLabel("")
 	t.FilterError.Importance = widget.DangerImportance
+	t.FilterError.Truncation = fyne.TextTruncateEllipsis
 	t.FilterError.Hide()
 }
 
 func (t *SessionTab) trafficPane() fyne.CanvasObject {
-	bar := container.NewBorder(nil, t.FilterError, container.NewHBox(t.ViewMode, t.Direction, t.PeerFilter), t.FilterRegex, t.FilterText)
-	return container.NewBorder(bar, container.NewHBox(t.Traffic.JumpButton), nil, nil, t.Traffic.List)
+	bar := container.NewBorder(nil, nil, container.NewHBox(t.ViewMode, t.Direction, t.PeerFilter, t.Preview), t.FilterRegex, t.FilterText)
+	// One line under the list, always there, so nothing below it moves: the
+	// jump button while following is paused, a bad filter, and what the
+	// view keeps.
+	keeps := container.NewHBox(widget.NewLabel("Keep"), t.Budget, t.Export, t.Clear)
+	status := container.NewStack(t.History, t.FilterError)
+	bottom := container.NewBorder(nil, nil, t.Traffic.JumpButton, keeps, status)
+	return container.NewBorder(bar, bottom, nil, nil, t.Traffic.List)
 }
 
 // applyFilter reads the filter widgets; a bad regex is named under the bar
@@ -198,6 +232,7 @@ func (t *SessionTab) applyFilter() {
 	}
 	f := trafficFilter{
 		Messages: t.ViewMode.Selected == "Messages",
+		Framed:   t.sess.Framing().Kind != framing.KindRaw,
 		Dir:      t.Direction.Selected,
 		Peer:     t.peerIDs[t.PeerFilter.Selected],
 		Text:     t.FilterText.Text,
@@ -206,9 +241,11 @@ func (t *SessionTab) applyFilter() {
 	if err := t.Traffic.setFilter(f); err != nil {
 		t.FilterError.SetText(err.Error())
 		t.FilterError.Show()
+		t.History.Hide()
 		return
 	}
 	t.FilterError.Hide()
+	t.History.Show()
 }
 
 // Start creates the session if the last one ended and starts it. Starting
@@ -398,7 +435,7 @@ func (t *SessionTab) refresh() {
 	if prev := sessions.State(t.seenState.Swap(int32(st))); prev != st || t.Item.Icon == nil {
 		// Only the dot changes with the state; refreshing DocTabs re-themes
 		// every tab, far too costly to do on every tick.
-		t.Item.Icon = stateDot(st)
+		t.showState(st) // tabs.go: the dot, and the mark the overflow list shows
 		if t.main.Tabs != nil {
 			t.main.Tabs.Refresh()
 		}
@@ -456,6 +493,7 @@ func (t *SessionTab) refresh() {
 	}
 	t.Traffic.refresh()
 	t.seenVersion.Store(t.Traffic.version)
+	t.showHistory()
 	t.Composer.refreshProgress()
 }
 
