@@ -6,7 +6,7 @@ BIN     := build/sockplay
 # Go test timeout per package; the smoke test builds the binary itself.
 TESTTIMEOUT ?= 20m
 
-.PHONY: run build test vet fmt-check cross-check screenshot fuzz package deps-build deps-test deps-package clean
+.PHONY: run build test test-windows vet fmt-check cross-check screenshot fuzz package deps-build deps-test deps-package clean
 
 run: deps-build build
 	./$(BIN) $(ARGS)
@@ -16,6 +16,12 @@ build:
 
 test: deps-test fmt-check vet cross-check
 	SOCKPLAY_SMOKE=1 $(GO) test -race -timeout $(TESTTIMEOUT) ./...
+	GO=$(GO) scripts/wine-test.sh
+
+# The Windows build of every package without cgo (all but the GUI), its
+# tests run under Wine in a private prefix, build/wine (scripts/wine-test.sh).
+test-windows: deps-test
+	GO=$(GO) scripts/wine-test.sh
 
 vet:
 	$(GO) vet ./...

@@ -16,9 +16,12 @@ case $what in build|test|package) ;; *) echo "usage: $0 build|test|package" >&2;
 # Debian package names. GL/X11/Wayland headers are for Fyne's GLFW driver.
 build_pkgs=(gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev libwayland-dev)
 # Real peers and tools the tests drive: an X server and screenshots for the
-# smoke test, socket peers nobody here wrote, the reference hex dumpers.
+# smoke test, socket peers nobody here wrote, the reference hex dumpers; and
+# for the Windows build's tests under Wine (scripts/wine-test.sh): wine (the
+# wine command, which wine64 only recommends) and wine64, and mingw-w64,
+# which builds the shim DLL Go programs need under Wine 8.
 test_pkgs=(xvfb xdotool imagemagick dbus-daemon socat ncat python3 tshark iproute2
-	iputils-ping bsdextrautils xxd)
+	iputils-ping bsdextrautils xxd wine wine64 gcc-mingw-w64-x86-64)
 # make package: the Windows cross compiler (cgo for the GUI), the NSIS
 # installer builder, and what scripts/check-package.sh looks with.
 package_pkgs=(gcc-mingw-w64-x86-64 nsis dpkg-dev xz-utils file binutils p7zip-full imagemagick libcap2-bin)

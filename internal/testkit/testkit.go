@@ -79,10 +79,12 @@ func FreeAddr(t testing.TB) string {
 }
 
 // Need skips the test when a program it drives is not installed, saying
-// that make test installs it.
+// that make test installs it; under Wine, that the program is a Linux one,
+// which a Windows test binary cannot start.
 func Need(t testing.TB, tool string) {
 	t.Helper()
 	if _, err := exec.LookPath(tool); err != nil {
+		SkipOnWine(t, tool+" is a Linux program here, and a test under Wine can start Windows programs only")
 		t.Skipf("%s is not installed (make test installs it): %v", tool, err)
 	}
 }
