@@ -13,8 +13,10 @@ const MaxDatagramBuffer = 16 << 20
 // connected or not) into *buf. Where the system can tell the size of the
 // next datagram first (Linux, unixgram), *buf grows to hold it whole, up
 // to MaxDatagramBuffer; otherwise a datagram longer than *buf is cut, and
-// truncated says so (a datagram socket drops what does not fit).
-// from is nil for a connected socket that does not report it.
+// truncated says so (a datagram socket drops what does not fit; Windows
+// reports that as an error, WSAEMSGSIZE, read here as truncated too).
+// from is nil for a connected socket that does not report it, and on
+// Windows for a truncated datagram.
 func ReadDatagram(c any, buf *[]byte) (n int, from net.Addr, truncated bool, err error) {
 	type unixMsg interface {
 		ReadMsgUnix(b, oob []byte) (n, oobn, flags int, addr *net.UnixAddr, err error)
@@ -47,6 +49,9 @@ func ReadDatagram(c any, buf *[]byte) (n int, from net.Addr, truncated bool, err
 		n, err = x.Read(*buf)
 	default:
 		return 0, nil, false, net.ErrClosed
+	}
+	if cut, ok := cutByError(n, len(*buf), err); ok {
+		return cut, from, true, nil
 	}
 	return n, from, flags&msgTrunc != 0, err
 }

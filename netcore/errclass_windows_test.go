@@ -40,3 +40,26 @@ func TestDatagramErrorTextWinsock(t *testing.T) {
 		}
 	}
 }
+
+// A datagram longer than the buffer fails the read with WSAEMSGSIZE on
+// Windows, the buffer holding its start: ReadDatagram reads that as cut,
+// as Unix's MSG_TRUNC says it.
+func TestCutByError(t *testing.T) {
+	msgSize := &net.OpError{Op: "read", Net: "udp", Err: os.NewSyscallError("wsarecvmsg", syscall.Errno(10040))}
+	for _, tt := range []struct {
+		n, bufLen int
+		err       error
+		want      int
+		ok        bool
+	}{
+		{100, 100, msgSize, 100, true},
+		{0, 100, msgSize, 100, true},
+		{5, 100, nil, 0, false},
+		{0, 100, os.ErrDeadlineExceeded, 0, false},
+	} {
+		n, ok := cutByError(tt.n, tt.bufLen, tt.err)
+		if n != tt.want || ok != tt.ok {
+			t.Errorf("cutByError(%d, %d, %v) = %d, %v; want %d, %v", tt.n, tt.bufLen, tt.err, n, ok, tt.want, tt.ok)
+		}
+	}
+}
