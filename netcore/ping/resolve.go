@@ -22,13 +22,23 @@ func Resolve(ctx context.Context, host string, fam Family) (netip.Addr, error) {
 	network := [...]string{"ip", "ip4", "ip6"}[fam]
 	addrs, err := net.DefaultResolver.LookupNetIP(ctx, network, host)
 	if err != nil {
+		noFamily := fmt.Errorf("%s: %w: no %s address", host, ErrUnknownHost, [...]string{"", "IPv4", "IPv6"}[fam])
 		var dnsErr *net.DNSError
 		if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+			// Windows' resolver is asked for the one family (GetAddrInfoW
+			// with AF_INET6) and says only "not found" when the name has
+			// addresses of the other: asking for any tells the two apart,
+			// as Go's own resolver does on Linux (the AddrError below).
+			if fam != FamilyAny {
+				if _, aerr := net.DefaultResolver.LookupNetIP(ctx, "ip", host); aerr == nil {
+					return netip.Addr{}, noFamily
+				}
+			}
 			return netip.Addr{}, fmt.Errorf("%s: %w", host, ErrUnknownHost)
 		}
 		var addrErr *net.AddrError // the name has addresses, none of the family asked for
 		if errors.As(err, &addrErr) {
-			return netip.Addr{}, fmt.Errorf("%s: %w: no %s address", host, ErrUnknownHost, [...]string{"", "IPv4", "IPv6"}[fam])
+			return netip.Addr{}, noFamily
 		}
 		return netip.Addr{}, fmt.Errorf("%s: %w", host, err)
 	}
