@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"syscall"
 	"time"
 
 	"github.com/sockplay/sockplay/netcore"
@@ -95,7 +94,7 @@ func (s *Session) readConn(p *peer) {
 		if err == nil {
 			continue
 		}
-		if !p.stream && !p.byUs.Load() && transientDatagramErr(err) {
+		if !p.stream && !p.byUs.Load() && netcore.IsDatagramICMPError(err) {
 			// A connected datagram socket reports the ICMP error of an earlier
 			// send (nobody listening); the socket itself is fine.
 			s.emit(Entry{Kind: KindError, Peer: p.id, Addr: p.addr, Err: err, Text: "receive: " + netcore.DatagramErrorText(err)})
@@ -140,11 +139,6 @@ func (s *Session) flushDecoder(p *peer, scratch *[]byte, answer bool) {
 func (s *Session) truncated(p *peer, n int) {
 	s.emit(Entry{Kind: KindError, Note: NoteTruncated, Peer: p.id, Addr: p.addr, Bytes: uint64(n),
 		Text: fmt.Sprintf("datagram truncated: it was longer than the %d bytes read, and a datagram socket drops the rest", n)})
-}
-
-func transientDatagramErr(err error) bool {
-	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EHOSTUNREACH) ||
-		errors.Is(err, syscall.ENETUNREACH) || errors.Is(err, syscall.EMSGSIZE)
 }
 
 // endPeer closes p, logs why it ended and, for a client, reacts to the loss.

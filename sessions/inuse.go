@@ -5,9 +5,9 @@ import (
 	"errors"
 	"net"
 	"net/netip"
-	"syscall"
 	"time"
 
+	"github.com/sockplay/sockplay/netcore"
 	"github.com/sockplay/sockplay/netcore/socktable"
 )
 
@@ -21,10 +21,11 @@ const explainTimeout = 2 * time.Second
 // port held by a TIME_WAIT connection the advice follows whether the bind
 // had SO_REUSEADDR on (netcore's error says): enable it when it was off,
 // otherwise wait or choose another port. The result still matches
-// syscall.EADDRINUSE; other errors pass through.
+// address in use (netcore.IsAddrInUse: EADDRINUSE, WSAEADDRINUSE on
+// Windows); other errors pass through.
 func explainListenErr(ctx context.Context, err error) error {
 	var op *net.OpError
-	if !errors.Is(err, syscall.EADDRINUSE) || !errors.As(err, &op) || op.Addr == nil {
+	if !netcore.IsAddrInUse(err) || !errors.As(err, &op) || op.Addr == nil {
 		return err
 	}
 	var network string

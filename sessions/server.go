@@ -1,9 +1,7 @@
 package sessions
 
 import (
-	"errors"
 	"net"
-	"syscall"
 	"time"
 
 	"github.com/sockplay/sockplay/netcore"
@@ -79,7 +77,7 @@ func (s *Session) acceptLoop(ln net.Listener) {
 			}
 			s.logEvent(KindError, nil, "accept: "+err.Error())
 			switch {
-			case errors.Is(err, syscall.EMFILE), errors.Is(err, syscall.ENFILE), errors.Is(err, syscall.ENOBUFS), errors.Is(err, syscall.ENOMEM):
+			case outOfResources(err):
 				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
 			default:
 				delay = 5 * time.Millisecond
