@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/testkit"
 	"github.com/sockplay/sockplay/netcore"
 )
 
@@ -125,9 +126,10 @@ func gotIn(want string) func([]Entry) bool {
 	return func(es []Entry) bool { return bytes.Contains(joined(es, KindDataIn), []byte(want)) }
 }
 
+// sockPath is a path for a Unix socket in a fresh temporary folder.
 func sockPath(t *testing.T, name string) string {
 	// t.TempDir paths can exceed the 107-byte sun_path limit.
-	d, err := filepath.EvalSymlinks(t.TempDir())
+	d, err := filepath.EvalSymlinks(testkit.TempDir(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,6 +138,12 @@ func sockPath(t *testing.T, name string) string {
 		t.Skipf("temp path too long for a socket: %s", p)
 	}
 	return p
+}
+
+// unixURL is the endpoint URL of a Unix socket path, written as this
+// system writes it (unix:///tmp/s.sock; unix:///C:/Users/me/s.sock on Windows).
+func unixURL(scheme netcore.Scheme, path string) string {
+	return netcore.Endpoint{Scheme: scheme, Path: path}.String()
 }
 
 func ipv6(t *testing.T) {

@@ -60,7 +60,7 @@ func randomFile(t *testing.T, size int) (string, []byte) {
 	t.Helper()
 	b := make([]byte, size)
 	rand.Read(b)
-	path := filepath.Join(t.TempDir(), "data.bin")
+	path := filepath.Join(testkit.TempDir(t), "data.bin")
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
 	}

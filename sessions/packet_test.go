@@ -35,6 +35,7 @@ func sendFromNewSockets(t *testing.T, srv *Session, n int) {
 // all too), says how many in one entry each time, and counts every
 // datagram exactly.
 func TestDatagramPeersAreForgotten(t *testing.T) {
+	testkit.NeedUDP(t)
 	testkit.NoLeaks(t)
 	srv := start(t, Config{Role: Server, Endpoint: ep(t, "udp://127.0.0.1:0"), MaxPeers: 50, PeerIdle: 400 * time.Millisecond, LogBudget: 1 << 20})
 	sendFromNewSockets(t, srv, 300)

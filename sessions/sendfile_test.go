@@ -27,7 +27,7 @@ func TestOutgoingFileFollowsItsFraming(t *testing.T) {
 	for i := range body {
 		body[i] = byte(rand.IntN(256))
 	}
-	path := filepath.Join(t.TempDir(), "fw.bin")
+	path := filepath.Join(testkit.TempDir(t), "fw.bin")
 	if err := os.WriteFile(path, body, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func TestOutgoingFileFollowsItsFraming(t *testing.T) {
 // A file too big to be one message is refused when opened, before a byte
 // is sent; raw and jsonhdr stream it.
 func TestOutgoingFileTooBigForOneMessage(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "big.bin")
+	path := filepath.Join(testkit.TempDir(t), "big.bin")
 	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +104,7 @@ func TestOutgoingFileTooBigForOneMessage(t *testing.T) {
 
 // A missing file or a folder is refused when opened, in words that match.
 func TestOutgoingFileOpenErrors(t *testing.T) {
-	dir := t.TempDir()
+	dir := testkit.TempDir(t)
 	if _, err := OpenOutgoingFile(filepath.Join(dir, "missing"), framing.Spec{}, tcpEP); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("a missing file: %v", err)
 	}
@@ -163,13 +163,13 @@ func mustEncode(t *testing.T, spec string, p []byte) []byte {
 // vanished is an error row, and the session goes on.
 func TestSaveDirKeepsReceivedFiles(t *testing.T) {
 	testkit.NoLeaks(t)
-	dir := t.TempDir()
+	dir := testkit.TempDir(t)
 	jh, _ := framing.Parse("jsonhdr")
 	fr := jh
 	srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), Framing: fr, SaveDir: dir})
 	cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv)), Framing: fr})
 
-	src := filepath.Join(t.TempDir(), "notes.txt")
+	src := filepath.Join(testkit.TempDir(t), "notes.txt")
 	if err := os.WriteFile(src, []byte("hello, folder"), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +195,7 @@ func TestSaveDirKeepsReceivedFiles(t *testing.T) {
 		}
 	}
 
-	if err := os.RemoveAll(dir); err != nil {
+	if err := testkit.RemoveAll(dir); err != nil {
 		t.Fatal(err)
 	}
 	if err := cli.Send(PeerAll, []byte("again")); err != nil {
@@ -208,9 +208,9 @@ func TestSaveDirKeepsReceivedFiles(t *testing.T) {
 }
 
 func TestSaveDirMustBeAFolder(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "f")
+	file := filepath.Join(testkit.TempDir(t), "f")
 	os.WriteFile(file, nil, 0o600)
-	for _, dir := range []string{file, filepath.Join(t.TempDir(), "missing")} {
+	for _, dir := range []string{file, filepath.Join(testkit.TempDir(t), "missing")} {
 		_, err := New(Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), SaveDir: dir})
 		if !errors.Is(err, ErrBadConfig) || !strings.Contains(err.Error(), "save folder") {
 			t.Errorf("SaveDir %s: %v", dir, err)
