@@ -12,6 +12,9 @@ import (
 )
 
 func main() {
+	// On Windows, before anything is printed: a subcommand writes to the
+	// console it was typed in (console_windows.go).
+	attachParentConsole(os.Args[1:])
 	// The first SIGINT or SIGTERM cancels the command's context with the
 	// signal as its cause (a command can say "interrupted" and exit 130 or
 	// 143); a second one kills the process as usual.
