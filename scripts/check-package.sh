@@ -172,6 +172,38 @@ check_linux() {
 	fi
 }
 
+# The DLLs a Windows exe may import: system DLLs that every Windows 10 and 11
+# has in System32. Anything else (libssp-0.dll, libgcc_s_seh-1.dll,
+# libwinpthread-1.dll, libstdc++-6.dll: mingw's runtime DLLs) would have to
+# ship beside the exe, or it does not start. sockplay.exe imports kernel32,
+# user32, gdi32, opengl32, shell32, advapi32 and msvcrt (GLFW, mingw's CRT,
+# and libssp's canary from advapi32); Go's runtime loads the rest (ws2_32,
+# iphlpapi, ntdll, winmm, ...) with LoadLibrary, so they are not in the table.
+# The others listed are system DLLs a new import could reasonably bring.
+windows_system_dlls="kernel32 user32 gdi32 opengl32 shell32 advapi32 msvcrt ntdll ws2_32 mswsock iphlpapi
+	winmm ole32 oleaut32 shlwapi comctl32 comdlg32 imm32 dwmapi uxtheme version setupapi bcrypt
+	bcryptprimitives crypt32 secur32 userenv powrprof dnsapi psapi dbghelp"
+
+# check_imports EXE: every DLL in EXE's import table is a system DLL.
+check_imports() {
+	local dlls dll bad=()
+	dlls=$(x86_64-w64-mingw32-objdump -p "$1" | sed -n 's/^\s*DLL Name: //p' | tr -d '\r')
+	echo "     imports (objdump -p): $(echo $dlls)"
+	if [ -z "$dlls" ]; then
+		fail "$(basename "$1"): objdump found no imported DLLs"
+		return
+	fi
+	for dll in $dlls; do
+		dll=$(tr '[:upper:]' '[:lower:]' <<<"${dll%.[dD][lL][lL]}")
+		grep -qw -- "$dll" <<<"$windows_system_dlls" || bad+=("$dll.dll")
+	done
+	if [ ${#bad[@]} -eq 0 ]; then
+		ok "$(basename "$1"): imports only Windows system DLLs"
+	else
+		fail "$(basename "$1"): imports ${bad[*]}, which Windows does not ship (link it statically)"
+	fi
+}
+
 check_windows() {
 	local exe=$dist/$name.exe
 	local setup=$dist/$name-$version-windows-$arch-setup.exe
@@ -183,6 +215,7 @@ check_windows() {
 		# "(GUI)": linked with -H=windowsgui, so no console window opens.
 		expect "exe: PE32+ GUI executable, x86-64" "$f" "PE32\+ executable \(GUI\) x86-64.*MS Windows"
 		check_buildinfo "$exe" windows
+		check_imports "$exe"
 		# The version resource's strings are UTF-16.
 		local vs
 		vs=$(strings -el "$exe" | grep -A1 -E '^(ProductName|ProductVersion|FileDescription|FileVersion)$' | grep -v -- '--' | paste -d' ' - -)
@@ -210,6 +243,7 @@ check_windows() {
 		f=$(file "$setup")
 		echo "     $f"
 		expect "installer: a Nullsoft (NSIS) installer" "$f" "Nullsoft Installer self-extracting archive"
+		check_imports "$setup"
 		local vs
 		vs=$(strings -el "$setup" | grep -A1 -E '^(ProductName|ProductVersion)$' | grep -v -- '--' | paste -d' ' - -)
 		expect "installer: ProductVersion $version" "$vs" "^ProductVersion $version\$"

@@ -5,7 +5,7 @@
 #
 #   dist/sockplay-VERSION-linux-amd64.tar.xz   fyne package -os linux (binary, .desktop, icon, Makefile)
 #   dist/sockplay_VERSION-BUILD_amd64.deb      dpkg-deb: /usr/bin, desktop entry, hicolor icons
-#   dist/sockplay.exe                          fyne package -os windows (mingw-w64; icon, version resource)
+#   dist/sockplay.exe                          fyne package -os windows (mingw-w64, libssp static; icon, version resource)
 #   dist/sockplay-VERSION-windows-amd64-setup.exe   makensis: Start-menu shortcut, uninstaller
 #
 # `fyne package` reads FyneApp.toml from the directory of the main package.
@@ -158,9 +158,15 @@ package_linux() {
 
 package_windows() {
 	log "windows: fyne package -os windows --release with mingw-w64 ($name $version build $build)"
-	# Debian's mingw builds the C parts with a stack protector that needs libssp.
+	# fyne compiles the C parts (GLFW, Go's gl bindings) hardened:
+	# -fstack-protector-strong -D_FORTIFY_SOURCE=3. With Debian's mingw-w64
+	# (10.x, GCC 12) both need libssp (__stack_chk_fail, __memcpy_chk, ...),
+	# and a plain -lssp links its DLL, libssp-0.dll, which Windows does not
+	# ship: the exe would not start. -l:libssp.a links the static archive
+	# instead, so the hardening stays and the exe imports only system DLLs
+	# (scripts/check-package.sh checks the import table against a list).
 	place_toml
-	(cd "$main" && CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ GOARCH=$arch CGO_LDFLAGS=-lssp \
+	(cd "$main" && CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ GOARCH=$arch CGO_LDFLAGS=-l:libssp.a \
 		"$fyne" package -os windows --release)
 	mv "$main/$name.exe" "$dist/$name.exe"
 	log "windows: $dist/$name.exe"
