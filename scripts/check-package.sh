@@ -242,7 +242,10 @@ check_windows() {
 		local f
 		f=$(file "$setup")
 		echo "     $f"
-		expect "installer: a Nullsoft (NSIS) installer" "$f" "Nullsoft Installer self-extracting archive"
+		# 64-bit (Target amd64-unicode): NSIS's default stub is 32-bit, which
+		# wine64 cannot run, and the app is 64-bit only anyway. (file(1)
+		# names only the 32-bit stub "Nullsoft Installer"; 7z reads both.)
+		expect "installer: 64-bit (PE32+ x86-64)" "$f" "PE32\+ executable \(GUI\) x86-64"
 		check_imports "$setup"
 		local vs
 		vs=$(strings -el "$setup" | grep -A1 -E '^(ProductName|ProductVersion)$' | grep -v -- '--' | paste -d' ' - -)
@@ -254,7 +257,10 @@ check_windows() {
 			printf '%s\n' "$listing" | sed -n '/^   Date/,$p'
 			expect "installer: carries $name.exe" "$listing" " $name\.exe\$"
 			expect "installer: writes the uninstaller" "$listing" "uninstall\.exe\$"
-			expect "installer: 7z reads it as NSIS" "$(7z l -slt "$setup" 2>&1)" "^Type = Nsis\$"
+			local slt
+			slt=$(7z l -slt "$setup" 2>&1)
+			expect "installer: 7z reads it as NSIS" "$slt" "^Type = Nsis\$"
+			expect "installer: NSIS 3, Unicode, 64-bit" "$slt" "^SubType = NSIS-3 Unicode 64-bit\$"
 			mkdir -p "$tmp/nsis" && 7z x -y -o"$tmp/nsis" "$setup" >/dev/null 2>&1
 			if cmp -s "$tmp/nsis/$name.exe" "$exe"; then ok "installer: its $name.exe is dist/$name.exe byte for byte"; else fail "installer: $name.exe differs from dist/$name.exe"; fi
 		fi

@@ -4,7 +4,10 @@
 ; Installs sockplay.exe for all users, adds a Start-menu shortcut and an
 ; uninstaller registered in Settings > Apps (Add/Remove Programs).
 
-Unicode true
+; A 64-bit installer (NSIS's amd64 stubs, Debian's nsis has them): the app
+; is 64-bit only, and wine64 cannot run NSIS's default 32-bit (PE32) stub,
+; so `make package` could not test-install it. Implies Unicode true.
+Target amd64-unicode
 SetCompressor /SOLID lzma
 !include "MUI2.nsh"
 !include "x64.nsh"
@@ -38,6 +41,8 @@ VIAddVersionKey "LegalCopyright" "${WEBSITE}"
 !insertmacro MUI_LANGUAGE "English"
 
 Function .onInit
+	; (A 64-bit installer does not start on 32-bit Windows at all; the check
+	; stays for the day the Target changes.)
 	${IfNot} ${RunningX64}
 		MessageBox MB_ICONSTOP "${NAME} needs 64-bit Windows."
 		Abort
