@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sockplay/sockplay/internal/testkit"
 )
 
 // A bad flag is one line naming it and the command's help, and exit 2,
@@ -67,7 +69,7 @@ func TestHelpFlagPrintsUsage(t *testing.T) {
 // hexdump takes -v after FILE, as serve, connect and ping take flags after
 // their argument (it said `unexpected argument "-v"`).
 func TestHexdumpFlagAfterFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "zeros")
+	path := filepath.Join(testkit.TempDir(t), "zeros")
 	if err := os.WriteFile(path, make([]byte, 64), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/sockplay/sockplay/internal/testkit"
 )
 
 // hexdumpInput has a repeated run, a partial last line and every byte value.
@@ -31,12 +33,13 @@ func runHexdumpCLI(t *testing.T, in io.Reader, args ...string) (code int, out, e
 }
 
 func TestHexdumpMatchesRealHexdump(t *testing.T) {
+	testkit.SkipOnWine(t, "hexdump is a Linux program here, and a test under Wine can start Windows programs only")
 	real, err := exec.LookPath("hexdump")
 	if err != nil {
 		t.Skip("hexdump is not installed (Debian: bsdextrautils), nothing to compare with")
 	}
 	data := hexdumpInput()
-	file := filepath.Join(t.TempDir(), "in.bin")
+	file := filepath.Join(testkit.TempDir(t), "in.bin")
 	if err := os.WriteFile(file, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -77,21 +80,44 @@ func TestHexdumpMatchesRealHexdump(t *testing.T) {
 	}
 }
 
-func TestHexdumpErrors(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("the error texts checked here are the Unix ones")
+// systemErr is the system's own words for what fn fails with, as the
+// command passes them on: "open nosuch.bin: no such file or directory" on
+// Linux, "open nosuch.bin: The system cannot find the file specified." on
+// Windows.
+func systemErr(t *testing.T, fn func() error) string {
+	t.Helper()
+	err := fn()
+	if err == nil {
+		t.Fatal("the system did not fail where the test expects it to")
 	}
-	t.Chdir(t.TempDir())
+	return err.Error()
+}
+
+func TestHexdumpErrors(t *testing.T) {
+	t.Chdir(testkit.TempDir(t))
+	missing := systemErr(t, func() error { _, err := os.Open("nosuch.bin"); return err })
+	directory := systemErr(t, func() error {
+		f, err := os.Open(".")
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		_, err = f.Read(make([]byte, 1))
+		return err
+	})
+	if runtime.GOOS == "linux" && (missing != "open nosuch.bin: no such file or directory" || directory != "read .: is a directory") {
+		t.Fatalf("Linux words %q and %q", missing, directory)
+	}
 	for _, tc := range []struct {
 		name   string
 		args   []string
 		code   int
 		stderr string // the whole of it, or its first line when usage follows
 	}{
-		{"missing file", []string{"nosuch.bin"}, ExitFail, "sockplay hexdump: open nosuch.bin: no such file or directory"},
+		{"missing file", []string{"nosuch.bin"}, ExitFail, "sockplay hexdump: " + missing},
 		{"bad flag", []string{"-x"}, ExitUsage, "sockplay hexdump: unknown flag -x; see 'sockplay hexdump -h'"},
 		{"two files", []string{"a", "b"}, ExitUsage, `sockplay hexdump: unexpected argument "b"`},
-		{"directory", []string{"."}, ExitFail, "sockplay hexdump: read .: is a directory"},
+		{"directory", []string{"."}, ExitFail, "sockplay hexdump: " + directory},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errOut := runHexdumpCLI(t, strings.NewReader(""), tc.args...)

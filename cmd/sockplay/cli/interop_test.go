@@ -26,9 +26,7 @@ import (
 // It is killed after 20 s at most.
 func python(t *testing.T, script string, args ...string) *pyProc {
 	t.Helper()
-	if _, err := exec.LookPath("python3"); err != nil {
-		t.Skip("python3 not installed: the interop tests need it")
-	}
+	testkit.Need(t, "python3")
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	cmd := exec.CommandContext(ctx, "python3", append([]string{"-c", script}, args...)...)
 	p := &pyProc{done: make(chan error, 1)}
@@ -237,13 +235,13 @@ func TestInteropPythonSendsJSONHdrToServe(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			testkit.NoLeaks(t)
-			base := t.TempDir()
+			base := testkit.TempDir(t)
 			dir := filepath.Join(base, "a", "b", "in") // so ../../etc would land in base
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				t.Fatal(err)
 			}
 			body := randomBytes(t, tt.size)
-			src := filepath.Join(t.TempDir(), "src")
+			src := filepath.Join(testkit.TempDir(t), "src")
 			if err := os.WriteFile(src, body, 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -282,8 +280,8 @@ func TestInteropConnectSendsJSONHdrToPython(t *testing.T) {
 	for _, size := range []int{0, 5, 1 << 20} {
 		t.Run(fmt.Sprintf("%d bytes", size), func(t *testing.T) {
 			testkit.NoLeaks(t)
-			out := t.TempDir()
-			src := filepath.Join(t.TempDir(), "sensor log.csv")
+			out := testkit.TempDir(t)
+			src := filepath.Join(testkit.TempDir(t), "sensor log.csv")
 			body := randomBytes(t, size)
 			if err := os.WriteFile(src, body, 0o644); err != nil {
 				t.Fatal(err)
@@ -332,7 +330,7 @@ func TestInteropPythonSendsLenPrefixedToServe(t *testing.T) {
 			for _, m := range tt.msgs {
 				lines.WriteString(hex.EncodeToString(m) + "\n")
 			}
-			path := filepath.Join(t.TempDir(), "msgs")
+			path := filepath.Join(testkit.TempDir(t), "msgs")
 			if err := os.WriteFile(path, []byte(lines.String()), 0o644); err != nil {
 				t.Fatal(err)
 			}

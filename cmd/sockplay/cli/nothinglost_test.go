@@ -70,7 +70,7 @@ func (s *slowStdout) String() string {
 // bigFile writes size random bytes and returns the path and their hash.
 func bigFile(t *testing.T, size int) (string, string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "big.bin")
+	path := filepath.Join(testkit.TempDir(t), "big.bin")
 	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)

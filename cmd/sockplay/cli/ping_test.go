@@ -5,14 +5,18 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"regexp"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/testkit"
 	"github.com/sockplay/sockplay/netcore/ping"
 	"github.com/sockplay/sockplay/netcore/ping/pingtest"
 )
@@ -64,6 +68,9 @@ func shape(s string) string {
 // line, with the same arguments: addresses, and names, whose replies
 // iputils shows as "from localhost (127.0.0.1):" unless -n.
 func TestPingMatchesIputils(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("skipped: iputils ping is a Linux program; Windows' ping.exe takes other flags and prints otherwise")
+	}
 	skipWithoutICMP(t)
 	iputils, err := exec.LookPath("ping")
 	if err != nil {
@@ -102,8 +109,22 @@ func TestPingMatchesIputils(t *testing.T) {
 	}
 }
 
+// localhostName is how a reply from 127.0.0.1 is named after a ping of
+// localhost: "localhost (127.0.0.1)" where the reverse lookup gives that
+// (Linux), the computer's name on Windows, just "127.0.0.1" where it gives
+// nothing (Wine).
+func localhostName(t *testing.T) string {
+	t.Helper()
+	names, err := net.DefaultResolver.LookupAddr(context.Background(), "127.0.0.1")
+	if err != nil || len(names) == 0 {
+		return "127.0.0.1"
+	}
+	return strings.TrimSuffix(names[0], ".") + " (127.0.0.1)"
+}
+
 func TestPingCLI(t *testing.T) {
 	skipWithoutICMP(t)
+	ttl := fmt.Sprintf(" ttl=%d ", loopbackTTL())
 	tests := []struct {
 		name       string
 		args       []string
@@ -113,12 +134,12 @@ func TestPingCLI(t *testing.T) {
 		stderrLine bool     // stderr is exactly one line
 	}{
 		{"flags after host", []string{"127.0.0.1", "-c", "2", "-i", "10ms"}, ExitOK,
-			[]string{"PING 127.0.0.1 (127.0.0.1) 56(84) bytes of data.\n", "icmp_seq=2 ttl=64 time=", "2 packets transmitted, 2 received, 0% packet loss"}, nil, 7, false},
+			[]string{"PING 127.0.0.1 (127.0.0.1) 56(84) bytes of data.\n", "icmp_seq=2" + ttl + "time=", "2 packets transmitted, 2 received, 0% packet loss"}, nil, 7, false},
 		{"double-dash flags, seconds", []string{"--c=2", "--i", "0.01", "--s", "0", "::1"}, ExitOK,
 			[]string{"PING ::1(::1) 0 data bytes\n", "8 bytes from ::1: icmp_seq=1"}, nil, 0, false},
 		{"-6 on a name without AAAA", []string{"-6", "-c", "1", "nosuch.invalid"}, ExitUsage, nil, []string{"nosuch.invalid: name or service not known"}, 0, true},
 		{"-4 -s 1000 -t 3", []string{"-4", "-c", "1", "-s", "1000", "-t", "3", "localhost"}, ExitOK,
-			[]string{"PING localhost (127.0.0.1) 1000(1028) bytes of data.", "1008 bytes from localhost (127.0.0.1): icmp_seq=1"}, nil, 0, false},
+			[]string{"PING localhost (127.0.0.1) 1000(1028) bytes of data.", "1008 bytes from " + localhostName(t) + ": icmp_seq=1"}, nil, 0, false},
 		{"-n: addresses only", []string{"-4", "-n", "-c", "1", "localhost"}, ExitOK,
 			[]string{"PING localhost (127.0.0.1) 56(84) bytes of data.\n64 bytes from 127.0.0.1: icmp_seq=1 "}, nil, 0, false},
 		{"-4 with an IPv6 address", []string{"-4", "-c", "1", "::1"}, ExitUsage, nil,
@@ -153,6 +174,9 @@ func TestPingCLI(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.code == ExitOK && slices.Contains(tt.args, "::1") {
+				testkit.SkipOnWine(t, wineNoICMPv6)
+			}
 			code, out, errOut := runPingCLI(t, context.Background(), tt.args...)
 			if code != tt.code {
 				t.Errorf("exit %d, want %d (stderr %q)", code, tt.code, errOut)
@@ -249,7 +273,7 @@ func TestPingJSON(t *testing.T) {
 			RTT   *float64 `json:"rtt_ms"`
 		}
 		if err := json.Unmarshal([]byte(l), &r); err != nil || r.Kind != "reply" || r.Seq != i+1 || r.Bytes != 64 ||
-			r.From != "127.0.0.1" || r.TTL != 64 || r.RTT == nil || *r.RTT <= 0 {
+			r.From != "127.0.0.1" || r.TTL != loopbackTTL() || r.RTT == nil || *r.RTT <= 0 {
 			t.Errorf("line %d %s: %+v %v", i+1, l, r, err)
 		}
 	}
@@ -304,6 +328,17 @@ func TestPingInterrupted(t *testing.T) {
 }
 
 func TestPingNotPermitted(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		// Windows pings through IcmpSendEcho2 only; no ICMP socket is asked for.
+		code, out, errOut := runPingCLI(t, context.Background(), "--mode", "datagram", "-c", "1", "127.0.0.1")
+		if want := "sockplay ping: ping is not supported here: datagram sockets on Windows; use auto (IcmpSendEcho2)\n"; code != ExitUsage || out != "" || errOut != want {
+			t.Fatalf("exit %d, stdout %q, stderr %q; want %d and %q", code, out, errOut, ExitUsage, want)
+		}
+		return
+	}
+	if runtime.GOOS != "linux" {
+		t.Skip("skipped: ping_group_range is Linux's")
+	}
 	b, err := os.ReadFile("/proc/sys/net/ipv4/ping_group_range")
 	if err != nil || strings.Fields(string(b))[0] == "0" {
 		t.Skip("skipped: ping_group_range allows datagram ICMP sockets here (or is not Linux)")

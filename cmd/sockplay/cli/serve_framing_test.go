@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -137,14 +139,14 @@ func TestServeStdinPayloadLines(t *testing.T) {
 // was saved.
 func TestServeJSONHdrJSONOutput(t *testing.T) {
 	testkit.NoLeaks(t)
-	dir := t.TempDir()
+	dir := testkit.TempDir(t)
 	srv := serveCmd(t, "tcp://127.0.0.1:0", "--framing", "jsonhdr", "--save-dir", dir, "--json")
 	if code, _, errOut := connectCmd(t, "", srv.url, "--framing", "jsonhdr", "--send", "hi", "--half-close"); code != ExitOK || errOut != "" {
 		t.Fatalf("connect: exit %d err %q", code, errOut)
 	}
 	testkit.Eventually(t, "message", func() bool { return strings.Contains(srv.out.String(), `"kind":"message"`) })
 	m := ofKind(events(t, srv.out.String()), "message")[0]
-	if m.Data != "hi" || string(m.Header) != `{"filename":"data.bin","filesize":2}` || m.Saved != dir+"/data.bin" {
+	if m.Data != "hi" || string(m.Header) != `{"filename":"data.bin","filesize":2}` || m.Saved != filepath.Join(dir, "data.bin") {
 		t.Fatalf("message %+v header %s", m, m.Header)
 	}
 }
@@ -167,7 +169,8 @@ func TestFramingAndPayloadUsageErrors(t *testing.T) {
 		{[]string{"connect", "tcp://:1", "--send", "a", "--repeat", "0"}, "sockplay connect: --repeat 0: must be 1 or more"},
 		{[]string{"connect", "tcp://:1", "--repeat", "5"}, "sockplay connect: --repeat and --gap need a --send payload"},
 		{[]string{"connect", "tcp://:1", "--send", "a", "--gap", "-1s"}, "sockplay connect: --gap -1s: must be 0 or more"},
-		{[]string{"connect", "tcp://:1", "--send-file", "/nonexistent/f"}, "sockplay connect: --send-file: payload file: open /nonexistent/f: no such file or directory"},
+		{[]string{"connect", "tcp://:1", "--send-file", "/nonexistent/f"}, "sockplay connect: --send-file: payload file: " +
+			systemErr(t, func() error { _, err := os.Open("/nonexistent/f"); return err })}, // Linux: "open /nonexistent/f: no such file or directory"
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

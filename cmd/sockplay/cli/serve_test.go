@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"github.com/sockplay/sockplay/internal/testkit"
+	"github.com/sockplay/sockplay/netcore"
 )
 
 // syncBuffer is an output both the command and the test touch.
@@ -126,7 +128,7 @@ func connectCmd(t *testing.T, stdin string, args ...string) (int, string, string
 }
 
 func shortPath(t *testing.T, name string) string {
-	d, err := filepath.EvalSymlinks(t.TempDir())
+	d, err := filepath.EvalSymlinks(testkit.TempDir(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +157,18 @@ func TestServeAndConnectEveryKind(t *testing.T) {
 				}
 			}
 			testkit.NoLeaks(t)
-			url := strings.Replace(tt.url, "PATH", shortPath(t, "s.sock"), 1)
+			scheme := netcore.Scheme(strings.SplitN(tt.url, "://", 2)[0])
+			url := strings.Replace(tt.url, "unix://PATH", unixURL(netcore.SchemeUnix, shortPath(t, "s.sock")), 1)
+			url = strings.Replace(url, "unixgram://PATH", unixURL(netcore.SchemeUnixgram, shortPath(t, "s.sock")), 1)
+			if want := kindMissing(t, scheme); want != nil {
+				// What the system lacks is refused like a bad URL: one line, exit 2.
+				var errb syncBuffer
+				code := Run(context.Background(), []string{"serve", url}, Stdio{In: strings.NewReader(""), Out: io.Discard, Err: &errb})
+				if first, rest, _ := strings.Cut(errb.String(), "\n"); code != ExitUsage || !strings.HasPrefix(first, "sockplay serve: ") || rest != "" {
+					t.Fatalf("serve %s: exit %d, stderr %q; want %d and one line saying %v", url, code, errb.String(), ExitUsage, want)
+				}
+				return
+			}
 			srv := serveCmd(t, url, "--upper")
 			code, out, errOut := connectCmd(t, "hello\n", append([]string{srv.url}, tt.connArgs...)...)
 			if code != ExitOK || out != "HELLO\n" || errOut != "" {
@@ -264,9 +277,15 @@ func TestConnectFailureIsOneLine(t *testing.T) {
 	testkit.NoLeaks(t)
 	addr := testkit.FreeAddr(t)
 	code, out, errOut := connectCmd(t, "", "tcp://"+addr)
-	want := fmt.Sprintf("sockplay connect: dial tcp %s: connect: connection refused\n", addr)
-	if code != ExitFail || out != "" || errOut != want {
-		t.Fatalf("exit %d out %q err %q, want %q", code, out, errOut, want)
+	// The system's words: Windows says "connectex: No connection could be
+	// made because the target machine actively refused it." (Wine:
+	// "connectex: Connection refused.").
+	want := regexp.MustCompile(fmt.Sprintf(`^sockplay connect: dial tcp %s: connect: connection refused\n$`, regexp.QuoteMeta(addr)))
+	if runtime.GOOS == "windows" {
+		want = regexp.MustCompile(fmt.Sprintf(`^sockplay connect: dial tcp %s: connectex: [^\n]+\n$`, regexp.QuoteMeta(addr)))
+	}
+	if code != ExitFail || out != "" || !want.MatchString(errOut) {
+		t.Fatalf("exit %d out %q err %q, want %s", code, out, errOut, want)
 	}
 }
 
@@ -286,6 +305,7 @@ func TestConnectEndsWhenPeerCloses(t *testing.T) {
 }
 
 func TestConnectReportsReset(t *testing.T) {
+	testkit.SkipOnWine(t, testkit.WineAbortiveClose)
 	testkit.NoLeaks(t)
 	addr := acceptOnce(t, func(c net.Conn) {
 		c.Read(make([]byte, 3)) // connected for sure before the reset
@@ -349,9 +369,7 @@ func TestReorderArgs(t *testing.T) {
 // A server and a client nobody here wrote: socat talks to our serve and our
 // connect talks to socat's echo.
 func TestServeAndConnectWithSocat(t *testing.T) {
-	if _, err := exec.LookPath("socat"); err != nil {
-		t.Skip("socat not installed")
-	}
+	testkit.Need(t, "socat")
 	testkit.NoLeaks(t)
 	srv := serveCmd(t, "tcp://127.0.0.1:0", "--upper")
 	cmd := exec.Command("socat", "-", "TCP:"+strings.TrimPrefix(srv.url, "tcp://"))

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/sockplay/sockplay/internal/testkit"
 )
 
 // Flags that cannot select anything together, or that contradict each
@@ -39,7 +41,7 @@ func TestSocketsFilterConflicts(t *testing.T) {
 // and leave the Unix ones whole, as ss does.
 func TestSocketsFamilyWithUnix(t *testing.T) {
 	if runtime.GOOS != "linux" {
-		t.Skip("the socket table is read on Linux in this test")
+		t.Skip("sockplay lists Unix sockets on Linux only")
 	}
 	ln4, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
@@ -51,7 +53,7 @@ func TestSocketsFamilyWithUnix(t *testing.T) {
 		t.Skip("no IPv6 loopback:", err)
 	}
 	defer ln6.Close()
-	path := filepath.Join(t.TempDir(), "s.sock")
+	path := filepath.Join(testkit.TempDir(t), "s.sock")
 	lnu, err := net.Listen("unix", path)
 	if err != nil {
 		t.Fatal(err)
