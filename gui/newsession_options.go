@@ -3,6 +3,7 @@ package gui
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -51,6 +52,7 @@ type OptionsForm struct {
 	LocalAddr      *widget.Entry
 	BindDevice     *widget.Entry
 	Backlog        *widget.Entry
+	ExclusiveAddr  *widget.Check // Windows: SO_EXCLUSIVEADDRUSE
 	ConnectTimeout *widget.Entry
 	ResolveTimeout *widget.Entry
 	IdleTimeout    *widget.Entry
@@ -124,6 +126,13 @@ func newOptionsForm(onChange func()) *OptionsForm {
 	f.LocalAddr = entry("any, e.g. 0.0.0.0:5000")
 	f.BindDevice = entry("none, e.g. eth0")
 	f.Backlog = entry("system default")
+	if err := netcore.BacklogUnsupported(); err != nil {
+		// Windows takes the backlog only in the first listen(), which Go
+		// makes: say so rather than offer a field that does nothing.
+		f.Backlog.SetPlaceHolder("the system's (SOMAXCONN): this system cannot be asked for another")
+		f.Backlog.Disable()
+	}
+	f.ExclusiveAddr = widget.NewCheck("no other socket may bind this port (SO_EXCLUSIVEADDRUSE)", func(bool) { f.changed() })
 	f.ConnectTimeout = entry("10s")
 	f.ResolveTimeout = entry("5s")
 	f.IdleTimeout = entry("none, e.g. 30s")
@@ -135,7 +144,8 @@ func newOptionsForm(onChange func()) *OptionsForm {
 	client := func(k optionKind) bool { return !k.server }
 	left := f.group(
 		f.row("SO_REUSEADDR", f.ReuseAddr, ip),
-		f.row("SO_REUSEPORT", f.ReusePort, ip),
+		f.row("SO_REUSEPORT", f.ReusePort, func(k optionKind) bool { return k.ip() && runtime.GOOS != "windows" }),
+		f.row("Exclusive", f.ExclusiveAddr, func(k optionKind) bool { return k.ip() && runtime.GOOS == "windows" }),
 		f.row("Send buffer", f.SendBuffer, always),
 		f.row("Receive buffer", f.RecvBuffer, always),
 		f.row("Linger (s)", f.Linger, tcp),
@@ -236,6 +246,9 @@ func (f *OptionsForm) Options(scheme netcore.Scheme, server bool) (netcore.Optio
 	if use(f.ReusePort) {
 		o.ReusePort = f.ReusePort.Checked
 	}
+	if use(f.ExclusiveAddr) {
+		o.ExclusiveAddr = f.ExclusiveAddr.Checked
+	}
 	if use(f.SendBuffer) {
 		o.SendBuffer, err = parseWhole("send buffer", "bytes", f.SendBuffer.Text, math.MaxInt32)
 	}
@@ -308,6 +321,7 @@ func (f *OptionsForm) Options(scheme netcore.Scheme, server bool) (netcore.Optio
 func (f *OptionsForm) Set(o netcore.Options) {
 	f.ReuseAddr.SetSelected(triText(o.ReuseAddr))
 	f.ReusePort.SetChecked(o.ReusePort)
+	f.ExclusiveAddr.SetChecked(o.ExclusiveAddr)
 	f.SendBuffer.SetText(wholeText(o.SendBuffer))
 	f.RecvBuffer.SetText(wholeText(o.RecvBuffer))
 	if o.Linger != nil {

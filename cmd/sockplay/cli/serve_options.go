@@ -6,6 +6,7 @@ package cli
 import (
 	"flag"
 	"fmt"
+	"runtime"
 	"strings"
 	"time"
 
@@ -21,6 +22,7 @@ type socketFlags struct {
 	reuseaddr          bool
 	linger             int
 	backlog            int
+	exclusive          bool
 	keepalive          time.Duration
 	keepIntvl          time.Duration
 	keepCount          int
@@ -53,7 +55,10 @@ func addSocketFlags(fs *flag.FlagSet, server, client bool) *socketFlags {
 	fs.StringVar(&f.mcastIf, "multicast-if", "", "interface for --multicast")
 	fs.DurationVar(&f.idleTimeout, "idle-timeout", 0, "close a connection after this long without data")
 	if server {
-		fs.IntVar(&f.backlog, "backlog", 0, "listen backlog (0: the system's, net.core.somaxconn)")
+		fs.IntVar(&f.backlog, "backlog", 0, "listen backlog (0: the system's, net.core.somaxconn; not on Windows, which takes only SOMAXCONN)")
+	}
+	if runtime.GOOS == "windows" {
+		fs.BoolVar(&f.exclusive, "exclusive-addr", false, "set SO_EXCLUSIVEADDRUSE: no other socket may bind the port, not even with SO_REUSEADDR (Windows only)")
 	}
 	if client {
 		fs.StringVar(&f.bind, "bind", "", "local address (host:port) or, for unix clients, path to bind")
@@ -71,6 +76,7 @@ var optionFlags = []struct {
 	{[]string{"nodelay", "no-nodelay"}, func(o netcore.Options) netcore.Options { return netcore.Options{NoDelay: o.NoDelay} }},
 	{[]string{"reuseaddr", "no-reuseaddr"}, func(o netcore.Options) netcore.Options { return netcore.Options{ReuseAddr: o.ReuseAddr} }},
 	{[]string{"reuseport"}, func(o netcore.Options) netcore.Options { return netcore.Options{ReusePort: o.ReusePort} }},
+	{[]string{"exclusive-addr"}, func(o netcore.Options) netcore.Options { return netcore.Options{ExclusiveAddr: o.ExclusiveAddr} }},
 	{[]string{"rcvbuf"}, func(o netcore.Options) netcore.Options { return netcore.Options{RecvBuffer: o.RecvBuffer} }},
 	{[]string{"sndbuf"}, func(o netcore.Options) netcore.Options { return netcore.Options{SendBuffer: o.SendBuffer} }},
 	{[]string{"linger"}, func(o netcore.Options) netcore.Options { return netcore.Options{Linger: o.Linger} }},
@@ -142,6 +148,10 @@ func (f *socketFlags) options(visited map[string]bool) (netcore.Options, error) 
 	}
 	o.IdleTimeout = f.idleTimeout
 	o.Backlog = f.backlog
+	o.ExclusiveAddr = f.exclusive
+	if err := netcore.BacklogUnsupported(); err != nil && visited["backlog"] && f.backlog > 0 {
+		return o, fmt.Errorf("--backlog: %w", err)
+	}
 	o.LocalAddr = f.bind
 	o.ConnectTimeout = f.connectTimeout
 	for _, c := range socketValueFlags {
