@@ -56,7 +56,9 @@ fuzz:
 	done
 
 # Release packages into dist/ (Linux tar.xz and .deb, Windows .exe and NSIS
-# installer), then checks every artifact. PKG=linux or PKG=windows for one.
+# installer), then checks every artifact; the Windows ones also run under
+# Wine in Xvfb (scripts/check-windows.sh: commands, the window, install and
+# uninstall; WINECHECK=0 skips that part). PKG=linux or PKG=windows for one.
 # Slow (cross builds), so not part of make test.
 PKG ?= all
 package: deps-package

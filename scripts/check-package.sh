@@ -272,6 +272,21 @@ check_windows() {
 		expect "installer.nsi: uninstaller registered in Add/Remove Programs" "$nsi" '^\s*WriteRegStr HKLM "\$\{UNINSTKEY\}" "UninstallString"'
 		expect "installer.nsi: the uninstaller removes shortcut, files and registry key" "$nsi" '^\s*DeleteRegKey HKLM "\$\{UNINSTKEY\}"'
 	fi
+
+	# The same files run: the exe's commands and window, the installer's
+	# install and uninstall, under Wine in Xvfb (WINECHECK=0 skips it).
+	section "windows under Wine: scripts/check-windows.sh"
+	if [ "${WINECHECK:-1}" = 0 ]; then
+		echo "     skipped (WINECHECK=0)"
+	elif [ -s "$exe" ] && [ -s "$setup" ]; then
+		local wlog=$tmp/check-windows.log
+		scripts/check-windows.sh 2>&1 | tee "$wlog"
+		local w=${PIPESTATUS[0]} n
+		if [ "$w" -ne 0 ]; then
+			n=$(grep -c '^FAIL: ' "$wlog")
+			fail "check-windows.sh: $n check(s) failed under Wine (exit $w)"
+		fi
+	fi
 }
 
 case $what in

@@ -23,8 +23,11 @@ build_pkgs=(gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev libwayland-
 test_pkgs=(xvfb xdotool imagemagick dbus-daemon socat ncat python3 tshark iproute2
 	iputils-ping bsdextrautils xxd wine wine64 gcc-mingw-w64-x86-64)
 # make package: the Windows cross compiler (cgo for the GUI), the NSIS
-# installer builder, and what scripts/check-package.sh looks with.
-package_pkgs=(gcc-mingw-w64-x86-64 nsis dpkg-dev xz-utils file binutils p7zip-full imagemagick libcap2-bin)
+# installer builder, what scripts/check-package.sh looks with, and what
+# scripts/check-windows.sh runs the Windows build in (64-bit Wine, an X
+# server, xdotool and import for the window, socat as the Linux peer, ss).
+package_pkgs=(gcc-mingw-w64-x86-64 nsis dpkg-dev xz-utils file binutils p7zip-full imagemagick libcap2-bin
+	wine wine64 xvfb xdotool socat iproute2)
 
 pkgs=("${build_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
