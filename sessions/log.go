@@ -110,7 +110,9 @@ func isEvent(e *Entry) bool { return !e.Kind.Data() }
 func cost(e *Entry) int64 { return int64(len(e.Data)+len(e.Text)) + entryOverhead }
 
 // Add appends e, copying e.Data out of the caller's (reused) buffer, and
-// returns its sequence number. A zero e.Micros is set to now.
+// returns its sequence number. A zero e.Micros is set to now. An entry
+// larger than its ring's whole budget is still kept, alone: the view always
+// shows the newest chunk, so Used can pass Budget by that one entry.
 func (l *Log) Add(e Entry) uint64 {
 	if e.Micros == 0 {
 		e.Micros = time.Now().UnixMicro()
