@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"strconv"
@@ -13,7 +14,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -25,12 +25,18 @@ import (
 // Composer choices, as the selects show them.
 var (
 	modeChoices     = []string{"Text", "Hex", "Base64", "File"}
-	endingChoices   = []string{"none", "\\n", "\\r\\n"}
-	endingNames     = map[string]string{"none": "none", "\\n": "lf", "\\r\\n": "crlf"}
-	checksumChoices = []string{"none", "sum8", "xor8", "crc16-modbus", "crc16-ccitt-false", "crc32"}
+	endingChoices   = []string{noLineEnd, "+ \\n", "+ \\r\\n"}
+	endingNames     = map[string]string{noLineEnd: "none", "+ \\n": "lf", "+ \\r\\n": "crlf"}
+	checksumChoices = []string{noChecksum, "sum8", "xor8", "crc16-modbus", "crc16-ccitt-false", "crc32"}
 )
 
 const targetAll = "All peers"
+
+// The selects say what "none" is of, so they need no label beside them.
+const (
+	noLineEnd  = "no line end"
+	noChecksum = "no checksum"
+)
 
 // historyMax bounds the send history kept per tab.
 const historyMax = 100
@@ -62,22 +68,40 @@ type composer struct {
 	Every      *widget.Entry // repeat interval in ms; 0 = back to back
 	Times      *widget.Entry // repeat count; 0 = until stopped
 	Repeat     *widget.Button
-	Stop       *widget.Button
+	Stop       *widget.Button // "Stop repeat": the header has the session's Stop
 	Progress   *widget.Label
-	Status     *widget.Label
-	Framing    *widget.SelectEntry // "session", or a spec for these sends only
-	Library    *libraryBar         // nil without a workspace
+	// Status is one line under the composer, its height kept whether or not
+	// it says something, so the composer never jumps: an error (red) or a
+	// hint (grey), with SendRaw or Undo beside it when they apply.
+	Status  *widget.Label
+	SendRaw *widget.Button      // "Send raw anyway": the payload the framing refused, unframed
+	Undo    *widget.Button      // puts back the text a mode switch converted
+	Framing *widget.SelectEntry // "session", or a spec for these sends only
+	// FramingHint names the session's own framing; EditFraming changes it
+	// on the live session (sessiontab_framing.go sets onEditFraming).
+	FramingHint *widget.Label
+	EditFraming *widget.Button
+	Library     *libraryBar // nil without a workspace
 
 	window   fyne.Window
 	session  func() sender
 	targets  map[string]sessions.PeerID
-	history  []string
+	history  []historyEntry
 	histPos  int
+	draft    historyEntry // what was being typed before Up went into the history
 	counter  payload.Counter
 	root     fyne.CanvasObject
 	onChange func() // the tab saves its spec
 	// sessionFraming is the session's own framing, for files sent with it.
 	sessionFraming framing.Spec
+	onEditFraming  func() // opens the session's framing dialog
+
+	mode      string // the mode the text is written in (Mode's last choice)
+	syncing   bool   // the composer sets its own widgets: no conversion, no clearing
+	rawData   []byte // what SendRaw sends, to rawTarget
+	rawTarget sessions.PeerID
+	undoText  string // what Undo puts back
+	undoMode  string
 
 	mu        sync.Mutex
 	cancel    context.CancelFunc
@@ -89,25 +113,18 @@ type composer struct {
 	running   atomic.Bool
 }
 
+const textPlaceholder = `Type what to send: text with \r \n \t \xNN escapes, or hex such as 01 03 00 00 00 0a. Ctrl+Enter sends.`
+
 func newComposer(w fyne.Window, session func() sender, framingSpec string, lib payloadLibrary) *composer {
 	c := &composer{window: w, session: session, targets: map[string]sessions.PeerID{targetAll: sessions.PeerAll}}
 	c.Input = newSendEntry()
-	c.Input.SetPlaceHolder(`Type what to send: text with \r \n \t \xNN escapes, or hex such as 01 03 00 00 00 0a. Ctrl+Enter sends.`)
+	c.Input.SetPlaceHolder(textPlaceholder)
 	c.Input.SetMinRowsVisible(2)
 	c.Input.onSend = c.SendOnce
 	c.Input.onHistory = c.walkHistory
-	c.Input.OnChanged = func(string) { c.changed() }
+	c.Input.OnChanged = func(string) { c.inputChanged() }
 
-	c.Mode = widget.NewSelect(modeChoices, func(m string) {
-		if m == "File" {
-			c.Browse.Show()
-			c.Input.SetPlaceHolder("Path of the file to send, or Browse…")
-		} else {
-			c.Browse.Hide()
-			c.Input.SetPlaceHolder(`Type what to send: text with \r \n \t \xNN escapes, or hex such as 01 03 00 00 00 0a. Ctrl+Enter sends.`)
-		}
-		c.changed()
-	})
+	c.Mode = widget.NewSelect(modeChoices, c.modeChanged)
 	c.Browse = widget.NewButtonWithIcon("Browse…", theme.FolderOpenIcon(), c.browse)
 	c.Browse.Hide()
 	c.LineEnding = widget.NewSelect(endingChoices, func(string) { c.changed() })
@@ -115,8 +132,8 @@ func newComposer(w fyne.Window, session func() sender, framingSpec string, lib p
 	c.Target = widget.NewSelect([]string{targetAll}, nil)
 	c.Target.SetSelected(targetAll)
 	c.Mode.SetSelected("Text")
-	c.LineEnding.SetSelected("none")
-	c.Checksum.SetSelected("none")
+	c.LineEnding.SetSelected(noLineEnd)
+	c.Checksum.SetSelected(noChecksum)
 
 	c.SendButton = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), c.SendOnce)
 	c.SendButton.Importance = widget.HighImportance
@@ -125,13 +142,15 @@ func newComposer(w fyne.Window, session func() sender, framingSpec string, lib p
 	c.Times = widget.NewEntry()
 	c.Times.SetText("10")
 	c.Repeat = widget.NewButtonWithIcon("Repeat", theme.MediaReplayIcon(), c.StartRepeat)
-	c.Stop = widget.NewButtonWithIcon("Stop", theme.MediaStopIcon(), c.StopRepeat)
+	c.Stop = widget.NewButtonWithIcon("Stop repeat", theme.MediaStopIcon(), c.StopRepeat)
 	c.Stop.Disable()
 	c.Progress = widget.NewLabel("")
 	c.Status = widget.NewLabel("")
-	c.Status.Wrapping = fyne.TextWrapWord
-	c.Status.Importance = widget.DangerImportance
-	c.Status.Hide() // shown only with an error, so it takes no room otherwise
+	c.Status.Truncation = fyne.TextTruncateEllipsis // one line, always there
+	c.SendRaw = widget.NewButtonWithIcon("Send raw anyway", theme.MailSendIcon(), c.sendRawAnyway)
+	c.SendRaw.Hide()
+	c.Undo = widget.NewButtonWithIcon("Undo", theme.ContentUndoIcon(), c.undoConversion)
+	c.Undo.Hide()
 	if framingSpec == "" {
 		framingSpec = "raw"
 	}
@@ -144,22 +163,198 @@ func newComposer(w fyne.Window, session func() sender, framingSpec string, lib p
 		c.showError(err)
 		c.changed()
 	}
-	framingHint := widget.NewLabel("(session: " + c.sessionFraming.String() + ")")
-	framingHint.Importance = widget.LowImportance
+	c.FramingHint = widget.NewLabel("")
+	c.FramingHint.Importance = widget.LowImportance
+	c.EditFraming = widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() {
+		if c.onEditFraming != nil {
+			c.onEditFraming()
+		}
+	})
+	c.EditFraming.Importance = widget.LowImportance
+	c.EditFraming.Hide() // shown once a tab can change its session's framing
+	c.setSessionFraming(c.sessionFraming)
 
-	options := container.NewHBox(c.Mode, c.Browse, widget.NewLabel("Line end"), c.LineEnding,
-		widget.NewLabel("Checksum"), c.Checksum, widget.NewLabel("To"), c.Target,
-		widget.NewLabel("Framing"), fixedWidth(c.Framing, 130), framingHint)
-	var libraryBox fyne.CanvasObject = layout.NewSpacer()
+	// Three rows, none wider than half a 1920 px screen: the payload's
+	// options; repeating; a status line (errors, hints and what they
+	// offer) with the payload library at its end. Texts that grow are
+	// cut with an ellipsis instead of widening the window.
+	c.FramingHint.Truncation = fyne.TextTruncateEllipsis // a long spec is in the dialog whole
+	options := container.NewBorder(nil, nil,
+		container.NewHBox(c.Mode, c.Browse, c.LineEnding, c.Checksum, widget.NewLabel("To"), c.Target,
+			widget.NewLabel("Framing"), fixedWidth(c.Framing, 130)),
+		c.EditFraming, c.FramingHint)
+	c.Progress.Truncation = fyne.TextTruncateEllipsis
+	repeat := container.NewBorder(nil, nil,
+		container.NewHBox(widget.NewLabel("Every"), fixedWidth(c.Every, 80), widget.NewLabel("ms (0: no gap),"),
+			fixedWidth(c.Times, 70), widget.NewLabel("times (0: until stopped)"), c.Repeat, c.Stop),
+		nil, c.Progress)
+	ends := container.NewHBox(c.SendRaw, c.Undo)
 	if lib != nil {
 		c.Library = newLibraryBar(c, lib)
-		libraryBox = c.Library.root
+		ends.Add(c.Library.root)
 	}
-	repeat := container.NewHBox(widget.NewLabel("Every"), fixedWidth(c.Every, 80), widget.NewLabel("ms (0 = back to back),"),
-		fixedWidth(c.Times, 70), widget.NewLabel("times (0 = until stopped)"), c.Repeat, c.Stop, c.Progress)
-	bottom := container.NewBorder(nil, nil, nil, libraryBox, repeat)
-	c.root = container.NewBorder(options, container.NewVBox(bottom, c.Status), nil, c.SendButton, c.Input)
+	status := container.New(reservedRow{c.SendRaw, c.Undo},
+		container.NewBorder(nil, nil, nil, ends, c.Status))
+	c.root = container.NewBorder(options, container.NewVBox(repeat, status), nil, c.SendButton, c.Input)
 	return c
+}
+
+// reservedRow lays out one object at full size and keeps the height of the
+// tallest of its reserved objects (buttons that come and go), so showing
+// them, or a message, moves nothing around it.
+type reservedRow []fyne.CanvasObject
+
+func (r reservedRow) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	for _, o := range r {
+		s.Height = max(s.Height, o.MinSize().Height)
+	}
+	return s
+}
+
+func (r reservedRow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+// setSessionFraming is the session's framing changed (or set at start):
+// files and "session" sends use it, and the hint names it.
+func (c *composer) setSessionFraming(spec framing.Spec) {
+	c.sessionFraming = spec
+	c.FramingHint.SetText("(session: " + spec.String() + ")")
+}
+
+// modeChanged follows the mode select: File shows Browse, and text typed in
+// one of Text, Hex and Base64 is rewritten as the same bytes in the other.
+func (c *composer) modeChanged(m string) {
+	prev := c.mode
+	c.mode = m
+	if m == "File" {
+		c.Browse.Show()
+		c.Input.SetPlaceHolder("Path of the file to send, or Browse…")
+	} else {
+		c.Browse.Hide()
+		c.Input.SetPlaceHolder(textPlaceholder)
+	}
+	if !c.syncing && prev != "" && prev != m {
+		c.convertInput(prev, m)
+	}
+	c.changed()
+}
+
+// convertInput rewrites the input, written in mode from, in mode to; when
+// it cannot (macros, text that does not parse), the text stays as typed
+// and the status says why.
+func (c *composer) convertInput(from, to string) {
+	text := c.Input.Text
+	fm, ferr := payload.ParseMode(from)
+	tm, terr := payload.ParseMode(to)
+	if ferr != nil || terr != nil || fm == payload.File || tm == payload.File || text == "" {
+		return
+	}
+	converted, n, err := convertPayload(text, fm, tm)
+	if err != nil {
+		c.showHint(err.Error())
+		return
+	}
+	c.setInput(converted)
+	c.undoText, c.undoMode = text, from
+	c.showHint(fmt.Sprintf("%s written as %s.", byteCount(n), to))
+	c.Undo.Show()
+}
+
+// undoConversion puts back the text as it was before the last mode switch,
+// in its mode.
+func (c *composer) undoConversion() {
+	c.syncing = true
+	c.Mode.SetSelected(c.undoMode)
+	c.syncing = false
+	c.setInput(c.undoText)
+	c.clearStatus()
+}
+
+// setInput replaces the input's text without clearing the status.
+func (c *composer) setInput(text string) {
+	c.syncing = true
+	c.Input.SetText(text)
+	c.syncing = false
+}
+
+// inputChanged: what the status said was about the text before this edit.
+func (c *composer) inputChanged() {
+	if !c.syncing {
+		c.clearStatus()
+	}
+	c.changed()
+}
+
+// clearStatus clears the status line, except for a framing box that is
+// still bad.
+func (c *composer) clearStatus() {
+	_, err := c.framingOverride()
+	c.showError(err)
+}
+
+// errHasMacros is why a payload with macros keeps its text on a mode switch.
+var errHasMacros = errors.New("kept as typed: macros ({{counter}}, {{time}}…) are written the same in every mode, and their bytes change with each send")
+
+// convertPayload renders text written in mode from and writes its bytes in
+// mode to: hex as "01 03 ..", text with escapes, base64 padded. It also
+// returns the number of bytes.
+func convertPayload(text string, from, to payload.Mode) (string, int, error) {
+	if hasMacros(text, from) {
+		return text, 0, errHasMacros
+	}
+	p, err := payload.Compile(payload.Spec{Mode: from, Source: text})
+	if err != nil {
+		return text, 0, fmt.Errorf("kept as typed: it is not valid %s (%w)", strings.ToLower(from.String()), err)
+	}
+	b, err := p.Render(nil, time.Time{})
+	if err != nil {
+		return text, 0, err
+	}
+	switch to {
+	case payload.Hex:
+		return payload.FormatHex(b), len(b), nil
+	case payload.Base64:
+		return base64.StdEncoding.EncodeToString(b), len(b), nil
+	case payload.Text:
+		return payload.EscapeText(b), len(b), nil
+	}
+	return text, 0, fmt.Errorf("kept as typed: %s cannot be converted", to)
+}
+
+// hasMacros reports whether src, in mode m, holds a {{macro}}: in Text an
+// escaped brace (\{) starts none; Base64 has none.
+func hasMacros(src string, m payload.Mode) bool {
+	switch m {
+	case payload.Hex:
+		return strings.Contains(src, "{{")
+	case payload.Text:
+		for i := 0; i < len(src); i++ {
+			if src[i] == '\\' {
+				i++
+				continue
+			}
+			if strings.HasPrefix(src[i:], "{{") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// checksumName is the payload syntax's name of a checksum choice.
+func checksumName(label string) string {
+	if label == noChecksum {
+		return "none"
+	}
+	return label
 }
 
 // fixedWidth gives an entry a usable width inside an HBox.
@@ -179,7 +374,7 @@ func (c *composer) State() ComposerState {
 		Mode:       strings.ToLower(c.Mode.Selected),
 		Text:       c.Input.Text,
 		LineEnding: endingNames[c.LineEnding.Selected],
-		Checksum:   c.Checksum.Selected,
+		Checksum:   checksumName(c.Checksum.Selected),
 		Framing:    c.framingText(),
 	}
 }
@@ -207,8 +402,11 @@ func (c *composer) framingOverride() (*framing.Spec, error) {
 	return &spec, nil
 }
 
-// SetState restores the composer's settings; unknown names keep the defaults.
+// SetState restores the composer's settings; unknown names keep the
+// defaults. The text is taken as written in the restored mode.
 func (c *composer) SetState(s ComposerState) {
+	c.syncing = true
+	defer func() { c.syncing = false }()
 	for _, m := range modeChoices {
 		if strings.EqualFold(m, s.Mode) {
 			c.Mode.SetSelected(m)
@@ -219,9 +417,9 @@ func (c *composer) SetState(s ComposerState) {
 			c.LineEnding.SetSelected(label)
 		}
 	}
-	for _, name := range checksumChoices {
-		if name == s.Checksum {
-			c.Checksum.SetSelected(name)
+	for _, label := range checksumChoices {
+		if checksumName(label) == s.Checksum {
+			c.Checksum.SetSelected(label)
 		}
 	}
 	if s.Framing == "" {
@@ -230,6 +428,7 @@ func (c *composer) SetState(s ComposerState) {
 		c.Framing.SetText(s.Framing)
 	}
 	c.Input.SetText(s.Text)
+	c.clearStatus()
 }
 
 // compile parses what is typed with the one payload parser.
@@ -262,8 +461,25 @@ func (c *composer) prepare() (*payload.Payload, *framing.Spec, bool) {
 		c.showError(err)
 		return nil, nil, false
 	}
-	c.remember(c.Input.Text)
+	c.remember(historyEntry{Mode: c.Mode.Selected, Text: c.Input.Text})
 	return p, override, true
+}
+
+// nothingToSend is why Send and Ctrl+Enter do nothing on an empty
+// composer: the line ending, a checksum or the framing would otherwise go
+// out alone (an empty payload in a line frame is a bare "\n").
+const nothingToSend = "Nothing to send: the composer is empty."
+
+// empty reports whether nothing is typed: in Hex and Base64, spaces and
+// line breaks are only separators.
+func (c *composer) empty() bool {
+	switch c.Mode.Selected {
+	case "Text":
+		return c.Input.Text == ""
+	case "Hex", "Base64":
+		return strings.TrimSpace(c.Input.Text) == ""
+	}
+	return false // File: the parser says a path is needed
 }
 
 func (c *composer) target() sessions.PeerID { return c.targets[c.Target.Selected] }
@@ -273,6 +489,10 @@ func (c *composer) target() sessions.PeerID { return c.targets[c.Target.Selected
 func (c *composer) SendOnce() {
 	if c.running.Load() {
 		c.showError(errors.New("a repeat or file send is running; stop it first"))
+		return
+	}
+	if c.empty() {
+		c.showHint(nothingToSend)
 		return
 	}
 	p, override, ok := c.prepare()
@@ -289,10 +509,36 @@ func (c *composer) SendOnce() {
 		return
 	}
 	data, err := p.Render(&c.counter, time.Now())
+	to := c.target()
 	if err == nil {
-		err = c.session().SendWith(c.target(), data, override)
+		err = c.session().SendWith(to, data, override)
 	}
 	c.showError(err)
+	if errors.Is(err, framing.ErrCannotEncode) {
+		// The framing refused these bytes; they may still be what the
+		// person wants on the wire.
+		c.rawData, c.rawTarget = data, to
+		c.SendRaw.Show()
+	}
+}
+
+// rawFraming sends bytes as they are.
+var rawFraming = framing.Spec{Kind: framing.KindRaw}
+
+// sendRawAnyway sends the payload the framing refused, unframed, to the
+// peer it was meant for.
+func (c *composer) sendRawAnyway() {
+	data, to := c.rawData, c.rawTarget
+	c.rawData = nil
+	if data == nil {
+		c.showError(nil)
+		return
+	}
+	if err := c.session().SendWith(to, data, &rawFraming); err != nil {
+		c.showError(err)
+		return
+	}
+	c.showHint(fmt.Sprintf("Sent %s raw, without framing.", byteCount(len(data))))
 }
 
 // StartRepeat sends every N ms, M times (0 = back to back / until stopped),
@@ -309,6 +555,9 @@ func (c *composer) StartRepeat() {
 		return
 	case c.Mode.Selected == "File":
 		c.showError(errors.New("repeat sends typed payloads; send a file once with Send"))
+		return
+	case c.empty():
+		c.showHint(nothingToSend)
 		return
 	}
 	p, override, ok := c.prepare()
@@ -424,20 +673,41 @@ func (c *composer) refreshProgress() {
 	}
 }
 
+// showError shows err in red on the status line, or clears the line (nil).
+// Either way the offers of the last message (SendRaw, Undo) go.
 func (c *composer) showError(err error) {
+	c.SendRaw.Hide()
+	c.Undo.Hide()
 	if err == nil {
-		c.Status.SetText("")
-		c.Status.Hide()
+		c.setStatus("", widget.MediumImportance)
 		return
 	}
-	c.Status.SetText(err.Error())
-	c.Status.Show()
+	c.setStatus(err.Error(), widget.DangerImportance)
 }
 
-// remember adds text to the history (no repeats of the last entry).
-func (c *composer) remember(text string) {
-	if text != "" && (len(c.history) == 0 || c.history[len(c.history)-1] != text) {
-		c.history = append(c.history, text)
+// showHint says something that is not an error, in grey.
+func (c *composer) showHint(msg string) {
+	c.SendRaw.Hide()
+	c.Undo.Hide()
+	c.setStatus(msg, widget.LowImportance)
+}
+
+func (c *composer) setStatus(text string, imp widget.Importance) {
+	if c.Status.Importance != imp {
+		c.Status.Importance = imp
+		c.Status.Refresh()
+	}
+	setText(c.Status, text)
+}
+
+// historyEntry is one sent payload: its text and the mode it is written in.
+type historyEntry struct{ Mode, Text string }
+
+// remember adds a sent payload to the history (no repeats of the last
+// entry); the next Up starts from the newest.
+func (c *composer) remember(e historyEntry) {
+	if e.Text != "" && (len(c.history) == 0 || c.history[len(c.history)-1] != e) {
+		c.history = append(c.history, e)
 		if len(c.history) > historyMax {
 			c.history = c.history[1:]
 		}
@@ -445,17 +715,28 @@ func (c *composer) remember(text string) {
 	c.histPos = len(c.history)
 }
 
-// walkHistory moves through the history; past the newest entry is empty input.
-func (c *composer) walkHistory(delta int) (string, bool) {
+// walkHistory moves through the history (Up: -1, Down: +1), putting the
+// entry's text and mode in the composer. Leaving the bottom keeps what was
+// being typed; coming back down past the newest entry restores it.
+func (c *composer) walkHistory(delta int) bool {
 	pos := c.histPos + delta
 	if pos < 0 || pos > len(c.history) {
-		return "", false
+		return false
+	}
+	if c.histPos == len(c.history) {
+		c.draft = historyEntry{Mode: c.Mode.Selected, Text: c.Input.Text}
 	}
 	c.histPos = pos
-	if pos == len(c.history) {
-		return "", true
+	e := c.draft
+	if pos < len(c.history) {
+		e = c.history[pos]
 	}
-	return c.history[pos], true
+	c.syncing = true
+	c.Mode.SetSelected(e.Mode)
+	c.Input.SetText(e.Text)
+	c.syncing = false
+	c.clearStatus()
+	return true
 }
 
 // setTargets updates the peer choices; the selection survives when its peer does.

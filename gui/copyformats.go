@@ -3,7 +3,10 @@ package gui
 import (
 	"encoding/base64"
 	"encoding/hex"
+	"strconv"
 	"strings"
+
+	"fyne.io/fyne/v2"
 )
 
 // The detail pane's copy formats. Each returns text a person pastes into
@@ -80,4 +83,55 @@ func latin1(b []byte) string {
 		r[i] = rune(c)
 	}
 	return string(r)
+}
+
+// copyToClipboard puts text (the bytes of n, written as format) on the
+// clipboard and says so in the window that shows obj: "Copied 64 bytes as
+// hex". The detail pane's Copy as buttons call it.
+func copyToClipboard(obj fyne.CanvasObject, format, text string, n int) {
+	fyne.CurrentApp().Clipboard().SetContent(text)
+	notifyFor(obj, copiedWords(n, format))
+}
+
+func copiedWords(n int, format string) string {
+	f := format
+	if f != "C array" && f != "Go" {
+		f = strings.ToLower(f)
+	}
+	return "Copied " + byteCount(n) + " as " + f
+}
+
+// exportedWords is what Export says when it wrote the file: "Exported
+// 1,204 rows to x.txt".
+func exportedWords(rows int, name string) string {
+	if rows == 1 {
+		return "Exported 1 row to " + name
+	}
+	return "Exported " + withCommas(int64(rows)) + " rows to " + name
+}
+
+// byteCount is "1 byte", "64 bytes", "1,204 bytes".
+func byteCount(n int) string {
+	if n == 1 {
+		return "1 byte"
+	}
+	return withCommas(int64(n)) + " bytes"
+}
+
+// withCommas writes n with commas: 1204 -> "1,204".
+func withCommas(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }

@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"fmt"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -21,6 +23,9 @@ type libraryBar struct {
 	Pick   *widget.Select
 	Save   *widget.Button
 	Delete *widget.Button
+	// Name and Dialog are the open Save-as dialog's, for tests.
+	Name   *widget.Entry
+	Dialog Dialog
 	lib    payloadLibrary
 	c      *composer
 	root   fyne.CanvasObject
@@ -61,10 +66,13 @@ func (b *libraryBar) load(name string) {
 	b.reload()
 }
 
+// saveAs asks for a name, with the selected payload's name filled in and
+// selected, so typing replaces it and Enter saves over it.
 func (b *libraryBar) saveAs() {
 	name := widget.NewEntry()
 	name.SetPlaceHolder("e.g. modbus read 10 registers")
 	name.SetText(b.Pick.Selected)
+	b.Name = name
 	d := dialog.NewForm("Save payload", "Save", "Cancel",
 		[]*widget.FormItem{widget.NewFormItem("Name", name)}, func(ok bool) {
 			if !ok {
@@ -75,10 +83,15 @@ func (b *libraryBar) saveAs() {
 				return
 			}
 			b.reload()
-			b.Pick.SetSelected(name.Text)
+			b.Pick.SetSelected(name.Text) // loads it: the same settings
+			b.c.showHint(fmt.Sprintf("Saved as %q.", name.Text))
 		}, b.c.window)
 	d.Resize(fyne.NewSize(420, 160))
+	name.OnSubmitted = func(string) { d.Submit() }
 	d.Show()
+	b.Dialog = d
+	b.c.window.Canvas().Focus(name)
+	name.TypedShortcut(&fyne.ShortcutSelectAll{})
 }
 
 func (b *libraryBar) deleteSelected() {

@@ -1,6 +1,9 @@
 package gui
 
 import (
+	"sync"
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -22,6 +25,9 @@ type MainWindow struct {
 
 	// Toolbar buttons, in order.
 	NewSessionButton, PingButton, SocketsButton, AboutButton *widget.Button
+	// Notice is the toolbar's short-lived line of feedback ("Copied 64
+	// bytes as hex"); see Notify.
+	Notice *widget.Label
 
 	// Dialog is the dialog currently shown (nil when none), for tests.
 	Dialog Dialog
@@ -37,6 +43,7 @@ type MainWindow struct {
 	sockets     *SocketsTab                    // the open Sockets tab: one lister is enough
 	shutDown    bool                           // shutdown has run
 	geometry    *geometryKeeper                // notes and writes the window's size (geometry.go)
+	noticeSeq   int                            // the Notice shown last, so an old timer leaves a new one
 }
 
 // Dialog is the part of a Fyne dialog the window keeps for tests.
@@ -60,7 +67,13 @@ func NewMainWindow(a fyne.App, w fyne.Window) *MainWindow {
 	m.SocketsButton = widget.NewButtonWithIcon("Sockets", theme.ListIcon(), m.ShowSockets)
 	m.AboutButton = widget.NewButtonWithIcon("About", theme.InfoIcon(), m.ShowAbout)
 	m.NewSessionButton.Importance = widget.HighImportance
-	toolbar := container.NewHBox(m.NewSessionButton, m.PingButton, m.SocketsButton, layout.NewSpacer(), m.AboutButton)
+	m.Notice = widget.NewLabel("")
+	m.Notice.Alignment = fyne.TextAlignTrailing
+	m.Notice.Truncation = fyne.TextTruncateEllipsis // never widens the window
+	m.Notice.Importance = widget.SuccessImportance
+	toolbar := container.NewBorder(nil, nil,
+		container.NewHBox(m.NewSessionButton, m.PingButton, m.SocketsButton),
+		container.NewHBox(layout.NewSpacer(), m.AboutButton), m.Notice)
 
 	m.geometry = &geometryKeeper{m: m}
 	w.SetContent(container.New(m.geometry,
@@ -68,6 +81,7 @@ func NewMainWindow(a fyne.App, w fyne.Window) *MainWindow {
 	w.SetMainMenu(m.mainMenu())
 	m.addShortcuts()
 	m.addTabShortcuts()
+	mainWindows.Store(w.Canvas(), m)
 
 	// Save before anything closes: a window's OnClosed callback can run
 	// after the app has stopped.
@@ -99,6 +113,7 @@ func (m *MainWindow) shutdown() {
 		return
 	}
 	m.shutDown = true
+	mainWindows.Delete(m.Window.Canvas())
 	m.geometry.stop()
 	m.saveState()
 	m.closeAllSessions()
@@ -140,6 +155,42 @@ func (m *MainWindow) mainMenu() *fyne.MainMenu {
 
 func (m *MainWindow) addShortcuts() {
 	m.Window.Canvas().AddShortcut(newSessionShortcut, func(fyne.Shortcut) { m.ShowNewSession() })
+}
+
+// mainWindows finds the window that shows an object (notifyFor).
+var mainWindows sync.Map // fyne.Canvas -> *MainWindow
+
+// noticeFor is how long a notice stays in the toolbar.
+const noticeFor = 4 * time.Second
+
+// Notify shows msg in the toolbar for a few seconds: feedback for an action
+// that changes nothing on screen (a copy, an export). The line is always
+// there, so nothing moves.
+func (m *MainWindow) Notify(msg string) {
+	m.noticeSeq++
+	seq := m.noticeSeq
+	setText(m.Notice, "✓ "+msg)
+	if !runPumps {
+		return // headless tests read the notice; no timer goroutine
+	}
+	time.AfterFunc(noticeFor, func() {
+		doFromGoroutine(func() {
+			if m.noticeSeq == seq {
+				setText(m.Notice, "")
+			}
+		})
+	})
+}
+
+// notifyFor is Notify on the main window showing obj, if any.
+func notifyFor(obj fyne.CanvasObject, msg string) {
+	c := fyne.CurrentApp().Driver().CanvasForObject(obj)
+	if c == nil {
+		return
+	}
+	if m, ok := mainWindows.Load(c); ok {
+		m.(*MainWindow).Notify(msg)
+	}
 }
 
 // show replaces any dialog on screen with d.

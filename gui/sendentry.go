@@ -14,8 +14,10 @@ var sendShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fy
 // Up on the first line / Down on the last walk the send history.
 type sendEntry struct {
 	widget.Entry
-	onSend    func()
-	onHistory func(delta int) (string, bool)
+	onSend func()
+	// onHistory moves through the send history (-1 older, +1 newer) and
+	// reports whether there was an entry that way; it sets the text.
+	onHistory func(delta int) bool
 }
 
 func newSendEntry() *sendEntry {
@@ -56,8 +58,7 @@ func (e *sendEntry) TypedKey(k *fyne.KeyEvent) {
 			delta = 1
 		}
 		if delta != 0 {
-			if text, ok := e.onHistory(delta); ok {
-				e.SetText(text)
+			if e.onHistory(delta) {
 				e.CursorRow, e.CursorColumn = 0, 0
 				e.Refresh()
 			}

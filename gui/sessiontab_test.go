@@ -79,7 +79,7 @@ func TestServerClientSendTextAndHex(t *testing.T) {
 	if len(m.Tabs.Items) != 3 || m.Tabs.Selected() != client.Item {
 		t.Fatalf("tabs = %d, selected %v: want welcome, server, client with the client selected", len(m.Tabs.Items), m.Tabs.Selected())
 	}
-	if !strings.HasPrefix(client.Item.Text, "TCP client 127.0.0.1:") {
+	if !strings.HasPrefix(client.Item.Text, "● TCP client 127.0.0.1:") {
 		t.Errorf("client tab title = %q", client.Item.Text)
 	}
 

@@ -36,3 +36,19 @@ func stateDot(s sessions.State) fyne.Resource {
 		return dotResource("idle", "#8b949e")
 	}
 }
+
+// stateMark is the state as a character before a tab's title: the tabs'
+// overflow list is a menu of titles without icons, and a shape tells the
+// states apart without colour.
+func stateMark(s sessions.State) string {
+	switch s {
+	case sessions.StateListening, sessions.StateConnected:
+		return "●"
+	case sessions.StateStarting, sessions.StateReconnecting:
+		return "◐"
+	case sessions.StateFailed:
+		return "!" // not ✕, which reads as the tab's close button
+	default:
+		return "○"
+	}
+}

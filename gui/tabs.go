@@ -1,10 +1,17 @@
 package gui
 
 import (
+	"net"
+	"strings"
+	"unicode/utf8"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+
+	"github.com/sockplay/sockplay/netcore"
+	"github.com/sockplay/sockplay/sessions"
 )
 
 func init() {
@@ -38,6 +45,7 @@ func (m *MainWindow) OpenSession(spec SessionSpec) (*SessionTab, error) {
 	if err != nil {
 		return nil, err
 	}
+	t.showState(t.sess.State())
 	m.sessionTabs = append(m.sessionTabs, t)
 	m.Tabs.Append(t.Item)
 	m.Tabs.Select(t.Item)
@@ -180,6 +188,76 @@ func (m *MainWindow) addTabShortcuts() {
 			t.ClearView()
 		}
 	})
+}
+
+// showState puts the session's state on its tab: the coloured dot, and a
+// mark before the title, which the tabs' overflow list shows (its menu
+// shows text only). The tab's refresh calls it when the state changes.
+func (t *SessionTab) showState(st sessions.State) {
+	t.Item.Icon = stateDot(st)
+	t.Item.Text = stateMark(st) + " " + tabTitle(t.spec.Spec)
+}
+
+// tabTitleMax is the longest tab title, in characters, before its mark.
+const tabTitleMax = 32
+
+// tabTitle is the session's title short enough for a tab: a socket path
+// keeps its file name, a host name its port, and what is cut is cut at a
+// word boundary with an ellipsis. The window's title shows it whole.
+func tabTitle(spec sessions.Spec) string {
+	full := spec.Title()
+	if utf8.RuneCountInString(full) <= tabTitleMax {
+		return full
+	}
+	ep, err := netcore.ParseEndpoint(spec.URL)
+	if err != nil {
+		return cutAtWord(full, tabTitleMax)
+	}
+	kind := ep.KindName(spec.Role == "server") + " "
+	room := tabTitleMax - utf8.RuneCountInString(kind)
+	addr := ep.ShortAddr()
+	if ep.IsUnix() {
+		// The file's name says which socket it is; its folder, less.
+		if i := strings.LastIndex(addr, "/"); i >= 0 {
+			base := addr[i+1:]
+			if n := utf8.RuneCountInString(base); n+2 <= room {
+				return kind + "…/" + base
+			} else if n <= room {
+				return kind + base
+			}
+			addr = base
+		}
+		return kind + cutAtWord(addr, room)
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || utf8.RuneCountInString(port)+2 >= room {
+		return kind + cutAtWord(addr, room)
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	return kind + cutAtWord(host, room-len(port)-1) + ":" + port
+}
+
+// cutAtWord shortens s to at most n characters, the last an ellipsis,
+// cutting before a space or punctuation (/ . : - _ @ [ ]) when there is
+// one in its second half.
+func cutAtWord(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	if n < 2 {
+		return "…"
+	}
+	cut := n - 1
+	for i := cut; i > n/2; i-- {
+		if strings.ContainsRune(" /.:-_@[]", r[i]) {
+			cut = i
+			break
+		}
+	}
+	return strings.TrimRight(string(r[:cut]), " ") + "…"
 }
 
 // showNewSessionFor opens the New-session dialog with kind k chosen (the

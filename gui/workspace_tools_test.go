@@ -39,7 +39,7 @@ func newWindowOn(t *testing.T, a fyne.App) *MainWindow {
 func tabTitles(m *MainWindow) []string {
 	var titles []string
 	for _, it := range m.Tabs.Items {
-		titles = append(titles, it.Text)
+		titles = append(titles, plainTabTitle(it.Text)) // without the state mark (tabs.go)
 	}
 	return titles
 }
