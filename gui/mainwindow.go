@@ -43,6 +43,7 @@ type MainWindow struct {
 	sockets     *SocketsTab                    // the open Sockets tab: one lister is enough
 	shutDown    bool                           // shutdown has run
 	geometry    *geometryKeeper                // notes and writes the window's size (geometry.go)
+	shortcuts   []shortcutDoc                  // the window's shortcuts, as registered (help.go)
 	noticeSeq   int                            // the Notice shown last, so an old timer leaves a new one
 }
 
@@ -78,14 +79,16 @@ func NewMainWindow(a fyne.App, w fyne.Window) *MainWindow {
 	m.geometry = &geometryKeeper{m: m}
 	w.SetContent(container.New(m.geometry,
 		container.NewBorder(container.NewVBox(container.NewPadded(toolbar), widget.NewSeparator()), nil, nil, nil, m.Tabs)))
-	w.SetMainMenu(m.mainMenu())
 	m.addShortcuts()
 	m.addTabShortcuts()
+	w.SetMainMenu(m.mainMenu())
+	m.Tabs.OnSelected = func(*container.TabItem) { m.showTitle() }
 	mainWindows.Store(w.Canvas(), m)
 
 	// Save before anything closes: a window's OnClosed callback can run
-	// after the app has stopped.
-	w.SetCloseIntercept(m.Quit)
+	// after the app has stopped. The close button asks first when
+	// connections are open, as the Quit menu does.
+	w.SetCloseIntercept(m.RequestQuit)
 	m.restoreWorkspace() // workspace.go: tabs, recent addresses, payloads, window size
 	restoreGeometry(m.Workspace, w)
 	return m
@@ -98,7 +101,9 @@ func (m *MainWindow) saveState() {
 	m.saveWorkspaceLogged() // workspace.go; geometryKeeper has noted the window's size
 }
 
-// Quit saves the window's state, closes every session and ends the app.
+// Quit saves the window's state, closes every session and ends the app,
+// without asking: SIGTERM and Ctrl-C in the terminal come here. A person's
+// Quit (menu, Ctrl+Q, the close button) goes through RequestQuit.
 func (m *MainWindow) Quit() {
 	m.shutdown()
 	m.App.Quit()
@@ -137,24 +142,48 @@ func (m *MainWindow) ShutdownAfterLoop() {
 	}
 }
 
-// newSessionShortcut is Ctrl+T (Cmd+T on macOS).
-var newSessionShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyT, Modifier: fyne.KeyModifierShortcutDefault}
+// newSessionShortcut is Ctrl+T (Cmd+T on macOS), quitShortcut Ctrl+Q.
+var (
+	newSessionShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyT, Modifier: fyne.KeyModifierShortcutDefault}
+	quitShortcut       = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
+)
 
+// mainMenu holds the window's shortcuts on menu items too: a focused entry
+// (the composer, a filter) takes every shortcut before the window does,
+// but not those of the main menu.
 func (m *MainWindow) mainMenu() *fyne.MainMenu {
-	newSession := fyne.NewMenuItem("New session…", m.ShowNewSession)
-	newSession.Shortcut = newSessionShortcut
+	item := func(label string, s fyne.Shortcut, action func()) *fyne.MenuItem {
+		i := fyne.NewMenuItem(label, action)
+		i.Shortcut = s
+		return i
+	}
+	newSession := item("New session…", newSessionShortcut, m.ShowNewSession)
 	newSession.Icon = theme.ContentAddIcon()
-	quit := fyne.NewMenuItem("Quit", m.Quit)
+	quit := item("Quit", quitShortcut, m.RequestQuit)
 	quit.IsQuit = true
+	sep := fyne.NewMenuItemSeparator
 	return fyne.NewMainMenu(
-		fyne.NewMenu("Session", newSession, fyne.NewMenuItemSeparator(), quit),
+		fyne.NewMenu("Session", newSession, item("Close tab", closeTabShortcut, m.closeSelectedTab), sep(),
+			item("Next tab", nextTabShortcut, func() { m.cycleTabs(1) }),
+			item("Previous tab", prevTabShortcut, func() { m.cycleTabs(-1) }), sep(),
+			item("Filter traffic", filterShortcut, m.focusFilter),
+			item("Clear view", clearViewShortcut, m.clearView), sep(), quit),
 		fyne.NewMenu("Tools", fyne.NewMenuItem("Ping…", m.ShowPing), fyne.NewMenuItem("Sockets…", m.ShowSockets)),
-		fyne.NewMenu("Help", fyne.NewMenuItem("About sockplay", m.ShowAbout)),
+		fyne.NewMenu("Help", fyne.NewMenuItem("Keyboard shortcuts", m.ShowShortcuts), fyne.NewMenuItemSeparator(),
+			fyne.NewMenuItem("About sockplay", m.ShowAbout)),
 	)
 }
 
 func (m *MainWindow) addShortcuts() {
-	m.Window.Canvas().AddShortcut(newSessionShortcut, func(fyne.Shortcut) { m.ShowNewSession() })
+	m.addShortcut(newSessionShortcut, "Window", "Open a new session (the New-session dialog)", m.ShowNewSession)
+	m.addShortcut(quitShortcut, "Window", "Quit (asks first when connections are open)", m.RequestQuit)
+}
+
+// addShortcut registers a window shortcut and notes it for the Keyboard
+// shortcuts sheet (help.go), which lists exactly what is registered.
+func (m *MainWindow) addShortcut(s *desktop.CustomShortcut, where, what string, action func()) {
+	m.Window.Canvas().AddShortcut(s, func(fyne.Shortcut) { action() })
+	m.shortcuts = append(m.shortcuts, shortcutDoc{Shortcut: s, Keys: shortcutKeys(s), What: what, Where: where})
 }
 
 // mainWindows finds the window that shows an object (notifyFor).
@@ -191,6 +220,18 @@ func notifyFor(obj fyne.CanvasObject, msg string) {
 	if m, ok := mainWindows.Load(c); ok {
 		m.(*MainWindow).Notify(msg)
 	}
+}
+
+// showTitle puts the selected tab's whole title in the window's title: tab
+// titles are shortened to fit (tabs.go).
+func (m *MainWindow) showTitle() {
+	title := sockplay.App.Name
+	if t := m.currentSession(); t != nil {
+		title = t.spec.Title() + " — " + title
+	} else if sel := m.Tabs.Selected(); sel != nil && sel != m.Welcome {
+		title = sel.Text + " — " + title
+	}
+	m.Window.SetTitle(title)
 }
 
 // show replaces any dialog on screen with d.

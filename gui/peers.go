@@ -25,6 +25,10 @@ type peersPanel struct {
 	onSelect  func(id sessions.PeerID)
 	act       func(what string, id sessions.PeerID)
 	root      fyne.CanvasObject
+	// seen is how many peers the session has had, gone ones too (the
+	// window sets it; without it the highest peer id listed counts).
+	seen    func() uint64
+	maxSeen uint64
 }
 
 // newPeersPanel shows half-close and abort only when the transport has
@@ -81,6 +85,7 @@ func newPeersPanel(onSelect func(sessions.PeerID), act func(string, sessions.Pee
 	}
 	buttons.Layout = layout.NewGridLayoutWithColumns(len(buttons.Objects))
 	p.Count = widget.NewLabelWithStyle("No peers yet", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.Count.Truncation = fyne.TextTruncateEllipsis // the pane's width is the person's
 	p.buttons()
 	p.root = container.NewBorder(p.Count, buttons, nil, nil, p.List)
 	return p
@@ -95,11 +100,7 @@ func (p *peersPanel) set(peers []sessions.PeerInfo) {
 			open++
 		}
 	}
-	if len(peers) == 0 {
-		setText(p.Count, "No peers yet")
-	} else {
-		setText(p.Count, fmt.Sprintf("Peers: %d open", open))
-	}
+	setText(p.Count, peerCountWords(open, p.seenCount(peers)))
 	found := false
 	for _, pi := range peers {
 		found = found || pi.ID == p.selected
@@ -110,6 +111,31 @@ func (p *peersPanel) set(peers []sessions.PeerInfo) {
 		p.buttons()
 	}
 	p.List.Refresh()
+}
+
+// seenCount is how many peers the session has had.
+func (p *peersPanel) seenCount(peers []sessions.PeerInfo) uint64 {
+	if p.seen != nil {
+		return p.seen()
+	}
+	for _, pi := range peers {
+		p.maxSeen = max(p.maxSeen, uint64(pi.ID))
+	}
+	return p.maxSeen
+}
+
+// peerCountWords heads the peers list: "No peers yet", "No peers now (3
+// so far)", "Peers: 2 open (5 so far)".
+func peerCountWords(open int, seen uint64) string {
+	switch {
+	case open == 0 && seen == 0:
+		return "No peers yet"
+	case open == 0:
+		return fmt.Sprintf("No peers now (%d so far)", seen)
+	case seen > uint64(open):
+		return fmt.Sprintf("Peers: %d open (%d so far)", open, seen)
+	}
+	return fmt.Sprintf("Peers: %d open", open)
 }
 
 func (p *peersPanel) buttons() {

@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"fmt"
 	"net"
 	"strings"
 	"unicode/utf8"
@@ -29,10 +30,12 @@ func init() {
 	}
 }
 
-// Keyboard shortcuts of the window (Ctrl, or Cmd on macOS).
+// Keyboard shortcuts of the window (Ctrl, or Cmd on macOS; Ctrl+Tab is
+// Ctrl everywhere, as in browsers).
 var (
 	closeTabShortcut  = &desktop.CustomShortcut{KeyName: fyne.KeyW, Modifier: fyne.KeyModifierShortcutDefault}
 	nextTabShortcut   = &desktop.CustomShortcut{KeyName: fyne.KeyTab, Modifier: fyne.KeyModifierControl}
+	prevTabShortcut   = &desktop.CustomShortcut{KeyName: fyne.KeyTab, Modifier: fyne.KeyModifierControl | fyne.KeyModifierShift}
 	filterShortcut    = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
 	clearViewShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
 )
@@ -45,7 +48,7 @@ func (m *MainWindow) OpenSession(spec SessionSpec) (*SessionTab, error) {
 	if err != nil {
 		return nil, err
 	}
-	t.showState(t.sess.State())
+	m.wireSessionTab(t)
 	m.sessionTabs = append(m.sessionTabs, t)
 	m.Tabs.Append(t.Item)
 	m.Tabs.Select(t.Item)
@@ -114,6 +117,7 @@ func (m *MainWindow) closeTab(item *container.TabItem) {
 			}
 		}
 		m.Tabs.Remove(item) // the welcome tab, or a tool tab (Ping, Sockets)
+		m.showTitle()
 		if _, kept := m.keptTabs[item]; kept {
 			delete(m.keptTabs, item)
 			m.saveWorkspaceLogged()
@@ -144,6 +148,7 @@ func (m *MainWindow) removeSessionTab(t *SessionTab) {
 		}
 	}
 	m.Tabs.Remove(t.Item)
+	m.showTitle()
 	m.saveWorkspaceLogged()
 }
 
@@ -162,32 +167,56 @@ func (m *MainWindow) closeAllSessions() {
 
 func (m *MainWindow) addTabShortcuts() {
 	m.Tabs.CloseIntercept = m.closeTab
-	c := m.Window.Canvas()
-	c.AddShortcut(closeTabShortcut, func(fyne.Shortcut) {
-		if sel := m.Tabs.Selected(); sel != nil {
-			m.closeTab(sel)
-		}
-	})
-	c.AddShortcut(nextTabShortcut, func(fyne.Shortcut) {
-		if n := len(m.Tabs.Items); n > 0 {
-			m.Tabs.SelectIndex((m.Tabs.SelectedIndex() + 1) % n)
-		}
-	})
-	c.AddShortcut(sendShortcut, func(fyne.Shortcut) {
+	m.addShortcut(closeTabShortcut, "Tabs", "Close the tab (asks first when its session has sockets open)", m.closeSelectedTab)
+	m.addShortcut(nextTabShortcut, "Tabs", "Next tab", func() { m.cycleTabs(1) })
+	m.addShortcut(prevTabShortcut, "Tabs", "Previous tab", func() { m.cycleTabs(-1) })
+	m.addShortcut(sendShortcut, "Composer", "Send what is typed (nothing when the composer is empty)", func() {
 		if t := m.currentSession(); t != nil {
 			t.Composer.SendOnce()
 		}
 	})
-	c.AddShortcut(filterShortcut, func(fyne.Shortcut) {
-		if t := m.currentSession(); t != nil {
-			c.Focus(t.FilterText)
+	m.addShortcut(filterShortcut, "Traffic", "Filter the traffic: text in the data, an address or an event", m.focusFilter)
+	m.addShortcut(clearViewShortcut, "Traffic", "Clear the view (the counters stay)", m.clearView)
+}
+
+func (m *MainWindow) closeSelectedTab() {
+	if sel := m.Tabs.Selected(); sel != nil {
+		m.closeTab(sel)
+	}
+}
+
+// cycleTabs selects the next (1) or previous (-1) tab, round the ends.
+func (m *MainWindow) cycleTabs(step int) {
+	if n := len(m.Tabs.Items); n > 0 {
+		m.Tabs.SelectIndex(((m.Tabs.SelectedIndex()+step)%n + n) % n)
+	}
+}
+
+func (m *MainWindow) focusFilter() {
+	if t := m.currentSession(); t != nil {
+		m.Window.Canvas().Focus(t.FilterText)
+	}
+}
+
+func (m *MainWindow) clearView() {
+	if t := m.currentSession(); t != nil {
+		t.ClearView()
+	}
+}
+
+// wireSessionTab connects a new session tab to what the window adds around
+// it: its title and state mark, the peers panel's count of peers seen.
+func (m *MainWindow) wireSessionTab(t *SessionTab) {
+	t.showState(t.sess.State())
+	if t.Peers != nil {
+		t.Peers.seen = func() uint64 {
+			if t.sess == nil {
+				return 0
+			}
+			return t.sess.PeersSeen()
 		}
-	})
-	c.AddShortcut(clearViewShortcut, func(fyne.Shortcut) {
-		if t := m.currentSession(); t != nil {
-			t.ClearView()
-		}
-	})
+		t.Peers.set(t.sess.Peers())
+	}
 }
 
 // showState puts the session's state on its tab: the coloured dot, and a
@@ -267,4 +296,83 @@ func (m *MainWindow) showNewSessionFor(k sessionKind) {
 	if d, ok := m.Dialog.(*NewSessionDialog); ok {
 		d.SelectKind(k.Server, k.Scheme)
 	}
+}
+
+// RequestQuit is Quit for a person (the Quit menu, Ctrl+Q, the window's
+// close button): when sessions are connected or have peers it asks first,
+// saying how many; otherwise it quits at once.
+func (m *MainWindow) RequestQuit() {
+	lines, conns := m.openConnections()
+	if len(lines) == 0 {
+		m.Quit()
+		return
+	}
+	const most = 8
+	if len(lines) > most {
+		lines = append(lines[:most-1], fmt.Sprintf("… and %d more sessions", len(lines)-most+1))
+	}
+	what := "1 open connection"
+	if conns != 1 {
+		what = fmt.Sprintf("%d open connections", conns)
+	}
+	sessionsWord := "1 session"
+	if n := len(m.openSessionTabs()); n != 1 {
+		sessionsWord = fmt.Sprintf("%d sessions", n)
+	}
+	d := dialog.NewConfirm("Quit sockplay?",
+		fmt.Sprintf("Quitting closes %s in %s:\n\n%s", what, sessionsWord, strings.Join(lines, "\n")),
+		func(ok bool) {
+			if ok {
+				m.Quit()
+			}
+		}, m.Window)
+	d.SetConfirmText("Quit")
+	d.SetDismissText("Cancel")
+	m.show(d)
+}
+
+// openSessionTabs are the session tabs that are connected or have peers.
+func (m *MainWindow) openSessionTabs() []*SessionTab {
+	var open []*SessionTab
+	for _, t := range m.sessionTabs {
+		if n, _ := t.openPeers(); n > 0 {
+			open = append(open, t)
+		}
+	}
+	return open
+}
+
+// openConnections lists, one line each, the sessions Quit would cut off,
+// and counts their connections (peers).
+func (m *MainWindow) openConnections() (lines []string, conns int) {
+	for _, t := range m.openSessionTabs() {
+		n, client := t.openPeers()
+		conns += n
+		switch {
+		case client:
+			lines = append(lines, "• "+t.spec.Title()+": connected")
+		case n == 1:
+			lines = append(lines, "• "+t.spec.Title()+": 1 peer")
+		default:
+			lines = append(lines, fmt.Sprintf("• %s: %d peers", t.spec.Title(), n))
+		}
+	}
+	return lines, conns
+}
+
+// openPeers counts the session's open peers (a connected client counts
+// as one) and says whether it is a connected client.
+func (t *SessionTab) openPeers() (n int, connectedClient bool) {
+	if t.sess == nil {
+		return 0, false
+	}
+	for _, p := range t.sess.Peers() {
+		if p.State != sessions.PeerClosed {
+			n++
+		}
+	}
+	if !t.server() && t.sess.State() == sessions.StateConnected {
+		return max(n, 1), true
+	}
+	return n, false
 }

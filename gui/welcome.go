@@ -30,7 +30,8 @@ func newWelcomeTab(m *MainWindow) *container.TabItem {
 	}
 
 	status := widget.NewLabel("Open a session with New session (Ctrl+T) or a button below: each session is a tab. " +
-		"The command on each card runs the same engine from a terminal; 'sockplay help' lists every command.")
+		"The command on each card runs the same engine from a terminal; 'sockplay help' lists every command. " +
+		"Help → Keyboard shortcuts lists every key.")
 	status.Wrapping = fyne.TextWrapWord
 
 	body := container.NewVBox(
