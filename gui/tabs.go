@@ -205,9 +205,12 @@ func (m *MainWindow) clearView() {
 }
 
 // wireSessionTab connects a new session tab to what the window adds around
-// it: its title and state mark, the peers panel's count of peers seen.
+// it: its title and state mark, the framing dialog (sessiontab_framing.go),
+// the peers panel's count of peers seen.
 func (m *MainWindow) wireSessionTab(t *SessionTab) {
 	t.showState(t.sess.State())
+	t.Composer.onEditFraming = t.showFramingDialog
+	t.Composer.EditFraming.Show()
 	if t.Peers != nil {
 		t.Peers.seen = func() uint64 {
 			if t.sess == nil {
