@@ -285,7 +285,7 @@ func (d *NewSessionDialog) SetSpec(spec SessionSpec) {
 // it in one sentence.
 func (d *NewSessionDialog) Spec() (SessionSpec, error) {
 	server, sc := d.server(), d.scheme()
-	spec := SessionSpec{Spec: sessions.Spec{Role: "client", URL: strings.TrimSpace(d.Address.Text)}, StartOnOpen: d.StartNow.Checked, Composer: d.composer}
+	spec := SessionSpec{Spec: sessions.Spec{Role: "client", URL: d.URL()}, StartOnOpen: d.StartNow.Checked, Composer: d.composer}
 	if server {
 		spec.Role = "server"
 	}
@@ -374,17 +374,60 @@ func specErrorWords(err error) error {
 	return err
 }
 
+// URL is the address as the session and the workspace keep it: what is
+// typed, with the chosen kind's scheme put in front when none is typed
+// (see addressURL).
+func (d *NewSessionDialog) URL() string { return addressURL(d.Address.Text, d.scheme()) }
+
+// addressURL makes an endpoint URL of an address typed without a scheme,
+// taking the scheme of the kind chosen: "127.0.0.1:9000" with TCP is
+// tcp://127.0.0.1:9000, a bare port "9000" is tcp://:9000, a path with
+// Unix stream is unix:///path. Text with a scheme, or with a scheme's
+// name and a colon but no "//" (which the parser names), is left as is.
+func addressURL(text string, sc netcore.Scheme) string {
+	text = strings.TrimSpace(text)
+	if text == "" || strings.Contains(text, "://") {
+		return text
+	}
+	if word, _, ok := strings.Cut(text, ":"); ok {
+		for _, f := range families {
+			if strings.EqualFold(word, string(f.Scheme)) {
+				return text
+			}
+		}
+	}
+	unix := sc == netcore.SchemeUnix || sc == netcore.SchemeUnixgram
+	if !unix && strings.Trim(text, "0123456789") == "" {
+		text = ":" + text // a port alone
+	}
+	return string(sc) + "://" + text
+}
+
+// looksLikePath tells an address typed without a scheme for a Unix kind (a
+// path or an @abstract name) from a host and port.
+func looksLikePath(text string) bool {
+	return strings.ContainsAny(text, `/\`) || strings.HasPrefix(text, "@") || strings.HasPrefix(text, ".") || strings.HasPrefix(text, "~")
+}
+
 // transportChanged moves the address to the new transport: tcp and udp
 // swap schemes and keep host:port, unix and unixgram keep the path, and
-// across families the address starts from that kind's default.
+// across families the address starts from that kind's default. An address
+// typed without a scheme stays as typed while it suits the new kind.
 func (d *NewSessionDialog) transportChanged() {
 	if d.syncing {
 		return
 	}
 	sc := d.scheme()
 	text := strings.TrimSpace(d.Address.Text)
+	newUnix := sc == netcore.SchemeUnix || sc == netcore.SchemeUnixgram
+	if text != "" && !strings.Contains(text, "://") {
+		if looksLikePath(text) != newUnix {
+			d.setAddress(defaultAddress(sc))
+		}
+		d.kindChanged()
+		return
+	}
 	if ep, err := netcore.ParseEndpoint(text); err == nil && ep.Scheme != sc {
-		newUnix := sc == netcore.SchemeUnix || sc == netcore.SchemeUnixgram
 		if ep.IsUnix() == newUnix {
 			ep.Scheme = sc
 			d.setAddress(ep.String())
@@ -488,15 +531,19 @@ func (d *NewSessionDialog) validate() {
 		return
 	}
 	server := d.server()
-	ep, err := netcore.ParseEndpoint(d.Address.Text)
+	url := d.URL()
+	ep, err := netcore.ParseEndpoint(url)
 	if err == nil {
 		// Address-only checks (a client's port 0, abstract names where
 		// there are none) belong under the address too.
 		err = netcore.Options{}.Validate(ep, server)
 	}
-	if err != nil {
+	switch {
+	case err != nil:
 		setStatus(d.AddressStatus, err.Error(), widget.DangerImportance)
-	} else {
+	case url != strings.TrimSpace(d.Address.Text):
+		setStatus(d.AddressStatus, describeEndpoint(ep, server)+" · kept as "+ep.String(), widget.LowImportance)
+	default:
 		setStatus(d.AddressStatus, describeEndpoint(ep, server), widget.LowImportance)
 	}
 
