@@ -2,6 +2,7 @@ package netcore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net"
@@ -105,7 +106,41 @@ func Dial(ctx context.Context, ep Endpoint, o Options) (net.Conn, error) {
 	if firstErr == nil {
 		firstErr = &net.OpError{Op: "dial", Net: network, Err: fmt.Errorf("no time left within the %s connect timeout", o.connectTimeout())}
 	}
-	return nil, firstErr
+	return nil, explainDial(firstErr, network, ep.Addr(), o.connectTimeout())
+}
+
+// DialError is a failed connect in words a person reads ("connect to tcp
+// 127.0.0.1:9: nothing listens there (connection refused)"); it unwraps to
+// Go's error, so IsRefused and errors.Is/As still see the cause.
+type DialError struct {
+	Words string
+	Err   error
+}
+
+func (e *DialError) Error() string { return e.Words }
+func (e *DialError) Unwrap() error { return e.Err }
+
+// explainDial words the common reasons a connect fails; others keep Go's.
+func explainDial(err error, network, addr string, timeout time.Duration) error {
+	var why string
+	switch {
+	case IsRefused(err):
+		why = "nothing listens there (connection refused)"
+	case IsTimedOut(err) || isTimeout(err):
+		why = fmt.Sprintf("no answer within %v (is the host up? a firewall may drop the packets)", timeout)
+	case IsHostUnreachable(err):
+		why = "the host is unreachable (no route to it, or it does not answer ARP)"
+	case IsNetUnreachable(err):
+		why = "the network is unreachable (no route to it)"
+	default:
+		return err
+	}
+	return &DialError{Words: fmt.Sprintf("connect to %s %s: %s", network, addr, why), Err: err}
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // zoneForMulticast gives a scoped IPv6 multicast group (ff01::, ff02::)

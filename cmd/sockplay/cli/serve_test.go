@@ -280,7 +280,7 @@ func TestConnectFailureIsOneLine(t *testing.T) {
 	// The system's words: Windows says "connectex: No connection could be
 	// made because the target machine actively refused it." (Wine:
 	// "connectex: Connection refused.").
-	want := regexp.MustCompile(fmt.Sprintf(`^sockplay connect: dial tcp %s: connect: connection refused\n$`, regexp.QuoteMeta(addr)))
+	want := regexp.MustCompile(fmt.Sprintf(`^sockplay connect: connect to tcp %s: nothing listens there \(connection refused\)\n$`, regexp.QuoteMeta(addr)))
 	if runtime.GOOS == "windows" {
 		want = regexp.MustCompile(fmt.Sprintf(`^sockplay connect: dial tcp %s: connectex: [^\n]+\n$`, regexp.QuoteMeta(addr)))
 	}
