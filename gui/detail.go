@@ -127,8 +127,34 @@ func (d *detailPane) show(e sessions.Entry) {
 	if len(view) > detailLimit {
 		view = view[:detailLimit]
 	}
-	d.Hex.SetText(strings.TrimSuffix(hexdump.Dump(view, hexdump.Options{}), "\n"))
+	dump := strings.TrimSuffix(hexdump.Dump(view, hexdump.Options{}), "\n")
+	if !e.Kind.Data() {
+		// An event's whole sentence, however long, above any bytes it
+		// carries (a stuck decoder's undecoded rest).
+		dump = strings.TrimSpace(wrapWords(eventWords(&e), 100) + "\n\n" + dump)
+	}
+	d.Hex.SetText(dump)
 	d.showText()
+}
+
+// wrapWords breaks s into lines of at most n characters at spaces.
+func wrapWords(s string, n int) string {
+	var b strings.Builder
+	line := 0
+	for i, w := range strings.Fields(s) {
+		if i > 0 {
+			if line+1+len(w) > n {
+				b.WriteByte('\n')
+				line = 0
+			} else {
+				b.WriteByte(' ')
+				line++
+			}
+		}
+		b.WriteString(w)
+		line += len(w)
+	}
+	return b.String()
 }
 
 func (d *detailPane) showText() {
