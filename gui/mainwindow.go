@@ -25,8 +25,9 @@ type MainWindow struct {
 
 	// Toolbar buttons, in order.
 	NewSessionButton, PingButton, SocketsButton, AboutButton *widget.Button
-	// Notice is the toolbar's short-lived line of feedback ("Copied 64
-	// bytes as hex"); see Notify.
+	// Notice is the toolbar's line: the selected session's whole title
+	// (tab titles are shortened to fit), or for a few seconds feedback
+	// such as "Copied 64 bytes as hex"; see Notify.
 	Notice *widget.Label
 
 	// Dialog is the dialog currently shown (nil when none), for tests.
@@ -45,6 +46,8 @@ type MainWindow struct {
 	geometry    *geometryKeeper                // notes and writes the window's size (geometry.go)
 	shortcuts   []shortcutDoc                  // the window's shortcuts, as registered (help.go)
 	noticeSeq   int                            // the Notice shown last, so an old timer leaves a new one
+	noticing    bool                           // Notice shows feedback, not the title
+	wholeTitle  string                         // the selected session's title, for Notice
 }
 
 // Dialog is the part of a Fyne dialog the window keeps for tests.
@@ -71,7 +74,7 @@ func NewMainWindow(a fyne.App, w fyne.Window) *MainWindow {
 	m.Notice = widget.NewLabel("")
 	m.Notice.Alignment = fyne.TextAlignTrailing
 	m.Notice.Truncation = fyne.TextTruncateEllipsis // never widens the window
-	m.Notice.Importance = widget.SuccessImportance
+	m.Notice.Importance = widget.LowImportance
 	toolbar := container.NewBorder(nil, nil,
 		container.NewHBox(m.NewSessionButton, m.PingButton, m.SocketsButton),
 		container.NewHBox(layout.NewSpacer(), m.AboutButton), m.Notice)
@@ -194,21 +197,31 @@ const noticeFor = 4 * time.Second
 
 // Notify shows msg in the toolbar for a few seconds: feedback for an action
 // that changes nothing on screen (a copy, an export). The line is always
-// there, so nothing moves.
+// there, so nothing moves; then it shows the selected tab's title again.
 func (m *MainWindow) Notify(msg string) {
 	m.noticeSeq++
 	seq := m.noticeSeq
-	setText(m.Notice, "✓ "+msg)
+	m.noticing = true
+	m.setNotice("✓ "+msg, widget.SuccessImportance)
 	if !runPumps {
 		return // headless tests read the notice; no timer goroutine
 	}
 	time.AfterFunc(noticeFor, func() {
 		doFromGoroutine(func() {
 			if m.noticeSeq == seq {
-				setText(m.Notice, "")
+				m.noticing = false
+				m.setNotice(m.wholeTitle, widget.LowImportance)
 			}
 		})
 	})
+}
+
+func (m *MainWindow) setNotice(text string, imp widget.Importance) {
+	if m.Notice.Importance != imp {
+		m.Notice.Importance = imp
+		m.Notice.Refresh()
+	}
+	setText(m.Notice, text)
 }
 
 // notifyFor is Notify on the main window showing obj, if any.
@@ -222,16 +235,18 @@ func notifyFor(obj fyne.CanvasObject, msg string) {
 	}
 }
 
-// showTitle puts the selected tab's whole title in the window's title: tab
-// titles are shortened to fit (tabs.go).
+// showTitle shows the selected session tab's whole title in the toolbar's
+// line (tab titles are shortened to fit, tabs.go), unless a notice is up.
+// The window's own title stays the app's name: scripts and the smoke test
+// find the window by it.
 func (m *MainWindow) showTitle() {
-	title := sockplay.App.Name
+	m.wholeTitle = ""
 	if t := m.currentSession(); t != nil {
-		title = t.spec.Title() + " — " + title
-	} else if sel := m.Tabs.Selected(); sel != nil && sel != m.Welcome {
-		title = sel.Text + " — " + title
+		m.wholeTitle = t.spec.Title()
 	}
-	m.Window.SetTitle(title)
+	if !m.noticing {
+		m.setNotice(m.wholeTitle, widget.LowImportance)
+	}
 }
 
 // show replaces any dialog on screen with d.

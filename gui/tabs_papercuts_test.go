@@ -49,7 +49,8 @@ func TestTabTitleCutsAtWords(t *testing.T) {
 }
 
 // A tab shows its state as a mark before its short title (the overflow
-// list shows titles only); the window's title has the whole one.
+// list shows titles only); the toolbar's line has the whole one, the
+// window's title stays the app's name.
 func TestTabTitleStateMarkAndWindowTitle(t *testing.T) {
 	m := newTestMain(t)
 	dir, err := os.MkdirTemp("/tmp", "sp")
@@ -66,8 +67,8 @@ func TestTabTitleStateMarkAndWindowTitle(t *testing.T) {
 	if want := "○ Unix server a-rather-long…"; tab.Item.Text != want {
 		t.Errorf("new tab title %q, want %q", tab.Item.Text, want)
 	}
-	if want := tab.spec.Title() + " — sockplay"; m.Window.Title() != want {
-		t.Errorf("window title %q, want %q", m.Window.Title(), want)
+	if want := tab.spec.Title(); m.Notice.Text != want || m.Window.Title() != "sockplay" {
+		t.Errorf("toolbar line %q, window title %q; want %q and sockplay", m.Notice.Text, m.Window.Title(), want)
 	}
 	tab.Start()
 	waitFor(t, "listening", func() bool { return tab.Session().State() == sessions.StateListening }, tab)
@@ -75,8 +76,8 @@ func TestTabTitleStateMarkAndWindowTitle(t *testing.T) {
 		t.Errorf("listening tab title %q, want the live mark", tab.Item.Text)
 	}
 	m.Tabs.Select(m.Welcome)
-	if m.Window.Title() != "sockplay" {
-		t.Errorf("welcome: window title %q", m.Window.Title())
+	if m.Notice.Text != "" {
+		t.Errorf("welcome: toolbar line %q", m.Notice.Text)
 	}
 }
 
