@@ -16,7 +16,7 @@
 # each step, and exits 1 if anything failed.
 #
 # What Wine cannot check (see the README's Windows notes): UDP (Wine refuses
-# the SIO_UDP_CONNRESET ioctl Go makes on every UDP socket), IPv6 ping, and
+# the SIO_UDP_NETRESET ioctl Go makes on every UDP socket), IPv6 ping, and
 # the console of a GUI-subsystem program (Wine gives it the parent's console
 # anyway).
 set -uo pipefail
@@ -177,14 +177,15 @@ wine "$exe" gui --listen "tcp://127.0.0.1:$gport" --echo >"$out/gui.out" 2>"$out
 gui_pid=$!
 pids+=("$gui_pid")
 win=
-find_window() { win=$(xdotool search --onlyvisible --name "^$name\$" 2>/dev/null | head -n1); [ -n "$win" ]; }
+# Its title is "sockplay", or "TAB — sockplay" once a tab is selected.
+find_window() { win=$(xdotool search --onlyvisible --name "(^| )$name\$" 2>/dev/null | head -n1); [ -n "$win" ]; }
 gui_listening() { listening "$gport" || ! kill -0 "$gui_pid" 2>/dev/null; }
 if ! wait_for 90 gui_listening || ! kill -0 "$gui_pid" 2>/dev/null; then
 	fail "the window's server session never listened on 127.0.0.1:$gport"
 elif ! wait_for 60 find_window; then
-	fail "no visible window named '$name' on $DISPLAY"
+	fail "no visible window titled '$name' or '... — $name' on $DISPLAY"
 else
-	ok "window '$name' open (X window $win), its session listening on 127.0.0.1:$gport"
+	ok "window '$(xdotool getwindowname "$win" 2>/dev/null)' open (X window $win), its session listening on 127.0.0.1:$gport"
 	xdotool windowsize "$win" 1100 700 2>/dev/null
 	sleep 2
 	# socat stays connected for the picture, so the peer shows too.
