@@ -80,6 +80,14 @@ rm -f "$out"/*.log "$out"/*.out "$out"/*.err "$out/xvfb.display"
 while IFS= read -r kv; do export "$kv"; done < <(packaging/wine/prefix.sh "$prefix") ||
 	{ fail "packaging/wine/prefix.sh $prefix failed"; exit 1; }
 export WINEDLLOVERRIDES="$WINEDLLOVERRIDES;winemenubuilder.exe=d"
+# Fyne takes the glyphs its own font lacks (the tabs' state mark, U+25CF)
+# from the fonts in C:\Windows\Fonts, where every Windows has Arial and
+# Segoe UI Symbol; a Wine prefix has none there (Wine keeps its own fonts
+# elsewhere), so they drew as boxes. DejaVu Sans stands in for them.
+font=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+if [ -f "$font" ] && [ ! -f "$WINEPREFIX/drive_c/windows/Fonts/DejaVuSans.ttf" ]; then
+	cp "$font" "$WINEPREFIX/drive_c/windows/Fonts/"
+fi
 export LANG=C.UTF-8
 
 pids=()
@@ -186,7 +194,7 @@ elif ! wait_for 60 find_window; then
 	fail "no visible window titled '$name' or '... — $name' on $DISPLAY"
 else
 	ok "window '$(xdotool getwindowname "$win" 2>/dev/null)' open (X window $win), its session listening on 127.0.0.1:$gport"
-	xdotool windowsize "$win" 1100 700 2>/dev/null
+	xdotool windowsize "$win" 1260 720 2>/dev/null
 	sleep 2
 	# socat stays connected for the picture, so the peer shows too.
 	(printf 'hello from socat on Linux\n'; sleep 8) | timeout 30 socat - "TCP:127.0.0.1:$gport" >"$out/gui-socat.out" 2>&1 &

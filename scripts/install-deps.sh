@@ -25,9 +25,10 @@ test_pkgs=(xvfb xdotool imagemagick dbus-daemon socat ncat python3 tshark iprout
 # make package: the Windows cross compiler (cgo for the GUI), the NSIS
 # installer builder, what scripts/check-package.sh looks with, and what
 # scripts/check-windows.sh runs the Windows build in (64-bit Wine, an X
-# server, xdotool and import for the window, socat as the Linux peer, ss).
+# server, xdotool and import for the window, socat as the Linux peer, ss,
+# and a font with the symbols Windows' fonts have and a Wine prefix lacks).
 package_pkgs=(gcc-mingw-w64-x86-64 nsis dpkg-dev xz-utils file binutils p7zip-full imagemagick libcap2-bin
-	wine wine64 xvfb xdotool socat iproute2)
+	wine wine64 xvfb xdotool socat iproute2 fonts-dejavu-core)
 
 pkgs=("${build_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
