@@ -7,8 +7,8 @@ import (
 	"fyne.io/fyne/v2/test"
 )
 
-// Copy as and Export say what they did in the toolbar's notice line,
-// which takes no room of its own.
+// Copy as and Export say what they did in the status line under the
+// log, which is always there.
 func TestCopyGivesFeedback(t *testing.T) {
 	m := newTestMain(t)
 	server, client := openPair(t, m)
@@ -26,8 +26,8 @@ func TestCopyGivesFeedback(t *testing.T) {
 		{"Base64", "✓ Copied 7 bytes as base64"},
 	} {
 		test.Tap(server.Detail.Copy[tt.button])
-		if m.Notice.Text != tt.want {
-			t.Errorf("after Copy as %s the notice says %q, want %q", tt.button, m.Notice.Text, tt.want)
+		if server.History.Text != tt.want {
+			t.Errorf("after Copy as %s the status line says %q, want %q", tt.button, server.History.Text, tt.want)
 		}
 	}
 	if got := fyne.CurrentApp().Clipboard().Content(); got != "aGVsbG8NCg==" {

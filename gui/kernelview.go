@@ -62,6 +62,7 @@ type kernelLook struct {
 func newKernelView(get func() *sessions.Session, compact bool) *kernelView {
 	k := &kernelView{get: get, compact: compact, watch: socktable.NewConnWatch(kernelMaxConns)}
 	k.Title = widget.NewLabelWithStyle("Kernel's view (TCP_INFO)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	k.Title.Truncation = fyne.TextTruncateEllipsis // the pane's width is the person's
 	if compact {
 		k.Lines = container.NewVBox()
 		k.root = container.NewVBox(k.Lines)
@@ -177,7 +178,12 @@ func (k *kernelView) newRow() fyne.CanvasObject {
 		info.SizeName = theme.SizeNameText
 		return container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel("Kernel:"), state), nil, info)
 	}
-	return container.NewVBox(container.NewBorder(nil, nil, state, nil, ends), info)
+	// One line a connection (its numbers after its address, cut where the
+	// pane ends): the pane beside the log must stay short enough for the
+	// window to fit a 600-pixel-high screen.
+	info.SizeName = theme.SizeNameText
+	ends.Hide() // the address leads the numbers in info
+	return container.NewBorder(nil, nil, container.NewHBox(state, ends), nil, info)
 }
 
 func (k *kernelView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
@@ -195,10 +201,10 @@ func (k *kernelView) fill(r socktable.WatchedConn, o fyne.CanvasObject) {
 		left := b.Objects[1].(*fyne.Container)
 		state = left.Objects[1].(*widget.Label)
 	} else {
-		top := b.Objects[0].(*fyne.Container)
-		ends = top.Objects[0].(*widget.Label)
-		state = top.Objects[1].(*widget.Label)
-		info = b.Objects[1].(*widget.Label)
+		info = b.Objects[0].(*widget.Label)
+		left := b.Objects[1].(*fyne.Container)
+		state = left.Objects[0].(*widget.Label)
+		ends = left.Objects[1].(*widget.Label)
 	}
 	st, imp := "GONE", widget.LowImportance
 	if !r.Peer.IsValid() {
@@ -212,10 +218,11 @@ func (k *kernelView) fill(r socktable.WatchedConn, o fyne.CanvasObject) {
 		state.Refresh()
 	}
 	setText(state, st)
+	text := kernelInfoText(r, k.compact)
 	if ends != nil {
-		setText(ends, fmt.Sprintf("#%d %s", r.ID, r.Peer))
+		text = fmt.Sprintf("#%d %s · %s", r.ID, r.Peer, text)
 	}
-	setText(info, kernelInfoText(r, k.compact))
+	setText(info, text)
 }
 
 // stateImportance colours the states a person should notice: a peer that

@@ -2,14 +2,11 @@ package gui
 
 import (
 	"sync"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/sockplay/sockplay"
 )
@@ -22,13 +19,6 @@ type MainWindow struct {
 
 	Tabs    *container.DocTabs
 	Welcome *container.TabItem
-
-	// Toolbar buttons, in order.
-	NewSessionButton, PingButton, SocketsButton, AboutButton *widget.Button
-	// Notice is the toolbar's line: the selected session's whole title
-	// (tab titles are shortened to fit), or for a few seconds feedback
-	// such as "Copied 64 bytes as hex"; see Notify.
-	Notice *widget.Label
 
 	// Dialog is the dialog currently shown (nil when none), for tests.
 	Dialog Dialog
@@ -45,9 +35,6 @@ type MainWindow struct {
 	shutDown    bool                           // shutdown has run
 	geometry    *geometryKeeper                // notes and writes the window's size (geometry.go)
 	shortcuts   []shortcutDoc                  // the window's shortcuts, as registered (help.go)
-	noticeSeq   int                            // the Notice shown last, so an old timer leaves a new one
-	noticing    bool                           // Notice shows feedback, not the title
-	wholeTitle  string                         // the selected session's title, for Notice
 }
 
 // Dialog is the part of a Fyne dialog the window keeps for tests.
@@ -66,26 +53,18 @@ func NewMainWindow(a fyne.App, w fyne.Window) *MainWindow {
 	m.Welcome = newWelcomeTab(m)
 	m.Tabs = container.NewDocTabs(m.Welcome)
 
-	m.NewSessionButton = widget.NewButtonWithIcon("New session", theme.ContentAddIcon(), m.ShowNewSession)
-	m.PingButton = widget.NewButtonWithIcon("Ping", theme.MailSendIcon(), m.ShowPing)
-	m.SocketsButton = widget.NewButtonWithIcon("Sockets", theme.ListIcon(), m.ShowSockets)
-	m.AboutButton = widget.NewButtonWithIcon("About", theme.InfoIcon(), m.ShowAbout)
-	m.NewSessionButton.Importance = widget.HighImportance
-	m.Notice = widget.NewLabel("")
-	m.Notice.Alignment = fyne.TextAlignTrailing
-	m.Notice.Truncation = fyne.TextTruncateEllipsis // never widens the window
-	m.Notice.Importance = widget.LowImportance
-	toolbar := container.NewBorder(nil, nil,
-		container.NewHBox(m.NewSessionButton, m.PingButton, m.SocketsButton),
-		container.NewHBox(layout.NewSpacer(), m.AboutButton), m.Notice)
+	// No toolbar: the menus hold every command, and the tab bar's + opens
+	// a new session, so the height goes to the traffic log.
+	m.Tabs.CreateTab = func() *container.TabItem {
+		m.ShowNewSession()
+		return nil // the dialog opens the tab, or not
+	}
 
 	m.geometry = &geometryKeeper{m: m}
-	w.SetContent(container.New(m.geometry,
-		container.NewBorder(container.NewVBox(container.NewPadded(toolbar), widget.NewSeparator()), nil, nil, nil, m.Tabs)))
+	w.SetContent(container.New(m.geometry, m.Tabs))
 	m.addShortcuts()
 	m.addTabShortcuts()
 	w.SetMainMenu(m.mainMenu())
-	m.Tabs.OnSelected = func(*container.TabItem) { m.showTitle() }
 	mainWindows.Store(w.Canvas(), m)
 
 	// Save before anything closes: a window's OnClosed callback can run
@@ -192,36 +171,14 @@ func (m *MainWindow) addShortcut(s *desktop.CustomShortcut, where, what string, 
 // mainWindows finds the window that shows an object (notifyFor).
 var mainWindows sync.Map // fyne.Canvas -> *MainWindow
 
-// noticeFor is how long a notice stays in the toolbar.
-const noticeFor = 4 * time.Second
-
-// Notify shows msg in the toolbar for a few seconds: feedback for an action
-// that changes nothing on screen (a copy, an export). The line is always
-// there, so nothing moves; then it shows the selected tab's title again.
+// Notify shows msg for a few seconds where the person is looking: the
+// status line under the selected session's log (feedback for an action
+// that changes nothing on screen: a copy, an export). The line is always
+// there, so nothing moves.
 func (m *MainWindow) Notify(msg string) {
-	m.noticeSeq++
-	seq := m.noticeSeq
-	m.noticing = true
-	m.setNotice("✓ "+msg, widget.SuccessImportance)
-	if !runPumps {
-		return // headless tests read the notice; no timer goroutine
+	if t := m.currentSession(); t != nil {
+		t.flash("✓ " + msg)
 	}
-	time.AfterFunc(noticeFor, func() {
-		doFromGoroutine(func() {
-			if m.noticeSeq == seq {
-				m.noticing = false
-				m.setNotice(m.wholeTitle, widget.LowImportance)
-			}
-		})
-	})
-}
-
-func (m *MainWindow) setNotice(text string, imp widget.Importance) {
-	if m.Notice.Importance != imp {
-		m.Notice.Importance = imp
-		m.Notice.Refresh()
-	}
-	setText(m.Notice, text)
 }
 
 // notifyFor is Notify on the main window showing obj, if any.
@@ -232,20 +189,6 @@ func notifyFor(obj fyne.CanvasObject, msg string) {
 	}
 	if m, ok := mainWindows.Load(c); ok {
 		m.(*MainWindow).Notify(msg)
-	}
-}
-
-// showTitle shows the selected session tab's whole title in the toolbar's
-// line (tab titles are shortened to fit, tabs.go), unless a notice is up.
-// The window's own title stays the app's name: scripts and the smoke test
-// find the window by it.
-func (m *MainWindow) showTitle() {
-	m.wholeTitle = ""
-	if t := m.currentSession(); t != nil {
-		m.wholeTitle = t.spec.Title()
-	}
-	if !m.noticing {
-		m.setNotice(m.wholeTitle, widget.LowImportance)
 	}
 }
 

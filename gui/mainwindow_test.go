@@ -34,7 +34,7 @@ func TestNewSessionEntryPoints(t *testing.T) {
 		name string
 		open func(t *testing.T, m *MainWindow)
 	}{
-		{"toolbar button", func(_ *testing.T, m *MainWindow) { test.Tap(m.NewSessionButton) }},
+		{"the tab bar's +", func(_ *testing.T, m *MainWindow) { m.Tabs.CreateTab() }},
 		{"Ctrl+T", func(t *testing.T, m *MainWindow) { typeShortcut(t, m.Window.Canvas(), newSessionShortcut) }},
 		{"menu", func(_ *testing.T, m *MainWindow) { m.Window.MainMenu().Items[0].Items[0].Action() }},
 	}
@@ -53,15 +53,28 @@ func TestNewSessionEntryPoints(t *testing.T) {
 	}
 }
 
-func TestToolbarOpensWhatItSays(t *testing.T) {
+// The menus hold every command (there is no toolbar): Tools opens Ping and
+// Sockets tabs, Help the About dialog.
+func TestMenusOpenWhatTheySay(t *testing.T) {
 	m := newTestMain(t)
-	test.Tap(m.AboutButton)
+	menu := func(title, item string) *fyne.MenuItem {
+		for _, mm := range m.Window.MainMenu().Items {
+			for _, it := range mm.Items {
+				if mm.Label == title && it.Label == item {
+					return it
+				}
+			}
+		}
+		t.Fatalf("no %s → %s", title, item)
+		return nil
+	}
+	menu("Help", "About sockplay").Action()
 	if m.Dialog == nil {
 		t.Error("About opened no dialog")
 	}
 	tabs := len(m.Tabs.Items)
-	test.Tap(m.PingButton)
-	test.Tap(m.SocketsButton)
+	menu("Tools", "Ping…").Action()
+	menu("Tools", "Sockets…").Action()
 	if got := len(m.Tabs.Items); got != tabs+2 {
 		t.Errorf("Ping and Sockets made %d tabs, want 2", got-tabs)
 	}

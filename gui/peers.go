@@ -70,7 +70,9 @@ func newPeersPanel(onSelect func(sessions.PeerID), act func(string, sessions.Pee
 	}
 	p.Close = widget.NewButton("Close", func() { p.act("close", p.selected) })
 	p.HalfClose = widget.NewButton("Half-close", func() { p.act("halfclose", p.selected) })
-	p.Abort = widget.NewButton("Abort (RST)", func() { p.act("abort", p.selected) })
+	// Short labels: the three fit a narrow pane side by side (RST: the
+	// connection ends with a reset, as Abort does in the client's header).
+	p.Abort = widget.NewButton("RST", func() { p.act("abort", p.selected) })
 	p.Abort.Importance = widget.DangerImportance
 	if !halfClose {
 		// A datagram peer has no connection: closing it forgets its address.
@@ -83,11 +85,12 @@ func newPeersPanel(onSelect func(sessions.PeerID), act func(string, sessions.Pee
 	if abort {
 		buttons.Add(p.Abort)
 	}
-	buttons.Layout = layout.NewGridLayoutWithColumns(len(buttons.Objects))
+	buttons.Layout = layout.NewHBoxLayout()
 	p.Count = widget.NewLabelWithStyle("No peers yet", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.Count.Truncation = fyne.TextTruncateEllipsis // the pane's width is the person's
 	p.buttons()
-	p.root = container.NewBorder(p.Count, buttons, nil, nil, p.List)
+	// The buttons scroll rather than set the pane's least width.
+	p.root = container.NewBorder(p.Count, container.NewHScroll(buttons), nil, nil, p.List)
 	return p
 }
 

@@ -79,7 +79,7 @@ var replyLine = regexp.MustCompile(`^\d+ bytes from 127\.0\.0\.1: icmp_seq=(\d+)
 func TestPingTabLoopback(t *testing.T) {
 	skipWithoutICMP(t)
 	m := newPingTestMain(t)
-	test.Tap(m.PingButton)
+	m.ShowPing()
 	if n := len(m.Tabs.Items); n != 2 {
 		t.Fatalf("tabs = %d after tapping Ping, want the welcome tab and a Ping tab", n)
 	}

@@ -453,7 +453,11 @@ func (t *SessionTab) refresh() {
 		t.State.Refresh()
 	}
 	setText(t.State, state)
-	setText(t.Local, "local "+orDash(addrString(s)))
+	local := addrString(s)
+	if local == "" && t.server() {
+		local = shortURL(t.spec.URL) + " (not open)"
+	}
+	setText(t.Local, "local "+orDash(local))
 	peers := s.Peers()
 	if t.server() {
 		t.Peers.set(peers)
@@ -552,4 +556,13 @@ func (t *SessionTab) showOptions() {
 		container.NewVScroll(container.NewVBox(rows...)), t.main.Window)
 	d.Resize(fyne.NewSize(560, 480))
 	t.main.show(d)
+}
+
+// shortURL is an endpoint URL without its scheme, as typed when it does
+// not parse.
+func shortURL(url string) string {
+	if ep, err := netcore.ParseEndpoint(url); err == nil {
+		return ep.ShortAddr()
+	}
+	return url
 }

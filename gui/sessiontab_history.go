@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"fyne.io/fyne/v2/widget"
+
 	"github.com/sockplay/sockplay/sessions"
 )
 
@@ -53,26 +55,34 @@ func (t *SessionTab) budgetChanged() {
 	}
 }
 
-// flashFor is how long a short report (exported, copied) stays in the
-// status line under the list before what the view keeps comes back.
+// flashFor is how long a short report (copied, exported) stays in the
+// status line under the log before what the view keeps comes back.
 const flashFor = 4 * time.Second
 
-// flash shows a short report in the status line under the list, in place:
-// nothing moves.
+// flash shows a short report in the status line under the log, in place.
 func (t *SessionTab) flash(msg string) {
 	t.flashUntil = time.Now().Add(flashFor)
+	if t.History.Importance != widget.SuccessImportance {
+		t.History.Importance = widget.SuccessImportance
+		t.History.Refresh()
+	}
 	setText(t.History, msg)
 }
 
-// exported reports an export where the person is looking.
+// exported reports an export in the window's notice line, where copies
+// are reported too.
 func (t *SessionTab) exported(rows int, name string) {
-	t.flash(fmt.Sprintf("Exported %s rows to %s", groupDigits(uint64(rows)), name))
+	t.main.Notify(exportedWords(rows, name))
 }
 
 // showHistory refreshes the status line, unless a report is still shown.
 func (t *SessionTab) showHistory() {
 	if time.Now().Before(t.flashUntil) {
 		return
+	}
+	if t.History.Importance != widget.MediumImportance {
+		t.History.Importance = widget.MediumImportance
+		t.History.Refresh()
 	}
 	setText(t.History, historyText(t.sess.Log()))
 }

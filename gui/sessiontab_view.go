@@ -3,7 +3,7 @@ package gui
 // Default shares of a session tab's dividers: most of the height for the
 // log (ten rows or more at 1200x760), a narrow peers pane.
 const (
-	defaultLogSplit   = 0.7
+	defaultLogSplit   = 0.76
 	defaultPeersSplit = 0.2
 )
 

@@ -27,7 +27,7 @@ func newSocketsTest(t *testing.T) (*MainWindow, *SocketsTab) {
 	t.Cleanup(func() { runPumps = saved })
 	m := newTestMain(t)
 	t.Cleanup(m.closeAllSessions)
-	test.Tap(m.SocketsButton)
+	m.ShowSockets()
 	tab := socketsTabOf(t, m)
 	tab.UDP.SetChecked(false) // only TCP, to keep the rows few
 	return m, tab
@@ -170,7 +170,7 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 func TestSocketsButtonOpensOneTab(t *testing.T) {
 	m, _ := newSocketsTest(t)
 	m.Tabs.Select(m.Welcome)
-	test.Tap(m.SocketsButton)
+	m.ShowSockets()
 	n := 0
 	for _, it := range m.Tabs.Items {
 		if it.Text == socketsTitle {

@@ -117,7 +117,6 @@ func (m *MainWindow) closeTab(item *container.TabItem) {
 			}
 		}
 		m.Tabs.Remove(item) // the welcome tab, or a tool tab (Ping, Sockets)
-		m.showTitle()
 		if _, kept := m.keptTabs[item]; kept {
 			delete(m.keptTabs, item)
 			m.saveWorkspaceLogged()
@@ -148,7 +147,6 @@ func (m *MainWindow) removeSessionTab(t *SessionTab) {
 		}
 	}
 	m.Tabs.Remove(t.Item)
-	m.showTitle()
 	m.saveWorkspaceLogged()
 }
 

@@ -88,7 +88,7 @@ func TestWorkspaceRestoresToolTabsInOrder(t *testing.T) {
 	if _, err := m.OpenSession(SessionSpec{Spec: sessions.Spec{Role: "client", URL: "udp://127.0.0.1:9", Unconnected: true}}); err != nil {
 		t.Fatal(err)
 	}
-	test.Tap(m.SocketsButton)
+	m.ShowSockets()
 	s := m.sockets
 	s.UDP.SetChecked(false)
 	s.Unix.SetChecked(true)
@@ -522,7 +522,7 @@ func TestToolTabChangesSaveWorkspace(t *testing.T) {
 		waitPing(t, p, 15*time.Second)
 	}
 
-	test.Tap(m.SocketsButton)
+	m.ShowSockets()
 	s := m.sockets
 	if got := toolsSaved(); len(got) != 2 || got[1].Kind != toolSockets {
 		t.Fatalf("after opening the Sockets tab, saved tools %+v", got)
