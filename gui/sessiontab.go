@@ -75,6 +75,7 @@ type SessionTab struct {
 	cur         atomic.Pointer[sessions.Session]
 	seenVersion atomic.Uint64
 	seenState   atomic.Int32
+	stateShown  bool        // the tab's title carries the state's mark
 	kernel      *kernelView // kernelview.go: each TCP connection as the kernel sees it
 }
 
@@ -126,7 +127,7 @@ func newSessionTab(m *MainWindow, spec SessionSpec) (*SessionTab, error) {
 	t.applyView(spec.View)
 	middle = t.addKernelView(middle) // kernelview.go: under the peers (server), above the traffic (client)
 	content := container.NewBorder(t.headerPane(), container.NewPadded(t.Composer.root), nil, nil, middle)
-	t.Item = container.NewTabItemWithIcon(spec.Title(), stateDot(sessions.StateNew), content)
+	t.Item = container.NewTabItem(spec.Title(), content)
 	t.refresh()
 	return t, nil
 }
@@ -432,10 +433,11 @@ func (t *SessionTab) Refresh() { t.refresh() }
 func (t *SessionTab) refresh() {
 	s := t.sess
 	st := s.State()
-	if prev := sessions.State(t.seenState.Swap(int32(st))); prev != st || t.Item.Icon == nil {
-		// Only the dot changes with the state; refreshing DocTabs re-themes
+	if prev := sessions.State(t.seenState.Swap(int32(st))); prev != st || !t.stateShown {
+		// Only the mark changes with the state; refreshing DocTabs re-themes
 		// every tab, far too costly to do on every tick.
-		t.showState(st) // tabs.go: the dot, and the mark the overflow list shows
+		t.stateShown = true
+		t.showState(st) // tabs.go: the mark in the title, which the overflow list shows too
 		if t.main.Tabs != nil {
 			t.main.Tabs.Refresh()
 		}

@@ -80,9 +80,10 @@ func TestServerClientSendTextAndHex(t *testing.T) {
 	if len(m.Tabs.Items) != 3 || m.Tabs.Selected() != client.Item {
 		t.Fatalf("tabs = %d, selected %v: want welcome, server, client with the client selected", len(m.Tabs.Items), m.Tabs.Selected())
 	}
-	if !strings.HasPrefix(client.Item.Text, "● TCP client 127.0.0.1:") {
-		t.Errorf("client tab title = %q", client.Item.Text)
-	}
+	// The state can change just after a refresh: wait for the one that shows it.
+	waitFor(t, "the client's title to show it connected", func() bool {
+		return strings.HasPrefix(client.Item.Text, "● TCP client 127.0.0.1:")
+	}, client)
 
 	client.Composer.Input.SetText(`hello\r\n`)
 	client.Composer.SendOnce()
@@ -123,6 +124,7 @@ func TestServerClientSendTextAndHex(t *testing.T) {
 func TestClosePeerFromServerTab(t *testing.T) {
 	m := newTestMain(t)
 	server, client := openPair(t, m)
+	server.Refresh() // the peer may have come just after openPair's last refresh
 	server.Peers.List.Select(0)
 	if server.Peers.Close.Disabled() {
 		t.Fatal("Close is disabled with a peer selected")

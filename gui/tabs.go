@@ -224,7 +224,9 @@ func (m *MainWindow) wireSessionTab(t *SessionTab) {
 // mark before the title, which the tabs' overflow list shows (its menu
 // shows text only). The tab's refresh calls it when the state changes.
 func (t *SessionTab) showState(st sessions.State) {
-	t.Item.Icon = stateDot(st)
+	// The mark alone, no coloured dot beside it: Fyne's overflow list
+	// shows titles only, so the mark is what says the state everywhere.
+	t.Item.Icon = nil
 	t.Item.Text = stateMark(st) + " " + tabTitle(t.spec.Spec)
 }
 
