@@ -87,14 +87,14 @@ func (t *SessionTab) showHistory() {
 	setText(t.History, historyText(t.sess.Log()))
 }
 
-// historyText says what the view holds: "the last 64 MiB of traffic · 11.0
-// GiB in 129,433 rows not kept".
+// historyText says what the view holds: "Showing the last 64 MiB ·
+// 11.0 GiB in 129,433 rows not kept" (every event is kept beside that).
 func historyText(l *sessions.Log) string {
-	s := "Showing the newest " + humanSize(uint64(l.Budget())) + " of traffic and every event"
-	if b, n := l.Dropped(); n > 0 {
-		s += fmt.Sprintf(" · %s in %s rows not kept", humanBytes(b), groupDigits(n))
+	b, n := l.Dropped()
+	if n == 0 {
+		return "Showing every event and the last " + humanSize(uint64(l.Budget())) + " of traffic"
 	}
-	return s
+	return fmt.Sprintf("Showing the last %s · %s in %s rows not kept", humanSize(uint64(l.Budget())), humanBytes(b), groupDigits(n))
 }
 
 // groupDigits writes n with thousands separated: 129,433.

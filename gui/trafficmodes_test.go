@@ -89,7 +89,7 @@ func TestHistoryLineAndBudget(t *testing.T) {
 	}
 	t.Cleanup(tab.Close)
 	tab.refresh()
-	if got := tab.History.Text; got != "Showing the newest 64 MiB of traffic and every event" {
+	if got := tab.History.Text; got != "Showing every event and the last 64 MiB of traffic" {
 		t.Errorf("history %q", got)
 	}
 	tab.Budget.SetSelected("4 MiB")
@@ -101,7 +101,7 @@ func TestHistoryLineAndBudget(t *testing.T) {
 		l.Add(sessions.Entry{Kind: sessions.KindDataIn, Peer: 1, Data: make([]byte, 64<<10)})
 	}
 	tab.refresh()
-	if got := tab.History.Text; !strings.Contains(got, "Showing the newest 4 MiB of traffic and every event · ") || !strings.Contains(got, "rows not kept") {
+	if got := tab.History.Text; !strings.Contains(got, "Showing the last 4 MiB · ") || !strings.Contains(got, "rows not kept") {
 		t.Errorf("history %q", got)
 	}
 }

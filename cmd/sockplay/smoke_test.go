@@ -94,7 +94,7 @@ func TestSmokeWindowUnderXvfb(t *testing.T) {
 		echoed <- socatLine(t, port, `hello from socat\r\n`, `\001\003\000\000\000\012\305\315`)
 	}()
 	time.Sleep(2 * time.Second)                                                   // the pump shows it within a few frames
-	xdotool(t, display, "mousemove", "--window", win, "700", "388", "click", "1") // the Modbus request's row
+	xdotool(t, display, "mousemove", "--window", win, "700", "292", "click", "1") // the Modbus request's row
 	time.Sleep(time.Second)
 	shot = filepath.Join(dir, "session.png")
 	screenshot(t, display, win, shot)
