@@ -83,6 +83,10 @@ func (m *MainWindow) saveState() {
 	m.saveWorkspaceLogged() // workspace.go; geometryKeeper has noted the window's size
 }
 
+// Shutdown saves the window's state and closes every session and tool tab,
+// once, on the UI goroutine, without ending the app (the caller does).
+func (m *MainWindow) Shutdown() { m.shutdown() }
+
 // Quit saves the window's state, closes every session and ends the app,
 // without asking: SIGTERM and Ctrl-C in the terminal come here. A person's
 // Quit (menu, Ctrl+Q, the close button) goes through RequestQuit.

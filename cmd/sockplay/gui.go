@@ -8,11 +8,10 @@ import (
 	"strings"
 	"time"
 
-	"fyne.io/fyne/v2"
-
 	"github.com/sockplay/sockplay"
 	"github.com/sockplay/sockplay/cmd/sockplay/cli"
 	"github.com/sockplay/sockplay/gui"
+	"github.com/sockplay/sockplay/gui/uikit"
 )
 
 func init() {
@@ -72,7 +71,23 @@ func runGUI(ctx context.Context, s cli.Stdio, args []string) int {
 			fmt.Fprintf(s.Err, "sockplay gui: %s: %v\n", sp.URL, err)
 		}
 	}
-	stop := context.AfterFunc(ctx, func() { fyne.Do(m.Quit) })
+	// SIGINT/SIGTERM: save and close on the UI goroutine, then end the
+	// process there, as the Quit menu's path does in the stopped hook.
+	// Fyne's own handler is removed a second after the loop starts (its
+	// goroutine registers then), so this is the one way out a signal takes.
+	if processSignals != nil {
+		a.Lifecycle().SetOnStarted(func() {
+			time.AfterFunc(time.Second, processSignals.reclaim)
+		})
+	}
+	stopProbeOnSignal := func() {}
+	stop := context.AfterFunc(ctx, func() {
+		uikit.Do(func() { // dropped once the loop has stopped: the stopped hook exits then
+			m.Shutdown()
+			stopProbeOnSignal()
+			os.Exit(cli.ExitOK)
+		})
+	})
 	defer stop()
 	stopProbe := func() {}
 	if path := os.Getenv("SOCKPLAY_PROBE"); path != "" {
@@ -94,6 +109,7 @@ func runGUI(ctx context.Context, s cli.Stdio, args []string) int {
 			}
 		}
 	}
+	stopProbeOnSignal = stopProbe
 	exitWhenStopped(a, m, stopProbe) // guiexit.go: the process ends there
 	w.ShowAndRun()
 	return cli.ExitOK

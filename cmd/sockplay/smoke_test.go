@@ -191,7 +191,19 @@ func startXvfb(t *testing.T) string {
 		t.Fatalf("start Xvfb: %v", err)
 	}
 	w.Close()
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	t.Cleanup(func() {
+		// SIGTERM lets Xvfb remove its lock and socket; a killed one
+		// leaves them for the next run's display to trip on.
+		cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+	})
 	line := make(chan string, 1)
 	go func() {
 		s, _ := bufio.NewReader(r).ReadString('\n')
@@ -203,7 +215,19 @@ func startXvfb(t *testing.T) string {
 		if n == "" {
 			t.Fatal("Xvfb exited without reporting a display")
 		}
-		return ":" + n
+		// Reported is not yet always answering: wait until a client connects.
+		display := ":" + n
+		for i := 0; ; i++ {
+			probe := exec.Command("xdotool", "getdisplaygeometry")
+			probe.Env = append(os.Environ(), "DISPLAY="+display)
+			if probe.Run() == nil {
+				return display
+			}
+			if i == 100 {
+				t.Fatalf("Xvfb on %s took no connection within 10s", display)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("Xvfb reported no display within 20s")
 	}
@@ -259,7 +283,13 @@ func (a *runningApp) quit(t *testing.T) {
 			t.Errorf("sockplay exited with %v after SIGTERM", err)
 		}
 	case <-time.After(15 * time.Second):
-		t.Fatalf("sockplay did not exit within 15s of SIGTERM; output:\n%s", a.out)
+		// Ask the Go runtime for every goroutine's stack: where it hangs.
+		a.cmd.Process.Signal(syscall.SIGQUIT)
+		select {
+		case <-a.exited:
+		case <-time.After(5 * time.Second):
+		}
+		t.Fatalf("sockplay did not exit within 15s of SIGTERM; output (stacks after SIGQUIT):\n%s", a.out)
 	}
 	a.checkOutput(t)
 }
