@@ -55,6 +55,7 @@ type Session struct {
 	replyCounter payload.Counter // {{counter}} in fixed replies
 
 	framing atomic.Pointer[framingState] // framing.go
+	offline bool                         // made from a capture (capture.go): no sockets
 }
 
 // New checks cfg and returns a session that does nothing until Start.
