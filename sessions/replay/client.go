@@ -49,17 +49,37 @@ type ClientConfig struct {
 	Settle time.Duration
 }
 
-// ErrBadReplay matches every error NewClient and NewStandIn give for what
-// they were asked (not for sockets or peers).
+// ErrBadReplay matches every ConfigError: what NewClient and NewStandIn
+// were asked does not work (a conversation with nothing to replay matches
+// ErrNotReplayable instead).
 var ErrBadReplay = errors.New("bad replay")
 
-type badReplay struct{ err error }
+// ConfigError names what of a replay's or stand-in's config is wrong, so
+// a front end can point at its own field or flag. Field is the Spec's
+// JSON name ("url", "framing", "options", ...) or one of "pace",
+// "timeout", "match", "unknown_reply"; the conversation's own problems
+// (nothing to replay) are not ConfigErrors.
+type ConfigError struct {
+	Field string
+	Err   error
+}
 
-func (e badReplay) Error() string        { return e.err.Error() }
-func (e badReplay) Unwrap() error        { return e.err }
-func (e badReplay) Is(target error) bool { return target == ErrBadReplay }
+func (e *ConfigError) Error() string        { return e.Field + ": " + e.Err.Error() }
+func (e *ConfigError) Unwrap() error        { return e.Err }
+func (e *ConfigError) Is(target error) bool { return target == ErrBadReplay }
 
-func badf(format string, a ...any) error { return badReplay{fmt.Errorf(format, a...)} }
+func configErrf(field, format string, a ...any) error {
+	return &ConfigError{Field: field, Err: fmt.Errorf(format, a...)}
+}
+
+// specError turns the session's refusal into a ConfigError for its field.
+func specError(err error) error {
+	var se *sessions.SpecError
+	if errors.As(err, &se) {
+		return &ConfigError{Field: se.Field, Err: se.Err}
+	}
+	return &ConfigError{Field: "spec", Err: err}
+}
 
 // Client replays the client side of a conversation against a live server.
 type Client struct {
@@ -78,10 +98,10 @@ func NewClient(c pcap.Conversation, cfg ClientConfig) (*Client, error) {
 		cfg.Pace = PaceReply
 	case PaceReply, PaceCaptured, PaceFast:
 	default:
-		return nil, badf("pace %q is not one of reply, captured, fast", cfg.Pace)
+		return nil, configErrf("pace", "%q is not one of reply, captured, fast", cfg.Pace)
 	}
 	if cfg.Timeout < 0 {
-		return nil, badf("timeout %v is negative", cfg.Timeout)
+		return nil, configErrf("timeout", "%v is negative", cfg.Timeout)
 	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = DefaultTimeout
@@ -96,7 +116,7 @@ func NewClient(c pcap.Conversation, cfg ClientConfig) (*Client, error) {
 	}
 	sess, err := sessions.New(scfg)
 	if err != nil {
-		return nil, badReplay{err}
+		return nil, specError(err)
 	}
 	t, out := attachTap(sess, plan.Framing.Kind != framing.KindRaw)
 	return &Client{plan: plan, cfg: cfg, sess: sess, tap: t, out: out}, nil
@@ -105,28 +125,31 @@ func NewClient(c pcap.Conversation, cfg ClientConfig) (*Client, error) {
 // prepare checks the spec against the conversation and plans it.
 func prepare(c pcap.Conversation, spec sessions.Spec) (sessions.Config, *Plan, error) {
 	if spec.Reply != "" {
-		return sessions.Config{}, nil, badf("a replay answers from the capture, not with reply %q", spec.Reply)
+		return sessions.Config{}, nil, configErrf("reply", "a replay answers from the capture, not with reply %q", spec.Reply)
 	}
 	scfg, err := spec.Config()
 	if err != nil {
-		return scfg, nil, badReplay{err}
+		return scfg, nil, specError(err)
 	}
 	ep := scfg.Endpoint
 	if c.Proto == "tcp" && !ep.Stream() {
-		return scfg, nil, badf("a tcp conversation needs a stream URL (tcp:// or unix://), not %s", ep.Scheme)
+		return scfg, nil, configErrf("url", "a tcp conversation needs a stream URL (tcp:// or unix://), not %s", ep.Scheme)
 	}
 	if c.Proto == "udp" && ep.Stream() {
-		return scfg, nil, badf("a udp conversation needs a datagram URL (udp:// or unixgram://), not %s", ep.Scheme)
+		return scfg, nil, configErrf("url", "a udp conversation needs a datagram URL (udp:// or unixgram://), not %s", ep.Scheme)
 	}
 	plan, err := NewPlan(c, scfg.Framing)
 	if err != nil {
-		return scfg, nil, badReplay{err}
+		return scfg, nil, err
 	}
 	return scfg, plan, nil
 }
 
 // Plan is what the replay will do.
 func (c *Client) Plan() *Plan { return c.plan }
+
+// Config is the replay's config, with the defaults filled in.
+func (c *Client) Config() ClientConfig { return c.cfg }
 
 // Session is the replay's session, for a tab to show its traffic.
 func (c *Client) Session() *sessions.Session { return c.sess }

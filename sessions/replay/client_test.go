@@ -57,14 +57,14 @@ func TestClientReplay(t *testing.T) {
 		{"raw, fast", "tcp", "", PaceFast, answers, "match,match,match,match", nil, ""},
 		{"framed, captured", "tcp", "len:2", PaceCaptured, answers, "match,match,match,match", nil, ""},
 		{"framed, a changed reply", "tcp", "len:2", PaceReply, changed("temp?", "19.0 C"), "match,differ,match,match", []int{2},
-			"message 1: expected 6 bytes, got 6 bytes; first difference at byte 0 (3 bytes differ)"},
+			"expected 6 bytes, got 6 bytes; first difference at byte 0 (3 bytes differ)"},
 		{"raw, a changed reply", "tcp", "", PaceReply, changed("status?", "\x00\x01OK\xff"), "match,match,differ,match", []int{3},
 			"expected 7 bytes, got 7 bytes; first difference at byte 4 (2 bytes differ)"},
 		{"raw, a longer reply", "tcp", "", PaceReply, changed("bye", "goodbye!"), "match,match,match,differ", []int{4},
 			"expected 9 bytes, got 10 bytes; first difference at byte 1"},
 		{"udp", "udp", "", PaceReply, answers, "match,match,match,match", nil, ""},
 		{"udp, a changed reply", "udp", "", PaceReply, changed("hello", "hey"), "differ,match,match,match", []int{1},
-			"message 1: expected 8 bytes, got 3 bytes; first difference at byte 1"},
+			"expected 8 bytes, got 3 bytes; first difference at byte 1"},
 		{"udp, fast", "udp", "", PaceFast, answers, "match,match,match,match", nil, ""},
 	}
 	for _, tt := range tests {

@@ -41,8 +41,8 @@ func Diff(want, got []byte) string {
 }
 
 // DiffMessages is Diff for lists of messages: how many each side has, and
-// the first message that differs (or is missing) shown as Diff shows it.
-// Equal lists give "".
+// the first message that differs (or is missing) shown as Diff shows it
+// (with its number when there are several). Equal lists give "".
 func DiffMessages(want, got [][]byte) string {
 	i := firstDiffMessage(want, got)
 	if i < 0 {
@@ -59,6 +59,9 @@ func DiffMessages(want, got [][]byte) string {
 	case i >= len(want):
 		fmt.Fprintf(&b, "message %d was not expected (%s)", i+1, byteCount(len(got[i])))
 		return b.String()
+	}
+	if len(want) == 1 && len(got) == 1 {
+		return Diff(want[0], got[0])
 	}
 	fmt.Fprintf(&b, "message %d: %s", i+1, Diff(want[i], got[i]))
 	return b.String()

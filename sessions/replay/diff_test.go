@@ -77,6 +77,7 @@ func TestDiffMessages(t *testing.T) {
 		{"extra", m("a"), m("a", "zz"), "expected 1 message, got 2; message 2 was not expected (2 bytes)"},
 		{"differs", m("a", "bc"), m("a", "bd"), "message 2: expected 2 bytes, got 2 bytes; first difference at byte 1"},
 		{"none expected", m(), m("x"), "expected 0 messages, got 1; message 1 was not expected (1 byte)"},
+		{"one each", m("ab"), m("aB"), "expected 2 bytes, got 2 bytes; first difference at byte 1\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

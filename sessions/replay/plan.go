@@ -103,7 +103,7 @@ func NewPlan(c pcap.Conversation, f framing.Spec) (*Plan, error) {
 		return nil, fmt.Errorf("%w: its protocol %q is neither tcp nor udp", ErrNotReplayable, c.Proto)
 	}
 	if err := f.Validate(); err != nil {
-		return nil, fmt.Errorf("framing %s: %w", f, err)
+		return nil, &ConfigError{Field: "framing", Err: err}
 	}
 	p := &Plan{ID: c.ID, Proto: c.Proto, Client: c.Client.String(), Server: c.Server.String(),
 		Framing: f, Messages: c.Proto == "udp" || f.Kind != framing.KindRaw}

@@ -49,6 +49,7 @@ type StandInConfig struct {
 // address over UDP) starts from the conversation's beginning.
 type StandIn struct {
 	plan    *Plan
+	cfg     StandInConfig
 	match   Match
 	sess    *sessions.Session
 	tap     *tap
@@ -91,18 +92,18 @@ func NewStandIn(c pcap.Conversation, cfg StandInConfig) (*StandIn, error) {
 		cfg.Match = MatchOrder
 	case MatchOrder, MatchContent:
 	default:
-		return nil, badf("match %q is not one of order, content", cfg.Match)
+		return nil, configErrf("match", "%q is not one of order, content", cfg.Match)
 	}
 	cfg.Spec.Role = "server"
 	scfg, plan, err := prepare(c, cfg.Spec)
 	if err != nil {
 		return nil, err
 	}
-	s := &StandIn{plan: plan, match: cfg.Match, byContent: map[string][]int{}, clients: map[sessions.PeerID]*standClient{},
+	s := &StandIn{plan: plan, cfg: cfg, match: cfg.Match, byContent: map[string][]int{}, clients: map[sessions.PeerID]*standClient{},
 		stop: make(chan struct{}), done: make(chan struct{}), sum: Summary{Kind: KindSummary, Turns: len(plan.Turns), OK: true}}
 	if cfg.Unknown != nil {
 		if cfg.Unknown.Mode == payload.File {
-			return nil, badf("the reply to unknown requests cannot be a file; give text, hex or base64")
+			return nil, configErrf("unknown_reply", "a file cannot be the answer; give text, hex or base64")
 		}
 		pl, err := payload.Compile(*cfg.Unknown)
 		if err == nil && plan.Framing.Kind != framing.KindRaw {
@@ -112,7 +113,7 @@ func NewStandIn(c pcap.Conversation, cfg StandInConfig) (*StandIn, error) {
 			}
 		}
 		if err != nil {
-			return nil, badReplay{fmt.Errorf("reply to unknown requests: %w", err)}
+			return nil, &ConfigError{Field: "unknown_reply", Err: err}
 		}
 		s.unknown = pl
 	}
@@ -124,7 +125,7 @@ func NewStandIn(c pcap.Conversation, cfg StandInConfig) (*StandIn, error) {
 		s.byContent[string(t.Request)] = append(s.byContent[string(t.Request)], i)
 	}
 	if s.sess, err = sessions.New(scfg); err != nil {
-		return nil, badReplay{err}
+		return nil, specError(err)
 	}
 	s.tap, s.out = attachTap(s.sess, plan.Framing.Kind != framing.KindRaw)
 	return s, nil
@@ -132,6 +133,9 @@ func NewStandIn(c pcap.Conversation, cfg StandInConfig) (*StandIn, error) {
 
 // Plan is what the stand-in answers from.
 func (s *StandIn) Plan() *Plan { return s.plan }
+
+// Config is the stand-in's config, with the defaults filled in.
+func (s *StandIn) Config() StandInConfig { return s.cfg }
 
 // Session is the stand-in's session, for a tab to show its traffic.
 func (s *StandIn) Session() *sessions.Session { return s.sess }
