@@ -312,6 +312,7 @@ func (c *Client) Run(ctx context.Context, report func(Step)) (Summary, error) {
 		}
 		prevDone = time.Now()
 		c.judge(&st, turn, messages, need, in)
+		in.fault = "" // said by this step; the next one waits afresh
 		if ctx.Err() != nil && st.Status != StatusMatch {
 			st.Note = join(st.Note, "stopped: "+ctx.Err().Error())
 		}

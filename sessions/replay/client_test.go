@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -72,6 +73,7 @@ func TestClientReplay(t *testing.T) {
 			var c pcap.Conversation
 			var url string
 			if tt.proto == "udp" {
+				testkit.NeedUDP(t)
 				var chunks []pcap.Chunk
 				for _, r := range reqs {
 					chunks = append(chunks, cl(r), sv(answers[r]))
@@ -164,6 +166,23 @@ func TestClientReplayFaults(t *testing.T) {
 		if !errors.Is(err, syscall.ECONNREFUSED) && !strings.Contains(err.Error(), "nothing listens") {
 			t.Fatalf("err = %v", err)
 		}
+	})
+	t.Run("nobody listens on udp", func(t *testing.T) {
+		testkit.NeedUDP(t)
+		uc := conv("udp", cl("hello"), sv("hi there"), cl("bye"), sv("goodbye"))
+		url := "udp://127.0.0.1:" + strconv.Itoa(testkit.FreePort(t, "udp"))
+		began := time.Now()
+		steps, sum, err := runClient(t, uc, ClientConfig{Spec: sessions.Spec{URL: url}, Timeout: 5 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.OK || len(steps) == 0 || steps[0].Status != StatusError || !strings.Contains(steps[0].Note, "receive: ") {
+			t.Fatalf("steps %+v summary %+v", steps, sum)
+		}
+		if el := time.Since(began); el > 3*time.Second {
+			t.Fatalf("the refusal took %v to be seen", el)
+		}
+		t.Logf("%s: %s", steps[0].Status, steps[0].Note)
 	})
 	t.Run("greeting", func(t *testing.T) {
 		url := serve(t, func(c net.Conn) {

@@ -261,6 +261,7 @@ func TestStandInGreeting(t *testing.T) {
 // client, done once it asked every request of the capture.
 func TestStandInUDP(t *testing.T) {
 	testkit.NoLeaks(t)
+	testkit.NeedUDP(t)
 	var chunks []pcap.Chunk
 	for _, q := range []string{"hello", "temp?", "bye"} {
 		chunks = append(chunks, cl(q), sv(answers[q]))
@@ -316,6 +317,9 @@ func TestReplayAgainstStandIn(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.c.Proto == "udp" {
+				testkit.NeedUDP(t)
+			}
 			r := startStandIn(t, tt.c, StandInConfig{Spec: sessions.Spec{Framing: tt.framing}})
 			steps, sum, err := runClient(t, tt.c, ClientConfig{Spec: sessions.Spec{URL: r.url, Framing: tt.framing}, Pace: tt.pace})
 			if err != nil || !sum.OK {
