@@ -1,0 +1,252 @@
+package pcap
+
+// The pcapng blocks the writer needs, written here rather than through
+// gopacket's pcapgo.NgWriter: v1.1.19's writer has no packet options, and
+// a packet comment (opt_comment) is how a reader of the file sees what the
+// session's log said at a connection's events. The format is the IETF
+// draft "PCAP Next Generation (pcapng) Capture File Format"
+// (draft-tuexen-opsawg-pcapng): every block is a type, a total length, a
+// body and the total length again, padded to 32 bits; options are a code,
+// a length and a value padded to 32 bits, ended by opt_endofopt. Blocks
+// are written little-endian; the section header's byte-order magic tells
+// readers so.
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Block types and option codes used here.
+const (
+	wrBlkSHB            = 0x0A0D0D0A
+	wrBlkIDB            = 1
+	wrBlkEPB            = 6
+	wrBlkByteOrderMagic = 0x1A2B3C4D
+
+	wrOptEnd         = 0
+	wrOptComment     = 1
+	wrOptSHBHardware = 2
+	wrOptSHBOS       = 3
+	wrOptSHBUserAppl = 4
+	wrOptIfName      = 2
+	wrOptIfDesc      = 3
+	wrOptIfTsResol   = 9
+	wrOptEPBFlags    = 2
+)
+
+// Packet directions, as epb_flags carries them (bits 0-1).
+const (
+	epbInbound  = 1
+	epbOutbound = 2
+)
+
+// writeSnapLen is the interface's snap length: no synthesized packet is
+// longer (an IPv4 packet of one MSS is 65523 bytes).
+const writeSnapLen = 65535
+
+// writeBufSize is the block buffer; payloads of writeDirectMin bytes or more
+// go to the file as they are, after what is buffered, with no copy.
+const (
+	writeBufSize   = 256 << 10
+	writeDirectMin = 8 << 10
+)
+
+// blockWriter writes whole pcapng blocks to w through its own buffer. It
+// counts what w took (Size, read from any goroutine) and remembers where
+// the last whole block that reached w ends, so that after a failed write
+// (a full disk) a file is cut back to whole blocks and stays readable.
+type blockWriter struct {
+	w   io.Writer
+	cut func(size int64) error // cuts w back to size bytes; nil when w cannot be cut
+	buf []byte
+	err error // the first write error; nothing is written after it
+
+	written  int64 // bytes w took
+	boundary int64 // where the last block appended ends (written + buffered)
+	safe     int64 // a block boundary that w has taken
+	size     atomic.Int64
+}
+
+func newBlockWriter(w io.Writer, cut func(int64) error) *blockWriter {
+	return &blockWriter{w: w, cut: cut, buf: make([]byte, 0, writeBufSize)}
+}
+
+// blockPad is n rounded up to a multiple of four.
+func blockPad(n int) int { return (n + 3) &^ 3 }
+
+// blockOption is one option of a block.
+type blockOption struct {
+	code uint16
+	val  []byte
+}
+
+func blockOptionsLen(opts []blockOption) int {
+	if len(opts) == 0 {
+		return 0
+	}
+	n := 4 // opt_endofopt
+	for _, o := range opts {
+		n += 4 + blockPad(len(o.val))
+	}
+	return n
+}
+
+func appendBlockOptions(b []byte, opts []blockOption) []byte {
+	if len(opts) == 0 {
+		return b
+	}
+	for _, o := range opts {
+		b = binary.LittleEndian.AppendUint16(b, o.code)
+		b = binary.LittleEndian.AppendUint16(b, uint16(len(o.val)))
+		b = append(b, o.val...)
+		b = append(b, make([]byte, blockPad(len(o.val))-len(o.val))...)
+	}
+	return binary.LittleEndian.AppendUint32(b, 0) // opt_endofopt, length 0
+}
+
+// textBlockOption is a UTF-8 string option (the format requires UTF-8), cut
+// to what an option's 16-bit length holds.
+func textBlockOption(code uint16, s string) blockOption {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) > 60000 {
+		s = s[:60000]
+		s = strings.ToValidUTF8(s, "") // a rune cut in half goes
+	}
+	return blockOption{code, []byte(s)}
+}
+
+// sectionHeader appends a section header block with the given options.
+func (f *blockWriter) sectionHeader(opts []blockOption) error {
+	total := 28 + blockOptionsLen(opts)
+	b := f.buf
+	b = binary.LittleEndian.AppendUint32(b, wrBlkSHB)
+	b = binary.LittleEndian.AppendUint32(b, uint32(total))
+	b = binary.LittleEndian.AppendUint32(b, wrBlkByteOrderMagic)
+	b = binary.LittleEndian.AppendUint16(b, 1) // version 1.0
+	b = binary.LittleEndian.AppendUint16(b, 0)
+	b = binary.LittleEndian.AppendUint64(b, ^uint64(0)) // section length: not given
+	b = appendBlockOptions(b, opts)
+	f.buf = binary.LittleEndian.AppendUint32(b, uint32(total))
+	return f.endBlock()
+}
+
+// interfaceDesc appends an interface description block: link type, snap
+// length and options.
+func (f *blockWriter) interfaceDesc(linkType uint16, opts []blockOption) error {
+	total := 20 + blockOptionsLen(opts)
+	b := f.buf
+	b = binary.LittleEndian.AppendUint32(b, wrBlkIDB)
+	b = binary.LittleEndian.AppendUint32(b, uint32(total))
+	b = binary.LittleEndian.AppendUint16(b, linkType)
+	b = binary.LittleEndian.AppendUint16(b, 0)
+	b = binary.LittleEndian.AppendUint32(b, writeSnapLen)
+	b = appendBlockOptions(b, opts)
+	f.buf = binary.LittleEndian.AppendUint32(b, uint32(total))
+	return f.endBlock()
+}
+
+// packet appends an enhanced packet block for interface 0 whose data is
+// head followed by payload, with a timestamp in microseconds (the
+// interface's resolution), a direction and an optional comment.
+func (f *blockWriter) packet(t time.Time, head, payload []byte, dir uint32, comment string) error {
+	if f.err != nil {
+		return f.err
+	}
+	n := len(head) + len(payload)
+	var optBuf [2]blockOption
+	opts := optBuf[:0]
+	if comment != "" {
+		opts = append(opts, textBlockOption(wrOptComment, comment))
+	}
+	var flags [4]byte
+	if dir != 0 {
+		binary.LittleEndian.PutUint32(flags[:], dir)
+		opts = append(opts, blockOption{wrOptEPBFlags, flags[:]})
+	}
+	total := 32 + blockPad(n) + blockOptionsLen(opts)
+	us := uint64(t.UnixMicro())
+	b := f.buf
+	b = binary.LittleEndian.AppendUint32(b, wrBlkEPB)
+	b = binary.LittleEndian.AppendUint32(b, uint32(total))
+	b = binary.LittleEndian.AppendUint32(b, 0) // interface 0
+	b = binary.LittleEndian.AppendUint32(b, uint32(us>>32))
+	b = binary.LittleEndian.AppendUint32(b, uint32(us))
+	b = binary.LittleEndian.AppendUint32(b, uint32(n)) // captured: all of it
+	b = binary.LittleEndian.AppendUint32(b, uint32(n)) // original length
+	b = append(b, head...)
+	if len(payload) >= writeDirectMin {
+		f.buf = b
+		if err := f.flush(); err != nil {
+			return err
+		}
+		if err := f.write(payload); err != nil {
+			return err
+		}
+		b = f.buf
+	} else {
+		b = append(b, payload...)
+	}
+	b = append(b, make([]byte, blockPad(n)-n)...)
+	b = appendBlockOptions(b, opts)
+	f.buf = binary.LittleEndian.AppendUint32(b, uint32(total))
+	return f.endBlock()
+}
+
+// endBlock notes that a whole block was appended, and writes the buffer
+// once it is nearly full.
+func (f *blockWriter) endBlock() error {
+	f.boundary = f.written + int64(len(f.buf))
+	if len(f.buf) >= writeBufSize-writeBufSize/8 {
+		return f.flush()
+	}
+	return nil
+}
+
+// flush hands what is buffered to w.
+func (f *blockWriter) flush() error {
+	if f.err != nil {
+		return f.err
+	}
+	if len(f.buf) == 0 {
+		return nil
+	}
+	err := f.write(f.buf)
+	f.buf = f.buf[:0]
+	return err
+}
+
+// write hands b to w, counting it; on the first error it cuts what w has
+// back to the last whole block, when it can (a file it created), and
+// fails for good.
+func (f *blockWriter) write(b []byte) error {
+	if f.err != nil {
+		return f.err
+	}
+	n, err := f.w.Write(b)
+	f.written += int64(n)
+	if err == nil && n < len(b) {
+		err = io.ErrShortWrite
+	}
+	if err != nil {
+		f.err = err
+		if f.cut != nil && f.written > f.safe {
+			if terr := f.cut(f.safe); terr == nil {
+				f.written = f.safe
+			} else {
+				f.err = errors.Join(err, fmt.Errorf("cutting the file back to whole blocks: %w", terr))
+			}
+		}
+		f.size.Store(f.written)
+		return f.err
+	}
+	if f.boundary <= f.written {
+		f.safe = f.boundary
+	}
+	f.size.Store(f.written)
+	return nil
+}
