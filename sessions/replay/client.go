@@ -88,6 +88,9 @@ type Client struct {
 	sess *sessions.Session
 	tap  *tap
 	out  *sessions.OutputHandle
+	// limit is the most the server's bytes may hold in memory: what the
+	// capture's replies hold, and tapLimit more.
+	limit int64
 }
 
 // NewClient plans the replay of c and makes its session (not started: the
@@ -118,8 +121,14 @@ func NewClient(c pcap.Conversation, cfg ClientConfig) (*Client, error) {
 	if err != nil {
 		return nil, specError(err)
 	}
-	t, out := attachTap(sess, plan.Framing.Kind != framing.KindRaw)
-	return &Client{plan: plan, cfg: cfg, sess: sess, tap: t, out: out}, nil
+	// A server may send what the capture had and tapLimit more before
+	// the replay stops reading it.
+	limit := tapLimit
+	for _, t := range plan.Turns {
+		limit += int64(len(t.ReplyBytes())) + t.ReplyGap
+	}
+	t, out := attachTap(sess, plan.Framing.Kind != framing.KindRaw, limit)
+	return &Client{plan: plan, cfg: cfg, sess: sess, tap: t, out: out, limit: limit}, nil
 }
 
 // prepare checks the spec against the conversation and plans it.
@@ -164,6 +173,7 @@ func (c *Client) Close() error {
 type inbox struct {
 	buf   []byte   // raw TCP
 	msgs  [][]byte // messages
+	held  int      // bytes in msgs
 	ended string   // why the connection ended ("" while open)
 	fault string   // a receive error (nobody listening on udp) or framing trouble
 }
@@ -306,6 +316,7 @@ func (c *Client) Run(ctx context.Context, report func(Step)) (Summary, error) {
 		if messages {
 			st.Got = Data(in.msgs[:take:take])
 			in.msgs = in.msgs[take:]
+			in.held -= st.Got.Len()
 		} else {
 			st.Got = Data{in.buf[:take:take]}
 			in.buf = in.buf[take:]
@@ -401,19 +412,30 @@ func (c *Client) wait(ctx context.Context, in *inbox, deadline time.Time, done f
 	}
 }
 
-// receive adds one event of the session to the inbox.
+// receive adds one event of the session to the inbox. A server that
+// sends far more than the steps take is cut off, so it cannot fill memory.
 func (c *Client) receive(in *inbox, ev event) {
 	switch ev.kind {
-	case sessions.KindDataIn:
+	case sessions.KindDataIn, sessions.KindMessage:
+		if in.ended != "" {
+			return
+		}
+		if int64(len(in.buf)+in.held+len(ev.data)) > c.limit {
+			in.ended = fmt.Sprintf("the server sent %s more than the capture's replies hold; the replay closed the connection", sizeText(tapLimit))
+			c.sess.ClosePeer(ev.peer)
+			return
+		}
 		if c.plan.Messages {
-			in.msgs = append(in.msgs, ev.data) // a datagram (raw udp), or raw bytes past a stuck decoder
+			// A message, a datagram (raw udp), or raw bytes past a stuck decoder.
+			in.msgs = append(in.msgs, ev.data)
+			in.held += len(ev.data)
 		} else {
 			in.buf = append(in.buf, ev.data...)
 		}
-	case sessions.KindMessage:
-		in.msgs = append(in.msgs, ev.data)
 	case sessions.KindClosed:
-		in.ended = ev.text
+		if in.ended == "" {
+			in.ended = ev.text
+		}
 		if in.ended == "" {
 			in.ended = "closed"
 		}

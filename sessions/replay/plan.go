@@ -137,6 +137,9 @@ func NewPlan(c pcap.Conversation, f framing.Spec) (*Plan, error) {
 			t.ReplyGap += pc.gap
 		}
 	}
+	if d := c.Dropped; d[0] > 0 || d[1] > 0 {
+		p.Notes = append(p.Notes, fmt.Sprintf("the capture reader kept only the start of this conversation (a limit of its memory): the last %d bytes of the client and %d of the server are not played", d[0], d[1]))
+	}
 	if p.Requests() == 0 {
 		return nil, fmt.Errorf("%w: the client of %s conversation %d sent nothing", ErrNotReplayable, c.Proto, c.ID)
 	}

@@ -39,6 +39,8 @@ func TestNewPlan(t *testing.T) {
 			[]turn{{1, "hello", []string{"hi there"}}, {2, "", []string{"empty"}}}, ""},
 		{"raw tcp: a gap", conv("tcp", cl("a"), pcap.Chunk{Data: []byte("B"), Gap: 5}), framing.Spec{}, false,
 			[]turn{{1, "a", []string{"B"}}}, "5 bytes the server sent were never captured"},
+		{"cut by the reader's limit", dropped(conv("tcp", cl("a"), sv("A")), 100, 2000), framing.Spec{}, false,
+			[]turn{{1, "a", []string{"A"}}}, "the last 100 bytes of the client and 2000 of the server are not played"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -105,4 +107,9 @@ func TestNewPlanRefuses(t *testing.T) {
 			}
 		})
 	}
+}
+
+func dropped(c pcap.Conversation, client, server int64) pcap.Conversation {
+	c.Dropped = [2]int64{client, server}
+	return c
 }

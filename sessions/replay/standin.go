@@ -127,7 +127,7 @@ func NewStandIn(c pcap.Conversation, cfg StandInConfig) (*StandIn, error) {
 	if s.sess, err = sessions.New(scfg); err != nil {
 		return nil, specError(err)
 	}
-	s.tap, s.out = attachTap(s.sess, plan.Framing.Kind != framing.KindRaw)
+	s.tap, s.out = attachTap(s.sess, plan.Framing.Kind != framing.KindRaw, tapLimit)
 	return s, nil
 }
 

@@ -328,3 +328,61 @@ func TestReplayAgainstStandIn(t *testing.T) {
 		})
 	}
 }
+
+// TestStandInFloodIsCut: a client that floods while the stand-in cannot
+// keep up (its report is slow) is closed once 64 MiB (here 256 KiB)
+// wait, so memory stays bounded; the stand-in goes on serving others.
+func TestStandInFloodIsCut(t *testing.T) {
+	testkit.NoLeaks(t)
+	defer func(l int64) { tapLimit = l }(tapLimit)
+	tapLimit = 256 << 10
+	release := make(chan struct{})
+	var once sync.Once
+	s, err := NewStandIn(exchange("tcp", "hello"), StandInConfig{Spec: sessions.Spec{URL: "tcp://127.0.0.1:0", Framing: "len:2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var steps []Step
+	if err := s.Start(context.Background(), func(st Step) {
+		if st.Kind == KindRequest {
+			<-release // the worker is stuck here while the flood comes in
+		}
+		mu.Lock()
+		steps = append(steps, st)
+		mu.Unlock()
+	}); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	defer once.Do(func() { close(release) })
+	c, err := net.Dial("tcp", s.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.Write([]byte(frame("hello")))
+	junk := []byte(frame(strings.Repeat("x", 60000)))
+	c.SetWriteDeadline(time.Now().Add(10 * time.Second))
+	var werr error
+	for i := 0; i < 100 && werr == nil; i++ { // 6 MiB at most
+		_, werr = c.Write(junk)
+	}
+	if werr == nil {
+		t.Fatal("6 MiB went in; the flood was not cut")
+	}
+	once.Do(func() { close(release) })
+	testkit.Eventually(t, "the error step", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, st := range steps {
+			if st.Kind == KindError && strings.Contains(st.Note, "sent more than 256 KiB that was not yet matched; it is closed") {
+				return true
+			}
+		}
+		return false
+	})
+	if got := ask(t, s.Addr().String(), 5*time.Second, "hello"); got[0] != answers["hello"] {
+		t.Fatalf("another client got %q", got)
+	}
+}

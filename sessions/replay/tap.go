@@ -21,17 +21,18 @@ type event struct {
 }
 
 // tapLimit is how many bytes may wait for replay's goroutine before the
-// peer sending them is closed. Replay's goroutine itself sends through the
+// peer sending them is closed (a replay adds what its replies should hold). Replay's goroutine itself sends through the
 // session, and a send waits for the session's outputs: if the tap made the
 // session wait in turn, a peer that floods while we send would hold both
 // forever. So the tap never waits; it drops the peer instead.
-const tapLimit = 64 << 20
+var tapLimit int64 = 64 << 20 // a var for tests
 
 // tap is the session output that hands replay the entries it matches on
 // (what peers send, who comes and goes), every one of them, in order.
 type tap struct {
 	sess   *sessions.Session
 	framed bool
+	limit  int64 // tapLimit, or more for a replay that expects more
 
 	mu   sync.Mutex
 	evs  []event
@@ -40,8 +41,8 @@ type tap struct {
 	wake chan struct{} // cap 1: an event arrived
 }
 
-func attachTap(s *sessions.Session, framed bool) (*tap, *sessions.OutputHandle) {
-	t := &tap{sess: s, framed: framed, over: map[sessions.PeerID]bool{}, wake: make(chan struct{}, 1)}
+func attachTap(s *sessions.Session, framed bool, limit int64) (*tap, *sessions.OutputHandle) {
+	t := &tap{sess: s, framed: framed, limit: limit, over: map[sessions.PeerID]bool{}, wake: make(chan struct{}, 1)}
 	h := s.AddOutput(t, sessions.OutputOptions{Name: "replay", Wants: t.wants})
 	return t, h
 }
@@ -71,10 +72,10 @@ func (t *tap) WriteEntry(e sessions.Entry) error {
 		t.mu.Unlock()
 		return nil
 	}
-	if t.size+int64(len(ev.data)) > tapLimit && e.Peer != sessions.NoPeer {
+	if t.size+int64(len(ev.data)) > t.limit && e.Peer != sessions.NoPeer {
 		t.over[e.Peer] = true
 		ev = event{kind: sessions.KindError, peer: e.Peer, addr: e.Addr, at: ev.at,
-			text: fmt.Sprintf("%s sent more than %d MiB that was not yet matched; it is closed", e.Addr, tapLimit>>20)}
+			text: fmt.Sprintf("%s sent more than %s that was not yet matched; it is closed", e.Addr, sizeText(t.limit))}
 	}
 	t.evs = append(t.evs, ev)
 	t.size += int64(len(ev.data))
@@ -105,4 +106,12 @@ func (t *tap) take() []event {
 	}
 	t.mu.Unlock()
 	return evs
+}
+
+// sizeText writes a limit in MiB, or KiB when it is smaller.
+func sizeText(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d KiB", n>>10)
 }
