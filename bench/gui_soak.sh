@@ -5,7 +5,7 @@
 # process's peak RSS (target < 600 MB). Then it checks the log still
 # scrolls and filters, and leaves a screenshot.
 #
-#   bench/gui_soak.sh [SECONDS]      (default 60)
+#   bench/gui_soak.sh [SECONDS]      (default 60; SOAK_BIN=a build to run instead)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
@@ -22,7 +22,11 @@ for tool in Xvfb xdotool import socat dbus-daemon python3; do
 	command -v "$tool" >/dev/null || { echo "gui_soak: $tool is not installed (scripts/install-deps.sh test)" >&2; exit 2; }
 done
 
-go build ${SOAK_TAGS:+-tags "$SOAK_TAGS"} -o "$tmp/sockplay" ./cmd/sockplay
+if [ -n "${SOAK_BIN:-}" ]; then # another build to compare, in the same conditions
+	cp "$SOAK_BIN" "$tmp/sockplay"
+else
+	go build ${SOAK_TAGS:+-tags "$SOAK_TAGS"} -o "$tmp/sockplay" ./cmd/sockplay
+fi
 
 # An X server on a free display and a session bus, as a desktop has.
 exec 3<> "$tmp/display"

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -56,72 +57,57 @@ const (
 	arrowEvent = "•"
 )
 
-// rowLayout places the row's texts in their columns.
+// rowLayout places the row's four texts: time, arrow, peer and size
+// (padded into fixed columns inside one text), and the rest (hex, text, or
+// an event's words). Four texts a row, not six: on a flood every visible
+// row changes every frame, and each text is a texture to paint.
 type rowLayout struct {
 	v *trafficView
 }
 
-// charWidth is the width of one monospace character at the theme's size.
-func charWidth() float32 {
-	return fyne.MeasureText("0", theme.TextSize(), fyne.TextStyle{Monospace: true}).Width
+// monoCell is the size of one monospace character at the theme's text
+// size, measured once per size: rows are laid out on every frame of a
+// flood, and measuring text is what costs.
+func monoCell() fyne.Size {
+	ts := theme.TextSize()
+	if c, ok := monoCells.Load(ts); ok {
+		return c.(fyne.Size)
+	}
+	c := fyne.MeasureText("0", ts, fyne.TextStyle{Monospace: true})
+	monoCells.Store(ts, c)
+	return c
 }
 
-func (l rowLayout) columns() []int {
-	hexCols := 0
-	switch l.v.preview {
-	case previewHex:
-		hexCols = 3 * hexAlone
-	case previewHexText:
-		hexCols = 3 * hexBesideText
-	}
-	return []int{colTime, colArrow, colPeer, colSize, hexCols}
-}
+var monoCells sync.Map // text size -> fyne.Size
+
+func charWidth() float32 { return monoCell().Width }
 
 func (l rowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	cw := charWidth()
-	gap := cw
+	cell := monoCell()
+	cw, h := cell.Width, cell.Height
+	y := (size.Height - h) / 2
 	x := theme.Padding()
-	event := objs[3].(*canvas.Text).Text == "" // no size: the words start there
-	for i, cols := range l.columns() {
-		o := objs[i]
-		if cols == 0 || (event && i >= 3) {
-			o.Hide()
-			continue
-		}
-		o.Show()
-		w := float32(cols) * cw
-		h := o.MinSize().Height
-		if i == 3 { // sizes align right
-			o.Move(fyne.NewPos(x+w-o.MinSize().Width, (size.Height-h)/2))
-		} else {
-			o.Move(fyne.NewPos(x, (size.Height-h)/2))
-		}
-		o.Resize(fyne.NewSize(w, h))
-		x += w + gap
+	place := func(o fyne.CanvasObject, cols int) {
+		o.Move(fyne.NewPos(x, y))
+		o.Resize(fyne.NewSize(float32(cols)*cw, h))
+		x += float32(cols+1) * cw
 	}
-	last := objs[len(objs)-1]
-	if l.v.preview == previewHex && !event {
-		last.Hide()
-		return
-	}
-	last.Show()
-	h := last.MinSize().Height
-	last.Move(fyne.NewPos(x, (size.Height-h)/2))
-	last.Resize(fyne.NewSize(max(size.Width-x, 0), h))
+	place(objs[0], colTime)
+	place(objs[1], colArrow)
+	place(objs[2], colPeer+1+colSize)
+	rest := objs[3]
+	rest.Move(fyne.NewPos(x, y))
+	rest.Resize(fyne.NewSize(max(size.Width-x, 0), h))
 }
 
 func (l rowLayout) MinSize([]fyne.CanvasObject) fyne.Size {
-	cw := charWidth()
-	h := fyne.MeasureText("0", theme.TextSize(), fyne.TextStyle{Monospace: true}).Height
-	w := theme.Padding()
-	for _, c := range l.columns()[:4] {
-		w += float32(c+1) * cw
-	}
-	return fyne.NewSize(w, h+2)
+	cell := monoCell()
+	cols := colTime + 1 + colArrow + 1 + colPeer + 1 + colSize + 1
+	return fyne.NewSize(theme.Padding()+float32(cols)*cell.Width, cell.Height+2)
 }
 
 func (v *trafficView) createRow() fyne.CanvasObject {
-	texts := make([]fyne.CanvasObject, 6)
+	texts := make([]fyne.CanvasObject, 4)
 	for i := range texts {
 		t := canvas.NewText("", theme.Color(theme.ColorNameForeground))
 		t.TextStyle = fyne.TextStyle{Monospace: true}
@@ -133,15 +119,16 @@ func (v *trafficView) createRow() fyne.CanvasObject {
 
 // rowCells is what one row shows, worked out under the log's lock.
 type rowCells struct {
-	when, arrow, peer, size, hex, text string
-	arrowColor, textColor              fyne.ThemeColorName
+	when, arrow, mid, rest string
+	arrowColor, restColor  fyne.ThemeColorName
 }
 
 func cellsOf(e *sessions.Entry, preview string) rowCells {
 	c := rowCells{when: time.UnixMicro(e.Micros).Format("15:04:05.000000"), arrow: arrowEvent,
-		arrowColor: theme.ColorNameDisabled, textColor: theme.ColorNameForeground}
+		arrowColor: theme.ColorNameDisabled, restColor: theme.ColorNameForeground}
+	peer := ""
 	if e.Peer != sessions.NoPeer {
-		c.peer = capRunes(fmt.Sprintf("#%d %s", e.Peer, e.Addr), colPeer)
+		peer = capRunes(fmt.Sprintf("#%d %s", e.Peer, e.Addr), colPeer)
 	}
 	switch e.Kind {
 	case sessions.KindDataIn, sessions.KindMessage:
@@ -149,23 +136,25 @@ func cellsOf(e *sessions.Entry, preview string) rowCells {
 	case sessions.KindDataOut, sessions.KindMessageOut:
 		c.arrow, c.arrowColor = arrowOut, theme.ColorNameWarning
 	case sessions.KindError:
-		c.arrowColor, c.textColor = theme.ColorNameError, theme.ColorNameError
+		c.arrowColor, c.restColor = theme.ColorNameError, theme.ColorNameError
 	}
 	if !e.Kind.Data() {
-		c.text = capRunes(eventWords(e), previewRunes*2)
+		c.mid = peer
+		c.rest = capRunes(eventWords(e), previewRunes*2)
 		if e.Kind != sessions.KindError {
-			c.textColor = theme.ColorNamePlaceHolder
+			c.restColor = theme.ColorNamePlaceHolder
 		}
 		return c
 	}
-	c.size = fmt.Sprintf("%d B", len(e.Data))
+	c.mid = fmt.Sprintf("%-*s %*s", colPeer, peer, colSize, fmt.Sprintf("%d B", len(e.Data)))
 	switch preview {
 	case previewHex:
-		c.hex = hexPreview(e.Data, hexAlone)
+		c.rest = hexPreview(e.Data, hexAlone)
 	case previewHexText:
-		c.hex = hexPreview(e.Data, hexBesideText)
+		c.rest = fmt.Sprintf("%-*s %s", 3*hexBesideText, hexPreview(e.Data, hexBesideText), capRunes(rowPreview(e), previewRunes))
+	default:
+		c.rest = capRunes(rowPreview(e), previewRunes)
 	}
-	c.text = capRunes(rowPreview(e), previewRunes)
 	return c
 }
 
@@ -198,10 +187,8 @@ func (v *trafficView) fillRow(o fyne.CanvasObject, c rowCells) {
 	}
 	set(0, c.when, theme.ColorNamePlaceHolder)
 	set(1, c.arrow, c.arrowColor)
-	set(2, c.peer, theme.ColorNameForeground)
-	set(3, c.size, theme.ColorNamePlaceHolder)
-	set(4, c.hex, theme.ColorNamePrimary)
-	set(5, c.text, c.textColor)
+	set(2, c.mid, theme.ColorNameForeground)
+	set(3, c.rest, c.restColor)
 }
 
 func sameColor(a, b color.Color) bool {

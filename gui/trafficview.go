@@ -315,7 +315,7 @@ func (v *trafficView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	if v.marker && id == 0 {
 		if m, ok := v.log.Marker(); ok {
 			c := cellsOf(&m, v.preview)
-			c.text = "… " + m.Text
+			c.rest = "… " + m.Text
 			v.fillRow(o, c)
 		}
 		return
@@ -335,7 +335,7 @@ func (v *trafficView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		return false
 	})
 	if !found { // let go between the index and this draw; the next refresh trims it
-		c = rowCells{text: "(no longer kept)", textColor: theme.ColorNamePlaceHolder, arrowColor: theme.ColorNameDisabled}
+		c = rowCells{rest: "(no longer kept)", restColor: theme.ColorNamePlaceHolder, arrowColor: theme.ColorNameDisabled}
 	}
 	v.fillRow(o, c)
 }
