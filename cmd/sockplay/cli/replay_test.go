@@ -441,7 +441,7 @@ func TestReplayPaceCaptured(t *testing.T) {
 
 // TestReplayBadArguments: each mistake is one line naming it, exit 2.
 func TestReplayBadArguments(t *testing.T) {
-	dir := t.TempDir()
+	dir := testkit.TempDir(t) // t.TempDir's cleanup fails under Wine
 	file := filepath.Join(dir, "one.pcap")
 	writeTestPcap(t, file)
 	notCapture := filepath.Join(dir, "notes.txt")
@@ -466,7 +466,7 @@ func TestReplayBadArguments(t *testing.T) {
 		{"bad stream", []string{file, "--stream", "x", "--to", "tcp://127.0.0.1:1"}, `--stream: "x"`},
 		{"no such stream", []string{file, "--stream", "7", "--to", "tcp://127.0.0.1:1"}, "tcp stream 7"},
 		{"no such udp stream", []string{file, "--stream", "udp:0", "--to", "udp://127.0.0.1:1"}, "udp stream 0"},
-		{"missing file", []string{filepath.Join(dir, "gone.pcap"), "--to", "tcp://127.0.0.1:1"}, "gone.pcap: no such file or directory"},
+		{"missing file", []string{filepath.Join(dir, "gone.pcap"), "--to", "tcp://127.0.0.1:1"}, "gone.pcap"},
 		{"not a capture", []string{notCapture, "--to", "tcp://127.0.0.1:1"}, "notes.txt"},
 		{"udp URL for tcp", []string{file, "--to", "udp://127.0.0.1:1"}, "--to: a tcp conversation needs a stream URL (tcp:// or unix://), not udp"},
 		{"bad URL", []string{file, "--to", "tcp://127.0.0.1"}, `--to: missing port in "tcp://127.0.0.1"`},
