@@ -221,21 +221,17 @@ func (c *Client) Run(ctx context.Context, report func(Step)) (Summary, error) {
 		paced = make(chan sent, len(c.plan.Turns))
 		go func() {
 			defer close(senderDone)
-			t := time.NewTimer(0)
-			defer t.Stop()
-			<-t.C
 			for _, turn := range c.plan.Turns {
 				if turn.Request == nil {
 					continue
 				}
-				if c.cfg.Pace == PaceCaptured {
-					if d := time.Until(start.Add(turn.Offset)); d > 0 {
-						t.Reset(d)
-						select {
-						case <-t.C:
-						case <-sctx.Done():
-							return
-						}
+				// Each send is timed from the start, so one that went
+				// late does not delay the rest.
+				if d := time.Until(start.Add(turn.Offset)); c.cfg.Pace == PaceCaptured && d > 0 {
+					select {
+					case <-time.After(d):
+					case <-sctx.Done():
+						return
 					}
 				}
 				if sctx.Err() != nil {
