@@ -7,8 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/sockplay/sockplay/netcore/framing"
@@ -166,7 +164,7 @@ func replayClient(ctx context.Context, s Stdio, out *stepPrinter, conv pcap.Conv
 	}
 	p := r.Plan()
 	fmt.Fprintf(s.Err, "sockplay replay: replaying the client of %s:%d (%s to %s, %s) against %s, pace %s\n",
-		p.Proto, p.ID, p.Client, p.Server, replayPlural(p.Requests(), "request"), cfg.Spec.URL, r.Config().Pace)
+		p.Proto, p.ID, p.Client, p.Server, replay.Plural(p.Requests(), "request"), cfg.Spec.URL, r.Config().Pace)
 	printPlanNotes(s, p)
 	sum, err := r.Run(ctx, out.step)
 	if err != nil {
@@ -208,7 +206,7 @@ func standIn(ctx context.Context, s Stdio, out *stepPrinter, conv pcap.Conversat
 	}
 	p := st.Plan()
 	fmt.Fprintf(s.Err, "sockplay replay: listening on %s as the server of %s:%d (%s, %s; matched by %s)\n",
-		st.Addr(), p.Proto, p.ID, p.Server, replayPlural(p.Requests(), "request"), st.Config().Match)
+		st.Addr(), p.Proto, p.ID, p.Server, replay.Plural(p.Requests(), "request"), st.Config().Match)
 	printPlanNotes(s, p)
 	if !once {
 		firstDone = nil
@@ -276,7 +274,7 @@ func (p *stepPrinter) step(st replay.Step) {
 		p.write(append(b, '\n'))
 		return
 	}
-	p.write([]byte(stepText(st)))
+	p.write([]byte(st.Text()))
 }
 
 func (p *stepPrinter) summary(sum replay.Summary, standIn bool) {
@@ -286,167 +284,8 @@ func (p *stepPrinter) summary(sum replay.Summary, standIn bool) {
 		return
 	}
 	if standIn {
-		p.write([]byte(standInSummary(sum)))
+		p.write([]byte(sum.StandInText()))
 		return
 	}
-	p.write([]byte(replaySummary(sum)))
-}
-
-// stepText is a step in words: what went out, what came, how it compares.
-func stepText(st replay.Step) string {
-	var b strings.Builder
-	who := ""
-	if st.Client != "" {
-		who = fmt.Sprintf("%s (peer %d) ", st.Client, st.Peer)
-	}
-	switch st.Kind {
-	case replay.KindGreeting:
-		fmt.Fprintf(&b, "step %d: waited for the server's greeting\n", st.Step)
-		replyText(&b, st)
-	case replay.KindSend:
-		fmt.Fprintf(&b, "step %d: sent %s\n", st.Step, describeData(st.Sent))
-		replyText(&b, st)
-	case replay.KindClient:
-		fmt.Fprintf(&b, "%sconnected", who)
-		if len(st.Sent) > 0 {
-			fmt.Fprintf(&b, "; greeted with %s", describeData(st.Sent))
-		}
-		if st.Status == replay.StatusError {
-			fmt.Fprintf(&b, "; %s", st.Note)
-		}
-		b.WriteByte('\n')
-	case replay.KindRequest, replay.KindUnknown:
-		fmt.Fprintf(&b, "%srequest %d: %s", who, st.Step, describeData(st.Got))
-		switch {
-		case st.Kind == replay.KindUnknown:
-			b.WriteString(": not in the capture")
-		case st.Match:
-			fmt.Fprintf(&b, ": the capture's request %d", st.Turn)
-		}
-		switch st.Status {
-		case replay.StatusAnswered:
-			fmt.Fprintf(&b, "; answered %s", describeData(st.Sent))
-		case replay.StatusNoReply:
-			b.WriteString("; no answer")
-		}
-		if st.Note != "" {
-			fmt.Fprintf(&b, " (%s)", st.Note)
-		}
-		b.WriteByte('\n')
-		indentLines(&b, st.Diff)
-	case replay.KindDone:
-		fmt.Fprintf(&b, "%sdone after %s: %s\n", who, replayPlural(st.Step, "request"), st.Note)
-	case replay.KindError:
-		fmt.Fprintf(&b, "%serror: %s\n", who, st.Note)
-	default:
-		fmt.Fprintf(&b, "%s%s: %s\n", who, st.Kind, st.Note)
-	}
-	return b.String()
-}
-
-// replyText is the line (and diff) of a replay step's reply.
-func replyText(b *strings.Builder, st replay.Step) {
-	switch st.Status {
-	case replay.StatusMatch:
-		fmt.Fprintf(b, "  got %s: as captured\n", describeData(st.Got))
-	case replay.StatusUnchecked:
-		fmt.Fprintf(b, "  got %s: not compared (%s)\n", describeData(st.Got), st.Note)
-		return
-	case replay.StatusError:
-		fmt.Fprintf(b, "  %s\n", st.Note)
-		return
-	default:
-		what := map[string]string{replay.StatusDiffer: "DIFFERS", replay.StatusTimeout: "TIMEOUT", replay.StatusClosed: "CLOSED"}[st.Status]
-		fmt.Fprintf(b, "  got %s: %s; the capture had %s\n", describeData(st.Got), what, describeData(st.Expected))
-		indentLines(b, st.Diff)
-	}
-	if st.Note != "" && st.Status == replay.StatusMatch {
-		fmt.Fprintf(b, "  (%s)\n", st.Note)
-	} else if st.Note != "" {
-		fmt.Fprintf(b, "  %s\n", st.Note)
-	}
-}
-
-func indentLines(b *strings.Builder, text string) {
-	if text == "" {
-		return
-	}
-	for _, l := range strings.Split(text, "\n") {
-		b.WriteString("    ")
-		b.WriteString(l)
-		b.WriteByte('\n')
-	}
-}
-
-// describeData is a short account of some bytes: a run of bytes with its
-// length, or the messages (the first few) with their count.
-func describeData(d replay.Data) string {
-	if len(d) == 1 {
-		return fmt.Sprintf("%s %s", replayPlural(len(d[0]), "byte"), quotePreview(d[0]))
-	}
-	if len(d) == 0 {
-		return "nothing"
-	}
-	parts := make([]string, 0, 4)
-	for i, m := range d {
-		if i == 3 {
-			parts = append(parts, "…")
-			break
-		}
-		parts = append(parts, quotePreview(m))
-	}
-	return fmt.Sprintf("%d messages (%s): %s", len(d), replayPlural(d.Len(), "byte"), strings.Join(parts, ", "))
-}
-
-// quotePreview quotes up to 40 bytes as Go does (\x00 for bytes that are not
-// printable), with … when there are more.
-func quotePreview(b []byte) string {
-	const most = 40
-	if len(b) > most {
-		return strconv.Quote(string(b[:most])) + "…"
-	}
-	return strconv.Quote(string(b))
-}
-
-func replayPlural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
-}
-
-func replaySummary(sum replay.Summary) string {
-	var b strings.Builder
-	switch {
-	case sum.OK && sum.Unchecked > 0:
-		fmt.Fprintf(&b, "replay: %s; every reply compared was as captured (%d not compared: the capture lost part of them)", replayPlural(sum.Steps, "step"), sum.Unchecked)
-	case sum.OK:
-		fmt.Fprintf(&b, "replay: %s; every reply was as captured", replayPlural(sum.Steps, "step"))
-	default:
-		steps := make([]string, len(sum.Differed))
-		for i, n := range sum.Differed {
-			steps[i] = strconv.Itoa(n)
-		}
-		which := "step"
-		if len(steps) > 1 {
-			which = "steps"
-		}
-		fmt.Fprintf(&b, "replay: %d of %s differed from the capture (%s %s)", len(sum.Differed), replayPlural(sum.Steps, "step"), which, strings.Join(steps, ", "))
-	}
-	if sum.Stopped != "" {
-		fmt.Fprintf(&b, "; %s", sum.Stopped)
-	}
-	b.WriteByte('\n')
-	return b.String()
-}
-
-func standInSummary(sum replay.Summary) string {
-	s := fmt.Sprintf("stand-in: %s, %s: %d answered from the capture", replayPlural(sum.Clients, "client"), replayPlural(sum.Steps, "request"), sum.Answered)
-	if d := sum.Answered - sum.Matched; d > 0 {
-		s += fmt.Sprintf(" (%d of them asked differently than captured)", d)
-	}
-	if sum.Unknown > 0 {
-		s += fmt.Sprintf(", %d unknown", sum.Unknown)
-	}
-	return s + "\n"
+	p.write([]byte(sum.ReplayText()))
 }
