@@ -2,7 +2,9 @@ package pcap
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
+	"slices"
 	"time"
 )
 
@@ -238,21 +240,34 @@ func (t *tracker) finish() {
 	t.open = nil
 	c := t.c
 	if t.malformed > 0 {
-		c.Notes = append(c.Notes, fmt.Sprintf("%d packets could not be decoded (headers cut short or impossible; the first is packet %d) and were skipped", t.malformed, t.firstBad))
+		c.Notes = append(c.Notes, fmt.Sprintf("%s could not be decoded (headers cut short or impossible; the first is packet %d) and skipped", count(t.malformed, "packet"), t.firstBad))
 	}
 	if t.fragments > 0 {
-		c.Notes = append(c.Notes, fmt.Sprintf("%d IP fragments were skipped: sockplay does not reassemble IP fragments", t.fragments))
+		c.Notes = append(c.Notes, fmt.Sprintf("%s skipped: sockplay does not reassemble IP fragments", count(t.fragments, "IP fragment")))
 	}
-	for l, n := range t.linkSkipped {
-		c.Notes = append(c.Notes, fmt.Sprintf("%d packets of link type %s were skipped: sockplay reads %s", n, linkName(l), supportedLinks))
+	for _, l := range slices.Sorted(maps.Keys(t.linkSkipped)) {
+		n := t.linkSkipped[l]
+		c.Notes = append(c.Notes, fmt.Sprintf("%s of link type %s skipped: sockplay reads %s", count(n, "packet"), linkName(l), supportedLinks))
 	}
 	if t.overLimit > 0 {
-		c.Notes = append(c.Notes, fmt.Sprintf("the capture holds more conversations than the %d read: %d packets of later ones were counted, not read", t.opt.MaxConversations, t.overLimit))
+		c.Notes = append(c.Notes, fmt.Sprintf("the capture holds more conversations than the %d read: %s of later ones counted, not read", t.opt.MaxConversations, count(t.overLimit, "packet")))
 	}
 	if t.capped > 0 {
-		c.Notes = append(c.Notes, fmt.Sprintf("%d conversations hold more payload than is kept (%s each, %s in all): their counts are exact, their chunks stop at the limit (see each one's Dropped)",
-			t.capped, sizeText(t.opt.MaxStreamBytes), sizeText(t.opt.MaxTotalBytes)))
+		c.Notes = append(c.Notes, fmt.Sprintf("%s more payload than is kept (%s a conversation, %s in all): the counts are exact, the chunks stop at the limit",
+			count(t.capped, "conversation holds", "conversations hold"), sizeText(t.opt.MaxStreamBytes), sizeText(t.opt.MaxTotalBytes)))
 	}
+}
+
+// count writes n things: "1 packet", "3 packets"; plural, when given, is
+// the plural form.
+func count(n int, one string, plural ...string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	if len(plural) > 0 {
+		return fmt.Sprintf("%d %s", n, plural[0])
+	}
+	return fmt.Sprintf("%d %ss", n, one)
 }
 
 // sizeText writes a byte count as people read it: 64 MiB, 1.5 KiB, 12 bytes.

@@ -62,12 +62,12 @@ type tsStream struct {
 
 // tsharkStreams counts each tcp.stream and udp.stream of file from
 // tshark's per-packet fields (frame.len, as its conversation table adds).
-func tsharkStreams(t testing.TB, file string) map[string]*tsStream {
-	out := tshark(t, "-r", file, "-T", "fields", "-E", "separator=\t", "-e", "tcp.stream", "-e", "udp.stream",
-		"-e", "ip.src", "-e", "ipv6.src", "-e", "tcp.srcport", "-e", "udp.srcport",
-		"-e", "ip.dst", "-e", "ipv6.dst", "-e", "tcp.dstport", "-e", "udp.dstport", "-e", "frame.len")
+func tsharkStreams(out string) map[string]*tsStream {
 	m := map[string]*tsStream{}
 	for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		if strings.HasPrefix(line, "=====") {
+			break // the statistics after the packets
+		}
 		f := strings.Split(line, "\t")
 		if len(f) < 11 || f[0] == "" && f[1] == "" {
 			continue
@@ -125,12 +125,15 @@ type tsConvRow struct {
 	durationSecs float64
 }
 
-// tsharkConvTable parses `tshark -q -z conv,PROTO`.
-func tsharkConvTable(t testing.TB, file, proto string) []tsConvRow {
-	out := tshark(t, "-r", file, "-q", "-z", "conv,"+proto)
+// tsharkConvTable parses the table `tshark -z conv,PROTO` printed in out.
+func tsharkConvTable(t testing.TB, out, proto string) []tsConvRow {
 	var rows []tsConvRow
+	in := false
 	for _, line := range strings.Split(out, "\n") {
-		if !strings.Contains(line, "<->") {
+		if strings.HasSuffix(line, " Conversations") {
+			in = strings.HasPrefix(line, strings.ToUpper(proto)+" ")
+		}
+		if !in || !strings.Contains(line, "<->") {
 			continue
 		}
 		f := strings.Fields(line)
@@ -171,16 +174,25 @@ func tsharkSize(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// tsharkFollow returns, for each stream asked, the bytes each node sent as
-// `tshark -z follow,PROTO,raw,N` prints them: [0] node 0's (the first
-// packet's source), [1] node 1's, and node 0's endpoint.
-func tsharkFollow(t testing.TB, file string, streams []string) map[string]followed {
-	args := []string{"-r", file, "-q"}
+// tsharkAll runs tshark once on file for what compareWithTshark needs:
+// per-packet fields, the conversation tables, and follow-stream for each
+// of streams ("tcp:0").
+func tsharkAll(t testing.TB, file string, streams []string) string {
+	args := []string{"-r", file, "-T", "fields", "-E", "separator=\t", "-e", "tcp.stream", "-e", "udp.stream",
+		"-e", "ip.src", "-e", "ipv6.src", "-e", "tcp.srcport", "-e", "udp.srcport",
+		"-e", "ip.dst", "-e", "ipv6.dst", "-e", "tcp.dstport", "-e", "udp.dstport", "-e", "frame.len",
+		"-z", "conv,tcp", "-z", "conv,udp"}
 	for _, s := range streams {
 		proto, id, _ := strings.Cut(s, ":")
 		args = append(args, "-z", "follow,"+proto+",raw,"+id)
 	}
-	out := tshark(t, args...)
+	return tshark(t, args...)
+}
+
+// tsharkFollow returns, for each stream followed in out, the bytes each
+// node sent as `tshark -z follow,PROTO,raw,N` prints them: [0] node 0's
+// (the first packet's source), [1] node 1's, and node 0's endpoint.
+func tsharkFollow(t testing.TB, out string) map[string]followed {
 	res := map[string]followed{}
 	var cur string
 	var f followed
@@ -242,13 +254,16 @@ func hash(b []byte) string {
 // each one's bytes each way are those tshark's follow-stream gives.
 func compareWithTshark(t *testing.T, file string, c *Capture) {
 	t.Helper()
-	ts := tsharkStreams(t, file)
-	if len(c.Conversations) != len(ts) {
-		t.Errorf("%s: %d conversations, tshark has %d", file, len(c.Conversations), len(ts))
-	}
 	var names []string
 	for _, cv := range c.Conversations {
 		names = append(names, cv.Name())
+	}
+	out := tsharkAll(t, file, names)
+	ts := tsharkStreams(out)
+	if len(c.Conversations) != len(ts) {
+		t.Errorf("%s: %d conversations, tshark has %d", file, len(c.Conversations), len(ts))
+	}
+	for _, cv := range c.Conversations {
 		s := ts[cv.Name()]
 		if s == nil {
 			t.Errorf("%s: %s is not in tshark's streams", file, cv.Name())
@@ -271,7 +286,7 @@ func compareWithTshark(t *testing.T, file string, c *Capture) {
 	}
 	// The conversation table, as printed: the same rows, each way.
 	for _, proto := range []string{"tcp", "udp"} {
-		rows := tsharkConvTable(t, file, proto)
+		rows := tsharkConvTable(t, out, proto)
 		n := 0
 		for _, cv := range c.Conversations {
 			if cv.Proto != proto {
@@ -304,7 +319,7 @@ func compareWithTshark(t *testing.T, file string, c *Capture) {
 		}
 	}
 	// The bytes each way.
-	fol := tsharkFollow(t, file, names)
+	fol := tsharkFollow(t, out)
 	for _, cv := range c.Conversations {
 		f, ok := fol[cv.Name()]
 		if !ok {

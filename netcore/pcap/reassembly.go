@@ -105,6 +105,13 @@ func (tc *tcpConv) segment(t *tracker, di int, s *segment, ts time.Time, frame i
 	if off > d.seqEnd {
 		d.seqEnd = off
 	}
+	if s.flags&tcpACK != 0 {
+		if o := &tc.dirs[1-di]; o.baseSet {
+			if a := o.offset(s.ack); !o.ackSet || a > o.acked {
+				o.acked, o.ackSet = a, true
+			}
+		}
+	}
 	if len(s.payload) > 0 {
 		// The other side moved on: a hole in its stream that this side
 		// has acknowledged will not be filled. Its bytes go first, as they
@@ -123,13 +130,6 @@ func (tc *tcpConv) segment(t *tracker, di int, s *segment, ts time.Time, frame i
 	}
 	if cv.End == "" && cv.Fin[0] && cv.Fin[1] {
 		cv.End = "fin"
-	}
-	if s.flags&tcpACK != 0 {
-		if o := &tc.dirs[1-di]; o.baseSet {
-			if a := o.offset(s.ack); !o.ackSet || a > o.acked {
-				o.acked, o.ackSet = a, true
-			}
-		}
 	}
 }
 
