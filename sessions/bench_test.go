@@ -45,11 +45,21 @@ func BenchmarkEchoRoundTrip(b *testing.B) {
 // benchPeer starts a TCP server session with reply and connects a plain
 // socket to it; both close when the benchmark ends.
 func benchPeer(b *testing.B, reply ReplyMode) (*Session, net.Conn) {
+	return benchPeerWith(b, Config{Reply: reply})
+}
+
+// benchPeerBudget is benchPeer with no reply and a view of budget bytes.
+func benchPeerBudget(b *testing.B, budget int64) (*Session, net.Conn) {
+	return benchPeerWith(b, Config{LogBudget: budget})
+}
+
+func benchPeerWith(b *testing.B, cfg Config) (*Session, net.Conn) {
 	ep, err := parseEP("tcp://127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv, err := New(Config{Role: Server, Endpoint: ep, Reply: reply})
+	cfg.Role, cfg.Endpoint = Server, ep
+	srv, err := New(cfg)
 	if err != nil {
 		b.Fatal(err)
 	}

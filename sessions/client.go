@@ -41,7 +41,7 @@ func (s *Session) dial(ctx context.Context) error {
 			pc.Close()
 			return ErrClosed
 		}
-		s.logEvent(KindConnected, p, "unconnected socket "+pc.LocalAddr().String())
+		s.peerEvent(KindConnected, p, "unconnected socket "+pc.LocalAddr().String(), NoteNone)
 		s.setState(StateConnected)
 		s.wg.Add(1)
 		go s.readPacket(pc)
@@ -88,7 +88,7 @@ func (s *Session) Reconnect(ctx context.Context) error {
 	defer stop()
 	if err := s.dial(dctx); err != nil {
 		s.setState(StateDisconnected)
-		s.logEvent(KindError, nil, err.Error())
+		s.emit(Entry{Kind: KindError, Text: err.Error(), Err: err})
 		return err
 	}
 	return nil
@@ -144,7 +144,7 @@ func (s *Session) autoReconnect() {
 			if s.ctx.Err() != nil {
 				return
 			}
-			s.logEvent(KindError, nil, err.Error())
+			s.emit(Entry{Kind: KindError, Text: err.Error(), Err: err})
 			delay = min(2*delay, s.cfg.ReconnectMax)
 		}
 	}

@@ -19,7 +19,7 @@ func (s *Session) startConn(c net.Conn, kind EntryKind, current bool) (*peer, bo
 		c.Close()
 		return nil, false
 	}
-	s.logEvent(kind, p, "")
+	s.peerEvent(kind, p, "", NoteNone)
 	s.wg.Add(1)
 	go s.readConn(p)
 	return p, true
@@ -97,7 +97,7 @@ func (s *Session) readConn(p *peer) {
 		if !p.stream && !p.byUs.Load() && netcore.IsDatagramICMPError(err) {
 			// A connected datagram socket reports the ICMP error of an earlier
 			// send (nobody listening); the socket itself is fine.
-			s.emit(Entry{Kind: KindError, Peer: p.id, Addr: p.addr, Err: err, Text: "receive: " + netcore.DatagramErrorText(err)})
+			s.emit(Entry{Kind: KindError, Peer: p.id, Addr: p.addr, Local: p.local, Err: err, Text: "receive: " + netcore.DatagramErrorText(err)})
 			if !s.sleepCtx(10 * time.Millisecond) {
 				err = net.ErrClosed
 				break
@@ -110,8 +110,7 @@ func (s *Session) readConn(p *peer) {
 			s.flushDecoder(p, &scratch, true)
 			if s.cfg.KeepOpenAfterEOF && PeerState(p.state.Load()) != PeerWriteClosed {
 				p.state.Store(int32(PeerReadClosed))
-				s.emit(Entry{Kind: KindInfo, Note: NotePeerFinished, Peer: p.id, Addr: p.addr,
-					Text: "peer finished sending (FIN); you can still send"})
+				s.peerEvent(KindInfo, p, "peer finished sending (FIN); you can still send", NotePeerFinished)
 				select {
 				case <-p.done:
 				case <-s.ctx.Done():
@@ -151,16 +150,16 @@ func (s *Session) endPeer(p *peer, err error) {
 	s.missedNote(p)
 	reason := netcore.CloseReason(err)
 	if p.byUs.Load() {
-		reason = "closed by you"
+		reason = reasonClosedByYou
 		if p.aborted.Load() {
-			reason = "closed by you (reset sent)"
+			reason = reasonResetByYou
 		}
 	}
 	lost := s.cfg.Role == Client && !p.byUs.Load()
 	if lost { // before the log entry, so whoever reads "closed" sees the state
 		s.setState(StateDisconnected)
 	}
-	s.emit(Entry{Kind: KindClosed, Peer: p.id, Addr: p.addr, Text: reason, Err: closeErr(err)})
+	s.emit(Entry{Kind: KindClosed, Peer: p.id, Addr: p.addr, Local: p.local, Text: reason, Err: closeErr(err)})
 	if lost {
 		select {
 		case s.lost <- struct{}{}:
@@ -179,7 +178,7 @@ func (s *Session) ClosePeer(id PeerID) error {
 	if p.conn == nil {
 		s.removePeer(p)
 		p.state.Store(int32(PeerClosed))
-		s.logEvent(KindClosed, p, "forgotten by you")
+		s.peerEvent(KindClosed, p, "forgotten by you", NoteNone)
 		return nil
 	}
 	return p.conn.Close()
@@ -214,8 +213,20 @@ func (s *Session) CloseWrite(id PeerID) error {
 		return err
 	}
 	p.state.Store(int32(PeerWriteClosed))
-	s.logEvent(KindInfo, p, "half-closed by you (FIN sent); still reading")
+	s.peerEvent(KindInfo, p, "half-closed by you (FIN sent); still reading", NoteHalfClosed)
 	return nil
+}
+
+// The reasons of a KindClosed entry for a stream we closed (a recording
+// tells a FIN from a RST by them).
+const (
+	reasonClosedByYou = "closed by you"
+	reasonResetByYou  = "closed by you (reset sent)"
+)
+
+// peerEvent adds a non-data entry about p, with both its ends.
+func (s *Session) peerEvent(k EntryKind, p *peer, text string, note Note) {
+	s.emit(Entry{Kind: k, Peer: p.id, Addr: p.addr, Local: p.local, Text: text, Note: note})
 }
 
 // closeErr is the error a KindClosed entry carries: nil for a clean end

@@ -22,7 +22,7 @@ func (s *Session) dataIn(p *peer, chunk []byte, scratch *[]byte) {
 	if chunk == nil {
 		chunk = []byte{} // an empty datagram is still data
 	}
-	e := Entry{Micros: now.UnixMicro(), Kind: KindDataIn, Peer: p.id, Addr: p.addr, Data: chunk}
+	e := Entry{Micros: now.UnixMicro(), Kind: KindDataIn, Peer: p.id, Addr: p.addr, Local: p.local, Data: chunk}
 	if p.stuck {
 		e.Note = NoteUndecoded
 	}
@@ -216,7 +216,7 @@ func (s *Session) write(p *peer, data []byte, message bool) error {
 		out = []byte{}
 	}
 	if len(data) > 0 || !p.stream {
-		e := Entry{Micros: now.UnixMicro(), Kind: KindDataOut, Peer: p.id, Addr: p.addr, Data: out}
+		e := Entry{Micros: now.UnixMicro(), Kind: KindDataOut, Peer: p.id, Addr: p.addr, Local: p.local, Data: out}
 		if !message && s.framed() {
 			e.Note = NoteUndecoded // sent raw past the framing: no message shows it
 		}

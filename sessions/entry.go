@@ -70,6 +70,11 @@ type Entry struct {
 	Text   string    // reason or error in words
 	Msg    *Message  // non-nil for KindMessage
 
+	// Local is our end of the peer's connection (the shared socket's
+	// address for a datagram peer), on every entry of a peer, so that a
+	// recording can show both ends of whichever entry it meets first.
+	Local string
+
 	// Note says what a non-data entry is about, for front ends that react
 	// to it (the printer, the window) by field rather than by its words.
 	Note Note
@@ -118,11 +123,14 @@ const (
 	// NoteTruncated: a datagram was longer than the read buffer and was
 	// cut to the bytes shown (KindError, after the data entry).
 	NoteTruncated
+	// NoteHalfClosed: we half-closed a stream peer (sent FIN) and still
+	// read from it (KindInfo).
+	NoteHalfClosed
 	numNotes
 )
 
 var noteNames = [numNotes]string{"", "framing_error", "decoder_stuck", "undecoded", "view_dropped",
-	"peers_forgotten", "output_stopped", "peer_finished", "stalled", "truncated"}
+	"peers_forgotten", "output_stopped", "peer_finished", "stalled", "truncated", "half_closed"}
 
 // String is the snake_case name used in JSON ("" for NoteNone).
 func (n Note) String() string {

@@ -26,6 +26,10 @@ type entryJSON struct {
 	Header    json.RawMessage `json:"header,omitempty"`     // a jsonhdr message's JSON header
 	Saved     string          `json:"saved,omitempty"`      // where Config.SaveDir put its body
 	SaveError string          `json:"save_error,omitempty"` // or why it could not
+
+	// Local is our end of the connection, on accepted and connected lines
+	// only (Entry has it on every entry of a peer, for recordings).
+	Local string `json:"local,omitempty"`
 }
 
 // AppendJSON appends e as one line of JSON (with its newline) to b.
@@ -33,6 +37,9 @@ func AppendJSON(b []byte, e Entry) []byte {
 	j := entryJSON{Seq: e.Seq, Time: e.Time().UTC().Format("2006-01-02T15:04:05.000000Z07:00"),
 		Kind: e.Kind.String(), Peer: uint64(e.Peer), Addr: e.Addr, Text: e.Text,
 		Note: e.Note.String(), Count: e.Count, Bytes: e.Bytes}
+	if e.Kind == KindAccepted || e.Kind == KindConnected {
+		j.Local = e.Local
+	}
 	if e.Kind.Data() || len(e.Data) > 0 { // a stuck decoder's entry carries what it had not decoded
 		n := len(e.Data)
 		j.Len = &n

@@ -105,7 +105,7 @@ func (s *Session) packetPeer(pc net.PacketConn, from net.Addr, now time.Time) *p
 	if !s.addPeer(p, false) {
 		return nil
 	}
-	s.logEvent(KindAccepted, p, "first datagram from this address")
+	s.peerEvent(KindAccepted, p, "first datagram from this address", NoteNone)
 	s.mu.Lock()
 	n := s.quiet.Len()
 	s.mu.Unlock()
@@ -170,7 +170,7 @@ func (s *Session) forgetPacketPeers(pc net.PacketConn) {
 	for _, p := range ps {
 		s.removePeer(p)
 		p.state.Store(int32(PeerClosed))
-		s.logEvent(KindClosed, p, "closed by you")
+		s.peerEvent(KindClosed, p, reasonClosedByYou, NoteNone)
 	}
 }
 

@@ -148,7 +148,7 @@ func (s *Session) Start(ctx context.Context) error {
 	}
 	if err != nil {
 		s.setState(StateFailed)
-		s.logEvent(KindError, nil, err.Error())
+		s.emit(Entry{Kind: KindError, Text: err.Error(), Err: err}) // Err: a recording shows a refused connect
 		return err
 	}
 	return nil
@@ -337,3 +337,13 @@ func isClosedErr(err error) bool {
 
 // PeersSeen is how many peers the session has had, present and gone.
 func (s *Session) PeersSeen() uint64 { return s.nextID.Load() }
+
+// Note adds a line of the front end's own to the session's log, in order
+// with its traffic: a replay's step, say. An error note is shown as one.
+func (s *Session) Note(text string, isError bool) {
+	k := KindInfo
+	if isError {
+		k = KindError
+	}
+	s.emit(Entry{Kind: k, Text: text})
+}

@@ -43,6 +43,11 @@ type Spec struct {
 	Unconnected   bool `json:"unconnected,omitempty"`    // a UDP client that takes replies from any address
 	AutoReconnect bool `json:"auto_reconnect,omitempty"` // a client that redials after a loss
 
+	// Record is a pcapng file to record the session to from its start
+	// ("" for none); the front end starts the recording (Session.Record)
+	// before Start, so the first handshake is in it.
+	Record string `json:"record,omitempty"`
+
 	// LogBudget is the bytes the session's view keeps (0: the default).
 	LogBudget int64 `json:"log_budget,omitempty"`
 	// MaxPeers and PeerIdle bound the peers of a datagram server (0: the
@@ -167,6 +172,11 @@ func (s Spec) Config() (Config, error) {
 		return cfg, specErrf("keep_open", "keeping a connection open after the peer's FIN applies to tcp and unix, not %s", ep.Scheme)
 	}
 	cfg.KeepOpenAfterEOF = s.KeepOpen
+	if s.Record != "" {
+		if err := CheckRecordPath(s.Record); err != nil {
+			return cfg, specErr("record", err)
+		}
+	}
 	if s.Unconnected && (server || ep.Scheme != netcore.SchemeUDP) {
 		return cfg, specErrf("unconnected", "only a udp client can be unconnected")
 	}
