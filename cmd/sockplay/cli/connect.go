@@ -91,17 +91,19 @@ func runConnect(ctx context.Context, s Stdio, args []string) int {
 	}
 	p := newPrinter(s.Out, s.Err, pm, *verbose && pm != printJSON, sc.framed())
 	plan := &sendPlan{payloads: payloads, repeat: *repeat, gap: *gap, file: file}
-	return connect(ctx, s, sess, p, sc, plan, *wait, *halfClose)
+	return connect(ctx, s, sess, p, sc, spec, plan, *wait, *halfClose)
 }
 
-func connect(ctx context.Context, s Stdio, sess *sessions.Session, p *printer, sc sendConfig, plan *sendPlan, wait time.Duration, halfClose bool) int {
+func connect(ctx context.Context, s Stdio, sess *sessions.Session, p *printer, sc sendConfig, spec sessions.Spec, plan *sendPlan, wait time.Duration, halfClose bool) int {
 	fail := func(err error) int {
 		fmt.Fprintf(s.Err, "sockplay connect: %v\n", err)
 		return ExitFail
 	}
 	out := p.attach(sess)
+	rec := startRecording(sess, spec)
 	if err := sess.Start(ctx); err != nil {
 		sess.Close()
+		rec.stop() // the refused connect is in the file
 		out.Close()
 		if code, ok := interrupted(ctx); ok {
 			fmt.Fprintln(s.Err, "sockplay connect: interrupted while connecting")
@@ -176,6 +178,9 @@ loop:
 		code, msg = c, "interrupted"+plan.progress()
 	}
 	sess.Close() // and waits until the printer has written everything
+	if rec.stop() && code == ExitOK {
+		code = ExitFail
+	}
 	if err := out.Close(); err != nil {
 		if msg == "" {
 			msg = err.Error()

@@ -49,7 +49,7 @@ func runServe(ctx context.Context, s Stdio, args []string) int {
 		var sess *sessions.Session
 		if sess, err = sessions.New(cfg); err == nil {
 			p := newPrinter(s.Out, s.Err, pm, pm != printNone && pm != printJSON, sc.framed())
-			return serve(ctx, s, sess, p, sc, *once, *halfClose)
+			return serve(ctx, s, sess, p, sc, spec, *once, *halfClose)
 		}
 	}
 	return usageErr("%v", flagError(err))
@@ -78,11 +78,13 @@ func printModeOf(hex, jsonOut, quiet, quietFlag bool) (printMode, error) {
 	return m, nil
 }
 
-func serve(ctx context.Context, s Stdio, sess *sessions.Session, p *printer, sc sendConfig, once, halfClose bool) int {
+func serve(ctx context.Context, s Stdio, sess *sessions.Session, p *printer, sc sendConfig, spec sessions.Spec, once, halfClose bool) int {
 	began := time.Now()
 	out := p.attach(sess)
+	rec := startRecording(sess, spec)
 	if err := sess.Start(ctx); err != nil {
 		sess.Close()
+		rec.stop()
 		out.Close()
 		fmt.Fprintf(s.Err, "sockplay serve: %v\n", err)
 		return ExitFail
@@ -141,6 +143,9 @@ loop:
 		}
 	}
 	sess.Close() // and waits until the printer has written everything
+	if rec.stop() {
+		code = ExitFail
+	}
 	if err := out.Close(); err != nil {
 		fmt.Fprintf(s.Err, "sockplay serve: %v\n", err)
 		code = ExitFail

@@ -34,6 +34,7 @@ type SessionFlags struct {
 	maxPeers    int
 	peerIdle    time.Duration
 	unconnected bool
+	pcap        string
 }
 
 // AddSessionFlags registers the session flags for roles (ForServer,
@@ -53,6 +54,7 @@ func AddSessionFlags(fs *flag.FlagSet, roles int) *SessionFlags {
 	}
 	fs.StringVar(&f.saveDir, "save-dir", "", "with --framing jsonhdr: save each received file into `DIR` (names made safe; nothing lands outside DIR)")
 	fs.BoolVar(&f.keepOpen, "keep-open", false, "tcp/unix: keep a connection open for sending after the peer half-closes (sends FIN); without it the connection is closed then")
+	fs.StringVar(&f.pcap, "pcap", "", "record the session to `FILE` as pcapng (replaced if it exists), for Wireshark or tshark: TCP with its handshake, sequence numbers and FIN or RST as it happened, UDP, unix sockets as TCP/UDP on 127.0.0.x; a full disk stops the recording, not the session")
 	fs.Int64Var(&f.logBudget, "log-budget", 0, "`BYTES` of traffic the session's view keeps (the window's default is 64 MiB; serve and connect, which show no view, keep 4 MiB); what is printed or saved is never cut")
 	f.sock = addSocketFlags(fs, server, client)
 	return f
@@ -76,7 +78,7 @@ func headless(sp sessions.Spec) sessions.Spec {
 var flagOf = map[string]string{
 	"framing": "--framing", "reply": "--reply", "reply_payload": "--reply", "save_dir": "--save-dir",
 	"keep_open": "--keep-open", "unconnected": "--unconnected", "log_budget": "--log-budget",
-	"max_peers": "--max-peers", "peer_idle": "--peer-idle",
+	"max_peers": "--max-peers", "peer_idle": "--peer-idle", "record": "--pcap",
 }
 
 // Spec builds and checks the spec for one URL. Errors are one sentence
@@ -90,7 +92,7 @@ func (f *SessionFlags) Spec(fs *flag.FlagSet, role, url string) (sessions.Spec, 
 // commands also use for what they send.
 func (f *SessionFlags) spec(fs *flag.FlagSet, role, url string) (sessions.Spec, sendConfig, error) {
 	visited := visitedFlags(fs)
-	sp := sessions.Spec{Role: role, URL: url, SaveDir: f.saveDir, KeepOpen: f.keepOpen, LogBudget: f.logBudget}
+	sp := sessions.Spec{Role: role, URL: url, SaveDir: f.saveDir, KeepOpen: f.keepOpen, LogBudget: f.logBudget, Record: f.pcap}
 	if role == "server" {
 		sp.MaxPeers, sp.PeerIdle = f.maxPeers, f.peerIdle
 	} else {
@@ -141,6 +143,34 @@ func (f *SessionFlags) spec(fs *flag.FlagSet, role, url string) (sessions.Spec, 
 		return sp, sc, flagError(err)
 	}
 	return sp, sc, nil
+}
+
+// recording is a command's --pcap recording.
+type recording struct {
+	rec    *sessions.Recording
+	failed bool // the file could not be made
+}
+
+// startRecording starts the spec's recording, if it has one, before the
+// session starts, so the file holds the first handshake. A file that
+// cannot be made is said in the session's log (the printer shows it on
+// stderr) and the session runs without it.
+func startRecording(sess *sessions.Session, sp sessions.Spec) recording {
+	if sp.Record == "" {
+		return recording{}
+	}
+	rec, err := sess.Record(sp.Record)
+	return recording{rec: rec, failed: err != nil}
+}
+
+// stop ends the recording once the session has closed (so it holds every
+// entry) and reports whether it failed at any point: the command then
+// exits 1, its sentence having been printed when it happened.
+func (r recording) stop() (failed bool) {
+	if r.rec == nil {
+		return r.failed
+	}
+	return r.rec.Stop() != nil
 }
 
 // flagError rewords a spec error with the flag that set the field.
