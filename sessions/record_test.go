@@ -138,7 +138,7 @@ func TestRecordTCPBothWays(t *testing.T) {
 			if tc.host == "::1" {
 				ipv6(t)
 			}
-			file := filepath.Join(t.TempDir(), "rec.pcapng")
+			file := filepath.Join(testkit.TempDir(t), "rec.pcapng")
 			srv, rec := recordStart(t, Config{Role: Server, Endpoint: ep(t, "tcp://"+net.JoinHostPort(tc.host, "0")),
 				KeepOpenAfterEOF: true, LogBudget: tc.budget}, file)
 			port := fmt.Sprint(srv.Addr().(*net.TCPAddr).Port)
@@ -229,7 +229,7 @@ func TestRecordResets(t *testing.T) {
 		byUs bool
 	}{{"reset by us", true}, {"reset by peer", false}} {
 		t.Run(tc.name, func(t *testing.T) {
-			file := filepath.Join(t.TempDir(), "rst.pcapng")
+			file := filepath.Join(testkit.TempDir(t), "rst.pcapng")
 			srv, rec := recordStart(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), Reply: ReplyEcho}, file)
 			port := fmt.Sprint(srv.Addr().(*net.TCPAddr).Port)
 			var wait func() string
@@ -287,7 +287,7 @@ func TestRecordHalfClose(t *testing.T) {
 		{"the peer's first", false, []string{"peer finished sending (FIN)", "closed by you"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			file := filepath.Join(t.TempDir(), "half.pcapng")
+			file := filepath.Join(testkit.TempDir(t), "half.pcapng")
 			srv, rec := recordStart(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), KeepOpenAfterEOF: true}, file)
 			c, err := net.Dial("tcp", srv.Addr().String())
 			if err != nil {
@@ -359,7 +359,7 @@ print('ok')
 func TestRecordUDP(t *testing.T) {
 	testkit.Need(t, "tshark")
 	t.Run("echo", func(t *testing.T) {
-		file := filepath.Join(t.TempDir(), "udp.pcapng")
+		file := filepath.Join(testkit.TempDir(t), "udp.pcapng")
 		srv, rec := recordStart(t, Config{Role: Server, Endpoint: ep(t, "udp://127.0.0.1:0"), Reply: ReplyEcho}, file)
 		port := fmt.Sprint(srv.Addr().(*net.UDPAddr).Port)
 		sizes := []string{"1", "1000", "65507", "0", "7"}
@@ -387,7 +387,7 @@ func TestRecordUDP(t *testing.T) {
 		recordedClean(t, file, false)
 	})
 	t.Run("port unreachable", func(t *testing.T) {
-		file := filepath.Join(t.TempDir(), "icmp.pcapng")
+		file := filepath.Join(testkit.TempDir(t), "icmp.pcapng")
 		port := testkit.FreePort(t, "udp")
 		cli, rec := recordStart(t, Config{Role: Client, Endpoint: ep(t, fmt.Sprintf("udp://127.0.0.1:%d", port))}, file)
 		cli.Send(PeerAll, []byte("anyone?"))
@@ -445,7 +445,7 @@ func TestRecordUnix(t *testing.T) {
 	testkit.Need(t, "tshark")
 	t.Run("stream", func(t *testing.T) {
 		path := sockPath(t, "s.sock")
-		file := filepath.Join(t.TempDir(), "unix.pcapng")
+		file := filepath.Join(testkit.TempDir(t), "unix.pcapng")
 		srv, rec := recordStart(t, Config{Role: Server, Endpoint: ep(t, unixURL(netcore.SchemeUnix, path)), Reply: ReplyEcho}, file)
 		for _, n := range []string{"100000", "5"} {
 			if got := pyRun(t, pyUnix, "stream", path, n)(); got != n+"\n" {
@@ -476,7 +476,7 @@ func TestRecordUnix(t *testing.T) {
 	})
 	t.Run("datagram", func(t *testing.T) {
 		path := sockPath(t, "d.sock")
-		file := filepath.Join(t.TempDir(), "unixgram.pcapng")
+		file := filepath.Join(testkit.TempDir(t), "unixgram.pcapng")
 		srv, rec := recordStart(t, Config{Role: Server, Endpoint: ep(t, unixURL(netcore.SchemeUnixgram, path)), Reply: ReplyEcho}, file)
 		if got := pyRun(t, pyUnix, "dgram", path, "150000")(); got != "150000\n" {
 			t.Fatalf("python got %q back", got)
@@ -501,7 +501,7 @@ func TestRecordUnix(t *testing.T) {
 // SYN and the RST refusing it.
 func TestRecordRefusedConnect(t *testing.T) {
 	testkit.Need(t, "tshark")
-	file := filepath.Join(t.TempDir(), "refused.pcapng")
+	file := filepath.Join(testkit.TempDir(t), "refused.pcapng")
 	port := testkit.FreePort(t, "tcp")
 	s, err := New(Config{Role: Client, Endpoint: ep(t, fmt.Sprintf("tcp://127.0.0.1:%d", port))})
 	if err != nil {
@@ -555,15 +555,15 @@ func stoppedEntries(s *Session) []Entry {
 // TestRecordUnwritable: a file that cannot be made is one sentence in the
 // log, Record's error, and the session goes on.
 func TestRecordUnwritable(t *testing.T) {
-	notDir := filepath.Join(t.TempDir(), "a-file")
+	notDir := filepath.Join(testkit.TempDir(t), "a-file")
 	os.WriteFile(notDir, nil, 0o644)
 	for _, tc := range []struct {
 		name, path string
 		want       error
 	}{
 		{"folder is a file", filepath.Join(notDir, "x.pcapng"), syscall.ENOTDIR},
-		{"no such folder", filepath.Join(t.TempDir(), "gone", "x.pcapng"), os.ErrNotExist},
-		{"a folder", t.TempDir(), syscall.EISDIR},
+		{"no such folder", filepath.Join(testkit.TempDir(t), "gone", "x.pcapng"), os.ErrNotExist},
+		{"a folder", testkit.TempDir(t), syscall.EISDIR},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), Reply: ReplyEcho})
@@ -587,7 +587,7 @@ func TestRecordUnwritable(t *testing.T) {
 // the test skips when it may not) and unmounts it at cleanup.
 func mountTmpfs(t *testing.T, size int) string {
 	t.Helper()
-	dir := t.TempDir()
+	dir := testkit.TempDir(t)
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", fmt.Sprintf("size=%d", size), "tmpfs", dir).CombinedOutput(); err != nil {
 		t.Skipf("cannot mount a tmpfs (needs root): %v %s", err, out)
 	}
@@ -653,7 +653,7 @@ func TestRecordFullDisk(t *testing.T) {
 // has the bytes of its own time.
 func TestRecordStopAndStartAgain(t *testing.T) {
 	testkit.Need(t, "tshark")
-	dir := t.TempDir()
+	dir := testkit.TempDir(t)
 	first := filepath.Join(dir, "session.pcapng")
 	srv, rec := recordStart(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), Reply: ReplyEcho}, first)
 	c, err := net.Dial("tcp", srv.Addr().String())
@@ -731,7 +731,7 @@ func TestRecordJSONLocal(t *testing.T) {
 // TestSpecRecord: Spec.Config checks the record field as it is now, and
 // names it.
 func TestSpecRecord(t *testing.T) {
-	dir := t.TempDir()
+	dir := testkit.TempDir(t)
 	notDir := filepath.Join(dir, "a-file")
 	os.WriteFile(notDir, nil, 0o644)
 	for _, tc := range []struct {

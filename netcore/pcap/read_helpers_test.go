@@ -20,6 +20,8 @@ import (
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
 	"github.com/google/gopacket/pcapgo"
+
+	"github.com/sockplay/sockplay/internal/testkit"
 )
 
 // realCaptures are the captures of real peers in testdata (see
@@ -35,9 +37,7 @@ func realCaptures(t testing.TB) []string {
 
 func needTshark(t testing.TB) {
 	t.Helper()
-	if _, err := exec.LookPath("tshark"); err != nil {
-		t.Skip("tshark is not installed (scripts/install-deps.sh test installs it)")
-	}
+	testkit.Need(t, "tshark")
 }
 
 func tshark(t testing.TB, args ...string) string {

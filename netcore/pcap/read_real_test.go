@@ -12,6 +12,8 @@ import (
 
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
+
+	"github.com/sockplay/sockplay/internal/testkit"
 )
 
 // Captures of real peers (python3, socat) taken by tshark and tcpdump read
@@ -139,7 +141,7 @@ func TestRealCaptureInEveryLinkType(t *testing.T) {
 		}
 		return out
 	}
-	dir := t.TempDir()
+	dir := testkit.TempDir(t)
 	cases := []struct {
 		name  string
 		link  layers.LinkType
@@ -223,7 +225,7 @@ func TestRealCaptureDroppedSegment(t *testing.T) {
 				t.Fatal("no fifth server segment")
 			}
 			kept := append(append([]capPacket(nil), ps[:drop]...), ps[drop+1:]...)
-			file := filepath.Join(t.TempDir(), "dropped.pcap")
+			file := filepath.Join(testkit.TempDir(t), "dropped.pcap")
 			writePcap(t, file, link, true, kept)
 			c := openT(t, file)
 			cv, _ := c.Find("tcp", 0)
@@ -281,7 +283,7 @@ func TestRealCaptureReorderedAndRetransmitted(t *testing.T) {
 	mod := append([]capPacket(nil), ps...)
 	mod[a], mod[b] = mod[b], mod[a]                                            // out of order
 	mod = append(mod[:dup+1], append([]capPacket{ps[dup]}, mod[dup+1:]...)...) // captured twice
-	file := filepath.Join(t.TempDir(), "reordered.pcapng")
+	file := filepath.Join(testkit.TempDir(t), "reordered.pcapng")
 	writePcapng(t, file, link, mod)
 	c := openT(t, file)
 	cv, _ := c.Find("tcp", 0)
@@ -309,7 +311,7 @@ func TestRealCaptureTruncated(t *testing.T) {
 			// Cut in the middle of the 30th packet: find where it starts by
 			// cutting at every length until 29 packets read cleanly.
 			cut := len(full) * 2 / 3
-			file := filepath.Join(t.TempDir(), "cut"+filepath.Ext(orig))
+			file := filepath.Join(testkit.TempDir(t), "cut"+filepath.Ext(orig))
 			if err := os.WriteFile(file, full[:cut], 0o644); err != nil {
 				t.Fatal(err)
 			}

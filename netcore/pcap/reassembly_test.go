@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sockplay/sockplay/internal/testkit"
 )
 
 // Synthetic streams for what real peers on loopback cannot be made to do
@@ -253,7 +255,7 @@ func TestConversationNumbering(t *testing.T) {
 		t.Errorf("Find(udp, 1): %v", err)
 	}
 	if _, err := exec.LookPath("tshark"); err == nil {
-		file := filepath.Join(t.TempDir(), "numbering.pcap")
+		file := filepath.Join(testkit.TempDir(t), "numbering.pcap")
 		os.WriteFile(file, buf.Bytes(), 0o644)
 		compareWithTshark(t, file, c)
 	}

@@ -118,7 +118,7 @@ func cleanExpert(t *testing.T, file string, resets bool) {
 // is clean, and following the stream gives back every byte each way.
 func TestWriterTCPTshark(t *testing.T) {
 	testkit.Need(t, "tshark")
-	dir := t.TempDir()
+	dir := testkit.TempDir(t)
 	for i, tc := range tcpCases {
 		t.Run(tc.name, func(t *testing.T) {
 			file := filepath.Join(dir, fmt.Sprintf("%d.pcapng", i))
@@ -307,7 +307,7 @@ func TestWriterUDPAndICMP(t *testing.T) {
 		{"unix datagrams in parts", UnixPeerAddr(1).String(), UnixSocketAddr.String(), []int{200000, -70000}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			file := filepath.Join(t.TempDir(), "u.pcapng")
+			file := filepath.Join(testkit.TempDir(t), "u.pcapng")
 			w, err := Create(file, WriterOptions{})
 			if err != nil {
 				t.Fatal(err)
@@ -357,7 +357,7 @@ func TestWriterUDPAndICMP(t *testing.T) {
 
 // TestWriterRefusedTCP: a refused connect is a SYN and the RST answering it.
 func TestWriterRefusedTCP(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "r.pcapng")
+	file := filepath.Join(testkit.TempDir(t), "r.pcapng")
 	w, err := Create(file, WriterOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -480,7 +480,7 @@ func TestFlowAddrs(t *testing.T) {
 // segment with one checksum bit flipped is reported.
 func TestTsharkSeesBadChecksums(t *testing.T) {
 	testkit.Need(t, "tshark")
-	file := filepath.Join(t.TempDir(), "bad.pcapng")
+	file := filepath.Join(testkit.TempDir(t), "bad.pcapng")
 	var buf bytes.Buffer
 	w := NewWriter(&buf, WriterOptions{})
 	src, dst := newFlowEnd(netip.MustParseAddrPort("127.0.0.1:1")), newFlowEnd(netip.MustParseAddrPort("127.0.0.1:2"))

@@ -102,7 +102,7 @@ func capture(t *testing.T, filter, format string, run func()) string {
 		t.Skip("the capture test captures on Linux's loopback interface, lo")
 	}
 	testkit.Need(t, "tshark")
-	path := filepath.Join(t.TempDir(), "cap."+format)
+	path := filepath.Join(testkit.TempDir(t), "cap."+format)
 	args := []string{"-i", "lo", "-f", filter, "-w", path}
 	if format == "pcap" {
 		args = append(args, "-F", "pcap")
