@@ -77,7 +77,7 @@ func FromCapture(name string, c pcap.Conversation, f framing.Spec) (*Session, er
 	end := "the capture ends with the connection open"
 	switch c.End {
 	case "fin":
-		end = "closed (FIN)"
+		end = "FIN both ways"
 	case "rst":
 		end = "reset (RST)"
 	}

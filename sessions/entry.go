@@ -126,11 +126,15 @@ const (
 	// NoteHalfClosed: we half-closed a stream peer (sent FIN) and still
 	// read from it (KindInfo).
 	NoteHalfClosed
+	// NoteRemark: a front end's line in the log (Session.Note), about
+	// what it did with the session rather than its sockets (KindInfo, or
+	// KindError to show it red).
+	NoteRemark
 	numNotes
 )
 
 var noteNames = [numNotes]string{"", "framing_error", "decoder_stuck", "undecoded", "view_dropped",
-	"peers_forgotten", "output_stopped", "peer_finished", "stalled", "truncated", "half_closed"}
+	"peers_forgotten", "output_stopped", "peer_finished", "stalled", "truncated", "half_closed", "remark"}
 
 // String is the snake_case name used in JSON ("" for NoteNone).
 func (n Note) String() string {

@@ -345,5 +345,5 @@ func (s *Session) Note(text string, isError bool) {
 	if isError {
 		k = KindError
 	}
-	s.emit(Entry{Kind: k, Text: text})
+	s.emit(Entry{Kind: k, Note: NoteRemark, Text: text})
 }

@@ -27,7 +27,13 @@ func runClient(t *testing.T, c pcap.Conversation, cfg ClientConfig) ([]Step, Sum
 	var steps []Step
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	sum, err := r.Run(ctx, func(s Step) { steps = append(steps, s) })
+	sum, err := r.Run(ctx, func(s Step) {
+		steps = append(steps, s)
+		// As the window does: each step a line in the session's log, red
+		// when it differed. Those lines are not the sockets' errors, so
+		// the next steps must go on as if they were not there.
+		r.Session().Note(s.Text(), s.Status != StatusMatch)
+	})
 	return steps, sum, err
 }
 

@@ -51,8 +51,13 @@ func attachTap(s *sessions.Session, framed bool, limit int64) (*tap, *sessions.O
 // stuck decoder leaves raw), else the chunks.
 func (t *tap) wants(e *sessions.Entry) bool {
 	switch e.Kind {
-	case sessions.KindAccepted, sessions.KindConnected, sessions.KindClosed, sessions.KindError, sessions.KindMessage:
+	case sessions.KindAccepted, sessions.KindConnected, sessions.KindClosed, sessions.KindMessage:
 		return true
+	case sessions.KindError:
+		// Not the front end's own lines (a replay tab logs each step,
+		// red when it differed), nor an output that failed (a recording
+		// on a full disk): neither is the sockets' doing.
+		return e.Note != sessions.NoteRemark && e.Note != sessions.NoteOutputStopped
 	case sessions.KindDataIn:
 		return !t.framed || e.Note == sessions.NoteUndecoded
 	case sessions.KindInfo:
