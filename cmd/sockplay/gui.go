@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -31,16 +33,29 @@ func runGUI(ctx context.Context, s cli.Stdio, args []string) int {
 	// --save-dir, socket options for all of them.
 	sf := cli.AddSessionFlags(fs, cli.ForServer|cli.ForClient)
 	fs.Usage = func() {
-		fmt.Fprintln(s.Err, "usage: sockplay [gui] [--listen URL]... [--connect URL]... [session flags as for serve and connect]")
-		fmt.Fprintln(s.Err, "Opens the "+sockplay.App.Name+" window, with a started session for each URL.")
+		fmt.Fprintln(s.Err, "usage: sockplay [gui] [--listen URL]... [--connect URL]... [session flags as for serve and connect] [CAPTURE]...")
+		fmt.Fprintln(s.Err, "Opens the "+sockplay.App.Name+" window, with a started session for each URL and the conversations")
+		fmt.Fprintln(s.Err, "of each CAPTURE file (pcap or pcapng) listed in a tab, as File → Open capture lists them.")
 		fs.PrintDefaults()
 	}
 	if code, done := cli.ParseFlags(fs, s, "gui", args); done {
 		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(s.Err, "sockplay gui: unexpected argument %q\n", fs.Arg(0))
-		return cli.ExitUsage
+	var captures []string
+	for _, arg := range fs.Args() {
+		fi, err := os.Stat(arg)
+		switch {
+		case err != nil:
+			fmt.Fprintf(s.Err, "sockplay gui: %q: no such capture file (%v)\n", arg, errors.Unwrap(err))
+			return cli.ExitUsage
+		case fi.IsDir():
+			fmt.Fprintf(s.Err, "sockplay gui: %q is a folder, not a capture file\n", arg)
+			return cli.ExitUsage
+		}
+		if abs, err := filepath.Abs(arg); err == nil {
+			arg = abs
+		}
+		captures = append(captures, arg)
 	}
 
 	// Check every flag before a window opens: a typo is one line and exit 2.
@@ -70,6 +85,9 @@ func runGUI(ctx context.Context, s cli.Stdio, args []string) int {
 		if _, err := m.OpenSession(sp); err != nil {
 			fmt.Fprintf(s.Err, "sockplay gui: %s: %v\n", sp.URL, err)
 		}
+	}
+	for _, path := range captures {
+		m.OpenCapture(path)
 	}
 	// SIGINT/SIGTERM: save and close on the UI goroutine, then end the
 	// process there, as the Quit menu's path does in the stopped hook.

@@ -8,6 +8,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -62,6 +64,9 @@ func Run(ctx context.Context, args []string, s Stdio) int {
 		name = "help"
 	}
 	c, ok := commands[name]
+	if g, hasGUI := commands["gui"]; !ok && hasGUI && isCaptureFile(name) {
+		return g.Run(ctx, s, args) // sockplay FILE.pcapng, as a file manager runs it
+	}
 	if !ok {
 		fmt.Fprintf(s.Err, "sockplay: unknown command %q\n", args[0])
 		usage(s.Err)
@@ -281,4 +286,16 @@ func valueProblem(f *flag.Flag, spelled string, bad badValue) string {
 func isRange(err error) bool {
 	var ne *strconv.NumError
 	return errors.As(err, &ne) && ne.Err == strconv.ErrRange
+}
+
+// isCaptureFile says whether arg names an existing capture file by its
+// extension, for `sockplay FILE` to open it in the window.
+func isCaptureFile(arg string) bool {
+	switch strings.ToLower(filepath.Ext(arg)) {
+	case ".pcap", ".pcapng", ".cap", ".ntar":
+	default:
+		return false
+	}
+	fi, err := os.Stat(arg)
+	return err == nil && fi.Mode().IsRegular()
 }
