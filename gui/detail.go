@@ -113,7 +113,7 @@ func (d *detailPane) show(e sessions.Entry) {
 		}
 		d.Title.SetText(fmt.Sprintf("%s  %s  #%d %s  %d bytes%s", when, kindWords[e.Kind], e.Peer, e.Addr, len(e.Data), shown))
 	default:
-		d.Title.SetText(fmt.Sprintf("%s  %s", when, eventWords(&e)))
+		d.Title.SetText(fmt.Sprintf("%s  %s", when, oneLineText(eventWords(&e))))
 	}
 	d.showFrame(e)
 	for _, b := range d.Copy {
@@ -131,10 +131,23 @@ func (d *detailPane) show(e sessions.Entry) {
 	if !e.Kind.Data() {
 		// An event's whole sentence, however long, above any bytes it
 		// carries (a stuck decoder's undecoded rest).
-		dump = strings.TrimSpace(wrapWords(eventWords(&e), 100) + "\n\n" + dump)
+		dump = strings.TrimSpace(wrapLines(eventWords(&e), 100) + "\n\n" + dump)
 	}
 	d.Hex.SetText(dump)
 	d.showText()
+}
+
+// wrapLines is wrapWords for each line of s: a replay step's diff keeps
+// its lines (and their indent), a long sentence is broken.
+func wrapLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if len(l) > n {
+			indent := l[:len(l)-len(strings.TrimLeft(l, " "))]
+			lines[i] = indent + strings.ReplaceAll(wrapWords(l, n-len(indent)), "\n", "\n"+indent)
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // wrapWords breaks s into lines of at most n characters at spaces.

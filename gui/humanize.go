@@ -1,6 +1,9 @@
 package gui
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // humanBytes is a size in the units people read: 512 B, 1.5 KiB, 3.2 MiB.
 func humanBytes(n uint64) string {
@@ -22,4 +25,25 @@ func humanRate(bps float64) string {
 		return "0 B/s"
 	}
 	return humanBytes(uint64(bps)) + "/s"
+}
+
+// plural is n and what, with an s when n is not 1: "1 packet", "3 packets".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// oneLineText puts an event's lines (a replay step's reply and diff,
+// indented under it) on the one line a log row or a title has.
+func oneLineText(text string) string {
+	if !strings.Contains(text, "\n") {
+		return text
+	}
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(l)
+	}
+	return strings.Join(lines, "; ")
 }

@@ -2,11 +2,15 @@ package gui
 
 import (
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/sockplay/sockplay"
 )
@@ -32,6 +36,8 @@ type MainWindow struct {
 	otherTabs   map[*container.TabItem]func()  // tool tabs and what closes them
 	keptTabs    map[*container.TabItem]keptTab // the tool tabs the workspace keeps (tabs.go addToolTab)
 	sockets     *SocketsTab                    // the open Sockets tab: one lister is enough
+	captureTabs []*CaptureTab                  // the open conversations tabs (capture_tab.go)
+	captures    captureStore                   // capture files read once, shared by the tabs that show them
 	shutDown    bool                           // shutdown has run
 	geometry    *geometryKeeper                // notes and writes the window's size (geometry.go)
 	shortcuts   []shortcutDoc                  // the window's shortcuts, as registered (help.go)
@@ -128,10 +134,12 @@ func (m *MainWindow) ShutdownAfterLoop() {
 	}
 }
 
-// newSessionShortcut is Ctrl+T (Cmd+T on macOS), quitShortcut Ctrl+Q.
+// newSessionShortcut is Ctrl+T (Cmd+T on macOS), openCaptureShortcut
+// Ctrl+O, quitShortcut Ctrl+Q.
 var (
-	newSessionShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyT, Modifier: fyne.KeyModifierShortcutDefault}
-	quitShortcut       = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
+	newSessionShortcut  = &desktop.CustomShortcut{KeyName: fyne.KeyT, Modifier: fyne.KeyModifierShortcutDefault}
+	openCaptureShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
+	quitShortcut        = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
 )
 
 // mainMenu holds the window's shortcuts on menu items too: a focused entry
@@ -148,12 +156,16 @@ func (m *MainWindow) mainMenu() *fyne.MainMenu {
 	quit := item("Quit", quitShortcut, m.RequestQuit)
 	quit.IsQuit = true
 	sep := fyne.NewMenuItemSeparator
+	openCapture := item("Open capture…", openCaptureShortcut, m.ShowOpenCapture)
+	openCapture.Icon = theme.FileIcon()
 	return fyne.NewMainMenu(
-		fyne.NewMenu("Session", newSession, item("Close tab", closeTabShortcut, m.closeSelectedTab), sep(),
+		fyne.NewMenu("File", newSession, openCapture, sep(),
+			item("Close tab", closeTabShortcut, m.closeSelectedTab), sep(), quit),
+		fyne.NewMenu("View",
 			item("Next tab", nextTabShortcut, func() { m.cycleTabs(1) }),
 			item("Previous tab", prevTabShortcut, func() { m.cycleTabs(-1) }), sep(),
 			item("Filter traffic", filterShortcut, m.focusFilter),
-			item("Clear view", clearViewShortcut, m.clearView), sep(), quit),
+			item("Clear view", clearViewShortcut, m.clearView)),
 		fyne.NewMenu("Tools", fyne.NewMenuItem("Ping…", m.ShowPing), fyne.NewMenuItem("Sockets…", m.ShowSockets)),
 		fyne.NewMenu("Help", fyne.NewMenuItem("Keyboard shortcuts", m.ShowShortcuts), fyne.NewMenuItemSeparator(),
 			fyne.NewMenuItem("About sockplay", m.ShowAbout)),
@@ -162,6 +174,7 @@ func (m *MainWindow) mainMenu() *fyne.MainMenu {
 
 func (m *MainWindow) addShortcuts() {
 	m.addShortcut(newSessionShortcut, "Window", "Open a new session (the New-session dialog)", m.ShowNewSession)
+	m.addShortcut(openCaptureShortcut, "Window", "Open a capture file (pcap or pcapng) and list its conversations", m.ShowOpenCapture)
 	m.addShortcut(quitShortcut, "Window", "Quit (asks first when connections are open)", m.RequestQuit)
 }
 
@@ -194,6 +207,21 @@ func notifyFor(obj fyne.CanvasObject, msg string) {
 	if m, ok := mainWindows.Load(c); ok {
 		m.(*MainWindow).Notify(msg)
 	}
+}
+
+// showError shows err in a dialog titled title: for what failed on a
+// button press with nowhere else to say it.
+func (m *MainWindow) showError(title string, err error) {
+	msg := widget.NewLabel(upperFirst(err.Error()))
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom(title, "Close", container.NewGridWrap(fyne.NewSize(460, msg.MinSize().Height*3), msg), m.Window)
+	m.show(d)
+}
+
+// upperFirst starts a sentence made of an error's words with a capital.
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // show replaces any dialog on screen with d.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -54,6 +55,8 @@ type NewSessionDialog struct {
 
 	Framing  *FramingForm
 	SaveDir  *widget.Entry // jsonhdr: the folder received files go to
+	Record   *widget.Check // record to pcapng from the start
+	RecordTo *widget.Entry // the file
 	Options  *OptionsForm
 	Advanced *widget.Accordion
 
@@ -126,6 +129,28 @@ func newSessionDialog(m *MainWindow) *NewSessionDialog {
 			}
 		}, m.Window)
 	})
+	d.RecordTo = widget.NewEntry()
+	d.RecordTo.SetPlaceHolder("a .pcapng file; each later start records to a new file beside it")
+	d.RecordTo.OnChanged = func(string) { d.validate() }
+	d.Record = widget.NewCheck("from the start", func(on bool) {
+		if on && strings.TrimSpace(d.RecordTo.Text) == "" {
+			d.RecordTo.SetText(defaultRecordPath(d.URL()))
+		}
+		d.validate()
+	})
+	browseRecord := widget.NewButtonWithIcon("Browse…", theme.FolderOpenIcon(), func() {
+		fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+			if err == nil && w != nil {
+				path := w.URI().Path()
+				w.Close()
+				d.RecordTo.SetText(path)
+				d.Record.SetChecked(true)
+			}
+		}, m.Window)
+		fd.SetFileName(filepath.Base(defaultRecordPath(d.URL())))
+		fd.Show()
+		fd.Resize(fyne.NewSize(760, 520)) // after Show (see ShowOpenCapture)
+	})
 	d.Options = newOptionsForm(d.validate)
 	d.Advanced = widget.NewAccordion(widget.NewAccordionItem("Advanced socket options", d.Options.Content))
 
@@ -154,6 +179,7 @@ func newSessionDialog(m *MainWindow) *NewSessionDialog {
 	add("reconnect", "Client", d.AutoReconnect)
 	add("framing", "Framing", d.Framing.Content)
 	add("savedir", "Save files", container.NewBorder(nil, nil, nil, browseDir, d.SaveDir))
+	add("record", "Record pcapng", container.NewBorder(nil, nil, d.Record, browseRecord, d.RecordTo))
 	add("composer", "Composer", d.ComposerNote)
 	add("start", "Start", d.StartNow)
 
@@ -193,6 +219,20 @@ func (d *NewSessionDialog) offerRecent() {
 	}
 	d.Offered = recent
 	d.Address.SetOptions(recent)
+}
+
+// defaultRecordPath proposes a recording file in the home folder, named
+// after the address.
+func defaultRecordPath(url string) string {
+	dir, err := os.UserHomeDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	name := strings.NewReplacer("://", "-", "/", "_", ":", "_", "[", "", "]", "", "\\", "_").Replace(strings.TrimSpace(url))
+	if name == "" {
+		name = "sockplay"
+	}
+	return filepath.Join(dir, name+".pcapng")
 }
 
 // defaultAddress is the address a new session of the scheme starts with
@@ -265,6 +305,8 @@ func (d *NewSessionDialog) SetSpec(spec SessionSpec) {
 	d.Options.Set(spec.Options)
 	d.Framing.SetSpec(spec.Framing)
 	d.SaveDir.SetText(spec.SaveDir)
+	d.RecordTo.SetText(spec.Record)
+	d.Record.SetChecked(spec.Record != "")
 	d.composer = spec.Composer
 	d.syncing = false
 
@@ -307,6 +349,11 @@ func (d *NewSessionDialog) Spec() (SessionSpec, error) {
 			if err := sessions.CheckSaveDir(spec.SaveDir); err != nil {
 				return spec, err
 			}
+		}
+	}
+	if d.Record.Checked {
+		if spec.Record = strings.TrimSpace(d.RecordTo.Text); spec.Record == "" {
+			return spec, errors.New("record: write the .pcapng file to record to, or untick Record")
 		}
 	}
 	if server {

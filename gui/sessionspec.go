@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"path/filepath"
+
 	"github.com/sockplay/sockplay/sessions"
 )
 
@@ -17,6 +19,52 @@ type SessionSpec struct {
 	Composer ComposerState `json:"composer"`
 	// View is how the person arranged the tab, restored with it.
 	View ViewState `json:"view,omitzero"`
+
+	// Capture makes the tab a read-only view of one conversation of a
+	// capture file (capture_view.go); Replay makes it replay a
+	// conversation's client, or stand in for its server (replay_tab.go).
+	// URL, Role and Framing are then the replay's; a capture view has
+	// only a framing.
+	Capture *CaptureRef   `json:"capture,omitempty"`
+	Replay  *ReplayConfig `json:"replay,omitempty"`
+}
+
+// CaptureRef names a conversation of a capture file.
+type CaptureRef struct {
+	File   string `json:"file"`
+	Stream string `json:"stream"` // "tcp:3", "udp:0": pcap.ParseStream reads it
+}
+
+// Name is how the tab and the log name it: "dev.pcapng tcp:3".
+func (c CaptureRef) Name() string { return filepath.Base(c.File) + " " + c.Stream }
+
+// ReplayConfig is what a replay or stand-in tab plays and how; the
+// fields are those of `sockplay replay`.
+type ReplayConfig struct {
+	CaptureRef
+	StandIn bool   `json:"stand_in,omitempty"` // stand in for the server (URL: where to listen), else replay the client (URL: the server)
+	Pace    string `json:"pace,omitempty"`     // replay: reply, captured, fast
+	Timeout string `json:"timeout,omitempty"`  // replay: how long a reply may take, as Go writes durations ("5s")
+	Match   string `json:"match,omitempty"`    // stand-in: order, content
+	// Unknown is the stand-in's answer to a request the capture has none
+	// for, in the composer's syntax (UnknownMode: text, hex, base64); ""
+	// answers nothing.
+	Unknown     string `json:"unknown,omitempty"`
+	UnknownMode string `json:"unknown_mode,omitempty"`
+}
+
+// Title is the tab's title in full: the session's kind and address, or
+// what a capture or replay tab shows.
+func (s SessionSpec) Title() string {
+	switch {
+	case s.Capture != nil:
+		return s.Capture.Name()
+	case s.Replay != nil && s.Replay.StandIn:
+		return "Stand-in " + s.Replay.Stream + " on " + shortURL(s.URL)
+	case s.Replay != nil:
+		return "Replay " + s.Replay.Stream + " to " + shortURL(s.URL)
+	}
+	return s.Spec.Title()
 }
 
 // ViewState is a session tab's arrangement: what the log shows and where

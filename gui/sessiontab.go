@@ -17,6 +17,7 @@ import (
 
 	"github.com/sockplay/sockplay/netcore"
 	"github.com/sockplay/sockplay/netcore/framing"
+	"github.com/sockplay/sockplay/netcore/pcap"
 	"github.com/sockplay/sockplay/sessions"
 )
 
@@ -41,6 +42,7 @@ type SessionTab struct {
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup // Start, Close and Reconnect calls in flight
 	lastErr string
+	inbox   inbox // results of the tab's goroutines (capture reads, replays, recordings)
 
 	// Header.
 	State, Local, Remote, Totals *widget.Label
@@ -76,7 +78,19 @@ type SessionTab struct {
 	seenVersion atomic.Uint64
 	seenState   atomic.Int32
 	stateShown  bool        // the tab's title carries the state's mark
+	rec         recordState // record.go
 	kernel      *kernelView // kernelview.go: each TCP connection as the kernel sees it
+
+	// A capture view's conversation (capture_view.go), nil until read, and
+	// whether a read is running; a replay tab's run (replay_tab.go).
+	conv    *pcap.Conversation
+	loading bool
+	replay  replayRun
+
+	recording  *sessions.Recording // the running recording, if any (record.go)
+	Record     *widget.Button      // starts and stops recording
+	RecordInfo *widget.Label       // the file and its size while recording
+	recordBox  *fyne.Container     // RecordInfo, as wide as its text (record.go)
 }
 
 // Spec is the tab's settings as the workspace stores them.
@@ -94,7 +108,16 @@ func (t *SessionTab) server() bool { return t.spec.Role == "server" }
 
 // newSessionTab builds the tab for spec; it does not start the session.
 func newSessionTab(m *MainWindow, spec SessionSpec) (*SessionTab, error) {
-	cfg, err := spec.Config()
+	base := spec.Spec
+	switch {
+	case spec.Capture != nil:
+		base = spec.placeholderSpec() // capture_view.go: until the file is read
+	case spec.Replay != nil:
+		if err := spec.checkReplay(); err != nil { // replay_tab.go
+			return nil, err
+		}
+	}
+	cfg, err := base.Config()
 	if err != nil {
 		return nil, err
 	}
@@ -117,6 +140,12 @@ func newSessionTab(m *MainWindow, spec SessionSpec) (*SessionTab, error) {
 	t.logSplit = container.NewVSplit(t.trafficPane(), t.Detail.root)
 	t.logSplit.Offset = orDefault(spec.View.LogSplit, defaultLogSplit)
 	middle = t.logSplit
+	if spec.Capture != nil { // read-only: no peers, no kernel, no composer
+		t.applyView(spec.View)
+		t.Item = container.NewTabItem(spec.Title(), container.NewBorder(t.captureHeader(), nil, nil, nil, middle))
+		t.loadCapture()
+		return t, nil
+	}
 	if t.server() {
 		halfClose, abort := peerControls(cfg.Endpoint)
 		t.Peers = newPeersPanel(func(id sessions.PeerID) { t.Composer.selectPeer(id) }, t.peerAction, halfClose, abort)
@@ -139,6 +168,7 @@ func (t *SessionTab) buildHeader() {
 	t.Totals = widget.NewLabel("")
 	t.Spark = newSparkline()
 	t.StartStop = widget.NewButtonWithIcon("Start", theme.MediaPlayIcon(), t.toggle)
+	t.buildRecord() // record.go
 	t.Reconnect = widget.NewButtonWithIcon("Reconnect", theme.ViewRefreshIcon(), t.reconnect)
 	t.HalfClose = widget.NewButton("Half-close", func() { t.peerAction("halfclose", t.clientPeer()) })
 	t.Abort = widget.NewButton("Abort (RST)", func() { t.peerAction("abort", t.clientPeer()) })
@@ -147,8 +177,10 @@ func (t *SessionTab) buildHeader() {
 	t.Export = widget.NewButtonWithIcon("Export", theme.DocumentSaveIcon(), t.export)
 	t.Clear = widget.NewButtonWithIcon("Clear view", theme.ContentClearIcon(), t.ClearView)
 	halfClose, abort := peerControls(t.sess.Config().Endpoint)
-	if t.server() {
+	if t.server() || t.spec.Replay != nil { // a replay starts again from its beginning: Start
 		t.Reconnect.Hide()
+	}
+	if t.server() {
 		halfClose, abort = false, false // per peer, in the peers panel
 	}
 	if !halfClose {
@@ -180,6 +212,7 @@ func (t *SessionTab) headerPane() fyne.CanvasObject {
 	}
 	stats := container.NewBorder(nil, nil, nil, t.Spark, t.Totals)
 	buttons := container.NewHBox(t.StartStop, t.Reconnect, t.HalfClose, t.Abort, t.Options)
+	stats = container.NewBorder(nil, nil, nil, container.NewHBox(t.recordBox, t.Record), stats)
 	return container.NewVBox(container.NewBorder(nil, nil, nil, buttons, addrs), stats, widget.NewSeparator())
 }
 
@@ -253,6 +286,13 @@ func (t *SessionTab) applyFilter() {
 // may take up to the connect timeout, so it runs on a goroutine the tab
 // owns; the header shows the outcome through the pump.
 func (t *SessionTab) Start() {
+	if t.spec.Capture != nil {
+		return // a capture view has nothing to start
+	}
+	if t.spec.Replay != nil {
+		t.startReplay() // replay_tab.go
+		return
+	}
 	if t.sess == nil || t.sess.State() != sessions.StateNew {
 		cfg, err := t.spec.Config()
 		if err == nil {
@@ -276,6 +316,7 @@ func (t *SessionTab) Start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.cancel = cancel
 	s := t.sess
+	t.recordFromStart(s) // record.go: before Start, so the handshake is in the file
 	t.wg.Add(1)
 	go func() {
 		defer t.wg.Done()
@@ -336,6 +377,9 @@ func (t *SessionTab) release() {
 
 // live reports whether the session has sockets open.
 func (t *SessionTab) live() bool {
+	if t.replay.running && t.replay.phase != "" {
+		return true // a replay reading its capture: Stop ends it
+	}
 	if t.sess == nil {
 		return false
 	}
@@ -428,11 +472,21 @@ func (t *SessionTab) startPump() {
 
 // Refresh updates every part of the tab from the session (the pump calls
 // it; tests call it directly).
-func (t *SessionTab) Refresh() { t.refresh() }
+func (t *SessionTab) Refresh() {
+	t.inbox.drain()
+	t.refresh()
+}
 
 func (t *SessionTab) refresh() {
 	s := t.sess
 	st := s.State()
+	if t.spec.Capture != nil {
+		t.refreshCapture() // capture_view.go
+		t.Traffic.refresh()
+		t.seenVersion.Store(t.Traffic.version)
+		t.showHistory()
+		return
+	}
 	if prev := sessions.State(t.seenState.Swap(int32(st))); prev != st || !t.stateShown {
 		// Only the mark changes with the state; refreshing DocTabs re-themes
 		// every tab, far too costly to do on every tick.
@@ -449,6 +503,11 @@ func (t *SessionTab) refresh() {
 	imp := widget.MediumImportance
 	if t.lastErr != "" {
 		imp = widget.DangerImportance
+	} else if r, bad := t.replayState(st); r != "" { // replay_tab.go
+		state = r
+		if bad {
+			imp = widget.DangerImportance
+		}
 	}
 	if t.State.Importance != imp {
 		t.State.Importance = imp
@@ -497,6 +556,7 @@ func (t *SessionTab) refresh() {
 			t.StartStop.SetIcon(theme.MediaPlayIcon())
 		}
 	}
+	t.refreshRecord() // record.go
 	t.Traffic.refresh()
 	t.seenVersion.Store(t.Traffic.version)
 	t.showHistory()

@@ -79,6 +79,13 @@ func (t *SessionTab) applyFraming(f *FramingForm) error {
 	if err != nil {
 		return fmt.Errorf("framing: %w", err)
 	}
+	if t.spec.Capture != nil {
+		// A capture's messages are cut when it is read: read it again.
+		t.spec.Framing = value
+		t.loadCapture()
+		t.main.saveWorkspaceLogged()
+		return nil
+	}
 	if t.sess != nil {
 		if err := t.sess.SetFraming(spec); err != nil {
 			return err

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
 
 	"github.com/sockplay/sockplay/netcore"
 	"github.com/sockplay/sockplay/sessions"
@@ -147,6 +148,7 @@ func (m *MainWindow) removeSessionTab(t *SessionTab) {
 		}
 	}
 	m.Tabs.Remove(t.Item)
+	m.pruneCaptures()
 	m.saveWorkspaceLogged()
 }
 
@@ -227,7 +229,16 @@ func (t *SessionTab) showState(st sessions.State) {
 	// The mark alone, no coloured dot beside it: Fyne's overflow list
 	// shows titles only, so the mark is what says the state everywhere.
 	t.Item.Icon = nil
-	t.Item.Text = stateMark(st) + " " + tabTitle(t.spec.Spec)
+	switch {
+	case t.spec.Capture != nil:
+		// A capture has no state: the file icon says what it is.
+		t.Item.Icon = theme.FileIcon()
+		t.Item.Text = cutAtWord(t.spec.Title(), tabTitleMax)
+	case t.spec.Replay != nil:
+		t.Item.Text = stateMark(st) + " " + cutAtWord(t.spec.Title(), tabTitleMax)
+	default:
+		t.Item.Text = stateMark(st) + " " + tabTitle(t.spec.Spec)
+	}
 }
 
 // tabTitleMax is the longest tab title, in characters, before its mark.

@@ -129,7 +129,7 @@ func TestQuitAsksWhenConnected(t *testing.T) {
 	if m.shutDown || client.Session().State() != sessions.StateConnected {
 		t.Fatal("Cancel quit")
 	}
-	menuItem(t, m, "Session", "Quit").Action()
+	menuItem(t, m, "File", "Quit").Action()
 	test.Tap(buttonLabelled(m.Window.Canvas().Overlays().Top(), "Quit"))
 	if !m.shutDown {
 		t.Fatal("answering Quit did not quit")

@@ -140,7 +140,7 @@ func cellsOf(e *sessions.Entry, preview string) rowCells {
 	}
 	if !e.Kind.Data() {
 		c.mid = peer
-		c.rest = capRunes(eventWords(e), previewRunes*2)
+		c.rest = capRunes(oneLineText(eventWords(e)), previewRunes*2)
 		if e.Kind != sessions.KindError {
 			c.restColor = theme.ColorNamePlaceHolder
 		}

@@ -29,7 +29,8 @@ func newWelcomeTab(m *MainWindow) *container.TabItem {
 		cards = append(cards, familyCard(m, f))
 	}
 
-	status := widget.NewLabel("Open a session with New session (Ctrl+T) or a button below: each session is a tab. " +
+	status := widget.NewLabel("Open a session with New session (Ctrl+T) or a button below: each session is a tab; " +
+		"a capture file with File → Open capture (Ctrl+O). " +
 		"The command on each card runs the same engine from a terminal; 'sockplay help' lists every command. " +
 		"Help → Keyboard shortcuts lists every key.")
 	status.Wrapping = fyne.TextWrapWord
@@ -40,6 +41,7 @@ func newWelcomeTab(m *MainWindow) *container.TabItem {
 		widget.NewSeparator(),
 		widget.NewLabelWithStyle("Session kinds", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewGridWithColumns(2, cards...),
+		captureCard(m),
 	)
 	item := container.NewTabItemWithIcon("Welcome", Icon, container.NewVScroll(container.NewPadded(body)))
 	return item
@@ -59,4 +61,19 @@ func familyCard(m *MainWindow, f sessionFamily) fyne.CanvasObject {
 		rows.Add(container.NewVBox(name, summary, example))
 	}
 	return widget.NewCard(f.Title, f.Subtitle, rows)
+}
+
+// captureCard offers File → Open capture: what a capture becomes in the
+// window, and the commands that do the same headless.
+func captureCard(m *MainWindow) fyne.CanvasObject {
+	open := widget.NewButtonWithIcon("Open capture…", theme.FileIcon(), m.ShowOpenCapture)
+	summary := widget.NewLabel("A pcap or pcapng file (Wireshark's, tcpdump's, or one a session recorded with Record): " +
+		"its TCP streams and UDP flows are listed; each opens as a read-only session with framing and the hex pane, " +
+		"replays its client against a server and compares every reply, or stands in for its server.")
+	summary.Wrapping = fyne.TextWrapWord
+	example := widget.NewLabelWithStyle("sockplay pcap FILE --stream tcp:0\nsockplay replay FILE --stream tcp:0 --to tcp://HOST:PORT",
+		fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	example.Selectable = true
+	return widget.NewCard("Captures", "record, open, replay, stand in",
+		container.NewVBox(container.NewBorder(nil, nil, nil, open, summary), example))
 }

@@ -75,18 +75,20 @@ type Workspace struct {
 const (
 	toolPing    = "ping"
 	toolSockets = "sockets"
+	toolCapture = "capture"
 )
 
-// ToolTab is a Ping or Sockets tab as the workspace keeps it: what kind it
+// ToolTab is a Ping, Sockets or capture tab as the workspace keeps it: what kind it
 // is, where it stood and its settings (the one matching Kind).
 type ToolTab struct {
-	Kind string `json:"kind"` // toolPing or toolSockets
+	Kind string `json:"kind"` // toolPing, toolSockets or toolCapture
 	// At is the tab's index among the saved tabs, session and tool tabs
 	// together (the welcome tab is not saved). Out of range is harmless:
 	// the tab goes first or last.
 	At      int              `json:"at"`
 	Ping    *PingSettings    `json:"ping,omitempty"`
 	Sockets *SocketsSettings `json:"sockets,omitempty"`
+	Capture *CaptureSettings `json:"capture,omitempty"`
 
 	// problem says, in a sentence, what in the saved entry could not be
 	// read (a value of the wrong JSON type): that setting is left at its
@@ -547,9 +549,14 @@ func (t *ToolTab) title(index int) string {
 		return "Ping"
 	case toolSockets:
 		return socketsTitle
+	case toolCapture:
+		if t.Capture != nil && oneLine(t.Capture.File) && t.Capture.File != "" {
+			return "Capture " + filepath.Base(t.Capture.File)
+		}
+		return "Capture"
 	}
 	if t.notList {
-		return "Ping and Sockets tabs"
+		return "Ping, Sockets and capture tabs"
 	}
 	return fmt.Sprintf("Saved tool tab %d", index+1)
 }
@@ -581,13 +588,19 @@ func (m *MainWindow) restoreTool(tt ToolTab) (notes []string, err error) {
 		s, more := s.Checked()
 		m.restoreSockets(s)
 		return append(notes, more...), nil
+	case toolCapture:
+		if tt.Capture == nil || strings.TrimSpace(tt.Capture.File) == "" {
+			return nil, errors.New("the saved entry does not name its capture file")
+		}
+		m.restoreCapture(tt.Capture.File)
+		return notes, nil
 	case "":
 		if tt.problem != "" {
 			return nil, errors.New(tt.problem)
 		}
-		return nil, errors.New("the saved entry does not say what kind of tab it is (ping or sockets)")
+		return nil, errors.New("the saved entry does not say what kind of tab it is (ping, sockets or capture)")
 	}
-	return nil, fmt.Errorf("%q is not a kind of tab this sockplay knows (ping or sockets)", tt.Kind)
+	return nil, fmt.Errorf("%q is not a kind of tab this sockplay knows (ping, sockets or capture)", tt.Kind)
 }
 
 // toolTabsInOrder is the open tool tabs that the workspace keeps, each with
