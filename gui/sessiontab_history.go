@@ -2,6 +2,7 @@ package gui
 
 import (
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2/widget"
@@ -84,7 +85,16 @@ func (t *SessionTab) showHistory() {
 		t.History.Importance = widget.MediumImportance
 		t.History.Refresh()
 	}
-	setText(t.History, historyText(t.sess.Log()))
+	text := historyText(t.sess.Log())
+	if _, n := t.sess.Log().Dropped(); n > 0 && t.spec.Capture == nil {
+		// The way to keep everything: a recording gets every byte.
+		if t.recording != nil {
+			text += " · every byte is in " + filepath.Base(t.recording.Path())
+		} else {
+			text += " · Record… keeps every byte in a file"
+		}
+	}
+	setText(t.History, text)
 }
 
 // historyText says what the view holds: "Showing the last 64 MiB ·
