@@ -89,9 +89,9 @@ func (t *SessionTab) showHistory() {
 	if _, n := t.sess.Log().Dropped(); n > 0 && t.spec.Capture == nil {
 		// The way to keep everything: a recording gets every byte.
 		if t.recording != nil {
-			text += " · every byte is in " + filepath.Base(t.recording.Path())
+			text += " · all of it in " + filepath.Base(t.recording.Path())
 		} else {
-			text += " · Record… keeps every byte in a file"
+			text += " · Record… keeps it all"
 		}
 	}
 	setText(t.History, text)

@@ -103,13 +103,13 @@ func TestHistoryLineAndBudget(t *testing.T) {
 		l.Add(sessions.Entry{Kind: sessions.KindDataIn, Peer: 1, Data: make([]byte, 64<<10)})
 	}
 	tab.refresh()
-	if got := tab.History.Text; !strings.Contains(got, "Showing the last 4 MiB · ") || !strings.Contains(got, "rows not kept · Record… keeps every byte in a file") {
+	if got := tab.History.Text; !strings.Contains(got, "Showing the last 4 MiB · ") || !strings.Contains(got, "rows not kept · Record… keeps it all") {
 		t.Errorf("history %q", got)
 	}
 	file := filepath.Join(testkit.TempDir(t), "kept.pcapng")
 	tab.startRecordingTo(file)
 	tab.refresh()
-	if got := tab.History.Text; !strings.HasSuffix(got, "rows not kept · every byte is in kept.pcapng") {
+	if got := tab.History.Text; !strings.HasSuffix(got, "rows not kept · all of it in kept.pcapng") {
 		t.Errorf("while recording, history %q", got)
 	}
 	tab.stopRecording()
