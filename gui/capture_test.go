@@ -253,3 +253,50 @@ func TestCaptureTabBadFiles(t *testing.T) {
 	}
 	m.closeAllSessions()
 }
+
+// A capture's tab, a conversation opened from it and a replay of it come
+// back with the workspace, in their places; the replay is not started.
+func TestWorkspaceRestoresCaptureTabs(t *testing.T) {
+	noPumps(t)
+	a, _ := newStoredApp(t, nil)
+	m := newWindowOn(t, a)
+	file, err := filepath.Abs(filepath.Join("..", "netcore", "pcap", "testdata", "lo-tshark.pcapng"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct := m.OpenCapture(file)
+	waitForCapture(t, ct)
+	ref := CaptureRef{File: file, Stream: "tcp:0"}
+	m.openCaptureView(ref)
+	if _, err := m.OpenSession(SessionSpec{Spec: sessions.Spec{Role: "client", URL: "tcp://127.0.0.1:9"},
+		Replay: &ReplayConfig{CaptureRef: ref, Pace: "fast"}}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Welcome", "Capture lo-tshark.pcapng", "lo-tshark.pcapng tcp:0", "Replay tcp:0 to 127.0.0.1:9"}
+	if got := tabTitles(m); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("tabs %q, want %q", got, want)
+	}
+	m.saveState()
+	m.closeAllSessions()
+
+	m2 := newWindowOn(t, a)
+	if m2.Dialog != nil {
+		t.Fatalf("dialog %T restoring captures", m2.Dialog)
+	}
+	if got := tabTitles(m2); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("restored tabs %q, want %q", got, want)
+	}
+	view, rp := m2.sessionTabs[0], m2.sessionTabs[1]
+	waitFor(t, "the restored view to read its conversation", func() bool { return !view.loading && view.conv != nil }, view)
+	if rp.replay.running || rp.Session().State() != sessions.StateNew {
+		t.Errorf("the restored replay started (running %v, state %v)", rp.replay.running, rp.Session().State())
+	}
+	if len(m2.captureTabs) != 1 {
+		t.Fatalf("%d capture tabs restored", len(m2.captureTabs))
+	}
+	waitForCapture(t, m2.captureTabs[0])
+	if m2.captureTabs[0].rows() != 5 {
+		t.Errorf("the restored capture lists %d conversations, want 5", m2.captureTabs[0].rows())
+	}
+	m2.closeAllSessions()
+}
