@@ -25,6 +25,11 @@
 //	{{unix}}, {{unixms}}         Unix time in seconds, milliseconds
 //	{{rand:N}}                   N random bytes, 1 <= N <= 65536
 //
+// A reply rule's answer (package netcore/rules) is compiled with
+// CompileCaptures and may also use {{N}} (what group N of the match
+// captured; {{0}} is the whole message) and {{name}} (a named group): the
+// captured bytes as they came, in Text and Hex mode alike.
+//
 // The count comes from a Counter the session owns: each send of a payload
 // containing {{counter}} takes one number, shared by all its counter macros.
 //

@@ -35,7 +35,7 @@ func isHexSeparator(c byte) bool {
 // than a guess between 0x12 and 0x01 0x02. A group may start with 0x or 0X.
 // Macros insert their bytes between groups. An odd group is reported at the
 // column of its last digit, where the person looks for the missing one.
-func compileHex(src string) (*template, error) {
+func compileHex(src string, caps []string) (*template, error) {
 	t := &template{}
 	groupStart := -1 // offset of the group's first character, prefix included
 	lastDigit := -1  // offset of its last digit
@@ -67,7 +67,7 @@ func compileHex(src string) (*template, error) {
 			if err := endGroup(); err != nil {
 				return nil, err
 			}
-			m, end, err := parseMacro(src, i)
+			m, end, err := parseMacro(src, i, caps)
 			if err != nil {
 				return nil, err
 			}

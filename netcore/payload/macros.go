@@ -40,6 +40,7 @@ const (
 	macroUnix
 	macroUnixMS
 	macroRand
+	macroCapture
 )
 
 // macro is one compiled {{...}}; the arguments are checked once at Compile
@@ -48,7 +49,7 @@ type macro struct {
 	kind  macroKind
 	start uint64 // counter
 	width int    // counter: minimum digits, zero-padded
-	n     int    // rand: bytes
+	n     int    // rand: bytes; capture: the group's number
 }
 
 // timeLayout is RFC 3339 with milliseconds.
@@ -56,7 +57,7 @@ const timeLayout = "2006-01-02T15:04:05.000Z07:00"
 
 // appendTo renders the macro. The same bytes go out in Text and Hex mode:
 // numbers and times as ASCII text, rand as raw bytes.
-func (m macro) appendTo(dst []byte, count uint64, now time.Time) []byte {
+func (m macro) appendTo(dst []byte, count uint64, now time.Time, caps [][]byte) []byte {
 	switch m.kind {
 	case macroCounter:
 		s := strconv.FormatUint(m.start+count, 10)
@@ -75,6 +76,11 @@ func (m macro) appendTo(dst []byte, count uint64, now time.Time) []byte {
 		dst = append(dst, make([]byte, m.n)...)
 		rand.Read(dst[n:]) // never fails since Go 1.24
 		return dst
+	case macroCapture:
+		if m.n < len(caps) {
+			return append(dst, caps[m.n]...)
+		}
+		return dst
 	}
 	return dst
 }
@@ -82,7 +88,7 @@ func (m macro) appendTo(dst []byte, count uint64, now time.Time) []byte {
 // parseMacro reads the macro whose "{{" is at src[off:] and returns it with
 // the offset just past its "}}". A macro ends at the first "}}" on its line;
 // another "{{" or a newline before that means the first was never closed.
-func parseMacro(src string, off int) (macro, int, error) {
+func parseMacro(src string, off int, caps []string) (macro, int, error) {
 	body := src[off+2:]
 	end := strings.Index(body, "}}")
 	if nl := strings.IndexByte(body, '\n'); nl >= 0 && (end < 0 || nl < end) {
@@ -145,6 +151,9 @@ func parseMacro(src string, off int) (macro, int, error) {
 		}
 		m = macro{kind: macroRand, n: n}
 	default:
+		if caps != nil && argv == nil {
+			return captureMacro(src, off, name, text, caps)
+		}
 		return macro{}, 0, syntaxErrorf(src, off, "unknown macro %s at %s; valid macros are counter, time, unix, unixms, rand", q)
 	}
 	if err != nil {

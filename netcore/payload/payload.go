@@ -28,7 +28,9 @@ type Payload struct {
 // errors.Is(err, ErrSyntax) and, when it concerns a place in the source, is a
 // *SyntaxError carrying the line and column. File mode does not touch the
 // file here: it may appear, change or vanish before the send.
-func Compile(s Spec) (*Payload, error) {
+func Compile(s Spec) (*Payload, error) { return compile(s, nil) }
+
+func compile(s Spec, caps []string) (*Payload, error) {
 	if int(s.LineEnding) >= len(lineEndingNames) {
 		return nil, plainSyntaxError("unknown line ending %d", s.LineEnding)
 	}
@@ -39,9 +41,9 @@ func Compile(s Spec) (*Payload, error) {
 	var err error
 	switch s.Mode {
 	case Text:
-		p.tmpl, err = compileText(s.Source)
+		p.tmpl, err = compileText(s.Source, caps)
 	case Hex:
-		p.tmpl, err = compileHex(s.Source)
+		p.tmpl, err = compileHex(s.Source, caps)
 	case Base64:
 		var b []byte
 		b, err = parseBase64(s.Source)
@@ -72,6 +74,13 @@ func (p *Payload) UsesCounter() bool { return p.tmpl != nil && p.tmpl.usesCounte
 // location (pass time.Now() for local time). Only File mode can fail here,
 // with an I/O error naming the path.
 func (p *Payload) Render(c *Counter, now time.Time) ([]byte, error) {
+	return p.RenderCaptures(c, now, nil)
+}
+
+// RenderCaptures is Render for a payload compiled with CompileCaptures:
+// caps[i] is what group i of the match captured (caps[0] the whole
+// message), inserted as it came; a group missing from caps inserts nothing.
+func (p *Payload) RenderCaptures(c *Counter, now time.Time, caps [][]byte) ([]byte, error) {
 	var body []byte
 	if p.tmpl == nil {
 		b, err := readFile(p.spec.Source)
@@ -80,7 +89,7 @@ func (p *Payload) Render(c *Counter, now time.Time) ([]byte, error) {
 		}
 		body = b
 	} else {
-		body = p.tmpl.render(make([]byte, 0, p.tmpl.litLen+p.suffixLen()), c, now)
+		body = p.tmpl.render(make([]byte, 0, p.tmpl.litLen+p.suffixLen()), c, now, caps)
 	}
 	return p.appendSuffix(body), nil
 }

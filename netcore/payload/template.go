@@ -38,7 +38,7 @@ func (t *template) addMacro(m macro) {
 
 // render appends the template's bytes to dst, taking one counter number if
 // any {{counter}} is present. A nil counter always gives 0.
-func (t *template) render(dst []byte, c *Counter, now time.Time) []byte {
+func (t *template) render(dst []byte, c *Counter, now time.Time, caps [][]byte) []byte {
 	var count uint64
 	if t.usesCounter && c != nil {
 		count = c.Next()
@@ -47,7 +47,7 @@ func (t *template) render(dst []byte, c *Counter, now time.Time) []byte {
 		if s.m.kind == 0 {
 			dst = append(dst, s.lit...)
 		} else {
-			dst = s.m.appendTo(dst, count, now)
+			dst = s.m.appendTo(dst, count, now, caps)
 		}
 	}
 	return dst

@@ -8,7 +8,7 @@ import (
 
 // compileText reads Text mode: bytes as typed (UTF-8), escapes starting with
 // a backslash, and macros starting with "{{".
-func compileText(src string) (*template, error) {
+func compileText(src string, caps []string) (*template, error) {
 	t := &template{}
 	for i := 0; i < len(src); {
 		switch {
@@ -20,7 +20,7 @@ func compileText(src string) (*template, error) {
 			addLit(t, b)
 			i += n
 		case strings.HasPrefix(src[i:], "{{"):
-			m, end, err := parseMacro(src, i)
+			m, end, err := parseMacro(src, i, caps)
 			if err != nil {
 				return nil, err
 			}
