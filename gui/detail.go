@@ -36,7 +36,8 @@ type detailPane struct {
 	Text     *widget.TextGrid
 	Encoding *widget.RadioGroup
 	Frame    *widget.Label      // a message's frame on the wire, when the framing adds bytes
-	View     *widget.RadioGroup // hex dump or text
+	View     *widget.RadioGroup // hex dump, text or fields
+	Fields   *fieldsView        // detail_fields.go
 	Copy     map[string]*widget.Button
 	data     []byte
 	root     fyne.CanvasObject
@@ -82,16 +83,26 @@ func newDetailPane() *detailPane {
 	hexPane := container.NewBorder(d.Frame, nil, nil, nil, d.Hex)
 	textPane := container.NewBorder(d.Encoding, nil, nil, nil, d.Text)
 	textPane.Hide()
-	d.View = widget.NewRadioGroup([]string{viewHex, viewText}, func(v string) {
-		hexPane.Hidden, textPane.Hidden = v == viewText, v != viewText
+	d.Fields = newFieldsView(func() []byte { return d.data })
+	fieldsPane := d.Fields.root
+	fieldsPane.Hide()
+	d.View = widget.NewRadioGroup([]string{viewHex, viewText, viewFields}, func(v string) {
+		hexPane.Hidden, textPane.Hidden = v != viewHex, v != viewText
+		if v == viewFields {
+			fieldsPane.Show()
+			d.Fields.show(d.data)
+		} else {
+			fieldsPane.Hide()
+		}
 		hexPane.Refresh()
 		textPane.Refresh()
+		fieldsPane.Refresh()
 	})
 	d.View.Horizontal = true
 	d.View.Required = true
 	d.View.SetSelected(viewHex)
 	top := container.NewBorder(nil, nil, d.View, buttons, d.Title)
-	d.root = container.NewBorder(top, nil, nil, nil, container.NewStack(hexPane, textPane))
+	d.root = container.NewBorder(top, nil, nil, nil, container.NewStack(hexPane, textPane, fieldsPane))
 	return d
 }
 
@@ -135,6 +146,9 @@ func (d *detailPane) show(e sessions.Entry) {
 	}
 	d.Hex.SetText(dump)
 	d.showText()
+	if d.View.Selected == viewFields {
+		d.Fields.show(d.data)
+	}
 }
 
 // wrapLines is wrapWords for each line of s: a replay step's diff keeps
@@ -244,6 +258,7 @@ func (d *detailPane) clear() {
 	d.Title.SetText("Select a row to see its bytes.")
 	d.Hex.SetText("")
 	d.Text.SetText("")
+	d.Fields.show(nil)
 	for _, b := range d.Copy {
 		b.Disable()
 	}

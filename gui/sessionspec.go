@@ -76,6 +76,8 @@ type ViewState struct {
 	// the share of the peers pane beside them (0: the defaults).
 	LogSplit   float64 `json:"log_split,omitempty"`
 	PeersSplit float64 `json:"peers_split,omitempty"`
+	// Layout is the detail pane's struct layout (its Fields view).
+	Layout string `json:"layout,omitempty"`
 }
 
 // ComposerState is the composer's settings kept with a tab.

@@ -220,6 +220,7 @@ func (t *SessionTab) buildTraffic(log *sessions.Log) {
 	t.Traffic = newTrafficView(log)
 	t.Detail = newDetailPane()
 	t.Detail.framing = func() framing.Spec { return t.sess.Framing() }
+	t.Detail.Fields.changed = func(string) { t.main.saveWorkspaceLogged() }
 	t.Traffic.onSelect = t.Detail.show
 	t.Traffic.onUnselect = t.Detail.clear
 	t.Preview = widget.NewSelect(previewChoices, func(p string) { t.Traffic.setPreview(p) })

@@ -1,5 +1,7 @@
 package gui
 
+import "strings"
+
 // Default shares of a session tab's dividers: most of the height for the
 // log (ten rows or more at 1200x760), a narrow peers pane.
 const (
@@ -23,11 +25,14 @@ func (t *SessionTab) applyView(v ViewState) {
 	case previewText, previewHex, previewHexText:
 		t.Preview.SetSelected(v.Preview)
 	}
+	if v.Layout != "" && t.Detail.Fields.Layout.Text != v.Layout {
+		t.Detail.Fields.Layout.SetText(v.Layout)
+	}
 }
 
 // view is the tab's arrangement now, for the workspace.
 func (t *SessionTab) view() ViewState {
-	v := ViewState{Messages: t.ViewMode.Selected == "Messages", LogSplit: t.logSplit.Offset}
+	v := ViewState{Messages: t.ViewMode.Selected == "Messages", LogSplit: t.logSplit.Offset, Layout: strings.TrimSpace(t.Detail.Fields.Layout.Text)}
 	if t.Preview.Selected != previewHexText {
 		v.Preview = t.Preview.Selected
 	}

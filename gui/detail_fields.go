@@ -1,0 +1,111 @@
+package gui
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/sockplay/sockplay/netcore/structfmt"
+)
+
+// The detail pane's Fields view decodes the selected row with a struct
+// layout in Python's notation (netcore/structfmt): ">H:tid H:proto H:len
+// B:unit B:fc" turns a Modbus/TCP request into named values with their
+// offsets, in decimal and hex. The layout is kept with the tab.
+
+// viewFields is the pane's third view.
+const viewFields = "Fields"
+
+// fieldsView is the Fields view's parts.
+type fieldsView struct {
+	Layout *widget.Entry
+	Status *widget.Label
+	Grid   *widget.TextGrid
+	root   fyne.CanvasObject
+	// changed runs after the layout is edited (the tab keeps it).
+	changed func(string)
+}
+
+func newFieldsView(data func() []byte) *fieldsView {
+	f := &fieldsView{}
+	f.Layout = widget.NewEntry()
+	f.Layout.SetPlaceHolder("a struct layout, e.g. >H:tid H:proto H:len B:unit B:fc or <HHI (Python's struct notation)")
+	f.Status = widget.NewLabel("")
+	f.Status.Truncation = fyne.TextTruncateEllipsis
+	f.Grid = widget.NewTextGrid()
+	f.Grid.Scroll = fyne.ScrollBoth
+	f.Layout.OnChanged = func(s string) {
+		f.show(data())
+		if f.changed != nil {
+			f.changed(strings.TrimSpace(s))
+		}
+	}
+	// One row for the layout and what became of it: the pane is often
+	// short, and the fields need the height.
+	top := container.NewBorder(nil, nil, widget.NewLabel("Layout"), nil, container.NewGridWithColumns(2, f.Layout, f.Status))
+	f.root = container.NewBorder(top, nil, nil, nil, f.Grid)
+	return f
+}
+
+// show decodes data with the layout typed.
+func (f *fieldsView) show(data []byte) {
+	spec := strings.TrimSpace(f.Layout.Text)
+	setStatus := func(text string, imp widget.Importance) {
+		if f.Status.Importance != imp {
+			f.Status.Importance = imp
+			f.Status.Refresh()
+		}
+		f.Status.SetText(text)
+	}
+	if spec == "" {
+		setStatus("Type a layout to read the row as fields.", widget.LowImportance)
+		f.Grid.SetText("")
+		return
+	}
+	l, err := structfmt.Parse(spec)
+	if err != nil {
+		setStatus(err.Error(), widget.DangerImportance)
+		f.Grid.SetText("")
+		return
+	}
+	f.Grid.SetText(fieldsText(l, data))
+	vs, err := l.Decode(data)
+	switch {
+	case data == nil:
+		setStatus(fmt.Sprintf("%d bytes, %d fields; select a row to decode it", l.Size, l.Values()), widget.LowImportance)
+	case err != nil:
+		setStatus(strings.TrimPrefix(err.Error(), structfmt.ErrShort.Error()+": ")+"; the fields before it are shown", widget.DangerImportance)
+	case l.Rest(len(data)) > 0:
+		setStatus(fmt.Sprintf("%d fields from %d bytes; %d more bytes after the layout", len(vs), l.Size, l.Rest(len(data))), widget.LowImportance)
+	default:
+		setStatus(fmt.Sprintf("%d fields from all %d bytes", len(vs), l.Size), widget.LowImportance)
+	}
+}
+
+// fieldsText is the decoded fields as a table: offset, name, type,
+// value, hex; then what follows the layout.
+func fieldsText(l *structfmt.Layout, data []byte) string {
+	if data == nil {
+		return ""
+	}
+	vs, _ := l.Decode(data)
+	var b strings.Builder
+	w := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "offset\tfield\ttype\tvalue\thex")
+	for _, v := range vs {
+		code := string(v.Code)
+		if v.Code == 's' || v.Code == 'p' {
+			code = fmt.Sprintf("%d%c", v.Len, v.Code)
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", v.Offset, v.Label, code, capRunes(v.Text, 80), capRunes(v.Hex, 60))
+	}
+	w.Flush()
+	if rest := l.Rest(len(data)); rest > 0 && len(vs) == l.Values() {
+		fmt.Fprintf(&b, "\n+%d bytes after the layout: %s\n", rest, hexPreview(data[l.Size:], 32))
+	}
+	return b.String()
+}
