@@ -6,6 +6,7 @@ import (
 	"github.com/sockplay/sockplay/netcore"
 	"github.com/sockplay/sockplay/netcore/framing"
 	"github.com/sockplay/sockplay/netcore/payload"
+	"github.com/sockplay/sockplay/netcore/rules"
 )
 
 // Role says whether a session listens or dials.
@@ -47,6 +48,10 @@ type Config struct {
 	// ReplyPayload is ReplyFixed's answer, rendered for every reply so
 	// its macros ({{counter}}, {{time}}) change; Spec.Config compiles it.
 	ReplyPayload *payload.Payload
+
+	// Rules answer received messages (servers and clients) instead of
+	// Reply, which must then be ReplyNone; Spec.Config compiles them.
+	Rules *rules.Set
 
 	// Unconnected makes a UDP client use an unconnected socket (sendto):
 	// replies from any address are logged, each sender as its own peer.

@@ -79,8 +79,13 @@ func (s *Session) messages(p *peer, msgs []framing.Message, err error, scratch *
 	s.emit(Entry{Kind: KindError, Note: NoteDecoderStuck, Peer: p.id, Addr: p.addr, Err: err, Text: text, Data: rest, Bytes: uint64(len(rest))})
 }
 
-// reply answers one chunk or message according to Config.Reply.
+// reply answers one chunk or message by the rules, when the session has
+// them, or else according to Config.Reply.
 func (s *Session) reply(p *peer, in []byte, scratch *[]byte) {
+	if rs := s.rules.Load(); rs != nil {
+		s.applyRules(p, rs, in)
+		return
+	}
 	if s.cfg.Role != Server {
 		return
 	}

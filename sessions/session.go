@@ -52,7 +52,10 @@ type Session struct {
 
 	closeDone chan struct{} // closed when the first Close has finished
 
-	replyCounter payload.Counter // {{counter}} in fixed replies
+	replyCounter payload.Counter // {{counter}} in fixed replies and rule replies
+
+	rules   atomic.Pointer[ruleState] // rules.go; nil without rules
+	delayed atomic.Int64              // messages whose rule replies wait (rules.go)
 
 	framing atomic.Pointer[framingState] // framing.go
 	offline bool                         // made from a capture (capture.go): no sockets
@@ -96,6 +99,12 @@ func New(cfg Config) (*Session, error) {
 	}
 	s := &Session{cfg: cfg, log: NewLog(cfg.LogBudget), peers: map[PeerID]*peer{}, byAddr: map[string]*peer{}, lost: make(chan struct{}, 1), closeDone: make(chan struct{})}
 	s.framing.Store(&framingState{spec: cfg.Framing, opt: cfg.FramingOptions})
+	if cfg.Rules != nil {
+		if cfg.Reply != ReplyNone {
+			return nil, fmt.Errorf("%w: %s", ErrBadConfig, errRulesAndReply)
+		}
+		s.rules.Store(newRuleState(cfg.Rules))
+	}
 	return s, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/sockplay/sockplay/netcore"
 	"github.com/sockplay/sockplay/netcore/framing"
 	"github.com/sockplay/sockplay/netcore/payload"
+	"github.com/sockplay/sockplay/netcore/rules"
 )
 
 // Spec is what a person chose for one session, in the one form every front
@@ -33,6 +34,10 @@ type Spec struct {
 	// hex, base64), rendered for every reply.
 	Reply        string        `json:"reply,omitempty"`
 	ReplyPayload *payload.Spec `json:"reply_payload,omitempty"`
+
+	// Rules are reply rules (servers and clients): an ordered list, its
+	// mode and default reply; they replace Reply, which stays "".
+	Rules *rules.List `json:"rules,omitempty"`
 
 	// SaveDir receives the files of a jsonhdr session.
 	SaveDir string `json:"save_dir,omitempty"`
@@ -156,6 +161,15 @@ func (s Spec) Config() (Config, error) {
 	case mode == ReplyFixed:
 		if cfg.ReplyPayload, err = compileReply(*s.ReplyPayload, cfg.Framing); err != nil {
 			return cfg, specErr("reply_payload", err)
+		}
+	}
+
+	if s.Rules != nil {
+		if mode != ReplyNone {
+			return cfg, specErrf("rules", errRulesAndReply)
+		}
+		if cfg.Rules, err = rules.Compile(*s.Rules); err != nil {
+			return cfg, specErr("rules", err)
 		}
 	}
 
