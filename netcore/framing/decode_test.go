@@ -174,6 +174,90 @@ var decodeCases = []struct {
 		flush: "truncated frame at end of stream: 1 of 4 header bytes",
 	},
 	{
+		// Three Modbus/TCP frames glued: two "read holding registers"
+		// requests and a response. The header stays with the message.
+		name: "len off=4: Modbus/TCP frames whole",
+		spec: "len:2:be:off=4",
+		// 00000000  00 01 00 00 00 06 01 03 00 00 00 02 00 02 00 00  |................|
+		// 00000010  00 06 11 03 00 6b 00 03 00 01 00 00 00 07 01 03  |.....k..........|
+		// 00000020  04 00 2a 01 f4                                    |..*..|
+		in:   modbusReq1 + modbusReq2 + modbusResp,
+		want: []string{modbusReq1, modbusReq2, modbusResp},
+	},
+	{
+		name: "len off=4 strip=6: the PDU alone",
+		spec: "len:2:be:off=4:strip=6",
+		in:   modbusReq1 + modbusResp,
+		want: []string{modbusReq1[6:], modbusResp[6:]},
+	},
+	{
+		name: "len off=4 strip=4: from the length field on",
+		spec: "len:2:be:off=4:strip=4",
+		in:   modbusReq1,
+		want: []string{modbusReq1[4:]},
+	},
+	{
+		name: "len off=0 strip=0 keeps the field",
+		spec: "len:2:strip=0",
+		in:   "\x00\x03abc\x00\x00",
+		want: []string{"\x00\x03abc", "\x00\x00"},
+	},
+	{
+		name: "len strip=1 drops part of the field",
+		spec: "len:2:le:strip=1",
+		in:   "\x02\x00hi",
+		want: []string{"\x00hi"},
+	},
+	{
+		name: "len off incl: the field counts the whole frame",
+		spec: "len:1:off=2:incl",
+		// 00000000  aa bb 05 68 69 cc dd 03                           |...hi...|
+		in:   "\xaa\xbb\x05hi\xcc\xdd\x03",
+		want: []string{"\xaa\xbb\x05hi", "\xcc\xdd\x03"},
+	},
+	{
+		name: "len off adj: a CRC after the counted body",
+		spec: "len:2:le:off=1:adj=2",
+		in:   "\x7e\x01\x00A\xc1\xc2",
+		want: []string{"\x7e\x01\x00A\xc1\xc2"},
+	},
+	{
+		name:  "len off incl smaller than the header",
+		spec:  "len:2:be:off=4:incl",
+		in:    "\x00\x01\x00\x00\x00\x05",
+		errs:  []string{"frame length 5 is smaller than the 6-byte header it counts"},
+		flush: "frame length 5 is smaller than the 6-byte header it counts",
+		stuck: true,
+	},
+	{
+		name:  "len off: truncated header",
+		spec:  "len:2:be:off=4",
+		in:    "\x00\x01\x00\x00\x00",
+		flush: "truncated frame at end of stream: 5 of 6 header bytes",
+	},
+	{
+		name:  "len off: truncated body",
+		spec:  "len:2:be:off=4",
+		in:    modbusReq1[:9],
+		flush: "truncated frame at end of stream: 9 of 12 bytes",
+	},
+	{
+		// The limit is on the message, which here is the whole frame:
+		// a 12-byte Modbus frame is over max=11 though its body is 6.
+		name:  "len off: the limit counts the header kept",
+		spec:  "len:2:be:off=4:max=11",
+		in:    modbusReq1,
+		errs:  []string{"frame length 6 exceeds the 11 bytes limit"},
+		flush: "frame length 6 exceeds the 11 bytes limit",
+		stuck: true,
+	},
+	{
+		name: "len off strip: the limit counts only what is kept",
+		spec: "len:2:be:off=4:strip=6:max=6",
+		in:   modbusReq1,
+		want: []string{modbusReq1[6:]},
+	},
+	{
 		name:  "fixed:3",
 		spec:  "fixed:3",
 		in:    "abcdefgh",
@@ -347,6 +431,14 @@ var decodeCases = []struct {
 		want: []string{"abc"},
 	},
 }
+
+// Modbus/TCP frames (MBAP header: transaction id, protocol id, length of
+// what follows, then unit id and PDU), as mbpoll sends and a device answers.
+const (
+	modbusReq1 = "\x00\x01\x00\x00\x00\x06\x01\x03\x00\x00\x00\x02"     // read 2 holding registers at 0
+	modbusReq2 = "\x00\x02\x00\x00\x00\x06\x11\x03\x00\x6b\x00\x03"     // read 3 at 107, unit 17
+	modbusResp = "\x00\x01\x00\x00\x00\x07\x01\x03\x04\x00\x2a\x01\xf4" // 42 and 500
+)
 
 func TestDecode(t *testing.T) {
 	for _, tt := range decodeCases {

@@ -12,7 +12,12 @@ import (
 //
 //   - line, crlf, delim: the payload must not contain the delimiter (with
 //     :keep, a payload may end with it; otherwise it is added);
-//   - len: the payload length must fit the field ("len:1" carries at most 255 bytes);
+//   - len: the payload length must fit the field ("len:1" carries at most 255
+//     bytes). The payload is the message as the receiver decodes it: with
+//     off=K (and no strip) it is the whole frame, so it starts with the K
+//     header bytes and then the field's bytes, which Encode overwrites with
+//     the computed length; a spec that strips header bytes before the
+//     field cannot send, since they are not in the payload;
 //   - fixed:N: the payload must be exactly N bytes (no padding is invented);
 //   - stx-etx: the payload must not contain 0x02 or 0x03;
 //   - slip: the payload must not be empty (RFC 1055 receivers skip empty frames).
@@ -28,11 +33,7 @@ func (s Spec) Encode(dst, payload []byte) ([]byte, error) {
 	case KindLine, KindCRLF, KindDelim:
 		return s.appendDelimited(dst, payload)
 	case KindLen:
-		out, err := s.appendLen(dst, len(payload))
-		if err != nil {
-			return dst, err
-		}
-		return append(out, payload...), nil
+		return s.appendLen(dst, payload)
 	case KindFixed:
 		if len(payload) != s.Size {
 			return dst, newError(ErrCannotEncode, "payload of %d bytes is not the fixed frame size %d", len(payload), s.Size)

@@ -13,6 +13,9 @@ var fuzzSpecs = []string{
 	"raw", "line", "line:keep", "crlf", "delim:00", "delim:6161:keep", "delim:0d0a",
 	"len:1", "len:2:be", "len:2:le:incl", "len:4:le", "len:4:be:adj=-2", "len:8:le:incl:adj=3",
 	"fixed:3", "stx-etx", "slip", "cobs", "http", "idle:1s", "jsonhdr",
+	// len with a header before the field (added last: seeds index this list).
+	"len:2:be:off=4", "len:2:be:off=4:strip=6", "len:2:strip=0", "len:4:le:off=3:incl:adj=-2:strip=1",
+	"len:1:off=2:strip=3", "len:8:be:off=1:incl:adj=5", "len:2:le:strip=1",
 }
 
 // FuzzDecode feeds arbitrary bytes to every decoder with a small limit: no
@@ -156,6 +159,16 @@ func FuzzRoundTrip(f *testing.F) {
 					t.Fatalf("Encode error %v does not match ErrCannotEncode", err)
 				}
 				continue
+			}
+			if s.Kind == KindLen {
+				// The field's bytes that are in the message are the
+				// encoder's to write; every other byte is the payload's.
+				got := out[len(stream)+s.StripLen():]
+				field := max(s.Off+s.Width-s.StripLen(), 0)
+				if len(got) != len(p) || !bytes.Equal(got[field:], p[field:]) || !bytes.Equal(got[:s.Off], p[:s.Off]) {
+					t.Fatalf("%s: Encode(%q) framed %q", s, p, out[len(stream):])
+				}
+				p = got
 			}
 			stream = out
 			want = append(want, Message{Data: p})

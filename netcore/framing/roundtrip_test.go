@@ -39,6 +39,7 @@ func samplePayloads() [][]byte {
 var roundTripSpecs = []string{
 	"line", "line:keep", "crlf", "crlf:keep", "delim:00", "delim:0d0a:keep", "delim:6161", "delim:7e7e7e",
 	"len:1", "len:2:be", "len:2:le:incl", "len:4:le", "len:4:be:adj=-2", "len:8:le:incl:adj=3", "len:8:be",
+	"len:2:be:off=4", "len:2:strip=0", "len:2:le:strip=1", "len:4:be:off=3:incl:adj=2", "len:1:off=7:adj=-1",
 	"fixed:1", "fixed:12", "stx-etx", "slip", "cobs", "jsonhdr", "idle:10ms", "raw", "http",
 }
 
@@ -56,6 +57,13 @@ func payloadsFor(t *testing.T, s Spec) [][]byte {
 			}
 		case KindHTTP:
 			return httpSamples()
+		case KindLen:
+			// The length field's bytes are in the message: the encoder
+			// fills them in, so a user types placeholders and reads back
+			// the frame with the right length.
+			if wire, err := s.Encode(nil, p); err == nil {
+				p = wire[s.StripLen():]
+			}
 		}
 		if _, err := s.Encode(nil, p); err != nil {
 			if !errors.Is(err, ErrCannotEncode) {
@@ -208,6 +216,12 @@ func TestEncodeErrors(t *testing.T) {
 		{"len:1", strings.Repeat("x", 300), "payload of 300 bytes does not fit the 1-byte length field (max 255)"},
 		{"len:1:incl", strings.Repeat("x", 255), "payload of 255 bytes does not fit the 1-byte length field (field value 256, max 255)"},
 		{"len:2:adj=5", "abc", "payload of 3 bytes does not fit the 2-byte length field (field value -2, max 65535)"},
+		{"len:2:be:off=4", "\x00\x01\x00\x00\x00", "payload of 5 bytes is too short for len:2:be:off=4: it must start with the 4 header bytes and 2 bytes for the length field, whose value sockplay writes"},
+		{"len:2:be:off=4", "", "payload of 0 bytes is too short for len:2:be:off=4: it must start with the 4 header bytes and 2 bytes for the length field, whose value sockplay writes"},
+		{"len:2:strip=0", "x", "payload of 1 byte is too short for len:2:be:strip=0: it must start with 2 bytes for the length field, whose value sockplay writes"},
+		{"len:2:be:off=4:strip=6", "\x01\x03\x00\x00\x00\x02", "len:2:be:off=4:strip=6 cannot frame a payload: its messages leave out 4 header bytes before the length field, which a sender cannot know; send with strip=0 or raw"},
+		{"len:2:be:off=4:strip=2", "\x00\x00\x00\x06\x01\x03", "len:2:be:off=4:strip=2 cannot frame a payload: its messages leave out 2 header bytes before the length field, which a sender cannot know; send with strip=0 or raw"},
+		{"len:1:off=2", "ab\x00" + strings.Repeat("x", 256), "payload of 259 bytes does not fit the 1-byte length field (max 255)"},
 		{"line", "a\nb", "payload contains the delimiter 0a at offset 1, which would split it into two messages"},
 		{"line:keep", "a\nb\n", "payload contains the delimiter 0a at offset 1, which would split it into two messages"},
 		{"delim:6161", "xa", "payload contains the delimiter 6161 at offset 1, which would split it into two messages"},
@@ -241,6 +255,15 @@ func TestEncodeBytes(t *testing.T) {
 		{"len:2:le:incl", "abc", "\x05\x00abc"},
 		{"len:1:adj=-2", "abc", "\x05abc"},
 		{"len:4:le", "hi", "\x02\x00\x00\x00hi"},
+		// Modbus/TCP: the person types the frame with 00 00 for the
+		// length; the encoder writes 6 at offset 4.
+		{"len:2:be:off=4", "\x00\x01\x00\x00\x00\x00\x01\x03\x00\x00\x00\x02", modbusReq1},
+		{"len:2:be:off=4", modbusResp, modbusResp}, // a right length stays
+		{"len:2:be:off=4", "\x00\x01\x00\x00\xff\xff", "\x00\x01\x00\x00\x00\x00"},
+		{"len:2:be:off=4:incl", "\x00\x01\x00\x00\x00\x00\x01\x03", "\x00\x01\x00\x00\x00\x08\x01\x03"},
+		{"len:2:le:off=1:adj=2", "\x7e??A\xc1\xc2", "\x7e\x01\x00A\xc1\xc2"},
+		{"len:2:strip=0", "??abc", "\x00\x03abc"},
+		{"len:2:le:strip=1", "?abc", "\x03\x00abc"},
 		{"stx-etx", "ab", "\x02ab\x03"},
 		// 00000000  c0 61 db dc db dd c0                              |.a.....|
 		{"slip", "a\xc0\xdb", "\xc0a\xdb\xdc\xdb\xdd\xc0"},

@@ -55,6 +55,9 @@ const (
 	maxDelim = 64
 	// maxAdj bounds len's adj=K.
 	maxAdj = 1 << 20
+	// maxOff bounds len's off=K: device headers before a length are a few
+	// bytes; a longer one is a typo.
+	maxOff = 1024
 )
 
 // Options are the settings a session gives every decoder it makes.
@@ -80,11 +83,26 @@ type Spec struct {
 	// LittleEndian selects the byte order of a KindLen field (default big
 	// endian, network order).
 	LittleEndian bool
-	// Incl means the KindLen field counts its own header bytes.
+	// Incl means the KindLen field counts the frame's header: the Off
+	// bytes before the field and the field itself (with Off 0, its own
+	// Width bytes).
 	Incl bool
 	// Adj is added to the KindLen field to get the message length, for
 	// protocols whose length leaves out (or also counts) a trailing CRC.
 	Adj int
+	// Off is where the KindLen field starts, counted from the frame's
+	// first byte (off=K): Modbus/TCP's 2-byte length follows a 4-byte
+	// header, len:2:be:off=4. The header bytes belong to the frame.
+	Off int
+	// Strip, when StripSet, is how many bytes at the start of each frame a
+	// KindLen message leaves out (strip=K, Netty's initialBytesToStrip),
+	// at most Off+Width. Unset, the default is the field alone when it
+	// comes first (Off 0, as len has always done) and nothing when a
+	// header precedes it (the message is the whole frame). Parse leaves
+	// StripSet false when K is the default, so equal framings are equal
+	// Specs.
+	Strip    int
+	StripSet bool
 	// Size is the frame size of KindFixed.
 	Size int
 	// Gap is the silence that ends a KindIdle message; the session runs the
@@ -206,6 +224,23 @@ func Parse(spec string) (Spec, error) {
 				return Spec{}, newError(ErrBadSpec, "len adj %q is not a whole number such as 2 or -2", val)
 			}
 			s.Adj = n
+		case (key == "off" || key == "strip") && hasVal && s.Kind == KindLen:
+			n, err := strconv.Atoi(val)
+			num := strings.TrimPrefix(val, "+")
+			switch {
+			case err != nil && !errors.Is(err, strconv.ErrRange):
+				return Spec{}, newError(ErrBadSpec, "len %s %q is not a number of bytes such as 4", key, val)
+			case key == "off" && (err != nil || n < 0 || n > maxOff):
+				return Spec{}, newError(ErrBadSpec, "len off %s is outside 0..%d", num, maxOff)
+			case key == "off":
+				s.Off = n
+			case n < 0 || (err != nil && strings.HasPrefix(val, "-")):
+				return Spec{}, newError(ErrBadSpec, "len strip %s is negative; it counts the bytes dropped from the start of each frame", num)
+			case err != nil || n > maxOff+8:
+				return Spec{}, newError(ErrBadSpec, "len strip %s is more than any frame has before its body (at most off=%d and an 8-byte field)", digitsOf(val), maxOff)
+			default:
+				s.Strip, s.StripSet = n, true
+			}
 		default:
 			return Spec{}, newError(ErrBadSpec, "%s does not take the option %q%s", s.Kind, a, optionHint(s.Kind))
 		}
@@ -216,6 +251,14 @@ func Parse(spec string) (Spec, error) {
 	}
 	if s.Width == 1 {
 		s.LittleEndian = false // one byte has no order; keep len:1:le == len:1:be
+	}
+	if s.Kind == KindLen {
+		if h := s.Off + s.Width; s.StripSet && s.Strip > h && (s.Width == 1 || s.Width == 2 || s.Width == 4 || s.Width == 8) {
+			return Spec{}, newError(ErrBadSpec, "len strip %d is more than the %d bytes a frame has before its body (off=%d and the %d-byte length field)", s.Strip, h, s.Off, s.Width)
+		}
+		if s.StripSet && s.Strip == s.defaultStrip() {
+			s.Strip, s.StripSet = 0, false // the default, said out loud
+		}
 	}
 	if err := s.Validate(); err != nil {
 		return Spec{}, err
@@ -235,7 +278,7 @@ func repeated(key, before, a, text string) error {
 			n1, err1 := parseSize(v1)
 			n2, err2 := parseSize(v2)
 			same = err1 == nil && err2 == nil && n1 == n2
-		case "adj":
+		case "adj", "off", "strip":
 			n1, err1 := strconv.Atoi(v1)
 			n2, err2 := strconv.Atoi(v2)
 			same = err1 == nil && err2 == nil && n1 == n2
@@ -288,7 +331,7 @@ func optionHint(k Kind) string {
 	case KindLine, KindCRLF, KindDelim:
 		return " (it takes keep, max=N)"
 	case KindLen:
-		return " (it takes be, le, incl, adj=K, max=N)"
+		return " (it takes be, le, off=K, incl, adj=K, strip=K, max=N)"
 	}
 	return " (it takes max=N)"
 }
@@ -332,6 +375,7 @@ func (s Spec) Validate() error {
 		used.Delim, used.Keep = s.Delim, s.Keep
 	case KindLen:
 		used.Width, used.LittleEndian, used.Incl, used.Adj = s.Width, s.LittleEndian && s.Width != 1, s.Incl, s.Adj
+		used.Off, used.Strip, used.StripSet = s.Off, s.Strip, s.StripSet
 	case KindFixed:
 		used.Size = s.Size
 	case KindIdle:
@@ -358,6 +402,17 @@ func (s Spec) Validate() error {
 		}
 		if s.Adj < -maxAdj || s.Adj > maxAdj {
 			return newError(ErrBadSpec, "len adj %d is outside -%d..%d", s.Adj, maxAdj, maxAdj)
+		}
+		if s.Off < 0 || s.Off > maxOff {
+			return newError(ErrBadSpec, "len off %d is outside 0..%d", s.Off, maxOff)
+		}
+		switch h := s.Off + s.Width; {
+		case !s.StripSet && s.Strip != 0:
+			return newError(ErrBadSpec, "len strip %d is set without StripSet", s.Strip)
+		case s.StripSet && (s.Strip < 0 || s.Strip > h):
+			return newError(ErrBadSpec, "len strip %d is more than the %d bytes a frame has before its body (off=%d and the %d-byte length field)", s.Strip, h, s.Off, s.Width)
+		case s.StripSet && s.Strip == s.defaultStrip():
+			return newError(ErrBadSpec, "len strip %d is the default for this spec; leave StripSet false", s.Strip)
 		}
 	case KindFixed:
 		if s.Size > MaxFrameCeiling {
@@ -395,11 +450,17 @@ func (s Spec) String() string {
 				b.WriteString(":be")
 			}
 		}
+		if s.Off != 0 {
+			fmt.Fprintf(&b, ":off=%d", s.Off)
+		}
 		if s.Incl {
 			b.WriteString(":incl")
 		}
 		if s.Adj != 0 {
 			fmt.Fprintf(&b, ":adj=%d", s.Adj)
+		}
+		if s.StripSet {
+			fmt.Fprintf(&b, ":strip=%d", s.Strip)
 		}
 	case KindFixed:
 		fmt.Fprintf(&b, ":%d", s.Size)
@@ -426,6 +487,25 @@ func maxText(n int) string {
 		return strconv.Itoa(n>>10) + "KiB"
 	}
 	return strconv.Itoa(n)
+}
+
+// defaultStrip is what a len message leaves out when strip= is not given:
+// the length field when it starts the frame (what len always did), nothing
+// when a header comes before it, so the header stays with the message.
+func (s Spec) defaultStrip() int {
+	if s.Off == 0 {
+		return s.Width
+	}
+	return 0
+}
+
+// StripLen is how many bytes at the start of each len frame its message
+// leaves out: Strip when given, else the default (see Spec.Strip).
+func (s Spec) StripLen() int {
+	if s.StripSet {
+		return s.Strip
+	}
+	return s.defaultStrip()
 }
 
 // delimiter is the byte sequence that ends a message of a delimiter framing.

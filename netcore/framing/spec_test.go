@@ -25,6 +25,14 @@ func TestParseCanonical(t *testing.T) {
 		{"len:1:le", Spec{Kind: KindLen, Width: 1}, "len:1"},
 		{"len:2:be:incl:adj=-2", Spec{Kind: KindLen, Width: 2, Incl: true, Adj: -2}, "len:2:be:incl:adj=-2"},
 		{"len:8:adj=+3:LE", Spec{Kind: KindLen, Width: 8, LittleEndian: true, Adj: 3}, "len:8:le:adj=3"},
+		{"len:2:be:off=4", Spec{Kind: KindLen, Width: 2, Off: 4}, "len:2:be:off=4"},
+		{"len:2:strip=4:off=4:BE", Spec{Kind: KindLen, Width: 2, Off: 4, Strip: 4, StripSet: true}, "len:2:be:off=4:strip=4"},
+		{"len:2:be:off=4:strip=0", Spec{Kind: KindLen, Width: 2, Off: 4}, "len:2:be:off=4"}, // the default said out loud
+		{"len:2:strip=2", Spec{Kind: KindLen, Width: 2}, "len:2:be"},
+		{"len:2:off=0", Spec{Kind: KindLen, Width: 2}, "len:2:be"},
+		{"len:2:strip=0", Spec{Kind: KindLen, Width: 2, StripSet: true}, "len:2:be:strip=0"},
+		{"len:4:le:adj=-2:incl:off=+3:strip=7:max=1k", Spec{Kind: KindLen, Width: 4, LittleEndian: true, Off: 3, Incl: true, Adj: -2, Strip: 7, StripSet: true, Max: 1 << 10},
+			"len:4:le:off=3:incl:adj=-2:strip=7:max=1KiB"},
 		{"fixed:16", Spec{Kind: KindFixed, Size: 16}, "fixed:16"},
 		{"stx-etx", Spec{Kind: KindSTXETX}, "stx-etx"},
 		{"slip", Spec{Kind: KindSLIP}, "slip"},
@@ -64,7 +72,7 @@ func TestParseErrors(t *testing.T) {
 		{"len:3", "len width 3 is not one of 1, 2, 4, 8"},
 		{"len:x:be", `len width "x" is not one of 1, 2, 4, 8`},
 		{"len", "len needs the width of its length field, as in len:4:be"},
-		{"len:4:xe", `len does not take the option "xe" (it takes be, le, incl, adj=K, max=N)`},
+		{"len:4:xe", `len does not take the option "xe" (it takes be, le, off=K, incl, adj=K, strip=K, max=N)`},
 		{"len:4:be:le", `le and be contradict each other in "len:4:be:le"; choose one byte order`},
 		{"len:4:le:be", `le and be contradict each other in "len:4:le:be"; choose one byte order`},
 		{"len:2:LE:incl:Be", `le and be contradict each other in "len:2:LE:incl:Be"; choose one byte order`},
@@ -78,13 +86,28 @@ func TestParseErrors(t *testing.T) {
 		{"len:4:adj=1:adj=-1", `adj=1 and adj=-1 contradict each other in "len:4:adj=1:adj=-1"; choose one`},
 		{"len:4:adj=2:adj=+2", `option "adj=+2" appears twice in "len:4:adj=2:adj=+2"`},
 		{"line:max=1k:max=zz", `max "zz" is not a positive size such as 4096 or 64KiB`},
-		{"len:4:le:le=1", `len does not take the option "le=1" (it takes be, le, incl, adj=K, max=N)`},
-		{"len:4:incl:incl=3", `len does not take the option "incl=3" (it takes be, le, incl, adj=K, max=N)`},
+		{"len:4:le:le=1", `len does not take the option "le=1" (it takes be, le, off=K, incl, adj=K, strip=K, max=N)`},
+		{"len:4:incl:incl=3", `len does not take the option "incl=3" (it takes be, le, off=K, incl, adj=K, strip=K, max=N)`},
 		{"len:4:adj=99999999999999999999", "len adj 99999999999999999999 is outside -1048576..1048576"},
 		{"len:4:adj=-99999999999999999999", "len adj -99999999999999999999 is outside -1048576..1048576"},
 		{"len:4:adj=+99999999999999999999", "len adj 99999999999999999999 is outside -1048576..1048576"},
 		{"len:4:adj=two", `len adj "two" is not a whole number such as 2 or -2`},
 		{"len:4:adj=99999999", "len adj 99999999 is outside -1048576..1048576"},
+		{"len:2:off=-1", "len off -1 is outside 0..1024"},
+		{"len:2:off=1025", "len off 1025 is outside 0..1024"},
+		{"len:2:off=99999999999999999999", "len off 99999999999999999999 is outside 0..1024"},
+		{"len:2:off=four", `len off "four" is not a number of bytes such as 4`},
+		{"len:2:off", `len does not take the option "off" (it takes be, le, off=K, incl, adj=K, strip=K, max=N)`},
+		{"len:2:off=4:off=2", `off=4 and off=2 contradict each other in "len:2:off=4:off=2"; choose one`},
+		{"len:2:off=4:off=+4", `option "off=+4" appears twice in "len:2:off=4:off=+4"`},
+		{"len:2:be:off=4:strip=7", "len strip 7 is more than the 6 bytes a frame has before its body (off=4 and the 2-byte length field)"},
+		{"len:2:strip=3", "len strip 3 is more than the 2 bytes a frame has before its body (off=0 and the 2-byte length field)"},
+		{"len:2:strip=-1", "len strip -1 is negative; it counts the bytes dropped from the start of each frame"},
+		{"len:2:strip=99999999999999999999", "len strip 99999999999999999999 is more than any frame has before its body (at most off=1024 and an 8-byte field)"},
+		{"len:2:strip=x", `len strip "x" is not a number of bytes such as 4`},
+		{"len:2:strip=1:strip=2", `strip=1 and strip=2 contradict each other in "len:2:strip=1:strip=2"; choose one`},
+		{"len:2:size=4", `len does not take the option "size=4" (it takes be, le, off=K, incl, adj=K, strip=K, max=N)`},
+		{"line:off=4", `line does not take the option "off=4" (it takes keep, max=N)`},
 		{"delim", "delim needs the delimiter as hex bytes, as in delim:0d0a"},
 		{"delim:0g", `delim "0g" is not hex bytes such as 00 or 0d0a`},
 		{"delim:abc", `delim "abc" is not hex bytes such as 00 or 0d0a`},
@@ -139,6 +162,11 @@ func TestValidateRejectsStrayFields(t *testing.T) {
 		{Kind: KindLen, Width: 1, LittleEndian: true},
 		{Kind: KindFixed, Size: 4, Gap: time.Second},
 		{Kind: KindLen, Width: 3},
+		{Kind: KindLen, Width: 2, Off: -1},
+		{Kind: KindLen, Width: 2, Off: 4, Strip: 7, StripSet: true},
+		{Kind: KindLen, Width: 2, Strip: 1},                 // Strip without StripSet
+		{Kind: KindLen, Width: 2, Strip: 2, StripSet: true}, // the default: String would drop it
+		{Kind: KindLine, Off: 1},
 		{Kind: 99},
 	} {
 		if err := s.Validate(); !errors.Is(err, ErrBadSpec) {
@@ -170,7 +198,8 @@ func FuzzParse(f *testing.F) {
 	for _, s := range []string{"raw", "line:keep", "crlf", "delim:0d0a:keep", "len:4:le:incl:adj=-2:max=64k",
 		"len:1", "fixed:10", "stx-etx", "slip", "cobs", "http", "idle:1m30s", "jsonhdr:max=1000", "len:8:be", "delim:00:max=3",
 		"fixed:99999999999999999999", "fixed:1073741825", "len:4:le:be", "len:4:be:be", "line:max=1k:max=2k",
-		"len:4:adj=99999999999999999999", "line:max=99999999999999999999k", "idle:9999999999h", "idle:-9999999999h"} {
+		"len:4:adj=99999999999999999999", "line:max=99999999999999999999k", "idle:9999999999h", "idle:-9999999999h",
+		"len:2:be:off=4", "len:2:be:off=4:strip=6", "len:2:strip=0", "len:4:le:off=3:incl:adj=-2:strip=7", "len:2:strip=2", "len:1:off=1024:strip=1025"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {

@@ -25,7 +25,7 @@ type sendFlags struct {
 
 func addSendFlags(fs *flag.FlagSet) *sendFlags {
 	f := &sendFlags{}
-	fs.StringVar(&f.framing, "framing", "raw", "cut what arrives into messages and frame what is sent by `SPEC`: raw, line, crlf, delim:HEX, len:N:be|le, fixed:N, stx-etx, slip, cobs, http, idle:DUR, jsonhdr; :max=SIZE changes the 16 MiB frame limit")
+	fs.StringVar(&f.framing, "framing", "raw", "cut what arrives into messages and frame what is sent by `SPEC`: raw, line, crlf, delim:HEX, len:N[:be|le][:off=K][:incl][:adj=K][:strip=K] (off: the length field starts K bytes into the frame, whose header then stays in the message: len:2:be:off=4 cuts Modbus/TCP; strip: drop K bytes from each message's start; sending writes the field), fixed:N, stx-etx, slip, cobs, http, idle:DUR, jsonhdr; :max=SIZE changes the 16 MiB frame limit")
 	fs.StringVar(&f.mode, "payload-mode", "", "`MODE` of typed payloads (--send, --reply, stdin lines): text (escapes like \\r\\n, \\x00, {{macros}}) or hex (default text); with any payload flag stdin is read line by line, each line one payload")
 	fs.StringVar(&f.ending, "line-ending", "none", "append to each payload: none, lf or crlf")
 	fs.StringVar(&f.checksum, "checksum", "none", "append a checksum of each payload: none, sum8, xor8, crc16-modbus, crc16-ccitt-false, crc32")
