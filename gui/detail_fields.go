@@ -9,19 +9,26 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/sockplay/sockplay/netcore/decode"
 	"github.com/sockplay/sockplay/netcore/structfmt"
 )
 
 // The detail pane's Fields view decodes the selected row with a struct
 // layout in Python's notation (netcore/structfmt): ">H:tid H:proto H:len
 // B:unit B:fc" turns a Modbus/TCP request into named values with their
-// offsets, in decimal and hex. The layout is kept with the tab.
+// offsets, in decimal and hex; or as a protocol gopacket knows (Decode
+// as: DNS, Modbus/TCP, NTP, DHCPv4, SIP; netcore/decode), chosen by the
+// session's port when it is a well-known one. Both are kept with the tab.
 
 // viewFields is the pane's third view.
 const viewFields = "Fields"
 
+// asLayout is the Decode-as choice that uses the layout typed.
+const asLayout = "Struct layout"
+
 // fieldsView is the Fields view's parts.
 type fieldsView struct {
+	As     *widget.Select // asLayout, or a protocol of netcore/decode by name
 	Layout *widget.Entry
 	Status *widget.Label
 	Grid   *widget.TextGrid
@@ -44,14 +51,50 @@ func newFieldsView(data func() []byte) *fieldsView {
 			f.changed(strings.TrimSpace(s))
 		}
 	}
+	choices := []string{asLayout}
+	for _, p := range decode.Protocols {
+		choices = append(choices, decode.Names[p])
+	}
+	f.As = widget.NewSelect(choices, func(string) {
+		if f.protocol() == "" {
+			f.Layout.Show()
+		} else {
+			f.Layout.Hide()
+		}
+		f.show(data())
+		if f.changed != nil {
+			f.changed(strings.TrimSpace(f.Layout.Text))
+		}
+	})
+	f.As.SetSelected(asLayout)
 	// One row for the layout and what became of it: the pane is often
 	// short, and the fields need the height.
-	top := container.NewBorder(nil, nil, widget.NewLabel("Layout"), nil, container.NewGridWithColumns(2, f.Layout, f.Status))
+	top := container.NewBorder(nil, nil, withWidth(f.As, 150), nil, container.NewGridWithColumns(2, f.Layout, f.Status))
 	f.root = container.NewBorder(top, nil, nil, nil, f.Grid)
 	return f
 }
 
-// show decodes data with the layout typed.
+// protocol is the protocol chosen in Decode as, or "" for the layout.
+func (f *fieldsView) protocol() string {
+	for _, p := range decode.Protocols {
+		if decode.Names[p] == f.As.Selected {
+			return p
+		}
+	}
+	return ""
+}
+
+// setProtocol chooses a protocol by its netcore/decode name ("" for the
+// layout).
+func (f *fieldsView) setProtocol(p string) {
+	if name, ok := decode.Names[p]; ok {
+		f.As.SetSelected(name)
+	} else {
+		f.As.SetSelected(asLayout)
+	}
+}
+
+// show decodes data as the protocol chosen, or with the layout typed.
 func (f *fieldsView) show(data []byte) {
 	spec := strings.TrimSpace(f.Layout.Text)
 	setStatus := func(text string, imp widget.Importance) {
@@ -60,6 +103,25 @@ func (f *fieldsView) show(data []byte) {
 			f.Status.Refresh()
 		}
 		f.Status.SetText(text)
+	}
+	if p := f.protocol(); p != "" {
+		if data == nil {
+			setStatus("Select a row to decode it as "+decode.Names[p]+".", widget.LowImportance)
+			f.Grid.SetText("")
+			return
+		}
+		n, err := decode.Decode(p, data)
+		if n != nil {
+			f.Grid.SetText(strings.Join(n.Lines(), "\n"))
+		} else {
+			f.Grid.SetText("")
+		}
+		if err != nil {
+			setStatus(err.Error(), widget.DangerImportance)
+			return
+		}
+		setStatus(fmt.Sprintf("%s, %d bytes", decode.Names[p], len(data)), widget.LowImportance)
+		return
 	}
 	if spec == "" {
 		setStatus("Type a layout to read the row as fields.", widget.LowImportance)

@@ -45,6 +45,19 @@ func TestDetailFields(t *testing.T) {
 	if !strings.Contains(d.Fields.Status.Text, `'Z' is not a format character`) || d.Fields.Grid.Text() != "" {
 		t.Errorf("bad layout: status %q", d.Fields.Status.Text)
 	}
+	d.Fields.As.SetSelected("Modbus/TCP")
+	if got := d.Fields.Grid.Text(); !strings.Contains(got, "Modbus/TCP: request") || !strings.Contains(got, "  function: 3 (read holding registers)") ||
+		!strings.Contains(got, "  quantity: 2") || d.Fields.Layout.Visible() {
+		t.Errorf("decoded as Modbus/TCP:\n%s", got)
+	}
+	d.Fields.As.SetSelected("DNS")
+	if d.Fields.Status.Importance != widget.DangerImportance || !strings.HasPrefix(d.Fields.Status.Text, "cannot decode as DNS") {
+		t.Errorf("a Modbus request as DNS: %q", d.Fields.Status.Text)
+	}
+	if got := server.Spec().View.Decode; got != "dns" {
+		t.Errorf("the tab keeps decode %q", got)
+	}
+	d.Fields.As.SetSelected(asLayout)
 	d.Fields.Layout.SetText("<HH")
 	if got := server.Spec().View.Layout; got != "<HH" {
 		t.Errorf("the tab keeps layout %q", got)
@@ -59,5 +72,27 @@ func TestDetailFields(t *testing.T) {
 	defer again.Close()
 	if again.Detail.Fields.Layout.Text != "<HH" {
 		t.Errorf("reopened with layout %q", again.Detail.Fields.Layout.Text)
+	}
+}
+
+// A session on a well-known port decodes its protocol unless told
+// otherwise.
+func TestDetailDecodesByPort(t *testing.T) {
+	m := newTestMain(t)
+	tab, err := m.OpenSession(SessionSpec{Spec: sessions.Spec{Role: "client", URL: "udp://127.0.0.1:53"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tab.Close()
+	if got := tab.Detail.Fields.As.Selected; got != "DNS" {
+		t.Errorf("a client of port 53 decodes as %q", got)
+	}
+	other, err := m.OpenSession(SessionSpec{Spec: sessions.Spec{Role: "client", URL: "udp://127.0.0.1:53"}, View: ViewState{Decode: "layout", Layout: ">I"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if got := other.Detail.Fields.As.Selected; got != asLayout {
+		t.Errorf("a saved layout choice gave %q", got)
 	}
 }

@@ -76,8 +76,11 @@ type ViewState struct {
 	// the share of the peers pane beside them (0: the defaults).
 	LogSplit   float64 `json:"log_split,omitempty"`
 	PeersSplit float64 `json:"peers_split,omitempty"`
-	// Layout is the detail pane's struct layout (its Fields view).
+	// Layout is the detail pane's struct layout (its Fields view), and
+	// Decode the protocol it decodes as instead (netcore/decode's names:
+	// dns, modbus, ...; "" for the layout, or by port when never chosen).
 	Layout string `json:"layout,omitempty"`
+	Decode string `json:"decode,omitempty"`
 }
 
 // ComposerState is the composer's settings kept with a tab.

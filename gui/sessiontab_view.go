@@ -1,6 +1,11 @@
 package gui
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/sockplay/sockplay/netcore"
+	"github.com/sockplay/sockplay/netcore/decode"
+)
 
 // Default shares of a session tab's dividers: most of the height for the
 // log (ten rows or more at 1200x760), a narrow peers pane.
@@ -28,11 +33,29 @@ func (t *SessionTab) applyView(v ViewState) {
 	if v.Layout != "" && t.Detail.Fields.Layout.Text != v.Layout {
 		t.Detail.Fields.Layout.SetText(v.Layout)
 	}
+	switch {
+	case v.Decode == "layout":
+		t.Detail.Fields.setProtocol("")
+	case v.Decode != "":
+		t.Detail.Fields.setProtocol(v.Decode)
+	case v.Layout == "":
+		// Never chosen: a well-known port says what the session speaks.
+		if ep, err := netcore.ParseEndpoint(t.spec.URL); err == nil && !ep.IsUnix() {
+			t.Detail.Fields.setProtocol(decode.ByPort(ep.Port))
+		}
+	}
 }
 
 // view is the tab's arrangement now, for the workspace.
 func (t *SessionTab) view() ViewState {
 	v := ViewState{Messages: t.ViewMode.Selected == "Messages", LogSplit: t.logSplit.Offset, Layout: strings.TrimSpace(t.Detail.Fields.Layout.Text)}
+	if p := t.Detail.Fields.protocol(); p != "" {
+		v.Decode = p
+	} else if v.Layout == "" {
+		v.Decode = ""
+	} else {
+		v.Decode = "layout"
+	}
 	if t.Preview.Selected != previewHexText {
 		v.Preview = t.Preview.Selected
 	}

@@ -36,8 +36,8 @@ func decodeDNS(data []byte) (*Node, error) {
 		root.add("rcode", "%s", d.ResponseCode)
 	}
 	for _, q := range d.Questions {
-		n := root.add("question", "%s", q.Name)
-		n.add("name", "%s", q.Name)
+		n := root.add("question", "%s", dnsName(q.Name))
+		n.add("name", "%s", dnsName(q.Name))
 		n.add("type", "%s", q.Type)
 		n.add("class", "%s", q.Class)
 	}
@@ -46,14 +46,22 @@ func decodeDNS(data []byte) (*Node, error) {
 		rrs  []layers.DNSResourceRecord
 	}{{"answer", d.Answers}, {"authority", d.Authorities}, {"additional", d.Additionals}} {
 		for _, rr := range sec.rrs {
-			n := root.add(sec.name, "%s %s", rr.Name, rr.Type)
-			n.add("name", "%s", rr.Name)
+			n := root.add(sec.name, "%s %s", dnsName(rr.Name), rr.Type)
+			n.add("name", "%s", dnsName(rr.Name))
 			n.add("type", "%s", rr.Type)
 			n.add("ttl", "%d", rr.TTL)
 			n.add("data", "%s", rrData(rr))
 		}
 	}
 	return root, nil
+}
+
+// dnsName is a name as dig writes it: the root is ".".
+func dnsName(b []byte) string {
+	if len(b) == 0 {
+		return "."
+	}
+	return string(b)
 }
 
 func rrData(rr layers.DNSResourceRecord) string {
