@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/sockplay/sockplay/netcore/structfmt"
 )
 
 // MaxRandBytes bounds {{rand:N}} so a typo cannot make every send allocate
@@ -41,6 +43,7 @@ const (
 	macroUnixMS
 	macroRand
 	macroCapture
+	macroPack
 )
 
 // macro is one compiled {{...}}; the arguments are checked once at Compile
@@ -50,6 +53,7 @@ type macro struct {
 	start uint64 // counter
 	width int    // counter: minimum digits, zero-padded
 	n     int    // rand: bytes; capture: the group's number
+	b     []byte // pack: the bytes, packed once at Compile
 }
 
 // timeLayout is RFC 3339 with milliseconds.
@@ -76,6 +80,8 @@ func (m macro) appendTo(dst []byte, count uint64, now time.Time, caps [][]byte) 
 		dst = append(dst, make([]byte, m.n)...)
 		rand.Read(dst[n:]) // never fails since Go 1.24
 		return dst
+	case macroPack:
+		return append(dst, m.b...)
 	case macroCapture:
 		if m.n < len(caps) {
 			return append(dst, caps[m.n]...)
@@ -150,11 +156,26 @@ func parseMacro(src string, off int, caps []string) (macro, int, error) {
 			return macro{}, 0, syntaxErrorf(src, off, "rand length %s in %s at %s is not between 1 and "+strconv.Itoa(MaxRandBytes), quoteHead(argv[0]), q)
 		}
 		m = macro{kind: macroRand, n: n}
+	case "pack":
+		// {{pack:>HH:1:500}}: struct.pack's layout (no field names: ':'
+		// separates the values), then one value per field.
+		if len(argv) < 1 || argv[0] == "" {
+			return macro{}, 0, syntaxErrorf(src, off, "macro %s at %s needs a struct layout and its values, e.g. {{pack:>HH:1:500}}", q)
+		}
+		l, perr := structfmt.Parse(argv[0])
+		if perr != nil {
+			return macro{}, 0, syntaxErrorf(src, off, "macro %s at %s: "+strings.ReplaceAll(perr.Error(), "%", "%%"), q)
+		}
+		b, perr := l.Pack(argv[1:])
+		if perr != nil {
+			return macro{}, 0, syntaxErrorf(src, off, "macro %s at %s: "+strings.ReplaceAll(perr.Error(), "%", "%%"), q)
+		}
+		m = macro{kind: macroPack, b: b}
 	default:
 		if caps != nil && argv == nil {
 			return captureMacro(src, off, name, text, caps)
 		}
-		return macro{}, 0, syntaxErrorf(src, off, "unknown macro %s at %s; valid macros are counter, time, unix, unixms, rand", q)
+		return macro{}, 0, syntaxErrorf(src, off, "unknown macro %s at %s; valid macros are counter, time, unix, unixms, rand, pack", q)
 	}
 	if err != nil {
 		return macro{}, 0, err

@@ -19,11 +19,11 @@ func TestMacros(t *testing.T) {
 		{name: "unix", src: "{{unix}}", want: "1767362645"},
 		{name: "unixms", src: "{{unixms}}", want: "1767362645123"},
 		{name: "two macros", src: "{{unix}}-{{counter}}", want: "1767362645-0"},
-		{name: "unknown", src: "ab{{foo}}", wantErr: `unknown macro "{{foo}}" at column 3; valid macros are counter, time, unix, unixms, rand`},
-		{name: "empty macro", src: "{{}}", wantErr: `unknown macro "{{}}" at column 1; valid macros are counter, time, unix, unixms, rand`},
-		{name: "names are case-sensitive", src: "{{Time}}", wantErr: `unknown macro "{{Time}}" at column 1; valid macros are counter, time, unix, unixms, rand`},
-		{name: "spaces are not trimmed", src: "{{ time }}", wantErr: `unknown macro "{{ time }}" at column 1; valid macros are counter, time, unix, unixms, rand`},
-		{name: "long unknown is shortened", src: "{{" + strings.Repeat("x", 50) + "}}", wantErr: `unknown macro "{{xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…" at column 1; valid macros are counter, time, unix, unixms, rand`},
+		{name: "unknown", src: "ab{{foo}}", wantErr: `unknown macro "{{foo}}" at column 3; valid macros are counter, time, unix, unixms, rand, pack`},
+		{name: "empty macro", src: "{{}}", wantErr: `unknown macro "{{}}" at column 1; valid macros are counter, time, unix, unixms, rand, pack`},
+		{name: "names are case-sensitive", src: "{{Time}}", wantErr: `unknown macro "{{Time}}" at column 1; valid macros are counter, time, unix, unixms, rand, pack`},
+		{name: "spaces are not trimmed", src: "{{ time }}", wantErr: `unknown macro "{{ time }}" at column 1; valid macros are counter, time, unix, unixms, rand, pack`},
+		{name: "long unknown is shortened", src: "{{" + strings.Repeat("x", 50) + "}}", wantErr: `unknown macro "{{xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…" at column 1; valid macros are counter, time, unix, unixms, rand, pack`},
 		{name: "unclosed", src: "abcd{{counter", wantErr: `unclosed "{{" at column 5`},
 		{name: "unclosed before newline", src: "{{counter\n}}", wantErr: `unclosed "{{" at column 1`},
 		{name: "unclosed before another", src: "{{ {{counter}}", wantErr: `unclosed "{{" at column 1`},
@@ -43,8 +43,8 @@ func TestMacros(t *testing.T) {
 		{name: "rand zero", src: "{{rand:0}}", wantErr: `rand length "0" in "{{rand:0}}" at column 1 is not between 1 and 65536`},
 		{name: "rand too big", src: "{{rand:65537}}", wantErr: `rand length "65537" in "{{rand:65537}}" at column 1 is not between 1 and 65536`},
 		{name: "rand not a number", src: "{{rand:ten}}", wantErr: `rand length "ten" in "{{rand:ten}}" at column 1 is not between 1 and 65536`},
-		{name: "macro column counts runes", src: "éé{{x}}", wantErr: `unknown macro "{{x}}" at column 3; valid macros are counter, time, unix, unixms, rand`},
-		{name: "macro on second line", src: "a\nbc{{x}}", wantErr: `unknown macro "{{x}}" at line 2, column 3; valid macros are counter, time, unix, unixms, rand`},
+		{name: "macro column counts runes", src: "éé{{x}}", wantErr: `unknown macro "{{x}}" at column 3; valid macros are counter, time, unix, unixms, rand, pack`},
+		{name: "macro on second line", src: "a\nbc{{x}}", wantErr: `unknown macro "{{x}}" at line 2, column 3; valid macros are counter, time, unix, unixms, rand, pack`},
 	}
 	t.Run("text", func(t *testing.T) { runSyntaxCases(t, Text, cases) })
 	// The same macros and errors hold in Hex mode, with the same bytes.

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-
-	"github.com/sockplay/sockplay/netcore/payload"
 )
 
 // ErrShort is matched by Decode's error when the message ends before the
@@ -65,16 +63,16 @@ func (l *Layout) text(f Field, raw []byte) (text, hex string) {
 	hexOf := func(u uint64) string { return fmt.Sprintf("0x%0*x", 2*len(raw), u) }
 	switch f.Code {
 	case 'c':
-		return "b'" + payload.EscapeText(raw) + "'", fmt.Sprintf("0x%02x", raw[0])
+		return "b'" + pyBytes(raw) + "'", fmt.Sprintf("0x%02x", raw[0])
 	case 's':
-		return "b'" + payload.EscapeText(raw) + "'", fmt.Sprintf("% x", raw)
+		return "b'" + pyBytes(raw) + "'", fmt.Sprintf("% x", raw)
 	case 'p':
 		n := 0
 		if len(raw) > 0 {
 			n = min(int(raw[0]), len(raw)-1)
 		}
 		body := raw[min(1, len(raw)) : min(1, len(raw))+n]
-		return "b'" + payload.EscapeText(body) + "'", fmt.Sprintf("% x", raw)
+		return "b'" + pyBytes(body) + "'", fmt.Sprintf("% x", raw)
 	case '?':
 		if raw[0] != 0 {
 			return "True", "0x01"

@@ -6,9 +6,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"time"
-
-	"github.com/sockplay/sockplay/netcore/payload"
 )
 
 // ErrValue is matched by Pack's errors about a value.
@@ -51,13 +48,7 @@ func (l *Layout) putUint(b []byte, u uint64) {
 	}
 }
 
-func textBytes(v string) ([]byte, error) {
-	p, err := payload.Compile(payload.Spec{Mode: payload.Text, Source: v})
-	if err != nil {
-		return nil, err
-	}
-	return p.Render(nil, time.Now())
-}
+func textBytes(v string) ([]byte, error) { return unescape(v) }
 
 func (l *Layout) put(b []byte, f Field, v string) error {
 	bits := 8 * len(b)
