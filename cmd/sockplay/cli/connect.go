@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	Register(Command{Name: "connect", Args: "URL [--send PAYLOAD]... [--repeat N [--gap DUR]] [--send-file PATH] [--framing SPEC] [--hex|--json] [--wait DUR] [--half-close] [options]",
+	Register(Command{Name: "connect", Args: "URL [--send PAYLOAD]... [--rule RULE]... [--rules FILE] [--repeat N [--gap DUR]] [--send-file PATH] [--framing SPEC] [--hex|--json] [--wait DUR] [--half-close] [options]",
 		Summary: "connect like ncat: stdin to the socket, the socket to stdout", Run: runConnect})
 }
 
@@ -41,6 +41,7 @@ func runConnect(ctx context.Context, s Stdio, args []string) int {
 		fmt.Fprintln(s.Err, "Sends stdin (or the --send payloads) and prints what comes back; ends when the peer closes,")
 		fmt.Fprintln(s.Err, "or --wait after stdin ends. Output is never cut: when stdout is slow, the peer waits.")
 		fs.PrintDefaults()
+		printRulesHelp(s.Err)
 	}
 	url, code, done := parseOneArg(fs, s, "connect", "missing URL, e.g. tcp://127.0.0.1:9000", args)
 	if done {

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	Register(Command{Name: "serve", Args: "URL [--echo|--upper|--reply PAYLOAD] [--framing SPEC [--save-dir DIR]] [--hex|--json|--quiet] [--once] [--half-close] [--keep-open] [options]",
+	Register(Command{Name: "serve", Args: "URL [--echo|--upper|--reply PAYLOAD|--rule RULE...|--rules FILE] [--framing SPEC [--save-dir DIR]] [--hex|--json|--quiet] [--once] [--half-close] [--keep-open] [options]",
 		Summary: "run a server; print what peers send, send stdin to every peer", Run: runServe})
 }
 
@@ -30,6 +30,7 @@ func runServe(ctx context.Context, s Stdio, args []string) int {
 		fmt.Fprintln(s.Err, "Data from peers goes to stdout, status lines to stderr; stdin is sent to every peer")
 		fmt.Fprintln(s.Err, "(held until the first one connects). Output is never cut: when stdout is slow, peers wait.")
 		fs.PrintDefaults()
+		printRulesHelp(s.Err)
 	}
 	url, code, done := parseOneArg(fs, s, "serve", "missing URL, e.g. tcp://:9000", args)
 	if done {

@@ -35,6 +35,7 @@ type SessionFlags struct {
 	peerIdle    time.Duration
 	unconnected bool
 	pcap        string
+	rules       *ruleFlags
 }
 
 // AddSessionFlags registers the session flags for roles (ForServer,
@@ -56,6 +57,7 @@ func AddSessionFlags(fs *flag.FlagSet, roles int) *SessionFlags {
 	fs.BoolVar(&f.keepOpen, "keep-open", false, "tcp/unix: keep a connection open for sending after the peer half-closes (sends FIN); without it the connection is closed then")
 	fs.StringVar(&f.pcap, "pcap", "", "record the session to `FILE` as pcapng (replaced if it exists), for Wireshark or tshark: TCP with its handshake, sequence numbers and FIN or RST as it happened, UDP, unix sockets as TCP/UDP on 127.0.0.x; a full disk stops the recording, not the session")
 	fs.Int64Var(&f.logBudget, "log-budget", 0, "`BYTES` of traffic the session's view keeps (the window's default is 64 MiB; serve and connect, which show no view, keep 4 MiB); what is printed or saved is never cut")
+	f.rules = addRuleFlags(fs)
 	f.sock = addSocketFlags(fs, server, client)
 	return f
 }
@@ -78,7 +80,7 @@ func headless(sp sessions.Spec) sessions.Spec {
 var flagOf = map[string]string{
 	"framing": "--framing", "reply": "--reply", "reply_payload": "--reply", "save_dir": "--save-dir",
 	"keep_open": "--keep-open", "unconnected": "--unconnected", "log_budget": "--log-budget",
-	"max_peers": "--max-peers", "peer_idle": "--peer-idle", "record": "--pcap",
+	"max_peers": "--max-peers", "peer_idle": "--peer-idle", "record": "--pcap", "rules": "--rule",
 }
 
 // Spec builds and checks the spec for one URL. Errors are one sentence
@@ -134,6 +136,12 @@ func (f *SessionFlags) spec(fs *flag.FlagSet, role, url string) (sessions.Spec, 
 			sp.Reply = sessions.ReplyNameFixed
 			sp.ReplyPayload = &payload.Spec{Mode: sc.mode, Source: f.reply, LineEnding: sc.ending, Checksum: sc.sum}
 		}
+	}
+	if sp.Rules, err = f.rules.list(); err != nil {
+		return sp, sc, err
+	}
+	if sp.Rules != nil && sp.Reply != "" {
+		return sp, sc, errors.New("choose --rule/--rules or one of --echo, --upper and --reply (rules answer what no rule matched with 'default => REPLY'; {{0}} sends the message back)")
 	}
 	if _, err := sp.Config(); err != nil {
 		var se *sessions.SpecError
