@@ -91,6 +91,9 @@ type SessionTab struct {
 	Record     *widget.Button      // starts and stops recording
 	RecordInfo *widget.Label       // the file and its size while recording
 	recordBox  *fyne.Container     // RecordInfo, as wide as its text (record.go)
+
+	RulesButton *widget.Button // opens the Rules panel (rules_panel.go)
+	rulesDialog *RulesDialog   // the open Rules panel, if any
 }
 
 // Spec is the tab's settings as the workspace stores them.
@@ -174,6 +177,7 @@ func (t *SessionTab) buildHeader() {
 	t.Abort = widget.NewButton("Abort (RST)", func() { t.peerAction("abort", t.clientPeer()) })
 	t.Abort.Importance = widget.DangerImportance
 	t.Options = widget.NewButtonWithIcon("Options", theme.SettingsIcon(), t.showOptions)
+	t.RulesButton = widget.NewButtonWithIcon("Rules…", theme.ListIcon(), t.showRules)
 	t.Export = widget.NewButtonWithIcon("Export", theme.DocumentSaveIcon(), t.export)
 	t.Clear = widget.NewButtonWithIcon("Clear view", theme.ContentClearIcon(), t.ClearView)
 	halfClose, abort := peerControls(t.sess.Config().Endpoint)
@@ -211,7 +215,7 @@ func (t *SessionTab) headerPane() fyne.CanvasObject {
 		addrs = container.NewGridWithColumns(2, t.State, t.Local)
 	}
 	stats := container.NewBorder(nil, nil, nil, t.Spark, t.Totals)
-	buttons := container.NewHBox(t.StartStop, t.Reconnect, t.HalfClose, t.Abort, t.Options)
+	buttons := container.NewHBox(t.StartStop, t.Reconnect, t.HalfClose, t.Abort, t.RulesButton, t.Options)
 	stats = container.NewBorder(nil, nil, nil, container.NewHBox(t.recordBox, t.Record), stats)
 	return container.NewVBox(container.NewBorder(nil, nil, nil, buttons, addrs), stats, widget.NewSeparator())
 }
@@ -558,6 +562,7 @@ func (t *SessionTab) refresh() {
 		}
 	}
 	t.refreshRecord() // record.go
+	t.refreshRules()  // rules_panel.go
 	t.Traffic.refresh()
 	t.seenVersion.Store(t.Traffic.version)
 	t.showHistory()
