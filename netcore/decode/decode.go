@@ -112,6 +112,9 @@ func (n *Node) Flat() map[string]string {
 			walk(k, p)
 		}
 	}
+	if n.Value != "" {
+		out[n.Name] = n.Value // "DNS": "query"
+	}
 	for _, k := range n.Kids {
 		walk(k, k.Name)
 	}

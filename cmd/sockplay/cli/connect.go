@@ -31,6 +31,7 @@ func runConnect(ctx context.Context, s Stdio, args []string) int {
 	gap := fs.Duration("gap", 0, "with --repeat: wait this long between writes (0: one burst)")
 	sendFile := fs.String("send-file", "", "send this file after the --send payloads: with --framing jsonhdr as one file with its header, streamed; otherwise its bytes (over udp/unixgram as one datagram); stdin is then not read")
 	hex := fs.Bool("hex", false, "print traffic in both directions as `hexdump -C`")
+	decodeFlag := addDecodeFlag(fs)
 	jsonOut := fs.Bool("json", false, "print every event as one JSON object per line")
 	wait := fs.Duration("wait", time.Second, "after stdin ends (or the --send payloads are sent), keep reading this long")
 	halfClose := fs.Bool("half-close", false, "when stdin ends, half-close (send FIN) and keep reading")
@@ -63,6 +64,10 @@ func runConnect(ctx context.Context, s Stdio, args []string) int {
 	if err != nil {
 		return usageErr("%v", err)
 	}
+	dec, err := parseDecode(*decodeFlag)
+	if err != nil {
+		return usageErr("%v", err)
+	}
 	spec, sc, err := sf.spec(fs, "client", url)
 	if err != nil {
 		return usageErr("%v", err)
@@ -91,6 +96,7 @@ func runConnect(ctx context.Context, s Stdio, args []string) int {
 		return usageErr("%v", err)
 	}
 	p := newPrinter(s.Out, s.Err, pm, *verbose && pm != printJSON, sc.framed())
+	p.dec = dec
 	plan := &sendPlan{payloads: payloads, repeat: *repeat, gap: *gap, file: file}
 	return connect(ctx, s, sess, p, sc, spec, plan, *wait, *halfClose)
 }

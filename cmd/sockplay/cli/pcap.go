@@ -19,7 +19,7 @@ import (
 )
 
 func init() {
-	Register(Command{Name: "pcap", Args: "FILE [--json] | FILE --stream N [--hex|--json] [--framing SPEC] [--from client|server]",
+	Register(Command{Name: "pcap", Args: "FILE [--json] | FILE --stream N [--hex|--json] [--framing SPEC] [--decode PROTO|LAYOUT] [--from client|server]",
 		Summary: "list a capture's TCP and UDP conversations, or print one as serve prints traffic", Run: runPcap})
 }
 
@@ -30,10 +30,11 @@ func runPcap(ctx context.Context, s Stdio, args []string) int {
 	hex := fs.Bool("hex", false, "with --stream: each chunk as hexdump -C prints it, under a line saying who sent it, as serve --hex")
 	jsonOut := fs.Bool("json", false, "one JSON object per conversation; with --stream, one per event, as serve --json")
 	framingFlag := fs.String("framing", "", "with --stream: cut each direction into messages by `SPEC` (as serve --framing: line, len:4:be, ...) and print messages instead of chunks")
+	decodeFlag := addDecodeFlag(fs)
 	from := fs.String("from", "", "with --stream: only what `SIDE` (client or server) sent; in text mode its bytes alone, exactly, with gaps said on stderr")
 	fs.Usage = func() {
 		fmt.Fprintln(s.Err, "usage: sockplay pcap FILE [--json]")
-		fmt.Fprintln(s.Err, "       sockplay pcap FILE --stream N [--hex|--json] [--framing SPEC] [--from client|server]")
+		fmt.Fprintln(s.Err, "       sockplay pcap FILE --stream N [--hex|--json] [--framing SPEC] [--decode PROTO|LAYOUT] [--from client|server]")
 		fmt.Fprintln(s.Err, "Lists the TCP streams (reassembled) and UDP flows of a pcap or pcapng capture, numbered as tshark")
 		fmt.Fprintln(s.Err, "numbers tcp.stream and udp.stream: packets and payload bytes each way, the start (seconds after the")
 		fmt.Fprintln(s.Err, "capture's first packet, whose UTC time heads the list) and duration; --json gives frame bytes as")
@@ -62,7 +63,7 @@ func runPcap(ctx context.Context, s Stdio, args []string) int {
 		for _, f := range []struct {
 			set  bool
 			name string
-		}{{*hex, "--hex"}, {*framingFlag != "", "--framing"}, {*from != "", "--from"}} {
+		}{{*hex, "--hex"}, {*framingFlag != "", "--framing"}, {*from != "", "--from"}, {*decodeFlag != "", "--decode"}} {
 			if f.set {
 				return usageErr("%s prints one conversation: add --stream N (the list's STREAM column)", f.name)
 			}
@@ -77,6 +78,13 @@ func runPcap(ctx context.Context, s Stdio, args []string) int {
 		side = 1
 	default:
 		return usageErr("--from %q: write client or server", *from)
+	}
+	dec, err := parseDecode(*decodeFlag)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	if dec != nil && side >= 0 && pm == printText {
+		return usageErr("--decode prints fields and --from prints one side's bytes alone: choose one, or add --hex")
 	}
 	var spec framing.Spec
 	if *framingFlag != "" {
@@ -100,7 +108,7 @@ func runPcap(ctx context.Context, s Stdio, args []string) int {
 	} else {
 		var cv *pcap.Conversation
 		if cv, err = c.Find(proto, id); err == nil {
-			sp := &streamPrinter{out: w, err: s.Err, mode: pm, side: side, cv: cv, spec: spec}
+			sp := &streamPrinter{out: w, err: s.Err, mode: pm, side: side, cv: cv, spec: spec, fields: dec}
 			err = sp.print()
 		} else {
 			fmt.Fprintf(s.Err, "sockplay pcap: %v\n", trimSentinel(err))
@@ -253,12 +261,13 @@ func conversationJSON(c *pcap.Capture, cv *pcap.Conversation) convJSON {
 // data in ("<-", data_in), what the server sent is data out ("->",
 // data_out). A gap is a line of its own in every mode.
 type streamPrinter struct {
-	out  *bufio.Writer
-	err  io.Writer
-	mode printMode
-	side int // -1 both directions, 0 the client's only, 1 the server's
-	cv   *pcap.Conversation
-	spec framing.Spec
+	out    *bufio.Writer
+	err    io.Writer
+	mode   printMode
+	side   int // -1 both directions, 0 the client's only, 1 the server's
+	cv     *pcap.Conversation
+	spec   framing.Spec
+	fields *fieldDecoder // --decode: each chunk's or message's fields
 
 	dec   [2]framing.Decoder // [0] the client's bytes
 	last  [2]time.Time       // for idle framing: the time of the direction's last chunk
@@ -336,6 +345,9 @@ func (p *streamPrinter) entry(e sessions.Entry) {
 	p.seq++
 	e.Seq, e.Peer, e.Addr = p.seq, 1, p.cv.Client.String()
 	p.buf = sessions.AppendJSON(p.buf[:0], e)
+	if p.fields != nil && e.Data != nil && (e.Kind.Data() || e.Kind.Message()) {
+		p.buf = p.fields.spliceJSON(p.buf, e.Data)
+	}
 	p.out.Write(p.buf)
 }
 
@@ -363,6 +375,16 @@ func (p *streamPrinter) bytes(di int, what string, data []byte, message bool) {
 		return
 	}
 	p.head(di, what)
+	if p.fields != nil {
+		if p.mode == printHex {
+			p.buf = hexdump.AppendDump(p.buf[:0], data, hexdump.Options{})
+			p.out.Write(p.buf)
+		}
+		p.buf = p.fields.appendText(p.buf[:0], data)
+		p.out.Write(p.buf)
+		p.atEnd = true
+		return
+	}
 	if p.mode == printHex {
 		p.buf = hexdump.AppendDump(p.buf[:0], data, hexdump.Options{})
 		p.out.Write(p.buf)

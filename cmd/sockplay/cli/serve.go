@@ -20,6 +20,7 @@ func runServe(ctx context.Context, s Stdio, args []string) int {
 	fs := flag.NewFlagSet("sockplay serve", flag.ContinueOnError)
 	fs.SetOutput(s.Err)
 	hex := fs.Bool("hex", false, "print traffic in both directions as `hexdump -C`")
+	decodeFlag := addDecodeFlag(fs)
 	jsonOut := fs.Bool("json", false, "print every event as one JSON object per line")
 	quiet := fs.Bool("quiet", false, "print nothing but a summary of counts at the end")
 	once := fs.Bool("once", false, "end after the first peer has gone (tcp, unix: datagram peers never go)")
@@ -41,6 +42,13 @@ func runServe(ctx context.Context, s Stdio, args []string) int {
 	if err != nil {
 		return usageErr("%v", err)
 	}
+	dec, err := parseDecode(*decodeFlag)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	if dec != nil && *quiet {
+		return usageErr("--decode prints each message's fields and --quiet prints no traffic: choose one")
+	}
 	spec, sc, err := sf.spec(fs, "server", url)
 	if err != nil {
 		return usageErr("%v", err)
@@ -50,6 +58,7 @@ func runServe(ctx context.Context, s Stdio, args []string) int {
 		var sess *sessions.Session
 		if sess, err = sessions.New(cfg); err == nil {
 			p := newPrinter(s.Out, s.Err, pm, pm != printNone && pm != printJSON, sc.framed())
+			p.dec = dec
 			return serve(ctx, s, sess, p, sc, spec, *once, *halfClose)
 		}
 	}

@@ -32,8 +32,9 @@ const (
 type printer struct {
 	out, err io.Writer
 	mode     printMode
-	status   bool // print status lines to stderr (serve always, connect with -v)
-	framed   bool // messages are printed instead of chunks
+	status   bool          // print status lines to stderr (serve always, connect with -v)
+	framed   bool          // messages are printed instead of chunks
+	dec      *fieldDecoder // --decode: received messages' fields too
 	obuf     []byte
 	ebuf     []byte
 
@@ -82,16 +83,25 @@ func (p *printer) WriteEntry(e sessions.Entry) error {
 	case printNone:
 		return nil
 	case printJSON:
+		n := len(p.obuf)
 		p.obuf = sessions.AppendJSON(p.obuf, e)
+		if p.dec != nil && p.decodes(e) {
+			p.obuf = append(p.obuf[:n], p.dec.spliceJSON(p.obuf[n:], e.Data)...)
+		}
 		return p.flushIfFull()
 	}
 	switch e.Kind {
 	case sessions.KindDataIn:
-		if p.mode == printText {
+		if p.mode == printText && p.dec == nil {
 			return p.writeData(e.Data)
 		}
 		p.obuf = fmt.Appendf(p.obuf, "<- %s: %d bytes\n", who(e), len(e.Data))
-		p.obuf = hexdump.AppendDump(p.obuf, e.Data, hexdump.Options{})
+		if p.mode == printHex {
+			p.obuf = hexdump.AppendDump(p.obuf, e.Data, hexdump.Options{})
+		}
+		if p.dec != nil {
+			p.obuf = p.dec.appendText(p.obuf, e.Data)
+		}
 	case sessions.KindDataOut:
 		p.obuf = fmt.Appendf(p.obuf, "-> %s: %d bytes\n", who(e), len(e.Data))
 		p.obuf = hexdump.AppendDump(p.obuf, e.Data, hexdump.Options{})
@@ -207,7 +217,7 @@ func (p *printer) message(e sessions.Entry) {
 	if e.Msg != nil && (e.Msg.Saved != "" || e.Msg.SaveErr != "") {
 		return
 	}
-	if p.mode == printText {
+	if p.mode == printText && p.dec == nil {
 		p.obuf = append(p.obuf, e.Data...)
 		if len(e.Data) == 0 || e.Data[len(e.Data)-1] != '\n' {
 			p.obuf = append(p.obuf, '\n')
@@ -218,7 +228,24 @@ func (p *printer) message(e sessions.Entry) {
 	if e.Msg != nil && e.Msg.Header != nil {
 		p.obuf = fmt.Appendf(p.obuf, "header %s\n", e.Msg.Header)
 	}
-	p.obuf = hexdump.AppendDump(p.obuf, e.Data, hexdump.Options{})
+	if p.mode == printHex {
+		p.obuf = hexdump.AppendDump(p.obuf, e.Data, hexdump.Options{})
+	}
+	if p.dec != nil {
+		p.obuf = p.dec.appendText(p.obuf, e.Data)
+	}
+}
+
+// decodes says whether --decode reads e: what was received, as messages
+// when there is a framing.
+func (p *printer) decodes(e sessions.Entry) bool {
+	switch e.Kind {
+	case sessions.KindMessage:
+		return true
+	case sessions.KindDataIn:
+		return !p.framed || e.Note == sessions.NoteUndecoded
+	}
+	return false
 }
 
 func who(e sessions.Entry) string {
