@@ -13,6 +13,7 @@ type slab struct {
 // budget). Big chunks get their own allocation. Guarded by Log.mu.
 type arena struct {
 	size int
+	keep int // free slabs kept for reuse; maxFreeSlabs if 0
 	cur  *slab
 	free []*slab
 }
@@ -57,7 +58,11 @@ func (a *arena) release(s *slab) {
 }
 
 func (a *arena) recycle(s *slab) {
-	if len(a.free) < maxFreeSlabs {
+	keep := a.keep
+	if keep == 0 {
+		keep = maxFreeSlabs
+	}
+	if len(a.free) < keep {
 		s.off = 0
 		a.free = append(a.free, s)
 	}

@@ -92,8 +92,12 @@ func (s *Session) AddOutput(o Output, opt OutputOptions) *OutputHandle {
 	if opt.Name == "" {
 		opt.Name = "output"
 	}
+	// The queue keeps as many free slabs as its budget fills: one that fills
+	// and drains (a recording behind a write to disk) then reuses them,
+	// where allocating and zeroing new ones on the readers' path, and
+	// collecting the old, took 7% of the CPU of a 1 GiB recording.
 	q := &outQueue{o: o, name: opt.Name, budget: opt.Budget, wants: opt.Wants,
-		arena: arena{size: outputSlab}, wake: make(chan struct{}, 1), done: make(chan struct{})}
+		arena: arena{size: outputSlab, keep: int(opt.Budget/outputSlab) + 2}, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	go q.run(s)
 	s.emitMu.Lock()
 	s.outs = append(append([]*outQueue(nil), s.outs...), q)

@@ -1,9 +1,9 @@
 package pcap
 
 // Packet synthesis: the IP and TCP/UDP headers of what a session read and
-// wrote, built with gopacket's layers. The payload is never copied into a
-// packet buffer: the headers are built alone and written beside it, and
-// the transport checksum over header and payload is summed here, eight
+// wrote, built with gopacket's layers. The payload is not copied into
+// gopacket's buffer: the headers are built alone (the block writer puts
+// them and the payload into its file buffer), and the transport checksum over header and payload is summed here, eight
 // bytes a step (gopacket's runs two bytes a step and wants the payload in
 // its buffer; on a 1 GiB recording that was most of the recorder's time).
 // TestHeadersMatchGopacket checks that every kind of packet comes out
@@ -106,6 +106,19 @@ var synthSYNOptions = []layers.TCPOption{
 // tcpHeaders returns the IP and TCP headers of a segment from src to dst
 // carrying payload, its lengths and checksums computed for that payload.
 func (b *headerBuilder) tcpHeaders(src, dst *flowEnd, ipID uint16, seq, ack uint32, fl segFlag, payload []byte) ([]byte, error) {
+	h, sum, err := b.tcpHead(src, dst, ipID, seq, ack, fl, len(payload))
+	if err != nil {
+		return nil, err
+	}
+	sum.put(h, payload)
+	return h, nil
+}
+
+// tcpHead is tcpHeaders for a payload of n bytes not summed yet: the
+// transport checksum is left for sum.put, so that the writer sums the
+// payload from its own copy, still in cache, instead of reading it twice
+// from where the session put it.
+func (b *headerBuilder) tcpHead(src, dst *flowEnd, ipID uint16, seq, ack uint32, fl segFlag, n int) ([]byte, l4Sum, error) {
 	b.tcp = layers.TCP{
 		SrcPort: layers.TCPPort(src.ap.Port()), DstPort: layers.TCPPort(dst.ap.Port()),
 		Seq: seq, Ack: ack, Window: synthWindow,
@@ -115,12 +128,12 @@ func (b *headerBuilder) tcpHeaders(src, dst *flowEnd, ipID uint16, seq, ack uint
 		b.tcp.Options = synthSYNOptions
 	}
 	if err := b.sb.Clear(); err != nil {
-		return nil, err
+		return nil, l4Sum{}, err
 	}
 	if err := b.tcp.SerializeTo(b.sb, gopacket.SerializeOptions{FixLengths: true}); err != nil {
-		return nil, fmt.Errorf("tcp header: %w", err)
+		return nil, l4Sum{}, fmt.Errorf("tcp header: %w", err)
 	}
-	return b.finish(src, dst, ipID, layers.IPProtocolTCP, len(b.sb.Bytes()), 16, payload)
+	return b.finish(src, dst, ipID, layers.IPProtocolTCP, len(b.sb.Bytes()), 16, n)
 }
 
 // udpHeaders returns the IP and UDP headers of a datagram carrying payload.
@@ -135,13 +148,36 @@ func (b *headerBuilder) udpHeaders(src, dst *flowEnd, ipID uint16, payload []byt
 	if err := b.udp.SerializeTo(b.sb, gopacket.SerializeOptions{}); err != nil {
 		return nil, fmt.Errorf("udp header: %w", err)
 	}
-	return b.finish(src, dst, ipID, layers.IPProtocolUDP, 8, 6, payload)
+	h, sum, err := b.finish(src, dst, ipID, layers.IPProtocolUDP, 8, 6, len(payload))
+	if err != nil {
+		return nil, err
+	}
+	sum.put(h, payload)
+	return h, nil
+}
+
+// l4Sum is a transport checksum summed over the pseudo header and the
+// transport header, still to be finished over the payload by put.
+type l4Sum struct {
+	sum uint64
+	at  int // where the checksum goes in the headers
+	udp bool
+}
+
+// put finishes the checksum over payload and writes it into head.
+func (s l4Sum) put(head, payload []byte) {
+	c := ^csumFold(csumAdd(s.sum, payload))
+	if c == 0 && s.udp {
+		c = 0xffff // a UDP checksum of zero means "none": its ones-complement twin is sent instead (RFC 768)
+	}
+	binary.BigEndian.PutUint16(head[s.at:], c)
 }
 
 // finish puts the IP header before the transport header already in the
-// buffer and fills in the transport checksum (at csumAt in it).
-func (b *headerBuilder) finish(src, dst *flowEnd, ipID uint16, proto layers.IPProtocol, thLen, csumAt int, payload []byte) ([]byte, error) {
-	l4Len := thLen + len(payload)
+// buffer, for a payload of n bytes, and sums what the transport checksum
+// (at csumAt in the transport header) covers but the payload.
+func (b *headerBuilder) finish(src, dst *flowEnd, ipID uint16, proto layers.IPProtocol, thLen, csumAt int, n int) ([]byte, l4Sum, error) {
+	l4Len := thLen + n
 	var ipLen int
 	if src.ap.Addr().Is4() {
 		b.ip4 = layers.IPv4{Version: 4, IHL: 5, Length: uint16(20 + l4Len), Id: ipID, TTL: synthTTL,
@@ -150,13 +186,13 @@ func (b *headerBuilder) finish(src, dst *flowEnd, ipID uint16, proto layers.IPPr
 			b.ip4.Flags = layers.IPv4DontFragment
 		}
 		if err := b.ip4.SerializeTo(b.sb, gopacket.SerializeOptions{ComputeChecksums: true}); err != nil {
-			return nil, fmt.Errorf("ipv4 header: %w", err)
+			return nil, l4Sum{}, fmt.Errorf("ipv4 header: %w", err)
 		}
 		ipLen = 20
 	} else {
 		b.ip6 = layers.IPv6{Version: 6, Length: uint16(l4Len), NextHeader: proto, HopLimit: synthTTL, SrcIP: src.ip, DstIP: dst.ip}
 		if err := b.ip6.SerializeTo(b.sb, gopacket.SerializeOptions{}); err != nil {
-			return nil, fmt.Errorf("ipv6 header: %w", err)
+			return nil, l4Sum{}, fmt.Errorf("ipv6 header: %w", err)
 		}
 		ipLen = 40
 	}
@@ -164,14 +200,8 @@ func (b *headerBuilder) finish(src, dst *flowEnd, ipID uint16, proto layers.IPPr
 	th := h[ipLen:]
 	th[csumAt], th[csumAt+1] = 0, 0
 	sum := csumPseudo(src, dst, proto, l4Len)
-	sum = csumAdd(sum, th)
-	sum = csumAdd(sum, payload)
-	c := ^csumFold(sum)
-	if c == 0 && proto == layers.IPProtocolUDP {
-		c = 0xffff // a UDP checksum of zero means "none": its ones-complement twin is sent instead (RFC 768)
-	}
-	binary.BigEndian.PutUint16(th[csumAt:], c)
-	return h, nil
+	sum = csumAdd(sum, th) // even length, so the payload starts at an even offset
+	return h, l4Sum{sum: sum, at: ipLen + csumAt, udp: proto == layers.IPProtocolUDP}, nil
 }
 
 // csumPseudo is the ones-complement sum of the pseudo header the

@@ -112,8 +112,10 @@ func (w *Writer) start() error {
 	return w.f.interfaceDesc(uint16(WriteLinkType), idb)
 }
 
-// packet writes one packet: head (the headers) followed by payload.
-func (w *Writer) packet(t time.Time, head, payload []byte, dir uint32, comment string) error {
+// packet writes one packet: head (the headers) followed by payload; sum,
+// when not nil, is head's transport checksum still to be finished over
+// payload.
+func (w *Writer) packet(t time.Time, head, payload []byte, sum *l4Sum, dir uint32, comment string) error {
 	if err := w.start(); err != nil {
 		return err
 	}
@@ -121,7 +123,7 @@ func (w *Writer) packet(t time.Time, head, payload []byte, dir uint32, comment s
 		t = w.last
 	}
 	w.last = t
-	if err := w.f.packet(t, head, payload, dir, comment); err != nil {
+	if err := w.f.packet(t, head, payload, sum, dir, comment); err != nil {
 		return err
 	}
 	w.packets.Add(1)
@@ -279,7 +281,7 @@ func (c *TCPConn) send(t time.Time, side int, fl segFlag, payload []byte, commen
 	if fl&segACK != 0 {
 		ack = c.next[1-side]
 	}
-	h, err := c.w.b.tcpHeaders(&c.ends[side], &c.ends[1-side], c.ipID[side], c.next[side], ack, fl, payload)
+	h, sum, err := c.w.b.tcpHead(&c.ends[side], &c.ends[1-side], c.ipID[side], c.next[side], ack, fl, len(payload))
 	if err != nil {
 		return err
 	}
@@ -288,7 +290,7 @@ func (c *TCPConn) send(t time.Time, side int, fl segFlag, payload []byte, commen
 	if fl&(segSYN|segFIN) != 0 {
 		c.next[side]++ // SYN and FIN take one sequence number each
 	}
-	return c.w.packet(t, h, payload, epbDir(side), comment)
+	return c.w.packet(t, h, payload, &sum, epbDir(side), comment)
 }
 
 func endOf(out bool) int {
@@ -398,7 +400,7 @@ func (f *UDPFlow) Data(t time.Time, out bool, data []byte, comment string) error
 		if out && i == 0 {
 			f.quote = append(append(f.quote[:0], h...), p[:min(len(p), icmpQuoteMax)]...)
 		}
-		if err := f.w.packet(t, h, p, epbDir(side), c); err != nil {
+		if err := f.w.packet(t, h, p, nil, epbDir(side), c); err != nil {
 			return err
 		}
 	}
@@ -417,5 +419,5 @@ func (f *UDPFlow) Unreachable(t time.Time, comment string) error {
 		return err
 	}
 	f.w.ipID++
-	return f.w.packet(t, h, nil, epbInbound, comment)
+	return f.w.packet(t, h, nil, nil, epbInbound, comment)
 }

@@ -489,7 +489,7 @@ func TestTsharkSeesBadChecksums(t *testing.T) {
 		t.Fatal(err)
 	}
 	h[20+17] ^= 1
-	if err := w.packet(time.Now(), h, []byte("hello"), epbOutbound, ""); err != nil {
+	if err := w.packet(time.Now(), h, []byte("hello"), nil, epbOutbound, ""); err != nil {
 		t.Fatal(err)
 	}
 	w.Flush()
