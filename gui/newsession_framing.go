@@ -57,6 +57,8 @@ type FramingForm struct {
 	Order *widget.Select // len: be / le
 	Incl  *widget.Check  // len
 	Adj   *widget.Entry  // len
+	Off   *widget.Entry  // len: where the length field starts
+	Strip *widget.Entry  // len: bytes dropped from each message's start; empty is the default
 	Size  *widget.Entry  // fixed
 	Gap   *widget.Entry  // idle
 	Max   *widget.Entry  // all: max=N
@@ -66,7 +68,8 @@ type FramingForm struct {
 	params   map[string][]fyne.CanvasObject // framing name -> its parameter groups
 	groupOf  map[fyne.CanvasObject]fyne.CanvasObject
 	all      []fyne.CanvasObject
-	syncing  bool // set while the form writes its own widgets
+	lenRow   *fyne.Container // len's second row: what the field counts and what the message keeps
+	syncing  bool            // set while the form writes its own widgets
 	err      error
 	onChange func()
 }
@@ -95,8 +98,10 @@ func newFramingForm(onChange func()) *FramingForm {
 	f.Width.SetSelected("4")
 	f.Order = widget.NewSelect([]string{orderBE, orderLE}, edited)
 	f.Order.SetSelected(orderBE)
-	f.Incl = widget.NewCheck("incl. header", toggled) // the length counts its own bytes
+	f.Incl = widget.NewCheck("incl. header", toggled) // the length counts the header too: off bytes and itself
 	f.Adj = entryWithText("", "0", edited)
+	f.Off = entryWithText("", "0", edited)
+	f.Strip = entryWithText("", "auto", edited) // the field when it comes first, else nothing
 	f.Size = entryWithText("16", "bytes", edited)
 	f.Gap = entryWithText("50ms", "e.g. 50ms", edited)
 	f.Max = entryWithText("", "16MiB", edited) // the largest message held
@@ -116,18 +121,25 @@ func newFramingForm(onChange func()) *FramingForm {
 	incl := f.Incl
 	f.all = append(f.all, incl)
 	adj := group("adj", f.Adj, 60)
+	off := group("offset", f.Off, 60)
+	strip := group("strip", f.Strip, 60)
 	size := group("size", f.Size, 90)
 	gap := group("gap", f.Gap, 90)
 	maxg := group("max", f.Max, 90)
 	f.params = map[string][]fyne.CanvasObject{
 		"line": {keep, maxg}, "crlf": {keep, maxg}, "delim": {delim, keep, maxg},
-		"len":   {width, order, incl, adj, maxg},
+		"len":   {width, order, off, incl, adj, strip, maxg},
 		"fixed": {size, maxg}, "idle": {gap, maxg},
 		"stx-etx": {maxg}, "slip": {maxg}, "cobs": {maxg}, "http": {maxg}, "jsonhdr": {maxg},
 	}
+	// One row of parameters; len's seven take two, so that the dialog
+	// stays narrow: where the field is (and the limit) above, what it
+	// counts and what a message keeps below.
+	f.lenRow = container.NewHBox(incl, adj, strip)
 	f.Content = container.NewVBox(
 		container.NewBorder(nil, nil, withWidth(f.Kind, 280), nil, f.Spec),
-		container.NewHBox(f.all...),
+		container.NewHBox(delim, keep, width, order, off, size, gap, maxg),
+		f.lenRow,
 		f.Status,
 	)
 	f.Kind.SetSelected(framingChoices[0].label)
@@ -217,11 +229,17 @@ func (f *FramingForm) compose(name string) string {
 				arg("be")
 			}
 		}
+		if o := strings.TrimSpace(f.Off.Text); o != "" && o != "0" {
+			arg("off=" + o) // in the canonical order, so the text reads back the same
+		}
 		if f.Incl.Checked {
 			arg("incl")
 		}
 		if a := strings.TrimSpace(f.Adj.Text); a != "" && a != "0" {
 			arg("adj=" + a)
+		}
+		if st := strings.TrimSpace(f.Strip.Text); st != "" {
+			arg("strip=" + st)
 		}
 	case "fixed":
 		arg(f.Size.Text)
@@ -294,6 +312,16 @@ func (f *FramingForm) setParams(s framing.Spec) {
 		} else {
 			f.Adj.SetText("")
 		}
+		if s.Off != 0 {
+			f.Off.SetText(strconv.Itoa(s.Off))
+		} else {
+			f.Off.SetText("")
+		}
+		if s.StripSet {
+			f.Strip.SetText(strconv.Itoa(s.Strip))
+		} else {
+			f.Strip.SetText("")
+		}
 	case framing.KindFixed:
 		f.Size.SetText(strconv.Itoa(s.Size))
 	case framing.KindIdle:
@@ -330,6 +358,11 @@ func (f *FramingForm) showParams(name string) {
 			o.Hide()
 		}
 	}
+	if name == "len" {
+		f.lenRow.Show()
+	} else {
+		f.lenRow.Hide()
+	}
 }
 
 // framingMeaning says in a few words what a parsed spec does.
@@ -345,11 +378,27 @@ func framingMeaning(s framing.Spec) string {
 		if s.Width == 1 {
 			order = "one-byte"
 		}
-		incl := "that counts the message only"
-		if s.Incl {
-			incl = "that counts itself too"
+		field := order + " " + strconv.Itoa(s.Width) + "-byte length"
+		if s.Off == 0 {
+			incl := "that counts the message only"
+			if s.Incl {
+				incl = "that counts itself too"
+			}
+			text := "each message follows a " + field + " " + incl
+			if s.StripSet {
+				text += "; messages keep the frame from byte " + strconv.Itoa(s.Strip)
+			}
+			return text
 		}
-		return "each message follows a " + order + " " + strconv.Itoa(s.Width) + "-byte length " + incl
+		counts := "counts what follows it"
+		if s.Incl {
+			counts = "counts the whole frame"
+		}
+		keeps := "each message is the whole frame"
+		if s.StripSet {
+			keeps = "messages leave out the frame's first " + strconv.Itoa(s.Strip) + " bytes"
+		}
+		return "a " + field + " after a " + strconv.Itoa(s.Off) + "-byte header " + counts + "; " + keeps
 	case framing.KindFixed:
 		return "every " + strconv.Itoa(s.Size) + " bytes make a message"
 	case framing.KindIdle:
