@@ -317,6 +317,18 @@ func compileMatch(k Kind, pat string) (matcher, error) {
 	if arrow(pat) >= 0 {
 		return nil, partErrf("match", `" => " would end the match; write =\x3e (text) or [=]> (re) instead`)
 	}
+	return compilePattern(k, pat)
+}
+
+// compilePattern compiles a match of any one-line pattern; errors are
+// partErrors. Sequences use it directly: their lines have no " => ".
+func compilePattern(k Kind, pat string) (matcher, error) {
+	if !slices.Contains(kinds, k) {
+		return compileMatch(k, pat)
+	}
+	if strings.ContainsAny(pat, "\r\n") {
+		return nil, partErrf("match", `a match is one line: write \n for a line break`)
+	}
 	if k != Hex && strings.TrimSpace(pat) != pat {
 		return nil, partErrf("match", `spaces at its start or end would be lost in a rules file: write \x20`)
 	}
