@@ -21,7 +21,8 @@ func TestGUIFlagErrors(t *testing.T) {
 		{[]string{"--listen", "tcp://:9000", "--save-dir", dir}, "sockplay gui: --listen tcp://:9000: --save-dir: a save folder needs jsonhdr framing, not raw"},
 		{[]string{"--listen", "tcp://:9000", "--framing", "line", "--reply", `OK\n`}, `sockplay gui: --listen tcp://:9000: --reply "OK\\n": payload contains the delimiter 0a at offset 2, which would split it into two messages (framing line)`},
 		{[]string{"--connect", "udp://127.0.0.1:9", "--keep-open"}, "sockplay gui: --connect udp://127.0.0.1:9: --keep-open: keeping a connection open after the peer's FIN applies to tcp and unix, not udp"},
-		{[]string{"extra"}, `sockplay gui: unexpected argument "extra"`},
+		{[]string{"extra"}, `sockplay gui: "extra": no such capture file (no such file or directory)`},
+		{[]string{dir}, `sockplay gui: "` + dir + `" is a folder, not a capture file`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
