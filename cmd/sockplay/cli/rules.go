@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
 	"github.com/sockplay/sockplay/netcore/rules"
@@ -43,6 +44,9 @@ func (f *ruleFlags) list() (*rules.List, error) {
 			if errors.As(err, &pe) {
 				err = pe.Err
 			}
+			if errors.Is(err, fs.ErrNotExist) {
+				err = errNoSuchFile{} // the same words on every system
+			}
 			return nil, fmt.Errorf("--rules %s: %w", f.file, err)
 		}
 		if l, err = rules.Parse(string(b)); err != nil {
@@ -72,3 +76,10 @@ RULES (--rule, --rules FILE): each answers a whole received message (after --fra
 `
 
 func printRulesHelp(w io.Writer) { fmt.Fprint(w, rulesHelp) }
+
+// errNoSuchFile is a missing file in the words Linux uses, on Windows too
+// ("File not found." there), so the sentence and its tests are one.
+type errNoSuchFile struct{}
+
+func (errNoSuchFile) Error() string        { return "no such file or directory" }
+func (errNoSuchFile) Is(target error) bool { return target == fs.ErrNotExist }
