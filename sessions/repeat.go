@@ -22,6 +22,12 @@ type Repeat struct {
 	// Framing frames these sends another way than the session does; nil
 	// uses the session's framing.
 	Framing *framing.Spec
+	// Captures fill the payload's {{N}}/{{name}} (a sequence's send uses
+	// what its expects captured); nil for a payload without them.
+	Captures [][]byte
+	// Sent, when set, is given each send's bytes after they went out (a
+	// sequence shows them); it must not keep them.
+	Sent func(data []byte)
 }
 
 // Run sends, rendering the payload per send (macros change), and calls
@@ -35,31 +41,25 @@ func (r Repeat) Run(ctx context.Context, s Sender, progress func(sends int, byte
 	if c == nil {
 		c = new(payload.Counter)
 	}
-	var t *time.Timer
+	var p pause
+	defer p.stop()
 	var bytes int64
 	for i := 0; r.Times == 0 || i < r.Times; i++ {
 		if ctx.Err() != nil {
 			return nil
 		}
-		if i > 0 && r.Gap > 0 {
-			if t == nil {
-				t = time.NewTimer(r.Gap)
-				defer t.Stop()
-			} else {
-				t.Reset(r.Gap)
-			}
-			select {
-			case <-ctx.Done():
-				return nil
-			case <-t.C:
-			}
+		if i > 0 && r.Gap > 0 && !p.wait(ctx, r.Gap) {
+			return nil
 		}
-		data, err := r.Payload.Render(c, time.Now())
+		data, err := r.Payload.RenderCaptures(c, time.Now(), r.Captures)
 		if err != nil {
 			return err
 		}
 		if err := s.SendWith(r.To, data, r.Framing); err != nil {
 			return err
+		}
+		if r.Sent != nil {
+			r.Sent(data)
 		}
 		bytes += int64(len(data))
 		if progress != nil {
@@ -67,6 +67,31 @@ func (r Repeat) Run(ctx context.Context, s Sender, progress func(sends int, byte
 		}
 	}
 	return nil
+}
+
+// pause is the one timer of a loop that waits between its steps: the
+// gaps of a Repeat and the waits of a sequence.
+type pause struct{ t *time.Timer }
+
+// wait sleeps d; false when ctx ended first.
+func (p *pause) wait(ctx context.Context, d time.Duration) bool {
+	if p.t == nil {
+		p.t = time.NewTimer(d)
+	} else {
+		p.t.Reset(d)
+	}
+	select {
+	case <-ctx.Done():
+		return false
+	case <-p.t.C:
+		return true
+	}
+}
+
+func (p *pause) stop() {
+	if p.t != nil {
+		p.t.Stop()
+	}
 }
 
 // Sender is where a Repeat sends; *Session is one.
