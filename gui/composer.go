@@ -68,6 +68,7 @@ type composer struct {
 	Every      *widget.Entry // repeat interval in ms; 0 = back to back
 	Times      *widget.Entry // repeat count; 0 = until stopped
 	Repeat     *widget.Button
+	Sequence   *widget.Button // opens the tab's Sequence panel (the tab sets it up)
 	Stop       *widget.Button // "Stop repeat": the header has the session's Stop
 	Progress   *widget.Label
 	// Status is one line under the composer, its height kept whether or not
@@ -143,6 +144,7 @@ func newComposer(w fyne.Window, session func() sender, framingSpec string, lib p
 	c.Times.SetText("10")
 	c.Repeat = widget.NewButtonWithIcon("Repeat", theme.MediaReplayIcon(), c.StartRepeat)
 	c.Stop = widget.NewButtonWithIcon("Stop repeat", theme.MediaStopIcon(), c.StopRepeat)
+	c.Sequence = widget.NewButtonWithIcon("Sequence…", theme.ListIcon(), nil)
 	c.Stop.Disable()
 	c.Progress = widget.NewLabel("")
 	c.Status = widget.NewLabel("")
@@ -186,7 +188,7 @@ func newComposer(w fyne.Window, session func() sender, framingSpec string, lib p
 	c.Progress.Truncation = fyne.TextTruncateEllipsis
 	repeat := container.NewBorder(nil, nil,
 		container.NewHBox(widget.NewLabel("Every"), fixedWidth(c.Every, 80), widget.NewLabel("ms (0: no gap),"),
-			fixedWidth(c.Times, 70), widget.NewLabel("times (0: until stopped)"), c.Repeat, c.Stop),
+			fixedWidth(c.Times, 70), widget.NewLabel("times (0: until stopped)"), c.Repeat, c.Stop, c.Sequence),
 		nil, c.Progress)
 	ends := container.NewHBox(c.SendRaw, c.Undo)
 	if lib != nil {

@@ -25,6 +25,9 @@ type SessionSpec struct {
 	// conversation's client, or stand in for its server (replay_tab.go).
 	// URL, Role and Framing are then the replay's; a capture view has
 	// only a framing.
+	// Sequence is the Sequence panel's script, in the file format.
+	Sequence string `json:"sequence,omitempty"`
+
 	Capture *CaptureRef   `json:"capture,omitempty"`
 	Replay  *ReplayConfig `json:"replay,omitempty"`
 }

@@ -92,8 +92,9 @@ type SessionTab struct {
 	RecordInfo *widget.Label       // the file and its size while recording
 	recordBox  *fyne.Container     // RecordInfo, as wide as its text (record.go)
 
-	RulesButton *widget.Button // opens the Rules panel (rules_panel.go)
-	rulesDialog *RulesDialog   // the open Rules panel, if any
+	RulesButton *widget.Button  // opens the Rules panel (rules_panel.go)
+	rulesDialog *RulesDialog    // the open Rules panel, if any
+	seqDialog   *SequenceDialog // the Sequence panel, once opened (sequence_panel.go)
 }
 
 // Spec is the tab's settings as the workspace stores them.
@@ -137,6 +138,7 @@ func newSessionTab(m *MainWindow, spec SessionSpec) (*SessionTab, error) {
 		lib = m.Workspace
 	}
 	t.Composer = newComposer(m.Window, func() sender { return t.sess }, spec.Framing, lib)
+	t.Composer.Sequence.OnTapped = t.showSequence
 	t.Composer.SetState(spec.Composer)
 
 	var middle fyne.CanvasObject
@@ -355,6 +357,7 @@ func (t *SessionTab) Stop() {
 // Close stops the session and the pump and waits for all of it: the tab is going away.
 func (t *SessionTab) Close() {
 	t.Composer.StopRepeat()
+	t.stopSequence() // sequence_panel.go: its expects would wait out their timeouts
 	t.Stop()
 	t.wg.Wait()
 	t.kernel.stop() // kernelview.go: ends its lookups and waits
@@ -367,6 +370,7 @@ func (t *SessionTab) Close() {
 // repeat, the session and the tab's goroutines without touching a widget.
 func (t *SessionTab) release() {
 	t.Composer.endRepeat()
+	t.stopSequence()
 	if t.cancel != nil {
 		t.cancel()
 	}
