@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	Register(Command{Name: "connect", Args: "URL [--send PAYLOAD]... [--rule RULE]... [--rules FILE] [--repeat N [--gap DUR]] [--send-file PATH] [--framing SPEC] [--hex|--json] [--wait DUR] [--half-close] [options]",
+	Register(Command{Name: "connect", Args: "URL [--send PAYLOAD]... [--rule RULE]... [--rules FILE] [--repeat N [--gap DUR]] [--send-file PATH] [--framing SPEC] [--hex|--json] [--wait DUR] [--half-close] [--script FILE] [options]",
 		Summary: "connect like ncat: stdin to the socket, the socket to stdout", Run: runConnect})
 }
 
@@ -36,6 +36,7 @@ func runConnect(ctx context.Context, s Stdio, args []string) int {
 	wait := fs.Duration("wait", time.Second, "after stdin ends (or the --send payloads are sent), keep reading this long")
 	halfClose := fs.Bool("half-close", false, "when stdin ends, half-close (send FIN) and keep reading")
 	verbose := fs.Bool("v", false, "print status lines (connected, closed) on stderr")
+	script := fs.String("script", "", "run the sequence in `FILE` (send, wait, expect, repeat ... end; see SEQUENCES below) instead of sending stdin; exit 0 when every expect passed, 1 when a step failed")
 	sf := AddSessionFlags(fs, ForClient)
 	fs.Usage = func() {
 		fmt.Fprintln(s.Err, "usage: sockplay connect URL [flags]    (URL: tcp://HOST:PORT, udp://..., unix:///path, unixgram:///path)")
@@ -43,6 +44,7 @@ func runConnect(ctx context.Context, s Stdio, args []string) int {
 		fmt.Fprintln(s.Err, "or --wait after stdin ends. Output is never cut: when stdout is slow, the peer waits.")
 		fs.PrintDefaults()
 		printRulesHelp(s.Err)
+		printSequenceHelp(s.Err)
 	}
 	url, code, done := parseOneArg(fs, s, "connect", "missing URL, e.g. tcp://127.0.0.1:9000", args)
 	if done {
@@ -59,6 +61,18 @@ func runConnect(ctx context.Context, s Stdio, args []string) int {
 		return usageErr("--gap %v: must be 0 or more", *gap)
 	case (visited["repeat"] || visited["gap"]) && len(sends) == 0:
 		return usageErr("--repeat and --gap need a --send payload")
+	}
+	var seq sessions.Sequence
+	if *script != "" {
+		for _, f := range []string{"send", "send-file", "repeat", "gap", "half-close", "wait", "hex", "decode"} {
+			if visited[f] {
+				return usageErr("--%s and --script cannot be combined: the sequence sends and reads", f)
+			}
+		}
+		var err error
+		if seq, err = readScript(*script); err != nil {
+			return usageErr("%v", err)
+		}
 	}
 	pm, err := printModeOf(*hex, *jsonOut, false, false)
 	if err != nil {
@@ -94,6 +108,9 @@ func runConnect(ctx context.Context, s Stdio, args []string) int {
 	sess, err := sessions.New(cfg)
 	if err != nil {
 		return usageErr("%v", err)
+	}
+	if *script != "" {
+		return runScript(ctx, s, sess, spec, seq, *jsonOut, *verbose)
 	}
 	p := newPrinter(s.Out, s.Err, pm, *verbose && pm != printJSON, sc.framed())
 	p.dec = dec
