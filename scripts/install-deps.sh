@@ -21,9 +21,10 @@ build_pkgs=(gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev libwayland-
 # wine command, which wine64 only recommends) and wine64, and mingw-w64,
 # which builds the shim DLL Go programs need under Wine 8; tcpdump writes
 # the pcap captures (SLL2 on "any") netcore/pcap's reader is tested on;
-# mbpoll is the Modbus/TCP client that len:2:be:off=4 framing is tested with.
+# mbpoll is the Modbus/TCP client that len:2:be:off=4 framing is tested with;
+# python3-pymodbus the Modbus/TCP server that connect --script runs against.
 test_pkgs=(xvfb xdotool imagemagick dbus-daemon socat ncat python3 tshark iproute2
-	iputils-ping bsdextrautils xxd wine wine64 gcc-mingw-w64-x86-64 tcpdump mbpoll)
+	iputils-ping bsdextrautils xxd wine wine64 gcc-mingw-w64-x86-64 tcpdump mbpoll python3-pymodbus)
 # make package: the Windows cross compiler (cgo for the GUI), the NSIS
 # installer builder, what scripts/check-package.sh looks with, and what
 # scripts/check-windows.sh runs the Windows build in (64-bit Wine, an X
