@@ -12,4 +12,10 @@
 //
 // What a person chose for a session is a Spec, the same for the command
 // line, the window and the workspace file; Spec.Config checks it once.
+//
+// Sequences (sequence.go: the file format and its semantics) are scripted
+// exchanges run on a session by RunSequence: sends go through Repeat, the
+// composer's repeat, and an expect takes the very next message after
+// framing and fails on a different one, so the window and connect --script
+// judge a device the same way.
 package sessions
