@@ -38,6 +38,8 @@ type detailPane struct {
 	Frame    *widget.Label      // a message's frame on the wire, when the framing adds bytes
 	View     *widget.RadioGroup // hex dump, text or fields
 	Fields   *fieldsView        // detail_fields.go
+	last     sessions.Entry     // the entry shown, to shade its bytes again when the layout changes
+	hasLast  bool
 	Copy     map[string]*widget.Button
 	data     []byte
 	root     fyne.CanvasObject
@@ -88,6 +90,9 @@ func newDetailPane() *detailPane {
 	fieldsPane.Hide()
 	d.View = widget.NewRadioGroup([]string{viewHex, viewText, viewFields}, func(v string) {
 		hexPane.Hidden, textPane.Hidden = v != viewHex, v != viewText
+		if v == viewHex && d.hasLast {
+			d.show(d.last) // the layout may have changed: shade its fields again
+		}
 		if v == viewFields {
 			fieldsPane.Show()
 			d.Fields.show(d.data)
@@ -114,6 +119,7 @@ const (
 
 // show fills the pane with e (a copy the pane may keep).
 func (d *detailPane) show(e sessions.Entry) {
+	d.last, d.hasLast = e, true
 	d.data = e.Data
 	when := time.UnixMicro(e.Micros).Format("15:04:05.000000")
 	switch {
@@ -145,6 +151,9 @@ func (d *detailPane) show(e sessions.Entry) {
 		dump = strings.TrimSpace(wrapLines(eventWords(&e), 100) + "\n\n" + dump)
 	}
 	d.Hex.SetText(dump)
+	if l := d.Fields.layoutNow(); l != nil && (e.Kind.Data() || e.Kind.Message()) {
+		highlightHex(d.Hex, 0, l, len(view)) // detail_fields.go
+	}
 	d.showText()
 	if d.View.Selected == viewFields {
 		d.Fields.show(d.data)
@@ -253,7 +262,7 @@ func hexOrDash(b []byte) string {
 
 // clear empties the pane (the view was cleared or the session restarted).
 func (d *detailPane) clear() {
-	d.data = nil
+	d.data, d.hasLast = nil, false
 	d.Frame.Hide()
 	d.Title.SetText("Select a row to see its bytes.")
 	d.Hex.SetText("")

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/sockplay/sockplay/netcore/decode"
@@ -136,6 +137,9 @@ func (f *fieldsView) show(data []byte) {
 	}
 	f.Grid.SetText(fieldsText(l, data))
 	vs, err := l.Decode(data)
+	for i := range vs {
+		f.Grid.SetStyleRange(i+1, 0, i+1, len(f.Grid.Rows[min(i+1, len(f.Grid.Rows)-1)].Cells), fieldStyle(i))
+	}
 	switch {
 	case data == nil:
 		setStatus(fmt.Sprintf("%d bytes, %d fields; select a row to decode it", l.Size, l.Values()), widget.LowImportance)
@@ -170,4 +174,50 @@ func fieldsText(l *structfmt.Layout, data []byte) string {
 		fmt.Fprintf(&b, "\n+%d bytes after the layout: %s\n", rest, hexPreview(data[l.Size:], 32))
 	}
 	return b.String()
+}
+
+// fieldColors tell one field's bytes from the next in the hex dump and
+// its line in the Fields view, as Wireshark shades a selected field.
+var fieldColors = []fyne.ThemeColorName{theme.ColorNamePrimary, theme.ColorNameWarning, theme.ColorNameSuccess, theme.ColorNameError}
+
+// layoutNow is the layout the Fields view decodes with, when it decodes
+// with one that parses.
+func (f *fieldsView) layoutNow() *structfmt.Layout {
+	if f.protocol() != "" {
+		return nil
+	}
+	l, err := structfmt.Parse(strings.TrimSpace(f.Layout.Text))
+	if err != nil {
+		return nil
+	}
+	return l
+}
+
+// fieldStyle is field i's colour.
+func fieldStyle(i int) widget.TextGridStyle {
+	return &widget.CustomTextGridStyle{FGColor: theme.Color(fieldColors[i%len(fieldColors)])}
+}
+
+// highlightHex colours each field's bytes in a hexdump -C of data that
+// starts at row first of grid: the hex pane shows where the layout cuts.
+func highlightHex(grid *widget.TextGrid, first int, l *structfmt.Layout, n int) {
+	col := func(i int) int {
+		c := 10 + (i%16)*3
+		if i%16 >= 8 {
+			c++
+		}
+		return c
+	}
+	k := 0
+	for _, f := range l.Fields {
+		if f.Code == 'x' {
+			continue
+		}
+		st := fieldStyle(k)
+		k++
+		for i := f.Offset; i < f.Offset+f.Size && i < n && i < detailLimit; i++ {
+			row := first + i/16
+			grid.SetStyleRange(row, col(i), row, col(i)+1, st)
+		}
+	}
 }

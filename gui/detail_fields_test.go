@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"image/color"
 	"strings"
 	"testing"
 
@@ -36,6 +37,19 @@ func TestDetailFields(t *testing.T) {
 		t.Errorf("status %q", d.Fields.Status.Text)
 	}
 
+	// Back in the hex dump, each field's bytes wear its colour.
+	d.View.SetSelected(viewHex)
+	styleAt := func(col int) color.Color {
+		st := d.Hex.Rows[0].Cells[col].Style
+		if st == nil {
+			return nil
+		}
+		return st.TextColor()
+	}
+	if styleAt(10) == nil || styleAt(10) != styleAt(13) || styleAt(16) == nil || styleAt(16) == styleAt(10) || styleAt(35) != nil {
+		t.Errorf("hex shading: tid %v %v, proto %v, byte 8 %v", styleAt(10), styleAt(13), styleAt(16), styleAt(35))
+	}
+	d.View.SetSelected(viewFields)
 	d.Fields.Layout.SetText(">H:tid 20s:rest")
 	if d.Fields.Status.Text != "the message has 12 bytes; rest (20s) needs bytes 2 to 21; the fields before it are shown" ||
 		d.Fields.Status.Importance != widget.DangerImportance || !strings.Contains(d.Fields.Grid.Text(), "tid") {
