@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"time"
 
@@ -31,6 +32,9 @@ func readScript(path string) (sessions.Sequence, error) {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			err = errNoSuchFile{} // rules.go: the same words on every system
 		}
 		return sessions.Sequence{}, fmt.Errorf("--script %s: %w", path, err)
 	}

@@ -68,7 +68,7 @@ func startPython(t *testing.T, py, script string, args ...string) string {
 
 func writeScript(t *testing.T, src string) string {
 	t.Helper()
-	p := filepath.Join(t.TempDir(), "seq.txt")
+	p := filepath.Join(testkit.TempDir(t), "seq.txt")
 	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestConnectScriptUsage(t *testing.T) {
 		err  string
 	}{
 		{[]string{"--script", bad}, "sockplay connect: --script " + bad + `: line 2 "expect 2s PONG": match: "PONG" needs a kind: start it with text:, prefix:, contains:, re: or hex:` + "\n"},
-		{[]string{"--script", filepath.Join(t.TempDir(), "none")}, "no such file or directory\n"},
+		{[]string{"--script", filepath.Join(testkit.TempDir(t), "none")}, "no such file or directory\n"},
 		{[]string{"--script", good, "--send", "x"}, "sockplay connect: --send and --script cannot be combined: the sequence sends and reads\n"},
 		{[]string{"--script", good, "--hex"}, "sockplay connect: --hex and --script cannot be combined: the sequence sends and reads\n"},
 	} {

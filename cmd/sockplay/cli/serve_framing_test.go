@@ -117,7 +117,8 @@ func TestServeStdinPayloadLines(t *testing.T) {
 	srv := serveCmd(t, "tcp://127.0.0.1:0", "--payload-mode", "hex", "--checksum", "crc16-modbus", "--hex")
 	done := make(chan string, 1)
 	go func() {
-		_, out, _ := connectCmd(t, "", srv.url, "--wait", "3s", "--hex")
+		// Long enough for a slow machine (Wine): serve's close ends it sooner.
+		_, out, _ := connectCmd(t, "", srv.url, "--wait", "20s", "--hex")
 		done <- out
 	}()
 	testkit.Eventually(t, "accepted", func() bool { return strings.Contains(srv.err.String(), "accepted ") })
