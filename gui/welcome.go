@@ -30,9 +30,9 @@ func newWelcomeTab(m *MainWindow) *container.TabItem {
 	}
 
 	status := widget.NewLabel("Open a session with New session (Ctrl+T) or a button below: each session is a tab; " +
-		"a capture file with File → Open capture (Ctrl+O). " +
+		"a capture file with Open capture in the File menu (Ctrl+O). " +
 		"The command on each card runs the same engine from a terminal; 'sockplay help' lists every command. " +
-		"Help → Keyboard shortcuts lists every key.")
+		"Keyboard shortcuts in the Help menu lists every key.")
 	status.Wrapping = fyne.TextWrapWord
 
 	body := container.NewVBox(
