@@ -300,3 +300,64 @@ func TestWorkspaceRestoresCaptureTabs(t *testing.T) {
 	}
 	m2.closeAllSessions()
 }
+
+// UDP conversations stand in the same way: a UDP server recorded while a
+// python3 client asks, opened, and stood in for; a python3 client gets
+// the captured answers.
+func TestStandInUDP(t *testing.T) {
+	testkit.Need(t, "python3")
+	testkit.NeedUDP(t)
+	m := newTestMain(t)
+	file := filepath.Join(testkit.TempDir(t), "udp.pcapng")
+	server, err := m.OpenSession(SessionSpec{Spec: sessions.Spec{Role: "server", URL: "udp://127.0.0.1:0", Reply: "upper"}, StartOnOpen: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer server.Close()
+	waitFor(t, "the server to bind", func() bool { return server.Session().State() == sessions.StateListening }, server)
+	server.startRecordingTo(file)
+	ask := func(addr string) string {
+		host, port, _ := strings.Cut(addr, ":")
+		out, err := exec.Command("python3", "-c", `
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(5)
+got = b""
+for q in (b"temp?", b"hum?"):
+    s.sendto(q, (sys.argv[1], int(sys.argv[2])))
+    got += s.recvfrom(100)[0] + b"|"
+sys.stdout.write(got.decode())
+`, host, port).Output()
+		if err != nil {
+			t.Fatalf("python3: %v", err)
+		}
+		return string(out)
+	}
+	if got := ask(server.Session().Addr().String()); got != "TEMP?|HUM?|" {
+		t.Fatalf("the recorded server answered %q", got)
+	}
+	server.stopRecording()
+	waitFor(t, "the recording saved", func() bool { return strings.HasPrefix(server.RecordInfo.Text, "saved udp.pcapng") }, server)
+
+	ct := m.OpenCapture(file)
+	waitForCapture(t, ct)
+	if ct.rows() != 1 || ct.capture.Conversations[0].Proto != "udp" {
+		t.Fatalf("%d conversations (%s)", ct.rows(), ct.Problem.Text)
+	}
+	ct.StandIn.OnTapped()
+	d := m.Dialog.(*ReplayDialog)
+	if !strings.HasPrefix(d.Address.Text, "udp://127.0.0.1:") {
+		t.Errorf("the stand-in proposes %q", d.Address.Text)
+	}
+	d.Address.SetText("udp://127.0.0.1:0")
+	d.Start.OnTapped()
+	st := m.sessionTabs[len(m.sessionTabs)-1]
+	defer st.Close()
+	waitFor(t, "the stand-in to bind", func() bool {
+		return st.spec.Replay != nil && st.Session() != nil && st.Session().State() == sessions.StateListening
+	}, st)
+	if got := ask(st.Session().Addr().String()); got != "TEMP?|HUM?|" {
+		t.Errorf("the stand-in answered %q", got)
+	}
+	m.closeAllSessions()
+}
