@@ -20,10 +20,12 @@ const (
 	SchemeUDP      Scheme = "udp"
 	SchemeUnix     Scheme = "unix"
 	SchemeUnixgram Scheme = "unixgram"
+	SchemeTLS      Scheme = "tls" // TLS over TCP
 )
 
 // Endpoint is a parsed endpoint URL: tcp://HOST:PORT, udp://HOST:PORT,
-// unix:///path, unixgram:///path, unix://@abstract; IPv6 in brackets.
+// tls://HOST:PORT, unix:///path, unixgram:///path, unix://@abstract; IPv6
+// in brackets.
 // It is the one representation shared by the GUI, the CLI and saved
 // workspaces, so it keeps the host as written and does no DNS.
 //
@@ -55,13 +57,20 @@ func (e *endpointError) Is(target error) bool { return target == ErrBadEndpoint 
 
 func badf(format string, a ...any) error { return &endpointError{fmt.Sprintf(format, a...)} }
 
-// Stream reports whether the endpoint is a byte stream (tcp, unix), as
+// Stream reports whether the endpoint is a byte stream (tcp, tls, unix), as
 // opposed to datagrams (udp, unixgram).
-func (e Endpoint) Stream() bool { return e.Scheme == SchemeTCP || e.Scheme == SchemeUnix }
+func (e Endpoint) Stream() bool {
+	return e.Scheme == SchemeTCP || e.Scheme == SchemeTLS || e.Scheme == SchemeUnix
+}
 
-// Network is the Go network name for the endpoint ("tcp", "udp", "unix",
-// "unixgram").
-func (e Endpoint) Network() string { return string(e.Scheme) }
+// Network is the Go network name of the socket under the endpoint ("tcp"
+// for tcp and tls, "udp", "unix", "unixgram").
+func (e Endpoint) Network() string {
+	if e.Scheme == SchemeTLS {
+		return "tcp"
+	}
+	return string(e.Scheme)
+}
 
 // IsUnix reports whether the endpoint is a Unix-domain socket (stream or
 // datagram).
@@ -167,11 +176,11 @@ func parseEndpoint(s string, win bool) (Endpoint, error) {
 		return Endpoint{}, badf("missing \"://\" in %q; write it like tcp://%s", s, s)
 	}
 	if scheme == "" {
-		return Endpoint{}, badf("missing scheme in %q (tcp, udp, unix, unixgram)", s)
+		return Endpoint{}, badf("missing scheme in %q (tcp, tls, udp, unix, unixgram)", s)
 	}
 	sch := Scheme(strings.ToLower(scheme))
 	if !knownScheme(string(sch)) {
-		return Endpoint{}, badf("unknown scheme %q (tcp, udp, unix, unixgram)", scheme)
+		return Endpoint{}, badf("unknown scheme %q (tcp, tls, udp, unix, unixgram)", scheme)
 	}
 	for i, r := range rest {
 		if r == '%' {
@@ -214,7 +223,7 @@ func isSchemeWord(w string) bool {
 
 func knownScheme(s string) bool {
 	switch Scheme(s) {
-	case SchemeTCP, SchemeUDP, SchemeUnix, SchemeUnixgram:
+	case SchemeTCP, SchemeTLS, SchemeUDP, SchemeUnix, SchemeUnixgram:
 		return true
 	}
 	return false

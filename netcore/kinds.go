@@ -15,13 +15,19 @@ import (
 // unixgram): one read is one datagram.
 func (e Endpoint) Datagram() bool { return e.Scheme == SchemeUDP || e.Scheme == SchemeUnixgram }
 
-// IP reports whether the endpoint has a host and port (tcp, udp), as
+// IP reports whether the endpoint has a host and port (tcp, tls, udp), as
 // opposed to a Unix socket path.
-func (e Endpoint) IP() bool { return e.Scheme == SchemeTCP || e.Scheme == SchemeUDP }
+func (e Endpoint) IP() bool {
+	return e.Scheme == SchemeTCP || e.Scheme == SchemeTLS || e.Scheme == SchemeUDP
+}
+
+// TLS reports whether the endpoint's stream is TLS over TCP: the session
+// handshakes after connecting, and its bytes are the decrypted ones.
+func (e Endpoint) TLS() bool { return e.Scheme == SchemeTLS }
 
 // HasReset reports whether a connection of this kind can be aborted with
-// a reset (TCP's RST); other streams only close.
-func (e Endpoint) HasReset() bool { return e.Scheme == SchemeTCP }
+// a reset (TCP's RST, also under TLS); other streams only close.
+func (e Endpoint) HasReset() bool { return e.Scheme == SchemeTCP || e.Scheme == SchemeTLS }
 
 // KindName names the kind and role for people: "TCP server", "Unixgram
 // client".
@@ -33,6 +39,8 @@ func (e Endpoint) KindName(server bool) string {
 	switch e.Scheme {
 	case SchemeTCP:
 		return "TCP" + role
+	case SchemeTLS:
+		return "TLS" + role
 	case SchemeUDP:
 		return "UDP" + role
 	case SchemeUnix:

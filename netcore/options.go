@@ -83,7 +83,7 @@ func (o Options) reuseAddr(ep Endpoint, server bool) (set, on bool) {
 	if o.ReuseAddr != nil {
 		return true, *o.ReuseAddr
 	}
-	if server && ep.Scheme == SchemeTCP {
+	if server && ep.Network() == "tcp" {
 		return true, true
 	}
 	return false, false
@@ -109,12 +109,12 @@ func (e *unsupportedError) Is(target error) bool { return target == ErrUnsupport
 // checking what a person typed.
 func (o Options) Validate(ep Endpoint, server bool) error {
 	if !knownScheme(string(ep.Scheme)) {
-		return fmt.Errorf("unknown scheme %q (tcp, udp, unix, unixgram)", ep.Scheme)
+		return fmt.Errorf("unknown scheme %q (tcp, tls, udp, unix, unixgram)", ep.Scheme)
 	}
 	if ep.Scheme == SchemeUnixgram && unixgramUnsupported != nil {
 		return unixgramUnsupported
 	}
-	tcp, udp, unix := ep.Scheme == SchemeTCP, ep.Scheme == SchemeUDP, ep.IsUnix()
+	tcp, udp, unix := ep.Network() == "tcp", ep.Scheme == SchemeUDP, ep.IsUnix()
 	only := func(name, what string) error {
 		return fmt.Errorf("%s applies to %s only, not to %s", name, what, kindName(ep, server))
 	}

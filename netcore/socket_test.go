@@ -560,7 +560,7 @@ func TestValidate(t *testing.T) {
 		{tcp, false, Options{TTL: 256}, "IP_TTL 256 is out of range 1-255"},
 		{tcp, false, Options{KeepAlive: &KeepAlive{Count: -1}}, "SO_KEEPALIVE idle, interval and count cannot be negative"},
 		{Endpoint{Scheme: SchemeTCP}, false, Options{}, "port 0 cannot be dialled; a client needs the server's port"},
-		{Endpoint{Scheme: "sctp"}, false, Options{}, `unknown scheme "sctp" (tcp, udp, unix, unixgram)`},
+		{Endpoint{Scheme: "sctp"}, false, Options{}, `unknown scheme "sctp" (tcp, tls, udp, unix, unixgram)`},
 		{unix, true, Options{ExclusiveAddr: true}, "SO_EXCLUSIVEADDRUSE applies to tcp and udp only, not to unix servers"},
 		{tcp, true, Options{ExclusiveAddr: true, ReuseAddr: ptr(true)}, "SO_EXCLUSIVEADDRUSE and SO_REUSEADDR cannot both be on (Windows refuses the pair)"},
 		{tcp, true, Options{}, ""},

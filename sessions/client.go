@@ -51,6 +51,11 @@ func (s *Session) dial(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if ep.TLS() {
+		if c, err = s.tlsClient(ctx, c); err != nil {
+			return err
+		}
+	}
 	if _, ok := s.startConn(c, KindConnected, true); !ok {
 		return ErrClosed
 	}

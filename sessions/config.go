@@ -44,6 +44,10 @@ type Config struct {
 	Endpoint netcore.Endpoint //
 	Options  netcore.Options  // socket options; IdleTimeout is the read timeout
 
+	// TLS are a tls:// session's settings (nil: a client with the
+	// defaults, verifying against the system's roots).
+	TLS *netcore.TLSOptions
+
 	Reply ReplyMode // servers only
 	// ReplyPayload is ReplyFixed's answer, rendered for every reply so
 	// its macros ({{counter}}, {{time}}) change; Spec.Config compiles it.

@@ -1,6 +1,7 @@
 package sessions
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -20,6 +21,9 @@ func (s *Session) startConn(c net.Conn, kind EntryKind, current bool) (*peer, bo
 		return nil, false
 	}
 	s.peerEvent(kind, p, "", NoteNone)
+	if tc, ok := c.(*tls.Conn); ok && tc.ConnectionState().HandshakeComplete {
+		s.tlsDone(p, tc) // a client's: logged before the reader logs any byte
+	}
 	s.wg.Add(1)
 	go s.readConn(p)
 	return p, true
@@ -42,6 +46,10 @@ func (s *Session) readConn(p *peer) {
 	var scratch []byte
 	idle := s.cfg.Options.IdleTimeout
 	var err error
+	if err := s.tlsServerHandshake(p); err != nil {
+		s.endPeer(p, err)
+		return
+	}
 	deadlineSet := false
 	for {
 		s.waitOutputs()

@@ -4,6 +4,7 @@ import (
 	"container/list"
 	"net"
 
+	"github.com/sockplay/sockplay/netcore"
 	"github.com/sockplay/sockplay/netcore/framing"
 	"sync"
 	"sync/atomic"
@@ -29,12 +30,13 @@ type peer struct {
 	lastIn  time.Time       // packet peers: last datagram (Session.mu)
 	flushed bool            // dec was flushed at the end of the stream (reader only)
 
-	state    atomic.Int32  // PeerState
-	byUs     atomic.Bool   // we closed it: the reason is "closed by you"
-	aborted  atomic.Bool   // ... with a reset
-	stalled  atomic.Bool   // stopped reading what Broadcast sends: skipped since
-	missed   atomic.Uint64 // bytes Broadcast skipped it for
-	probing  atomic.Bool   // a Broadcast write with a stall deadline is under way
+	tls      atomic.Pointer[netcore.TLSInfo] // tls://: what the handshake agreed on
+	state    atomic.Int32                    // PeerState
+	byUs     atomic.Bool                     // we closed it: the reason is "closed by you"
+	aborted  atomic.Bool                     // ... with a reset
+	stalled  atomic.Bool                     // stopped reading what Broadcast sends: skipped since
+	missed   atomic.Uint64                   // bytes Broadcast skipped it for
+	probing  atomic.Bool                     // a Broadcast write with a stall deadline is under way
 	doneOnce sync.Once
 	done     chan struct{} // closed when we close the peer (ends a kept half-open wait)
 }
@@ -47,10 +49,11 @@ type PeerInfo struct {
 	State    PeerState
 	Since    time.Time
 	Counters CounterValues
+	TLS      *netcore.TLSInfo // tls:// peers after the handshake: version, suite, ALPN, chain
 }
 
 func (p *peer) info() PeerInfo {
-	return PeerInfo{ID: p.id, Addr: p.addr, Local: p.local, State: PeerState(p.state.Load()), Since: p.since, Counters: p.c.Snapshot()}
+	return PeerInfo{ID: p.id, Addr: p.addr, Local: p.local, State: PeerState(p.state.Load()), Since: p.since, Counters: p.c.Snapshot(), TLS: p.tls.Load()}
 }
 
 // markClosed records that we are closing the peer and wakes a half-open wait.

@@ -89,7 +89,11 @@ func (s *Session) Record(path string) (*Recording, error) {
 	recordingFiles.m[key] = true
 	recordingFiles.Unlock()
 
-	w, err := pcap.Create(path, pcap.WriterOptions{Comment: "Recorded by sockplay. " + recordingHow})
+	comment := "Recorded by sockplay. " + recordingHow
+	if s.cfg.Endpoint.TLS() {
+		comment += " " + recordingTLS
+	}
+	w, err := pcap.Create(path, pcap.WriterOptions{Comment: comment})
 	if err != nil {
 		forgetRecordingFile(key)
 		var pe *os.PathError
@@ -115,6 +119,10 @@ func (s *Session) Record(path string) (*Recording, error) {
 // recordingHow is what every recording says about itself, in the file.
 const recordingHow = "Packets are made from what the session's sockets read and wrote: the bytes, their chunks, order and times are real; " +
 	"TCP handshakes, sequence and acknowledgement numbers, and checksums are synthesized from them."
+
+// recordingTLS is what a tls:// session's recording says: its TCP carries
+// what TLS decrypted, not what crossed the wire.
+const recordingTLS = "This is a TLS session: its TCP payload is the decrypted application data; the TLS handshake and records are not in this file (use --tls-keylog with a separate capture to see them)."
 
 // finish closes the file once the output has ended (stopped, failed, or
 // the session closed) and frees its name.
@@ -549,6 +557,9 @@ func (r *recorder) describe(e Entry) {
 		}
 		desc += fmt.Sprintf(" A unix socket, shown as %s over IPv4: the socket %s is %s, and its peer N is %s for N=1, counting up by port (%s for N=2, ...), each peer its own conversation.",
 			proto, r.ep.Path, pcap.UnixSocketAddr, pcap.UnixPeerAddr(1), pcap.UnixPeerAddr(2))
+	}
+	if r.ep.TLS() {
+		desc += " " + recordingTLS
 	}
 	r.w.Describe(name, desc+" "+recordingHow)
 }

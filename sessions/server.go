@@ -1,6 +1,7 @@
 package sessions
 
 import (
+	"crypto/tls"
 	"net"
 	"time"
 
@@ -89,6 +90,9 @@ func (s *Session) acceptLoop(ln net.Listener) {
 		}
 		delay = 0
 		s.tuneAccepted(c)
+		if s.tls != nil { // handshaken by the peer's reader, so one slow client holds up no other
+			c = tls.Server(c, s.tls.Config)
+		}
 		if _, ok := s.startConn(c, KindAccepted, false); !ok {
 			return
 		}

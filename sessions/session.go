@@ -59,12 +59,14 @@ type Session struct {
 
 	framing atomic.Pointer[framingState] // framing.go
 	offline bool                         // made from a capture (capture.go): no sockets
+
+	tls *netcore.TLSConfig // tls:// sessions, from Start (tls.go); its key log closes with the session
 }
 
 // New checks cfg and returns a session that does nothing until Start.
 func New(cfg Config) (*Session, error) {
 	switch cfg.Endpoint.Scheme {
-	case netcore.SchemeTCP, netcore.SchemeUDP, netcore.SchemeUnix, netcore.SchemeUnixgram:
+	case netcore.SchemeTCP, netcore.SchemeTLS, netcore.SchemeUDP, netcore.SchemeUnix, netcore.SchemeUnixgram:
 	default:
 		return nil, fmt.Errorf("%w: unknown scheme %q", ErrBadConfig, cfg.Endpoint.Scheme)
 	}
@@ -73,6 +75,9 @@ func New(cfg Config) (*Session, error) {
 	}
 	if cfg.Unconnected && (cfg.Role != Client || cfg.Endpoint.Scheme != netcore.SchemeUDP) {
 		return nil, fmt.Errorf("%w: only a udp client can be unconnected", ErrBadConfig)
+	}
+	if cfg.TLS != nil && !cfg.Endpoint.TLS() {
+		return nil, fmt.Errorf("%w: TLS settings apply to tls:// endpoints only", ErrBadConfig)
 	}
 	if cfg.SaveDir != "" {
 		if err := CheckSaveDir(cfg.SaveDir); err != nil {
@@ -149,10 +154,12 @@ func (s *Session) Start(ctx context.Context) error {
 	s.stopAfter = context.AfterFunc(s.ctx, s.closeSockets)
 	s.mu.Unlock()
 	s.setState(StateStarting)
-	var err error
-	if s.cfg.Role == Server {
+	err := s.setupTLS()
+	switch {
+	case err != nil:
+	case s.cfg.Role == Server:
 		err = s.startServer()
-	} else {
+	default:
 		err = s.startClient()
 	}
 	if err != nil {
@@ -189,6 +196,10 @@ func (s *Session) Close() error {
 		s.logEvent(KindInfo, nil, "session closed")
 	}
 	s.closeOutputs()
+	s.mu.Lock()
+	tc := s.tls
+	s.mu.Unlock()
+	tc.Close()
 	close(s.closeDone)
 	return nil
 }
@@ -272,6 +283,9 @@ func (s *Session) PeerEffective(id PeerID) ([]netcore.OptionValue, error) {
 }
 
 func effective(c any) ([]netcore.OptionValue, error) {
+	if nc, ok := c.(net.Conn); ok && nc != nil {
+		c = netcore.Underlying(nc) // the TCP socket under a TLS connection
+	}
 	sc, ok := c.(syscall.Conn)
 	if !ok || c == nil {
 		return nil, ErrNotStarted

@@ -3,6 +3,8 @@ package sessions
 import (
 	"errors"
 	"fmt"
+	"net"
+	"os"
 	"strings"
 	"time"
 
@@ -52,6 +54,10 @@ type Spec struct {
 	// ("" for none); the front end starts the recording (Session.Record)
 	// before Start, so the first handshake is in it.
 	Record string `json:"record,omitempty"`
+
+	// TLS are a tls:// session's settings: a server's certificate (or
+	// self-signed names), a client's verification, ALPN, key log.
+	TLS *netcore.TLSOptions `json:"tls,omitempty"`
 
 	// LogBudget is the bytes the session's view keeps (0: the default).
 	LogBudget int64 `json:"log_budget,omitempty"`
@@ -186,6 +192,10 @@ func (s Spec) Config() (Config, error) {
 		return cfg, specErrf("keep_open", "keeping a connection open after the peer's FIN applies to tcp and unix, not %s", ep.Scheme)
 	}
 	cfg.KeepOpenAfterEOF = s.KeepOpen
+	if err := checkTLS(s.TLS, ep, server); err != nil {
+		return cfg, err
+	}
+	cfg.TLS = s.TLS
 	if s.Record != "" {
 		if err := CheckRecordPath(s.Record); err != nil {
 			return cfg, specErr("record", err)
@@ -250,4 +260,91 @@ func (s Spec) Title() string {
 		return s.URL
 	}
 	return ep.KindName(s.Role == "server") + " " + ep.ShortAddr()
+}
+
+// checkTLS checks a tls:// session's settings for its role; each error
+// names the field (tls.cert_file, ...).
+func checkTLS(t *netcore.TLSOptions, ep netcore.Endpoint, server bool) error {
+	if t == nil {
+		if ep.TLS() && server {
+			return specErrf("tls", "a tls server needs a certificate and key, or names for a self-signed one")
+		}
+		return nil
+	}
+	if !ep.TLS() {
+		return specErrf("tls", "TLS settings apply to tls:// URLs, not %s://", ep.Scheme)
+	}
+	// Settings of the other role, which would be silently ignored.
+	type field struct {
+		name string
+		set  bool
+	}
+	serverOnly := []field{{"cert_file", t.CertFile != ""}, {"key_file", t.KeyFile != ""}, {"self_signed", len(t.SelfSigned) > 0}, {"save_dir", t.SaveDir != ""}}
+	clientOnly := []field{{"ca_file", t.CAFile != ""}, {"insecure", t.Insecure}, {"sni", t.SNI != ""}, {"client_cert", t.ClientCert != ""}, {"client_key", t.ClientKey != ""}}
+	wrong, role := clientOnly, "client"
+	if !server {
+		wrong, role = serverOnly, "server"
+	}
+	for _, f := range wrong {
+		if f.set {
+			return specErrf("tls."+f.name, "applies to a tls %s only", role)
+		}
+	}
+	if t.MinVersion != "" {
+		if _, err := netcore.ParseTLSVersion(t.MinVersion); err != nil {
+			return specErr("tls.min_version", err)
+		}
+	}
+	pair := func(cert, key, certName, keyName string) error {
+		switch {
+		case cert != "" && key == "":
+			return specErrf("tls."+keyName, "a certificate needs its private key file too")
+		case cert == "" && key != "":
+			return specErrf("tls."+certName, "a private key needs its certificate file too")
+		}
+		for _, f := range []struct{ path, name string }{{cert, certName}, {key, keyName}} {
+			if f.path == "" {
+				continue
+			}
+			if _, err := os.Stat(f.path); err != nil {
+				return specErr("tls."+f.name, err)
+			}
+		}
+		return nil
+	}
+	if server {
+		if err := pair(t.CertFile, t.KeyFile, "cert_file", "key_file"); err != nil {
+			return err
+		}
+		switch {
+		case t.CertFile != "" && len(t.SelfSigned) > 0:
+			return specErrf("tls.self_signed", "choose a certificate file or a self-signed certificate, not both")
+		case t.CertFile == "" && len(t.SelfSigned) == 0:
+			return specErrf("tls", "a tls server needs a certificate and key, or names for a self-signed one")
+		case t.SaveDir != "" && len(t.SelfSigned) == 0:
+			return specErrf("tls.save_dir", "only a self-signed certificate is saved")
+		}
+		for _, n := range t.SelfSigned {
+			if strings.TrimSpace(n) == "" || strings.ContainsAny(n, " /:@") && net.ParseIP(n) == nil {
+				return specErrf("tls.self_signed", "%q is neither a host name nor an IP address", n)
+			}
+		}
+		if t.SaveDir != "" {
+			if fi, err := os.Stat(t.SaveDir); err != nil {
+				return specErr("tls.save_dir", err)
+			} else if !fi.IsDir() {
+				return specErrf("tls.save_dir", "%s is not a folder", t.SaveDir)
+			}
+		}
+		return nil
+	}
+	if t.CAFile != "" {
+		if _, err := os.Stat(t.CAFile); err != nil {
+			return specErr("tls.ca_file", err)
+		}
+		if t.Insecure {
+			return specErrf("tls.insecure", "skipping verification makes the CA file pointless; choose one")
+		}
+	}
+	return pair(t.ClientCert, t.ClientKey, "client_cert", "client_key")
 }

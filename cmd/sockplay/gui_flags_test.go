@@ -16,7 +16,7 @@ func TestGUIFlagErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--listen", "tpc://:9000"}, `sockplay gui: --listen tpc://:9000: unknown scheme "tpc" (tcp, udp, unix, unixgram)`},
+		{[]string{"--listen", "tpc://:9000"}, `sockplay gui: --listen tpc://:9000: unknown scheme "tpc" (tcp, tls, udp, unix, unixgram)`},
 		{[]string{"--listen", "tcp://:9000", "--framing", "jsonhdr", "--save-dir", dir + "/missing"}, "sockplay gui: --listen tcp://:9000: --save-dir: save folder " + dir + "/missing does not exist"},
 		{[]string{"--listen", "tcp://:9000", "--save-dir", dir}, "sockplay gui: --listen tcp://:9000: --save-dir: a save folder needs jsonhdr framing, not raw"},
 		{[]string{"--listen", "tcp://:9000", "--framing", "line", "--reply", `OK\n`}, `sockplay gui: --listen tcp://:9000: --reply "OK\\n": payload contains the delimiter 0a at offset 2, which would split it into two messages (framing line)`},

@@ -324,7 +324,7 @@ func TestServeConnectUsageErrors(t *testing.T) {
 	}{
 		{[]string{"serve"}, "sockplay serve: missing URL, e.g. tcp://:9000"},
 		{[]string{"serve", "tcp://:1", "extra"}, `sockplay serve: unexpected argument "extra"`},
-		{[]string{"serve", "tpc://:1"}, `sockplay serve: unknown scheme "tpc" (tcp, udp, unix, unixgram)`},
+		{[]string{"serve", "tpc://:1"}, `sockplay serve: unknown scheme "tpc" (tcp, tls, udp, unix, unixgram)`},
 		{[]string{"serve", "udp://:1", "--nodelay"}, "sockplay serve: --nodelay: TCP_NODELAY applies to tcp only, not to udp servers"},
 		{[]string{"serve", "tcp://:1", "--echo", "--upper"}, "sockplay serve: choose one of --echo, --upper and --reply"},
 		{[]string{"serve", "tcp://:1", "--hex", "--json"}, "sockplay serve: choose one of --hex, --json and --quiet"},
