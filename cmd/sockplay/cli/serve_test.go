@@ -334,6 +334,11 @@ func TestServeConnectUsageErrors(t *testing.T) {
 		{[]string{"connect"}, "sockplay connect: missing URL, e.g. tcp://127.0.0.1:9000"},
 		{[]string{"connect", "tcp://127.0.0.1:1", "--wait", "-1s"}, "sockplay connect: --wait -1s: must be 0 or more"},
 		{[]string{"connect", "tcp://127.0.0.1:1", "--send", `\q`}, `sockplay connect: --send "\\q": `},
+		{[]string{"serve", "tcp://:1", "--tls-self-signed", "x"}, "sockplay serve: --tls-self-signed applies to tls:// URLs, not tcp:// (write tls://:1)"},
+		{[]string{"serve", "tls://:1"}, "sockplay serve: a tls server needs a certificate and key, or names for a self-signed one"},
+		{[]string{"serve", "tls://:1", "--tls-cert", "c.pem"}, "sockplay serve: --tls-key: a certificate needs its private key file too"},
+		{[]string{"connect", "udp://127.0.0.1:1", "--tls-insecure"}, "sockplay connect: --tls-insecure applies to tls:// URLs, not udp://"},
+		{[]string{"connect", "tls://127.0.0.1:1", "--tls-min-version", "1.4"}, `sockplay connect: --tls-min-version: "1.4" is not a TLS version`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

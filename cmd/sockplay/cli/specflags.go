@@ -36,6 +36,7 @@ type SessionFlags struct {
 	unconnected bool
 	pcap        string
 	rules       *ruleFlags
+	tls         *tlsFlags
 }
 
 // AddSessionFlags registers the session flags for roles (ForServer,
@@ -59,6 +60,7 @@ func AddSessionFlags(fs *flag.FlagSet, roles int) *SessionFlags {
 	fs.Int64Var(&f.logBudget, "log-budget", 0, "`BYTES` of traffic the session's view keeps (the window's default is 64 MiB; serve and connect, which show no view, keep 4 MiB); what is printed or saved is never cut")
 	f.rules = addRuleFlags(fs)
 	f.sock = addSocketFlags(fs, server, client)
+	f.tls = addTLSFlags(fs, server, client)
 	return f
 }
 
@@ -81,6 +83,10 @@ var flagOf = map[string]string{
 	"framing": "--framing", "reply": "--reply", "reply_payload": "--reply", "save_dir": "--save-dir",
 	"keep_open": "--keep-open", "unconnected": "--unconnected", "log_budget": "--log-budget",
 	"max_peers": "--max-peers", "peer_idle": "--peer-idle", "record": "--pcap", "rules": "--rule",
+	"tls.cert_file": "--tls-cert", "tls.key_file": "--tls-key", "tls.self_signed": "--tls-self-signed",
+	"tls.save_dir": "--tls-save-cert", "tls.ca_file": "--tls-ca", "tls.insecure": "--tls-insecure",
+	"tls.sni": "--tls-sni", "tls.client_cert": "--tls-client-cert", "tls.client_key": "--tls-client-key",
+	"tls.min_version": "--tls-min-version", "tls.alpn": "--tls-alpn", "tls.keylog": "--tls-keylog",
 }
 
 // Spec builds and checks the spec for one URL. Errors are one sentence
@@ -108,6 +114,9 @@ func (f *SessionFlags) spec(fs *flag.FlagSet, role, url string) (sessions.Spec, 
 		return sp, sendConfig{}, err
 	}
 	if err := suit(sp.Options, ep, role == "server", visited); err != nil {
+		return sp, sendConfig{}, err
+	}
+	if sp.TLS, err = f.tls.options(visited, ep); err != nil {
 		return sp, sendConfig{}, err
 	}
 	sc, err := f.send.config(visited)
@@ -188,7 +197,7 @@ func flagError(err error) error {
 		return err
 	}
 	switch se.Field {
-	case "url", "options":
+	case "url", "options", "tls": // the sentence says what to give
 		return se.Err
 	}
 	if name, ok := flagOf[se.Field]; ok {
