@@ -4,7 +4,9 @@
 // pcap. Its APIs are context-first and synchronous; the sessions package
 // owns the goroutines that call them. It must never import fyne.io.
 //
-// Adding a kind of endpoint (tls://, say) touches, in order:
+// Adding a kind of endpoint touches, in order (tls:// was added this way:
+// endpoint.go, kinds.go, tls.go for its settings and handshake facts,
+// tlserrors.go for its failures in words, and sessions/tls.go):
 //   - endpoint.go: the scheme, its parser and String (the one URL form the
 //     command line, the window and saved workspaces share);
 //   - kinds.go: its answers to Stream, Datagram, IP, IsUnix, HasReset,
