@@ -93,6 +93,10 @@ func Dial(ctx context.Context, ep Endpoint, o Options) (net.Conn, error) {
 				return nil, fmt.Errorf("dial tcp %s: %w", c.RemoteAddr(), err)
 			}
 		case *net.UDPConn:
+			if o.Multicast != nil && len(o.Multicast.Joins) > 0 {
+				c.Close()
+				return nil, fmt.Errorf("dial udp %s: %w", c.RemoteAddr(), ErrJoinConnected)
+			}
 			if o.Multicast != nil {
 				if err := multicastSender(c, o.Multicast); err != nil {
 					c.Close()
@@ -290,7 +294,13 @@ func DialPacket(ctx context.Context, ep Endpoint, o Options) (net.PacketConn, ne
 	}
 	uc := pc.(*net.UDPConn)
 	if o.Multicast != nil {
-		if err := multicastSender(uc, o.Multicast); err != nil {
+		// A client joins Joins only: its older Group field named the group
+		// it sends to, never one to join.
+		joins, err := (&Multicast{Joins: o.Multicast.Joins}).joins()
+		if err == nil {
+			err = joinMulticast(uc, o.Multicast, joins)
+		}
+		if err != nil {
 			uc.Close()
 			return nil, nil, fmt.Errorf("dial udp %s: %w", ep.Addr(), err)
 		}
@@ -310,38 +320,40 @@ func multicastIface(name string) (*net.Interface, error) {
 	return ifi, nil
 }
 
-// joinMulticast joins the group (IPv4 or IPv6) on the interface and applies
-// TTL and loopback, through x/net so it works on every platform.
-func joinMulticast(c *net.UDPConn, m *Multicast) error {
-	ifi, err := multicastIface(m.Interface)
-	if err != nil {
-		return err
-	}
-	g, _ := netip.ParseAddr(m.Group)
-	group := &net.UDPAddr{IP: g.AsSlice()}
-	if g.Is4() {
-		p := ipv4.NewPacketConn(c)
-		if err := p.JoinGroup(ifi, group); err != nil {
-			return fmt.Errorf("join multicast group %s: %w", m.Group, err)
-		}
-	} else {
-		p := ipv6.NewPacketConn(c)
-		if err := p.JoinGroup(ifi, group); err != nil {
-			return fmt.Errorf("join multicast group %s: %w", m.Group, err)
+// ErrJoinConnected: a connected UDP socket takes datagrams from its one
+// peer only, so joining a group there would receive nothing.
+var ErrJoinConnected = errors.New("joining multicast groups needs a UDP server or an unconnected UDP client")
+
+// joinMulticast joins each group (IPv4 or IPv6) and applies the sending
+// settings, through x/net so it works on every platform.
+func joinMulticast(c *net.UDPConn, m *Multicast, joins []Join) error {
+	for _, j := range joins {
+		if err := JoinGroup(c, j); err != nil {
+			return err
 		}
 	}
 	return multicastSender(c, m)
 }
 
 // multicastSender sets what outgoing multicast uses: interface, TTL (hop
-// limit) and whether our own host hears it.
+// limit) and whether our own host hears it, for the socket's family, and
+// for IPv4 too on an IPv6 socket that joins IPv4 groups (dual stack).
 func multicastSender(c *net.UDPConn, m *Multicast) error {
 	ifi, err := multicastIface(m.Interface)
 	if err != nil {
 		return err
 	}
-	g, _ := netip.ParseAddr(m.Group)
-	if g.Is4() {
+	joins, _ := m.joins()
+	local, _ := c.LocalAddr().(*net.UDPAddr)
+	v4 := local != nil && local.IP.To4() != nil
+	v6 := !v4
+	if g, err := netip.ParseAddr(m.Group); err == nil && g.Is4() {
+		v4 = true // older workspaces: the group a client sends to
+	}
+	for _, j := range joins {
+		v4 = v4 || j.Group.Is4()
+	}
+	if v4 {
 		p := ipv4.NewPacketConn(c)
 		if ifi != nil {
 			if err := p.SetMulticastInterface(ifi); err != nil {
@@ -358,6 +370,8 @@ func multicastSender(c *net.UDPConn, m *Multicast) error {
 				return optionError("IP_MULTICAST_LOOP", err)
 			}
 		}
+	}
+	if !v6 {
 		return nil
 	}
 	p := ipv6.NewPacketConn(c)

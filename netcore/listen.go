@@ -147,8 +147,8 @@ func afterConnect(c *net.TCPConn, a *asked) error {
 }
 
 // ListenPacket opens a datagram server (udp, unixgram). A UDP server with a
-// Multicast option joins the group; with no host written it binds the group
-// address, so it gets that group's datagrams only. A unixgram server's path
+// Multicast option joins its groups; with no host written it binds as
+// multicastBind says. A unixgram server's path
 // is removed on Close (Go does not do that for datagram sockets).
 func ListenPacket(ctx context.Context, ep Endpoint, o Options) (net.PacketConn, error) {
 	if ep.Stream() {
@@ -169,9 +169,13 @@ func ListenPacket(ctx context.Context, ep Endpoint, o Options) (net.PacketConn, 
 		}
 		return &unixConn{UnixConn: pc.(*net.UnixConn), a: a, path: newOwnedPath(ep.Path)}, nil
 	}
+	joins, err := o.Multicast.joins()
+	if err != nil {
+		return nil, fmt.Errorf("listen udp %s: %w", ep.Addr(), err)
+	}
 	var addr netip.Addr
-	if ep.Host == "" && o.Multicast != nil {
-		addr, _ = netip.ParseAddr(o.Multicast.Group)
+	if ep.Host == "" && len(joins) > 0 {
+		addr = multicastBind(joins)
 	} else {
 		addrs, err := resolve(ctx, ep, o, true)
 		if err != nil {
@@ -185,13 +189,32 @@ func ListenPacket(ctx context.Context, ep Endpoint, o Options) (net.PacketConn, 
 	}
 	uc := pc.(*net.UDPConn)
 	if o.Multicast != nil {
-		if err := joinMulticast(uc, o.Multicast); err != nil {
+		if err := joinMulticast(uc, o.Multicast, joins); err != nil {
 			uc.Close()
 			return nil, fmt.Errorf("listen udp %s: %w", uc.LocalAddr(), err)
 		}
 	}
 	register(uc, a)
 	return uc, nil
+}
+
+// multicastBind is the address a multicast server with no host written
+// binds: the group itself when there is one, so it gets that group's
+// datagrams only; with several groups the wildcard of their family ([::]
+// when they mix, which takes IPv4 too).
+func multicastBind(joins []Join) netip.Addr {
+	if len(joins) == 1 {
+		return joins[0].Group
+	}
+	v4, v6 := false, false
+	for _, j := range joins {
+		v4 = v4 || j.Group.Is4()
+		v6 = v6 || j.Group.Is6()
+	}
+	if v4 && !v6 {
+		return netip.IPv4Unspecified()
+	}
+	return netip.IPv6Unspecified()
 }
 
 // resolve turns the endpoint's host into addresses, IPv4 first (servers

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/netip"
 	"runtime"
 	"strings"
 	"sync"
@@ -21,14 +20,18 @@ type KeepAlive struct {
 	Count    int           `json:"count,omitempty"`
 }
 
-// Multicast configures IPv4 or IPv6 multicast on a UDP socket. Servers join
-// Group on Interface; clients use Interface, TTL and Loopback for what they
-// send. An empty Interface lets the kernel pick by route.
+// Multicast configures IPv4 or IPv6 multicast on a UDP socket. UDP servers
+// and unconnected UDP clients join every group in Joins (see Join for the
+// notation) when they open; Interface, TTL and Loopback shape what the
+// socket sends. Group is the single group workspaces saved before Joins
+// existed: it is joined on Interface like one more entry of Joins. An
+// empty Interface lets the kernel pick by route.
 type Multicast struct {
-	Group     string `json:"group"`
-	Interface string `json:"interface,omitempty"`
-	TTL       int    `json:"ttl,omitempty"`
-	Loopback  *bool  `json:"loopback,omitempty"`
+	Group     string   `json:"group,omitempty"`
+	Joins     []string `json:"joins,omitempty"`
+	Interface string   `json:"interface,omitempty"`
+	TTL       int      `json:"ttl,omitempty"`
+	Loopback  *bool    `json:"loopback,omitempty"`
 }
 
 // Options are the per-session socket options, saved in workspaces under
@@ -216,9 +219,8 @@ func (o Options) Validate(ep Endpoint, server bool) error {
 		if !udp {
 			return only("multicast", "udp")
 		}
-		g, err := netip.ParseAddr(m.Group)
-		if err != nil || !g.IsMulticast() {
-			return fmt.Errorf("multicast group %q is not a multicast IP address", m.Group)
+		if _, err := m.joins(); err != nil {
+			return err
 		}
 		if m.TTL < 0 || m.TTL > 255 {
 			return fmt.Errorf("multicast TTL %d is out of range 0-255", m.TTL)

@@ -208,12 +208,10 @@ func effective(fd uintptr, a *asked) ([]OptionValue, error) {
 				add("IP_MULTICAST_LOOP", onOff(v != 0))
 			}
 		}
-		if o.Multicast != nil && a.server {
-			iface := o.Multicast.Interface
-			if iface == "" {
-				iface = "the kernel's choice"
+		if o.Multicast != nil {
+			if text := o.Multicast.joinedText(a.server, "the kernel's choice"); text != "" {
+				add("multicast group", text)
 			}
-			add("multicast group", fmt.Sprintf("joined %s on %s", o.Multicast.Group, iface))
 		}
 	}
 	if listening {

@@ -227,12 +227,10 @@ func effective(fd uintptr, a *asked) ([]OptionValue, error) {
 		if v, ok := getInt("SO_BROADCAST", syscall.SOL_SOCKET, syscall.SO_BROADCAST); ok {
 			add("SO_BROADCAST", onOff(v != 0))
 		}
-		if o.Multicast != nil && a.server {
-			iface := o.Multicast.Interface
-			if iface == "" {
-				iface = "the system's choice"
+		if o.Multicast != nil {
+			if text := o.Multicast.joinedText(a.server, "the system's choice"); text != "" {
+				add("multicast group", text)
 			}
-			add("multicast group", fmt.Sprintf("joined %s on %s", o.Multicast.Group, iface))
 		}
 	}
 	if listening {
