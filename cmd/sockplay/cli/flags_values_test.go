@@ -35,7 +35,12 @@ func TestSocketFlagValuesRefused(t *testing.T) {
 		{[]string{"serve", "tcp://127.0.0.1:0", "--idle-timeout", "-1s"}, "sockplay serve: --idle-timeout: idle timeout is negative (-1s)"},
 		{[]string{"connect", "tcp://127.0.0.1:9", "--connect-timeout", "-2s"}, "sockplay connect: --connect-timeout: connect timeout is negative (-2s)"},
 		{[]string{"serve", "udp://127.0.0.1:0", "--multicast", "10.0.0.1"}, `sockplay serve: --multicast: multicast group "10.0.0.1" is not a multicast IP address`},
-		{[]string{"serve", "udp://127.0.0.1:0", "--multicast-if", "lo"}, "sockplay serve: --multicast-if lo needs --multicast GROUP"},
+		{[]string{"serve", "udp://127.0.0.1:0", "--multicast-if", "nosuchif0"}, `sockplay serve: --multicast-if nosuchif0: unknown interface "nosuchif0" on this host`},
+		{[]string{"serve", "udp://127.0.0.1:0", "--join", "10.0.0.1"}, `sockplay serve: --join 10.0.0.1: bad multicast join "10.0.0.1": "10.0.0.1" is not a multicast address`},
+		{[]string{"serve", "udp://127.0.0.1:0", "--join", "239.1.2.3@nosuchif0"}, `sockplay serve: --join 239.1.2.3@nosuchif0: unknown interface "nosuchif0" on this host`},
+		{[]string{"serve", "udp://127.0.0.1:0", "--join", "10.0.0.5>239.1.2.3"}, `sockplay serve: --join 10.0.0.5>239.1.2.3: bad multicast join "10.0.0.5>239.1.2.3": source-specific needs an SSM group (232.0.0.0/8 or ff3x::/32), not 239.1.2.3`},
+		{[]string{"connect", "udp://239.1.2.3:9", "--multicast-ttl", "300"}, "sockplay connect: --multicast-ttl 300: out of range 0-255"},
+		{[]string{"serve", "tcp://127.0.0.1:0", "--join", "239.1.2.3"}, "sockplay serve: --join: multicast applies to udp only, not to tcp servers"},
 	}
 	if runtime.GOOS == "linux" {
 		tests = append(tests,

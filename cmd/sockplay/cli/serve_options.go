@@ -6,6 +6,7 @@ package cli
 import (
 	"flag"
 	"fmt"
+	"net"
 	"runtime"
 	"strings"
 	"time"
@@ -31,6 +32,9 @@ type socketFlags struct {
 	bind               string
 	broadcast          bool
 	mcast, mcastIf     string
+	joins              []string
+	mcastTTL           int
+	mcastLoop          bool
 	connectTimeout     time.Duration
 	idleTimeout        time.Duration
 }
@@ -51,8 +55,14 @@ func addSocketFlags(fs *flag.FlagSet, server, client bool) *socketFlags {
 	fs.IntVar(&f.ttl, "ttl", 0, "IP_TTL / IPV6_UNICAST_HOPS, 1 to 255 (0: the system's)")
 	fs.StringVar(&f.bindDev, "bind-dev", "", "bind to a network interface (SO_BINDTODEVICE)")
 	fs.BoolVar(&f.broadcast, "broadcast", false, "set SO_BROADCAST (udp)")
-	fs.StringVar(&f.mcast, "multicast", "", "udp multicast group (servers join it)")
-	fs.StringVar(&f.mcastIf, "multicast-if", "", "interface for --multicast")
+	fs.StringVar(&f.mcast, "multicast", "", "udp multicast group servers join on --multicast-if (one --join, kept for older scripts)")
+	fs.Func("join", "join a udp multicast group when the socket opens: `GROUP[@IFACE]` or source-specific SOURCE>GROUP[@IFACE] (232.0.0.0/8, ff3x::/32); repeatable; servers and --unconnected clients", func(v string) error {
+		f.joins = append(f.joins, v)
+		return nil
+	})
+	fs.StringVar(&f.mcastIf, "multicast-if", "", "interface multicast is sent from (and --multicast joined on)")
+	fs.IntVar(&f.mcastTTL, "multicast-ttl", 0, "TTL (IPv6: hop limit) of multicast sent, 1 to 255 (0: the system's, 1)")
+	fs.BoolVar(&f.mcastLoop, "multicast-loop", false, "hear our own multicast on this host (IP_MULTICAST_LOOP; --multicast-loop=false: do not; unset: the system's, on)")
 	fs.DurationVar(&f.idleTimeout, "idle-timeout", 0, "close a connection after this long without data")
 	if server {
 		fs.IntVar(&f.backlog, "backlog", 0, "listen backlog (0: the system's, net.core.somaxconn; not on Windows, which takes only SOMAXCONN)")
@@ -84,7 +94,7 @@ var optionFlags = []struct {
 	{[]string{"ttl"}, func(o netcore.Options) netcore.Options { return netcore.Options{TTL: o.TTL} }},
 	{[]string{"bind-dev"}, func(o netcore.Options) netcore.Options { return netcore.Options{BindDevice: o.BindDevice} }},
 	{[]string{"broadcast"}, func(o netcore.Options) netcore.Options { return netcore.Options{Broadcast: o.Broadcast} }},
-	{[]string{"multicast", "multicast-if"}, func(o netcore.Options) netcore.Options { return netcore.Options{Multicast: o.Multicast} }},
+	{[]string{"multicast", "join", "multicast-if", "multicast-ttl", "multicast-loop"}, func(o netcore.Options) netcore.Options { return netcore.Options{Multicast: o.Multicast} }},
 	{[]string{"idle-timeout"}, func(o netcore.Options) netcore.Options { return netcore.Options{IdleTimeout: o.IdleTimeout} }},
 	{[]string{"backlog"}, func(o netcore.Options) netcore.Options { return netcore.Options{Backlog: o.Backlog} }},
 	{[]string{"bind"}, func(o netcore.Options) netcore.Options { return netcore.Options{LocalAddr: o.LocalAddr} }},
@@ -140,11 +150,8 @@ func (f *socketFlags) options(visited map[string]bool) (netcore.Options, error) 
 	o.TTL = f.ttl
 	o.BindDevice = f.bindDev
 	o.Broadcast = f.broadcast
-	if f.mcastIf != "" && f.mcast == "" {
-		return o, fmt.Errorf("--multicast-if %s needs --multicast GROUP", f.mcastIf)
-	}
-	if f.mcast != "" {
-		o.Multicast = &netcore.Multicast{Group: f.mcast, Interface: f.mcastIf}
+	if err := f.multicast(&o, visited["multicast-loop"]); err != nil {
+		return o, err
 	}
 	o.IdleTimeout = f.idleTimeout
 	o.Backlog = f.backlog
@@ -160,6 +167,40 @@ func (f *socketFlags) options(visited map[string]bool) (netcore.Options, error) 
 		}
 	}
 	return o, nil
+}
+
+// multicast reads --multicast, --join, --multicast-if, --multicast-ttl and
+// --multicast-loop, refusing a bad value with the flag and the bad part
+// named: a join that is not GROUP[@IFACE], an interface this host lacks.
+func (f *socketFlags) multicast(o *netcore.Options, loopGiven bool) error {
+	if f.mcast == "" && len(f.joins) == 0 && f.mcastIf == "" && f.mcastTTL == 0 && !loopGiven {
+		return nil
+	}
+	m := &netcore.Multicast{Group: f.mcast, Joins: f.joins, Interface: f.mcastIf, TTL: f.mcastTTL}
+	if loopGiven {
+		m.Loopback = &f.mcastLoop
+	}
+	if f.mcastIf != "" {
+		if _, err := net.InterfaceByName(f.mcastIf); err != nil {
+			return fmt.Errorf("--multicast-if %s: unknown interface %q on this host", f.mcastIf, f.mcastIf)
+		}
+	}
+	for _, s := range f.joins {
+		j, err := netcore.ParseJoin(s)
+		if err != nil {
+			return fmt.Errorf("--join %s: %w", s, err)
+		}
+		if j.Interface != "" {
+			if _, err := net.InterfaceByName(j.Interface); err != nil {
+				return fmt.Errorf("--join %s: unknown interface %q on this host", s, j.Interface)
+			}
+		}
+	}
+	if m.TTL < 0 || m.TTL > 255 {
+		return fmt.Errorf("--multicast-ttl %d: out of range 0-255", m.TTL)
+	}
+	o.Multicast = m
+	return nil
 }
 
 // socketValueFlags pairs each socket flag that carries a value with the
