@@ -7,8 +7,8 @@ import (
 	"github.com/sockplay/sockplay/netcore"
 )
 
-// TestJoinLeave joins and leaves a group on a live UDP server (the kernel
-// accepts memberships on lo; traffic between namespaces is tested in
+// TestJoinLeave joins and leaves a group on a live UDP server (on lo, which
+// Linux accepts memberships on; traffic between namespaces is tested in
 // cmd/sockplay/cli) and checks the log line of each and the refusals.
 func TestJoinLeave(t *testing.T) {
 	s := start(t, Config{Role: Server, Endpoint: ep(t, "udp://127.0.0.1:0")})
