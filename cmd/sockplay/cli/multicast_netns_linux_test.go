@@ -90,8 +90,9 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-// inNS runs sockplay with args in namespace ns; background ones are killed
-// (by their own PID) when the test ends.
+// inNS runs sockplay with args in namespace ns; background ones (a server,
+// or a client with -v) are waited for until they say they are up and
+// killed (by their own PID) when the test ends.
 func inNS(t *testing.T, ns string, background bool, args ...string) (*lockedBuffer, *lockedBuffer) {
 	t.Helper()
 	out, errOut := &lockedBuffer{}, &lockedBuffer{}
@@ -117,7 +118,7 @@ func inNS(t *testing.T, ns string, background bool, args ...string) (*lockedBuff
 		cancel()
 	})
 	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(errOut.String(), "listening on") {
+	for !strings.Contains(errOut.String(), "listening on") && !strings.Contains(errOut.String(), "connected to") {
 		if time.Now().After(deadline) {
 			t.Fatalf("sockplay %s in %s did not start: %s", strings.Join(args, " "), ns, errOut)
 		}
@@ -169,6 +170,10 @@ func TestMulticastNamespaces(t *testing.T) {
 			}
 		})
 	}
+	t.Run("unconnected-client", func(t *testing.T) {
+		client, _ := inNS(t, n.c, true, "connect", "udp://10.77.0.1:9", "--unconnected", "-v", "--bind", "0.0.0.0:5005", "--join", "239.77.0.5@vc", "--wait", "25s")
+		sendUntil(t, n.a, "udp://239.77.0.5:5005", "to-a-client", client, "--multicast-if", "va")
+	})
 	t.Run("loopback", func(t *testing.T) {
 		url := "udp://239.77.0.9:5004"
 		own, _ := inNS(t, n.a, true, "serve", url, "--join", "239.77.0.9@va")
