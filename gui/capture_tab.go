@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/sockplay/sockplay/netcore/pcap"
+	"github.com/sockplay/sockplay/sessions/replay"
 )
 
 // CaptureTab lists the conversations of a capture file (File → Open
@@ -72,8 +73,7 @@ func (m *MainWindow) ShowOpenCapture() {
 			d.SetLocation(l)
 		}
 	}
-	m.show(d)
-	d.Resize(fyne.NewSize(760, 520)) // after Show: before it, Fyne 2.8's FileDialog.Resize panics
+	m.showFile(d)
 }
 
 // lastCaptureDir is the folder of the capture opened last, if any is open.
@@ -274,12 +274,12 @@ func captureSummary(c *pcap.Capture) string {
 	}
 	parts := []string{c.Format}
 	parts = append(parts, c.Links...)
-	parts = append(parts, plural(c.Packets, "packet"))
+	parts = append(parts, replay.Plural(c.Packets, "packet"))
 	if !c.First.IsZero() {
 		parts = append(parts, fmt.Sprintf("%s to %s (%s)", c.First.Local().Format("2006-01-02 15:04:05"),
 			c.Last.Local().Format("15:04:05"), roundDuration(c.Last.Sub(c.First))))
 	}
-	parts = append(parts, plural(tcp, "TCP stream")+", "+plural(udp, "UDP flow"))
+	parts = append(parts, replay.Plural(tcp, "TCP stream")+", "+replay.Plural(udp, "UDP flow"))
 	if c.Skipped > 0 {
 		parts = append(parts, fmt.Sprintf("%d other packets (not TCP or UDP)", c.Skipped))
 	}

@@ -15,37 +15,6 @@ import (
 	"github.com/sockplay/sockplay/sessions"
 )
 
-// pyExchange runs a python3 client against addr (host:port) that sends
-// each line, waits for the answer's bytes, and prints what it got back.
-func pyExchange(t *testing.T, addr string, lines ...string) string {
-	t.Helper()
-	testkit.Need(t, "python3")
-	host, port, _ := strings.Cut(addr, ":")
-	script := `
-import socket, sys, time
-s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5)
-got = b""
-for line in sys.argv[3:]:
-    s.sendall(line.encode() + b"\n")
-    want = len(line) + 1
-    buf = b""
-    while len(buf) < want:
-        chunk = s.recv(4096)
-        if not chunk:
-            break
-        buf += chunk
-    got += buf
-    time.sleep(0.05)
-s.close()
-sys.stdout.write(got.decode())
-`
-	out, err := exec.Command("python3", append([]string{"-c", script, host, port}, lines...)...).Output()
-	if err != nil {
-		t.Fatalf("python3 client: %v", err)
-	}
-	return string(out)
-}
-
 // upperServer opens a server tab that answers in upper case.
 func upperServer(t *testing.T, m *MainWindow) *SessionTab {
 	t.Helper()
@@ -85,7 +54,7 @@ func TestRecordOpenReplayStandIn(t *testing.T) {
 	if got := server.RecordInfo.Text; !strings.Contains(got, "upper.pcapng") || server.Record.Text != "Stop recording" {
 		t.Fatalf("while recording, info %q and button %q", got, server.Record.Text)
 	}
-	if got := pyExchange(t, server.Session().Addr().String(), "hello", "world"); got != "HELLO\nWORLD\n" {
+	if got := pyAsk(t, server.Session().Addr().String(), "hello", "world"); got != "HELLO\nWORLD\n" {
 		t.Fatalf("the python3 client got %q", got)
 	}
 	waitFor(t, "the client's close in the log", func() bool { return anyRow(server, "closed") }, server)
@@ -185,7 +154,7 @@ func TestRecordOpenReplayStandIn(t *testing.T) {
 	waitFor(t, "the stand-in to listen", func() bool {
 		return st.Session() != nil && st.Session().State() == sessions.StateListening && st.spec.Replay != nil
 	}, st)
-	if got := pyExchange(t, st.Session().Addr().String(), "hello", "world"); got != "HELLO\nWORLD\n" {
+	if got := pyAsk(t, st.Session().Addr().String(), "hello", "world"); got != "HELLO\nWORLD\n" {
 		t.Errorf("the stand-in answered %q", got)
 	}
 	waitFor(t, "the stand-in's answers in its log", func() bool { return anyRow(st, "HELLO") }, st)

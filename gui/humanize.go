@@ -27,14 +27,6 @@ func humanRate(bps float64) string {
 	return humanBytes(uint64(bps)) + "/s"
 }
 
-// plural is n and what, with an s when n is not 1: "1 packet", "3 packets".
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
-}
-
 // oneLineText puts an event's lines (a replay step's reply and diff,
 // indented under it) on the one line a log row or a title has.
 func oneLineText(text string) string {

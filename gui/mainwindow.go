@@ -224,6 +224,24 @@ func upperFirst(s string) string {
 	return string(unicode.ToUpper(r)) + s[n:]
 }
 
+// fileDialogSize is what file dialogs open at: room for long names.
+var fileDialogSize = fyne.NewSize(760, 520)
+
+// showFileDialog shows fd over whatever opened it (another dialog stays),
+// at fileDialogSize. The size comes after Show: before it, Fyne 2.8's
+// FileDialog.Resize panics.
+func showFileDialog(fd *dialog.FileDialog) {
+	fd.Show()
+	fd.Resize(fileDialogSize)
+}
+
+// showFile is showFileDialog for a file dialog of the window's own, kept
+// as the window's dialog (m.Dialog, for tests) like any other.
+func (m *MainWindow) showFile(fd *dialog.FileDialog) {
+	m.show(fd)
+	fd.Resize(fileDialogSize)
+}
+
 // show replaces any dialog on screen with d.
 func (m *MainWindow) show(d Dialog) {
 	if m.Dialog != nil {

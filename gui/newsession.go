@@ -148,8 +148,7 @@ func newSessionDialog(m *MainWindow) *NewSessionDialog {
 			}
 		}, m.Window)
 		fd.SetFileName(filepath.Base(defaultRecordPath(d.URL())))
-		fd.Show()
-		fd.Resize(fyne.NewSize(760, 520)) // after Show (see ShowOpenCapture)
+		showFileDialog(fd)
 	})
 	d.Options = newOptionsForm(d.validate)
 	d.Advanced = widget.NewAccordion(widget.NewAccordionItem("Advanced socket options", d.Options.Content))

@@ -66,8 +66,7 @@ func (t *SessionTab) toggleRecord() {
 			d.SetLocation(l)
 		}
 	}
-	t.main.show(d)
-	d.Resize(fyne.NewSize(760, 520)) // after Show (see ShowOpenCapture)
+	t.main.showFile(d)
 }
 
 // startRecordingTo records the session to path from now on; a session that

@@ -17,6 +17,7 @@ import (
 	"github.com/sockplay/sockplay/netcore/framing"
 	"github.com/sockplay/sockplay/netcore/payload"
 	"github.com/sockplay/sockplay/netcore/rules"
+	"github.com/sockplay/sockplay/sessions/replay"
 )
 
 // The Rules panel edits a session's reply rules (netcore/rules, run by
@@ -395,7 +396,7 @@ func (d *RulesDialog) apply() {
 	d.t.main.saveWorkspaceLogged()
 	d.t.refresh()
 	d.updateHits()
-	notifyFor(d.t.Item.Content, fmt.Sprintf("%s in force", plural(len(l.Rules), "rule")))
+	notifyFor(d.t.Item.Content, fmt.Sprintf("%s in force", replay.Plural(len(l.Rules), "rule")))
 }
 
 // rulesErrWords is the engine's refusal in the panel's words.
@@ -416,12 +417,12 @@ func (d *RulesDialog) updateHits() {
 	for i, row := range d.Rows {
 		text := ""
 		if i < len(h.Rules) {
-			text = plural(int(h.Rules[i]), "hit")
+			text = replay.Plural(int(h.Rules[i]), "hit")
 		}
 		setText(row.Hits, text)
 	}
 	if d.DefaultOn.Checked && h.Default > 0 {
-		d.DefaultOn.Text = fmt.Sprintf("Default reply (%s)", plural(int(h.Default), "hit"))
+		d.DefaultOn.Text = fmt.Sprintf("Default reply (%s)", replay.Plural(int(h.Default), "hit"))
 		d.DefaultOn.Refresh()
 	}
 }
@@ -446,8 +447,7 @@ func (d *RulesDialog) loadFile() {
 		d.Problem.Show()
 	}, d.t.main.Window)
 	fd.SetFilter(storage.NewExtensionFileFilter([]string{".rules", ".txt"}))
-	fd.Show()
-	fd.Resize(fyne.NewSize(760, 520))
+	showFileDialog(fd)
 }
 
 // saveFile writes the panel's rules in the file format.
@@ -472,8 +472,7 @@ func (d *RulesDialog) saveFile() {
 		}
 	}, d.t.main.Window)
 	fd.SetFileName("session.rules")
-	fd.Show()
-	fd.Resize(fyne.NewSize(760, 520))
+	showFileDialog(fd)
 }
 
 // refreshRules shows how many rules are in force on the button, and the

@@ -242,8 +242,7 @@ func (d *SequenceDialog) loadFile() {
 		d.Script.SetText(string(b))
 	}, d.t.main.Window)
 	fd.SetFilter(storage.NewExtensionFileFilter([]string{".seq", ".txt"}))
-	fd.Show()
-	fd.Resize(fyne.NewSize(760, 520))
+	showFileDialog(fd)
 }
 
 // saveFile writes the script as it is typed.
@@ -263,8 +262,7 @@ func (d *SequenceDialog) saveFile() {
 		}
 	}, d.t.main.Window)
 	fd.SetFileName("session.seq")
-	fd.Show()
-	fd.Resize(fyne.NewSize(760, 520))
+	showFileDialog(fd)
 }
 
 // stopSequence ends a running sequence (the tab closes or stops).

@@ -49,7 +49,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/sockplay/sockplay/netcore/payload"
 	"github.com/sockplay/sockplay/netcore/rules"
@@ -111,7 +110,7 @@ func (e *SequenceError) Error() string {
 		fmt.Fprintf(&b, "line %d ", e.Line)
 	}
 	if e.Text != "" {
-		b.WriteString(quoteLine(e.Text))
+		b.WriteString(rules.Quote(e.Text))
 	}
 	if b.Len() > 0 {
 		b.WriteString(": ")
@@ -178,7 +177,7 @@ func ParseSequence(src string) (Sequence, error) {
 		case "wait":
 			d, err := time.ParseDuration(rest)
 			if err != nil || d <= 0 || d > MaxSequenceWait {
-				return Sequence{}, bad("%s is not a duration from 1ns to %v, e.g. wait 100ms", quoteLine(rest), MaxSequenceWait)
+				return Sequence{}, bad("%s is not a duration from 1ns to %v, e.g. wait 100ms", rules.Quote(rest), MaxSequenceWait)
 			}
 			add(SeqStep{Kind: StepWait, Line: n, Wait: d})
 		case "expect":
@@ -201,7 +200,7 @@ func ParseSequence(src string) (Sequence, error) {
 		case "repeat":
 			times, err := strconv.Atoi(rest)
 			if err != nil || times < 1 || times > MaxRepeat {
-				return Sequence{}, bad("%s is not a count from 1 to %d, e.g. repeat 3", quoteLine(rest), MaxRepeat)
+				return Sequence{}, bad("%s is not a count from 1 to %d, e.g. repeat 3", rules.Quote(rest), MaxRepeat)
 			}
 			if len(stack) == MaxRepeatDepth {
 				return Sequence{}, bad("repeats nest %d deep at most", MaxRepeatDepth)
@@ -220,7 +219,7 @@ func ParseSequence(src string) (Sequence, error) {
 			}
 			stack = stack[:len(stack)-1]
 		default:
-			return Sequence{}, bad("%s is not a step; use send, wait, expect, repeat N ... end (or name, # comment)", quoteLine(word))
+			return Sequence{}, bad("%s is not a step; use send, wait, expect, repeat N ... end (or name, # comment)", rules.Quote(word))
 		}
 	}
 	if len(stack) > 0 {
@@ -424,7 +423,7 @@ func (c *seqCompiler) step(st *SeqStep, depth int) (seqOp, error) {
 		}
 		op.body = body
 	default:
-		return op, fmt.Errorf("%s is not a step; use send, wait, expect or repeat", quoteLine(string(st.Kind)))
+		return op, fmt.Errorf("%s is not a step; use send, wait, expect or repeat", rules.Quote(string(st.Kind)))
 	}
 	return op, nil
 }
@@ -451,24 +450,4 @@ func (c *seqCompiler) checkRef(name string) error {
 		return fmt.Errorf("{{%s}} is neither a macro (counter, time, unix, unixms, rand) nor a capture of an earlier expect; %s", name, captured)
 	}
 	return nil
-}
-
-// quoteLine shows a line as written, in double quotes, cut when long.
-func quoteLine(s string) string {
-	const maxRunes = 80
-	if utf8.RuneCountInString(s) > maxRunes {
-		i, n := 0, 0
-		for n < maxRunes {
-			_, size := utf8.DecodeRuneInString(s[i:])
-			i += size
-			n++
-		}
-		s = s[:i] + "…"
-	}
-	for _, r := range s {
-		if !unicode.IsPrint(r) {
-			return strconv.Quote(s)
-		}
-	}
-	return `"` + s + `"`
 }

@@ -159,21 +159,6 @@ func convEndpoint(s string) string {
 	return net.JoinHostPort(s[:i], s[i+1:])
 }
 
-// tsharkSize prints a byte count as tshark 4's conversation table does
-// (wsutil's format_size: a unit once the count passes 10 of it, cut, not
-// rounded).
-func tsharkSize(n int64) string {
-	for _, u := range []struct {
-		div  int64
-		name string
-	}{{1e12, "TB"}, {1e9, "GB"}, {1e6, "MB"}, {1e3, "kB"}} {
-		if n/u.div > 10 {
-			return fmt.Sprintf("%d %s", n/u.div, u.name)
-		}
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
-
 // tsharkAll runs tshark once on file for what compareWithTshark needs:
 // per-packet fields, the conversation tables, and follow-stream for each
 // of streams ("tcp:0").
@@ -305,7 +290,7 @@ func compareWithTshark(t *testing.T, file string, c *Capture) {
 					out, in = 1, 0
 				}
 				if r.framesAB == cv.Packets[out] && r.framesBA == cv.Packets[in] &&
-					r.bytesAB == tsharkSize(cv.FrameBytes[out]) && r.bytesBA == tsharkSize(cv.FrameBytes[in]) {
+					r.bytesAB == testkit.TsharkSize(cv.FrameBytes[out]) && r.bytesBA == testkit.TsharkSize(cv.FrameBytes[in]) {
 					found = true
 				}
 			}
@@ -352,28 +337,7 @@ type capPacket struct {
 
 func readPackets(t testing.TB, file string) (layers.LinkType, []capPacket) {
 	t.Helper()
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var src interface {
-		ReadPacketData() ([]byte, gopacket.CaptureInfo, error)
-	}
-	var link layers.LinkType
-	if strings.HasSuffix(file, ".pcapng") {
-		r, err := pcapgo.NewNgReader(f, pcapgo.DefaultNgReaderOptions)
-		if err != nil {
-			t.Fatal(err)
-		}
-		src, link = r, r.LinkType()
-	} else {
-		r, err := pcapgo.NewReader(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		src, link = r, r.LinkType()
-	}
+	src, link := testkit.OpenCapture(t, file)
 	var ps []capPacket
 	for {
 		data, ci, err := src.ReadPacketData()

@@ -46,7 +46,7 @@ func CompileMatch(k Kind, pattern string) (*Match, error) {
 func ParseMatch(s string) (*Match, error) {
 	kind, pat, ok := strings.Cut(s, ":")
 	if !ok || strings.ContainsAny(kind, " \t") {
-		return nil, &MatchError{fmt.Errorf("%s needs a kind: start it with text:, prefix:, contains:, re: or hex:", quote(s))}
+		return nil, &MatchError{fmt.Errorf("%s needs a kind: start it with text:, prefix:, contains:, re: or hex:", Quote(s))}
 	}
 	return CompileMatch(Kind(kind), pat)
 }

@@ -66,7 +66,7 @@ func (p *parser) line(line string, lineNo int) error {
 			p.list.Mode = Mode(rest)
 			return nil
 		}
-		return &Error{Line: lineNo, Text: t, Part: "mode", Err: fmt.Errorf("%s is neither first nor all", quote(rest))}
+		return &Error{Line: lineNo, Text: t, Part: "mode", Err: fmt.Errorf("%s is neither first nor all", Quote(rest))}
 	}
 	def := false
 	if rest, ok := cutWord(t, "default"); ok && strings.HasPrefix(rest, "=>") {
@@ -138,7 +138,7 @@ func parseRule(t string, def bool) (Rule, error) {
 		rhs = t[i+2:]
 		kind, pat, ok := strings.Cut(lhs, ":")
 		if !ok || strings.ContainsAny(kind, " \t") {
-			return r, partErrf("match", "%s needs a kind: start it with text:, prefix:, contains:, re: or hex:", quote(lhs))
+			return r, partErrf("match", "%s needs a kind: start it with text:, prefix:, contains:, re: or hex:", Quote(lhs))
 		}
 		r.Kind, r.Pattern = Kind(kind), pat
 		if r.Kind == Hex {
@@ -187,7 +187,7 @@ func parseOptions(r *Rule, opts string) error {
 		case name == "delay" && hasVal:
 			r.Delay, err = time.ParseDuration(val)
 			if err != nil || r.Delay < 0 || r.Delay > MaxDelay {
-				return partErrf("options", "delay %s is not a duration from 0 to %v, e.g. delay=100ms", quote(val), MaxDelay)
+				return partErrf("options", "delay %s is not a duration from 0 to %v, e.g. delay=100ms", Quote(val), MaxDelay)
 			}
 		case name == "end" && hasVal:
 			if r.Reply.LineEnding, err = payload.ParseLineEnding(val); err != nil {
@@ -198,7 +198,7 @@ func parseOptions(r *Rule, opts string) error {
 				return partErr("options", err)
 			}
 		default:
-			return partErrf("options", "%s is not an option; use delay=DURATION, close, off, end=lf|crlf or sum=NAME", quote(o))
+			return partErrf("options", "%s is not an option; use delay=DURATION, close, off, end=lf|crlf or sum=NAME", Quote(o))
 		}
 	}
 	return nil
@@ -262,8 +262,9 @@ func (l List) Format() string {
 	return b.String()
 }
 
-// quote shows a rule as typed, in double quotes, cut when long.
-func quote(s string) string {
+// Quote shows a line as typed (a rule, a sequence step) in double quotes,
+// cut when long, escaped only when it holds unprintable characters.
+func Quote(s string) string {
 	const maxRunes = 80
 	if utf8.RuneCountInString(s) > maxRunes {
 		i, n := 0, 0

@@ -95,7 +95,7 @@ func (e *Error) Error() string {
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(quote(e.Text))
+		b.WriteString(Quote(e.Text))
 	}
 	b.WriteString(": ")
 	if e.Part != "" {
@@ -363,7 +363,7 @@ func compilePattern(k Kind, pat string) (matcher, error) {
 func reError(err error) error {
 	var se *syntax.Error
 	if errors.As(err, &se) {
-		return fmt.Errorf("%s in %s", se.Code, quote(se.Expr))
+		return fmt.Errorf("%s in %s", se.Code, Quote(se.Expr))
 	}
 	return err
 }

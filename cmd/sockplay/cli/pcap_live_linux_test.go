@@ -18,6 +18,7 @@ import (
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
 	"github.com/google/gopacket/pcapgo"
+
 	"github.com/sockplay/sockplay/internal/testkit"
 	"github.com/sockplay/sockplay/netcore/pcap"
 )
@@ -208,27 +209,7 @@ func TestPcapOfLiveCaptures(t *testing.T) {
 // in --from mode, and nothing glued.
 func checkDroppedSegment(t *testing.T, file string, c convJSON) {
 	t.Helper()
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var src interface {
-		ReadPacketData() ([]byte, gopacket.CaptureInfo, error)
-	}
-	var link layers.LinkType
-	if strings.HasSuffix(file, ".pcapng") {
-		r, err := pcapgo.NewNgReader(f, pcapgo.DefaultNgReaderOptions)
-		if err != nil {
-			t.Fatal(err)
-		}
-		src, link = r, r.LinkType()
-	} else {
-		r, err := pcapgo.NewReader(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		src, link = r, r.LinkType()
-	}
+	src, link := testkit.OpenCapture(t, file)
 	_, sport, _ := net.SplitHostPort(c.Server)
 	type packet struct {
 		ci   gopacket.CaptureInfo
@@ -256,7 +237,6 @@ func checkDroppedSegment(t *testing.T, file string, c convJSON) {
 		}
 		ps = append(ps, packet{ci, data})
 	}
-	f.Close()
 	if drop < 0 {
 		t.Fatal("no third server segment to drop")
 	}

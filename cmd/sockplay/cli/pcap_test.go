@@ -18,6 +18,7 @@ import (
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
 	"github.com/google/gopacket/pcapgo"
+
 	"github.com/sockplay/sockplay/internal/testkit"
 	"github.com/sockplay/sockplay/netcore/hexdump"
 )
@@ -106,20 +107,6 @@ func tsharkConv(t *testing.T, file string) (rows map[string][]convRow, exact map
 	return rows, exact
 }
 
-// tsharkSize prints a count as tshark 4's conversation table does: in a
-// unit once it passes ten of it, cut.
-func tsharkSize(n int64) string {
-	for _, u := range []struct {
-		div  int64
-		name string
-	}{{1e12, "TB"}, {1e9, "GB"}, {1e6, "MB"}, {1e3, "kB"}} {
-		if n/u.div > 10 {
-			return fmt.Sprintf("%d %s", n/u.div, u.name)
-		}
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
-
 // checkAgainstTshark: `sockplay pcap FILE` lists what `tshark -z conv`
 // lists (count, endpoints, frames and bytes each way), and `--stream N
 // --from client|server` gives the bytes `tshark -z follow,PROTO,raw,N`
@@ -137,7 +124,7 @@ func checkAgainstTshark(t *testing.T, file string) []convJSON {
 		found := false
 		for _, r := range rows[c.Proto] {
 			if r.a == c.Client && r.b == c.Server && r.framesFr == c.ToServer.Packets && r.framesTo == c.ToClient.Packets &&
-				r.bytesFr == tsharkSize(c.ToServer.FrameBytes) && r.bytesTo == tsharkSize(c.ToClient.FrameBytes) {
+				r.bytesFr == testkit.TsharkSize(c.ToServer.FrameBytes) && r.bytesTo == testkit.TsharkSize(c.ToClient.FrameBytes) {
 				found = true
 			}
 		}

@@ -40,14 +40,7 @@ func (f *ruleFlags) list() (*rules.List, error) {
 	if f.file != "" {
 		b, err := os.ReadFile(f.file)
 		if err != nil {
-			var pe *os.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
-			}
-			if errors.Is(err, fs.ErrNotExist) {
-				err = errNoSuchFile{} // the same words on every system
-			}
-			return nil, fmt.Errorf("--rules %s: %w", f.file, err)
+			return nil, fmt.Errorf("--rules %s: %w", f.file, openErr(err))
 		}
 		if l, err = rules.Parse(string(b)); err != nil {
 			return nil, fmt.Errorf("--rules %s: %w", f.file, err)
@@ -76,6 +69,20 @@ RULES (--rule, --rules FILE): each answers a whole received message (after --fra
 `
 
 func printRulesHelp(w io.Writer) { fmt.Fprint(w, rulesHelp) }
+
+// openErr is why a file named by a flag could not be opened, without the
+// path the flag's sentence already names, and in the same words on every
+// system.
+func openErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return errNoSuchFile{}
+	}
+	return err
+}
 
 // errNoSuchFile is a missing file in the words Linux uses, on Windows too
 // ("File not found." there), so the sentence and its tests are one.

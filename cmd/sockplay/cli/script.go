@@ -10,10 +10,8 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"time"
 
@@ -29,14 +27,7 @@ const maxScriptSize = 1 << 20
 func readScript(path string) (sessions.Sequence, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		if errors.Is(err, fs.ErrNotExist) {
-			err = errNoSuchFile{} // rules.go: the same words on every system
-		}
-		return sessions.Sequence{}, fmt.Errorf("--script %s: %w", path, err)
+		return sessions.Sequence{}, fmt.Errorf("--script %s: %w", path, openErr(err)) // rules.go
 	}
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, maxScriptSize+1))
