@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"strings"
 	"syscall"
 	"time"
 
@@ -136,6 +137,8 @@ func explainDial(err error, network, addr string, timeout time.Duration) error {
 		why = "the host is unreachable (no route to it, or it does not answer ARP)"
 	case IsNetUnreachable(err):
 		why = "the network is unreachable (no route to it)"
+	case strings.HasPrefix(network, "udp") && IsBroadcastRefused(err):
+		why = BroadcastHint
 	default:
 		return err
 	}

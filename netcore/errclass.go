@@ -42,6 +42,14 @@ func IsNetUnreachable(err error) bool { return isAny(err, netUnreachErrs) }
 // than the socket or the path takes.
 func IsMsgSize(err error) bool { return isAny(err, msgSizeErrs) }
 
+// IsBroadcastRefused reports whether a UDP connect or send failed because
+// the address is a broadcast one and the socket does not allow it
+// (SO_BROADCAST off: EACCES, WSAEACCES).
+func IsBroadcastRefused(err error) bool { return isAny(err, accessErrs) }
+
+// BroadcastHint is what a person does about IsBroadcastRefused.
+const BroadcastHint = "it is a broadcast address, and a socket sends there only with the Broadcast option (SO_BROADCAST; --broadcast on the command line)"
+
 func isAny(err error, targets []error) bool {
 	if err == nil {
 		return false

@@ -15,6 +15,7 @@ var (
 	hostUnreachErrs = []error{syscall.EHOSTUNREACH}
 	netUnreachErrs  = []error{syscall.ENETUNREACH}
 	msgSizeErrs     = []error{syscall.EMSGSIZE}
+	accessErrs      = []error{syscall.EACCES}
 
 	// datagramRefusedErrs: what a datagram socket reports for an ICMP port
 	// unreachable answering an earlier send.

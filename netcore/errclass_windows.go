@@ -19,6 +19,7 @@ var (
 	hostUnreachErrs = []error{windows.WSAEHOSTUNREACH, syscall.EHOSTUNREACH}
 	netUnreachErrs  = []error{windows.WSAENETUNREACH, syscall.ENETUNREACH}
 	msgSizeErrs     = []error{windows.WSAEMSGSIZE, syscall.EMSGSIZE}
+	accessErrs      = []error{windows.WSAEACCES, syscall.EACCES}
 
 	// datagramRefusedErrs: a UDP socket on Windows reports an ICMP port
 	// unreachable as WSAECONNRESET (SIO_UDP_CONNRESET), not as "refused".

@@ -62,8 +62,11 @@ func setOptions(fd uintptr, network string, a *asked) error {
 				return err
 			}
 		}
-		if o.Broadcast {
-			if err := setInt("SO_BROADCAST", syscall.SOL_SOCKET, syscall.SO_BROADCAST, 1); err != nil {
+		// Go turns SO_BROADCAST on for every IPv4 UDP socket; sending to a
+		// broadcast address is a choice the person makes, so it is off
+		// unless asked for, and the kernel then refuses such a send.
+		if o.Broadcast || strings.HasPrefix(network, "udp") {
+			if err := setInt("SO_BROADCAST", syscall.SOL_SOCKET, syscall.SO_BROADCAST, boolInt(o.Broadcast)); err != nil {
 				return err
 			}
 		}

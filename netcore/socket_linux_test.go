@@ -48,6 +48,8 @@ func TestEffectiveOptions(t *testing.T) {
 		{"backlog capped", "tcp://127.0.0.1:0", Options{Backlog: somax + 1}, true,
 			map[string]string{"backlog": fmt.Sprintf("%d (asked %d; capped at net.core.somaxconn)", somax, somax+1)}},
 		{"udp broadcast", "udp://127.0.0.1:0", Options{Broadcast: true}, true, map[string]string{"SO_BROADCAST": "on", "SO_REUSEADDR": "off"}},
+		{"udp broadcast off unless asked (Go turns it on)", "udp://127.0.0.1:0", Options{}, false, map[string]string{"SO_BROADCAST": "off"}},
+		{"udp server broadcast off", "udp://127.0.0.1:0", Options{}, true, map[string]string{"SO_BROADCAST": "off"}},
 		{"udp client ttl", "udp://127.0.0.1:0", Options{TTL: 3, RecvBuffer: 10000}, false,
 			map[string]string{"IP_TTL": "3", "SO_RCVBUF": "20000 (asked 10000; Linux doubles it)"}},
 		{"unix rcvbuf", "unix://@sp-eff-" + fmt.Sprint(os.Getpid()), Options{RecvBuffer: 50000}, false,

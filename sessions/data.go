@@ -6,6 +6,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/sockplay/sockplay/netcore"
 	"github.com/sockplay/sockplay/netcore/framing"
 )
 
@@ -242,7 +243,9 @@ func (s *Session) write(p *peer, data []byte, message bool) error {
 		s.c.addOut(n, ns)
 	}
 	if err != nil {
-		if n < len(data) && len(data) > 0 {
+		if !p.stream && netcore.IsBroadcastRefused(err) {
+			err = fmt.Errorf("send to %s: %s: %w", p.addr, netcore.BroadcastHint, err)
+		} else if n < len(data) && len(data) > 0 {
 			err = fmt.Errorf("send to %s: %d of %d bytes sent: %w", p.addr, n, len(data), err)
 		} else {
 			err = fmt.Errorf("send to %s: %w", p.addr, err)

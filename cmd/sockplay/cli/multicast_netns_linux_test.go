@@ -203,3 +203,35 @@ func TestMulticastNamespaces(t *testing.T) {
 		})
 	}
 }
+
+// TestBroadcastNamespaces: with --broadcast a datagram to the subnet's
+// broadcast address reaches every namespace on the bridge; without it the
+// kernel refuses the send and sockplay says which flag allows it.
+func TestBroadcastNamespaces(t *testing.T) {
+	n := newMcNet(t)
+	url := "udp://10.77.0.255:5006"
+	b, _ := inNS(t, n.b, true, "serve", "udp://0.0.0.0:5006")
+	c, _ := inNS(t, n.c, true, "serve", "udp://0.0.0.0:5006")
+	sendUntil(t, n.a, url, "to-everyone", b, "--broadcast")
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(c.String(), "to-everyone") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !strings.Contains(c.String(), "to-everyone") {
+		t.Fatalf("the second receiver missed the broadcast: %q", c)
+	}
+
+	for _, extra := range [][]string{nil, {"--unconnected"}} { // refused at connect, then at sendto
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		cmd := exec.CommandContext(ctx, "ip", append([]string{"netns", "exec", n.a, os.Args[0], "connect", url, "--send", "refused", "--wait", "0"}, extra...)...)
+		cmd.Env = append(os.Environ(), childEnv+"=1")
+		out, err := cmd.CombinedOutput()
+		cancel()
+		if err == nil {
+			t.Fatalf("a send to the broadcast address without --broadcast %v worked: %s", extra, out)
+		}
+		if got := string(out); strings.Count(got, "\n") != 1 || !strings.Contains(got, "it is a broadcast address") || !strings.Contains(got, "--broadcast") {
+			t.Errorf("without --broadcast %v: want one line naming --broadcast, got %q", extra, got)
+		}
+	}
+}
