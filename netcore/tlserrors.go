@@ -32,6 +32,7 @@ func (e *TLSError) Is(target error) bool { return target == ErrTLSHandshake }
 
 // The TLS alerts (RFC 8446 6) a peer sends when it refuses a handshake.
 const (
+	alertBadRecordMAC        = 20
 	alertHandshakeFailure    = 40
 	alertBadCertificate      = 42
 	alertUnsupportedCert     = 43
@@ -107,6 +108,11 @@ func tlsWhy(err error, server bool) string {
 		return fmt.Sprintf("the server's certificate is not valid: %v", invalid.Error())
 	case remoteAlert(err) != 0:
 		return alertWhy(remoteAlert(err), server)
+	case server && opAlert(err, "local error") == alertBadRecordMAC:
+		// OpenSSL's TLS 1.3 clients (openssl s_client, socat, curl) that do
+		// not trust our certificate end the handshake with an alert Go
+		// cannot decrypt; Go reports only the bad MAC.
+		return "the client's next record failed its integrity check (bad record MAC); OpenSSL-based clients end a TLS 1.3 handshake this way when they do not trust our certificate"
 	case errors.As(err, &alert):
 		// An alert we sent: we refused something the peer chose.
 		if alert == alertProtocolVersion {
@@ -123,11 +129,15 @@ func tlsWhy(err error, server bool) string {
 	return err.Error()
 }
 
-// remoteAlert is the alert the peer sent, or 0. crypto/tls reports it as a
-// *net.OpError "remote error" around its unexported alert type, a uint8.
-func remoteAlert(err error) uint8 {
+// remoteAlert is the alert the peer sent, or 0.
+func remoteAlert(err error) uint8 { return opAlert(err, "remote error") }
+
+// opAlert is the alert of a crypto/tls error, or 0: crypto/tls reports it
+// as a *net.OpError (Op "remote error" for the peer's, "local error" for
+// ours) around its unexported alert type, a uint8.
+func opAlert(err error, opName string) uint8 {
 	var op *net.OpError
-	if !errors.As(err, &op) || op.Op != "remote error" || op.Err == nil {
+	if !errors.As(err, &op) || op.Op != opName || op.Err == nil {
 		return 0
 	}
 	if v := reflect.ValueOf(op.Err); v.Kind() == reflect.Uint8 {
