@@ -40,6 +40,18 @@
 //	off           keep the rule, disabled
 //	end=lf|crlf   append a line ending to the reply
 //	sum=NAME      append a checksum over the reply (sum8, xor8, crc16-modbus, ...)
+//	from=client   on a relay: only what its clients send (from=target: only
+//	              what the target sends back); without it, both directions
+//	drop          on a relay: forward nothing in place of the message
+//
+// On a relay (a session that forwards between a client and a target) a
+// rule does not answer: its REPLY replaces the message it matched in the
+// stream forwarded to the other side (rendered the same way, and framed
+// with the relay's framing), and drop, or an empty REPLY, forwards
+// nothing; delay holds that direction back, close ends both connections
+// after it. ApplyFrom picks the rules of one direction. A session that
+// is not a relay refuses a rule with from= or drop (Set.RelayOnly says
+// which, in one sentence), rather than ignore what it cannot do.
 //
 // The first " => " (spaces around) ends the match, so a match that needs
 // it writes =\x3e (text) or [=]> (re); spaces at the ends of a text match

@@ -18,6 +18,7 @@ func FuzzParse(f *testing.F) {
 		`re:^GET (?P<p>\S+) => {{p}} [delay=1ms end=crlf]`,
 		"prefix:x => [done] []", "hex:* (ff) * => {{1}}", "contains:\\x00 => base64:aGk=",
 		"text:a => b [off sum=crc16-modbus]", "default => {{0}}", "# c\n\n",
+		"text:a => [from=client drop]", "re:x => y [from=target delay=1s]", "default => [drop from=target]",
 	} {
 		f.Add(s, []byte("\x12\x34\x00\x00\x00\x06\x01\x03\x00\x00\x00\x02"))
 	}

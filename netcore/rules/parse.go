@@ -184,6 +184,15 @@ func parseOptions(r *Rule, opts string) error {
 			r.Close = true
 		case name == "off" && !hasVal:
 			r.Off = true
+		case name == "drop" && !hasVal:
+			r.Drop = true
+		case name == "from" && hasVal:
+			switch Side(val) {
+			case FromClient, FromTarget:
+				r.From = Side(val)
+			default:
+				return partErrf("options", "from=%s names no side; write from=client or from=target (no from: both)", val)
+			}
 		case name == "delay" && hasVal:
 			r.Delay, err = time.ParseDuration(val)
 			if err != nil || r.Delay < 0 || r.Delay > MaxDelay {
@@ -198,7 +207,7 @@ func parseOptions(r *Rule, opts string) error {
 				return partErr("options", err)
 			}
 		default:
-			return partErrf("options", "%s is not an option; use delay=DURATION, close, off, end=lf|crlf or sum=NAME", Quote(o))
+			return partErrf("options", "%s is not an option; use delay=DURATION, close, off, end=lf|crlf, sum=NAME, or on a relay from=client|target and drop", Quote(o))
 		}
 	}
 	return nil
@@ -231,6 +240,12 @@ func (r Rule) rhs() string {
 	}
 	if r.Off {
 		opts = append(opts, "off")
+	}
+	if r.From != FromBoth {
+		opts = append(opts, "from="+string(r.From))
+	}
+	if r.Drop {
+		opts = append(opts, "drop")
 	}
 	if r.Reply.LineEnding != payload.LineNone {
 		opts = append(opts, "end="+r.Reply.LineEnding.String())

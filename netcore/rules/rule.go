@@ -48,7 +48,23 @@ type Rule struct {
 	Close bool `json:"close,omitempty"`
 	// Off keeps the rule in the list, disabled: it matches nothing.
 	Off bool `json:"off,omitempty"`
+	// From limits the rule, on a relay, to what one side sent (FromClient
+	// or FromTarget); empty: both. Sessions that are not relays refuse it.
+	From Side `json:"from,omitempty"`
+	// Drop, on a relay, forwards nothing in place of the matched message
+	// (an empty reply does the same). Sessions that are not relays refuse it.
+	Drop bool `json:"drop,omitempty"`
 }
+
+// Side names one end of a relay, as a rule's from= option spells it.
+type Side string
+
+// Sides of a relay; the zero Side is both.
+const (
+	FromBoth   Side = ""
+	FromClient Side = "client" // what the relay's clients sent toward the target
+	FromTarget Side = "target" // what the target sent back toward a client
+)
 
 // List is an ordered list of rules with its mode and default reply.
 type List struct {
@@ -207,17 +223,67 @@ type Fired struct {
 	Reply []byte // rendered; nil when the rule sends nothing
 	Delay time.Duration
 	Close bool
+	Drop  bool // a relay forwards nothing in place of the message
 }
 
 // Apply matches msg against the rules and appends to dst the replies it
 // earned, in order: the first match, every match (All), or the default.
 // The replies are rendered now (macros take the time of arrival and one
 // counter number each) and own their bytes: msg may be reused at once.
+// Every rule takes part, whatever its From (sessions that are not relays
+// refuse a From; see RelayOnly).
 func (s *Set) Apply(msg []byte, c *payload.Counter, now time.Time, dst []Fired) []Fired {
+	return s.apply(FromBoth, msg, c, now, dst)
+}
+
+// ApplyFrom is Apply for a relay's message from one side: a rule whose
+// From names the other side takes no part (nor does a default that does).
+func (s *Set) ApplyFrom(from Side, msg []byte, c *payload.Counter, now time.Time, dst []Fired) []Fired {
+	return s.apply(from, msg, c, now, dst)
+}
+
+// For reports whether any enabled rule (or the default) may match what
+// side sent: a relay forwards a side's bytes untouched when none does.
+func (s *Set) For(side Side) bool {
+	for i := range s.rules {
+		if r := s.rules[i].rule; !r.Off && (r.From == FromBoth || r.From == side) {
+			return true
+		}
+	}
+	return s.def != nil && (s.def.rule.From == FromBoth || s.def.rule.From == side)
+}
+
+// RelayOnly is nil when no rule uses an option that only a relay has
+// (from=, drop), else an *Error naming the first such rule: the sessions
+// that are not relays refuse the set with it rather than ignore the option.
+func (s *Set) RelayOnly() error {
+	check := func(r Rule) string {
+		switch {
+		case r.From != FromBoth:
+			return "from=" + string(r.From)
+		case r.Drop:
+			return "drop"
+		}
+		return ""
+	}
+	for i, c := range s.rules {
+		if o := check(c.rule); o != "" {
+			return &Error{Rule: i + 1, Text: c.rule.String(), Part: "options", Err: fmt.Errorf("%s applies to relay sessions only (a server or client answers what it receives; it forwards nothing)", o)}
+		}
+	}
+	if s.def != nil {
+		if o := check(s.def.rule); o != "" {
+			return &Error{Default: true, Text: s.def.rule.defaultString(), Part: "options", Err: fmt.Errorf("%s applies to relay sessions only (a server or client answers what it receives; it forwards nothing)", o)}
+		}
+	}
+	return nil
+}
+
+func (s *Set) apply(from Side, msg []byte, c *payload.Counter, now time.Time, dst []Fired) []Fired {
 	matched := false
 	for i := range s.rules {
 		r := &s.rules[i]
-		if r.rule.Off {
+		if r.rule.Off || (from != FromBoth && r.rule.From != FromBoth && r.rule.From != from) {
 			continue
 		}
 		caps, ok := r.m.match(msg)
@@ -230,15 +296,15 @@ func (s *Set) Apply(msg []byte, c *payload.Counter, now time.Time, dst []Fired) 
 			break
 		}
 	}
-	if !matched && s.def != nil {
+	if !matched && s.def != nil && (from == FromBoth || s.def.rule.From == FromBoth || s.def.rule.From == from) {
 		dst = append(dst, s.def.fire(DefaultRule, [][]byte{msg}, c, now))
 	}
 	return dst
 }
 
 func (r *compiled) fire(i int, caps [][]byte, c *payload.Counter, now time.Time) Fired {
-	f := Fired{Rule: i, Delay: r.rule.Delay, Close: r.rule.Close}
-	if !r.empty {
+	f := Fired{Rule: i, Delay: r.rule.Delay, Close: r.rule.Close, Drop: r.rule.Drop}
+	if !r.empty && !r.rule.Drop {
 		f.Reply, _ = r.reply.RenderCaptures(c, now, caps) // only File mode fails, and it is refused
 		if f.Reply == nil {
 			f.Reply = []byte{}
@@ -272,6 +338,14 @@ func compileRule(r Rule, def bool) (compiled, error) {
 		return c, partErr("reply", err)
 	}
 	c.reply = p
+	switch r.From {
+	case FromBoth, FromClient, FromTarget:
+	default:
+		return c, partErrf("options", "from=%s names no side; write from=client or from=target", r.From)
+	}
+	if r.Drop && !c.empty {
+		return c, partErrf("options", "drop forwards nothing, so the rule takes no reply; remove the reply or the drop")
+	}
 	if r.Delay < 0 {
 		return c, partErrf("options", "delay %v is negative", r.Delay)
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -135,7 +136,7 @@ func TestBadRules(t *testing.T) {
 		{`text:a => \q`, `line 1, rule 1 "text:a => \q": reply: invalid escape "\q" at column 1`},
 		{`text:a => hex:0g`, `line 1, rule 1 "text:a => hex:0g": reply: "g" at column 2 is not a hex digit`},
 		{`text:a => b [delay=soon]`, `line 1, rule 1 "text:a => b [delay=soon]": options: delay "soon" is not a duration from 0 to 1h0m0s, e.g. delay=100ms`},
-		{`text:a => b [loud]`, `line 1, rule 1 "text:a => b [loud]": options: "loud" is not an option; use delay=DURATION, close, off, end=lf|crlf or sum=NAME`},
+		{`text:a => b [loud]`, `line 1, rule 1 "text:a => b [loud]": options: "loud" is not an option; use delay=DURATION, close, off, end=lf|crlf, sum=NAME, or on a relay from=client|target and drop`},
 		{`text:a => b [sum=md5]`, `line 1, rule 1 "text:a => b [sum=md5]": options: unknown checksum "md5"; valid names are none, sum8, xor8, crc16-modbus, crc16-ccitt-false, crc32`},
 		{"mode sometimes", `line 1 "mode sometimes": mode: "sometimes" is neither first nor all`},
 		{"default => a\ndefault => b", `line 2, the default rule "default => b": there is already one; a list has one default`},
@@ -218,5 +219,76 @@ func TestCompileChecksJSON(t *testing.T) {
 		if err == nil || err.Error() != tc.want {
 			t.Errorf("got %v\nwant %s", err, tc.want)
 		}
+	}
+}
+
+func TestRelayOptions(t *testing.T) {
+	s := mustParse(t, "text:A => a [from=client]\ntext:B => [from=target drop]\ntext:C => c\ndefault => D [from=target]")
+	apply := func(from Side, msg string) []string {
+		var out []string
+		for _, f := range s.ApplyFrom(from, []byte(msg), nil, time.Unix(0, 0), nil) {
+			switch {
+			case f.Drop:
+				out = append(out, "drop")
+			case f.Reply == nil:
+				out = append(out, "-")
+			default:
+				out = append(out, string(f.Reply))
+			}
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		from Side
+		msg  string
+		want []string
+	}{
+		{FromClient, "A", []string{"a"}},
+		{FromTarget, "A", []string{"D"}}, // rule 1 is the client's; the target's default answers
+		{FromTarget, "B", []string{"drop"}},
+		{FromClient, "B", nil},
+		{FromClient, "C", []string{"c"}},
+		{FromTarget, "C", []string{"c"}},
+		{FromClient, "x", nil},
+	} {
+		if got := apply(tc.from, tc.msg); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("from %s %q: got %q, want %q", tc.from, tc.msg, got, tc.want)
+		}
+	}
+	if !s.For(FromClient) || !s.For(FromTarget) {
+		t.Error("For: both sides have rules")
+	}
+	only := mustParse(t, "text:A => a [from=client]")
+	if only.For(FromTarget) || !only.For(FromClient) {
+		t.Error("For: only the client's side has a rule")
+	}
+	err := s.RelayOnly()
+	if err == nil || !errors.Is(err, ErrBadRule) || err.Error() != `rule 1 "text:A => a [from=client]": options: from=client applies to relay sessions only (a server or client answers what it receives; it forwards nothing)` {
+		t.Errorf("RelayOnly: %v", err)
+	}
+	if err := mustParse(t, "text:A => a [close]").RelayOnly(); err != nil {
+		t.Errorf("RelayOnly without relay options: %v", err)
+	}
+	if err := mustParse(t, "default => [drop]").RelayOnly(); err == nil || !strings.Contains(err.Error(), "the default rule") {
+		t.Errorf("RelayOnly of a default: %v", err)
+	}
+	for src, want := range map[string]string{
+		"text:A => a [from=server]": `line 1, rule 1 "text:A => a [from=server]": options: from=server names no side; write from=client or from=target (no from: both)`,
+		"text:A => a [drop]":        `line 1, rule 1 "text:A => a [drop]": options: drop forwards nothing, so the rule takes no reply; remove the reply or the drop`,
+		"text:A => [from]":          `line 1, rule 1 "text:A => [from]": options: "from" is not an option; use delay=DURATION, close, off, end=lf|crlf, sum=NAME, or on a relay from=client|target and drop`,
+	} {
+		if _, err := Parse(src); err == nil || err.Error() != want {
+			t.Errorf("%s: got %v\nwant %s", src, err, want)
+		}
+	}
+	l, err := Parse("text:B => [from=target drop]\ntext:A => a [from=client]")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := l.Format(); got != "text:B => [from=target drop]\ntext:A => a [from=client]\n" {
+		t.Errorf("Format: %q", got)
+	}
+	if _, err := Compile(List{Rules: []Rule{{Kind: Text, Pattern: "x", From: "both"}}}); err == nil {
+		t.Error("Compile took from=both")
 	}
 }
