@@ -12,15 +12,21 @@ import (
 // Role says whether a session listens or dials.
 type Role uint8
 
-// Roles.
+// Roles. A Relay listens on Endpoint like a server and, for each client
+// (each source address of a datagram socket), connects to Target and
+// forwards both ways (relay.go).
 const (
 	Server Role = iota
 	Client
+	Relay
 )
 
 func (r Role) String() string {
-	if r == Client {
+	switch r {
+	case Client:
 		return "client"
+	case Relay:
+		return "relay"
 	}
 	return "server"
 }
@@ -45,8 +51,16 @@ type Config struct {
 	Options  netcore.Options  // socket options; IdleTimeout is the read timeout
 
 	// TLS are a tls:// session's settings (nil: a client with the
-	// defaults, verifying against the system's roots).
+	// defaults, verifying against the system's roots). A relay's are its
+	// listening side's (server settings).
 	TLS *netcore.TLSOptions
+
+	// Target is where a relay forwards each client to; TargetTLS are the
+	// client settings for a tls:// target (nil: verify against the
+	// system's roots). Relays only.
+	Target        netcore.Endpoint
+	TargetTLS     *netcore.TLSOptions
+	TargetOptions netcore.Options // the target connections' socket options
 
 	Reply ReplyMode // servers only
 	// ReplyPayload is ReplyFixed's answer, rendered for every reply so

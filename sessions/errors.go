@@ -13,4 +13,5 @@ var (
 	ErrNotStream  = errors.New("only a stream socket (tcp, unix) can do that")
 	ErrNoAddress  = errors.New("peer has no address to send to (unbound unixgram client)")
 	ErrBadConfig  = errors.New("bad session config")
+	ErrNotRelay   = errors.New("only a relay session holds and releases what it forwards")
 )

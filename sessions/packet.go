@@ -70,6 +70,10 @@ func (s *Session) readPacket(pc net.PacketConn) {
 		if p == nil {
 			return
 		}
+		if p.relay != nil {
+			s.relayDatagram(p, buf[:n], cut)
+			continue
+		}
 		s.dataIn(p, buf[:n], &scratch)
 		if cut {
 			s.truncated(p, n)
@@ -102,10 +106,16 @@ func (s *Session) packetPeer(pc net.PacketConn, from net.Addr, now time.Time) *p
 	if key == "(unnamed)" {
 		p.raddr = nil // an unbound unixgram client cannot be answered
 	}
+	if s.cfg.Role == Relay {
+		p.relay = &relayPeer{}
+	}
 	if !s.addPeer(p, false) {
 		return nil
 	}
 	s.peerEvent(KindAccepted, p, "first datagram from this address", NoteNone)
+	if p.relay != nil {
+		s.relayDialDatagram(p)
+	}
 	s.mu.Lock()
 	n := s.quiet.Len()
 	s.mu.Unlock()

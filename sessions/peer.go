@@ -39,6 +39,8 @@ type peer struct {
 	probing  atomic.Bool                     // a Broadcast write with a stall deadline is under way
 	doneOnce sync.Once
 	done     chan struct{} // closed when we close the peer (ends a kept half-open wait)
+
+	relay *relayPeer // a relay's pair: the target side and both directions (relay.go)
 }
 
 // PeerInfo is a copy of one peer's state for display.
@@ -50,10 +52,25 @@ type PeerInfo struct {
 	Since    time.Time
 	Counters CounterValues
 	TLS      *netcore.TLSInfo // tls:// peers after the handshake: version, suite, ALPN, chain
+
+	// A relay's pair: Addr and Local are its client's connection, Target
+	// the target's address and TargetLocal our end toward it (empty while
+	// connecting), TargetTLS that handshake (a tls:// target). Counters
+	// In are what the client sent toward the target, Out what the target
+	// sent back.
+	Target, TargetLocal string
+	TargetTLS           *netcore.TLSInfo
 }
 
 func (p *peer) info() PeerInfo {
-	return PeerInfo{ID: p.id, Addr: p.addr, Local: p.local, State: PeerState(p.state.Load()), Since: p.since, Counters: p.c.Snapshot(), TLS: p.tls.Load()}
+	in := PeerInfo{ID: p.id, Addr: p.addr, Local: p.local, State: PeerState(p.state.Load()), Since: p.since, Counters: p.c.Snapshot(), TLS: p.tls.Load()}
+	if r := p.relay; r != nil {
+		r.mu.Lock()
+		in.Target, in.TargetLocal = r.addr, r.local
+		r.mu.Unlock()
+		in.TargetTLS = r.tls.Load()
+	}
+	return in
 }
 
 // markClosed records that we are closing the peer and wakes a half-open wait.

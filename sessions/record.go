@@ -120,6 +120,10 @@ func (s *Session) Record(path string) (*Recording, error) {
 const recordingHow = "Packets are made from what the session's sockets read and wrote: the bytes, their chunks, order and times are real; " +
 	"TCP handshakes, sequence and acknowledgement numbers, and checksums are synthesized from them."
 
+// recordingRelay is what a relay's recording says about what it holds.
+const recordingRelay = "The file holds each client's side of the relay as one conversation between the client and the relay's listening address: " +
+	"what the client sent, and what the target sent back as the relay passed it on; the connections to the target are not in it."
+
 // recordingTLS is what a tls:// session's recording says: its TCP carries
 // what TLS decrypted, not what crossed the wire.
 const recordingTLS = "This is a TLS session: its TCP payload is the decrypted application data; the TLS handshake and records are not in this file (use --tls-keylog with a separate capture to see them)."
@@ -268,7 +272,7 @@ type recConn struct {
 }
 
 func newRecorder(s *Session, w *pcap.Writer) *recorder {
-	return &recorder{s: s, w: w, ep: s.cfg.Endpoint, server: s.cfg.Role == Server, conns: map[PeerID]*recConn{},
+	return &recorder{s: s, w: w, ep: s.cfg.Endpoint, server: s.cfg.Role != Client, conns: map[PeerID]*recConn{},
 		ended: map[PeerID]bool{}, firstNew: PeerID(s.nextID.Load() + 1)}
 }
 
@@ -449,7 +453,7 @@ func (r *recorder) closed(e Entry) error {
 	}
 	t, comment := e.Time(), r.eventComment(e)
 	switch {
-	case e.Text == reasonResetByYou:
+	case e.Text == reasonResetByYou || e.Text == reasonTargetReset:
 		return c.tcp.Reset(t, true, comment)
 	case e.Err != nil && netcore.IsReset(e.Err):
 		return c.tcp.Reset(t, false, comment)
@@ -550,6 +554,10 @@ func (r *recorder) describe(e Entry) {
 	}
 	name := r.ep.KindName(r.server) + " " + addr
 	desc := fmt.Sprintf("sockplay session %s (%s).", name, r.ep)
+	if r.s.cfg.Role == Relay {
+		name = strings.TrimSuffix(r.ep.KindName(true), " server") + " relay " + addr + " to " + r.s.cfg.Target.ShortAddr()
+		desc = fmt.Sprintf("sockplay relay session %s (%s to %s). %s", name, r.ep, r.s.cfg.Target, recordingRelay)
+	}
 	if r.ep.IsUnix() {
 		proto := "TCP"
 		if r.ep.Datagram() {

@@ -93,6 +93,12 @@ func (s *Session) acceptLoop(ln net.Listener) {
 		if s.tls != nil { // handshaken by the peer's reader, so one slow client holds up no other
 			c = tls.Server(c, s.tls.Config)
 		}
+		if s.cfg.Role == Relay {
+			if !s.startPair(c) {
+				return
+			}
+			continue
+		}
 		if _, ok := s.startConn(c, KindAccepted, false); !ok {
 			return
 		}

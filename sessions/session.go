@@ -61,6 +61,13 @@ type Session struct {
 	offline bool                         // made from a capture (capture.go): no sockets
 
 	tls *netcore.TLSConfig // tls:// sessions, from Start (tls.go); its key log closes with the session
+
+	// Relays (relay.go): the target's TLS config, the hold switches and
+	// queues, and what was held and never forwarded.
+	targetTLS    *netcore.TLSConfig
+	hold         holdState
+	droppedBytes atomic.Uint64
+	droppedMsgs  atomic.Uint64
 }
 
 // New checks cfg and returns a session that does nothing until Start.
@@ -70,8 +77,13 @@ func New(cfg Config) (*Session, error) {
 	default:
 		return nil, fmt.Errorf("%w: unknown scheme %q", ErrBadConfig, cfg.Endpoint.Scheme)
 	}
-	if cfg.Role != Server && cfg.Role != Client {
+	if cfg.Role != Server && cfg.Role != Client && cfg.Role != Relay {
 		return nil, fmt.Errorf("%w: unknown role %d", ErrBadConfig, cfg.Role)
+	}
+	if cfg.Role == Relay {
+		if err := checkRelayConfig(cfg); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrBadConfig, err)
+		}
 	}
 	if cfg.Unconnected && (cfg.Role != Client || cfg.Endpoint.Scheme != netcore.SchemeUDP) {
 		return nil, fmt.Errorf("%w: only a udp client can be unconnected", ErrBadConfig)
@@ -107,6 +119,11 @@ func New(cfg Config) (*Session, error) {
 	if cfg.Rules != nil {
 		if cfg.Reply != ReplyNone {
 			return nil, fmt.Errorf("%w: %s", ErrBadConfig, errRulesAndReply)
+		}
+		if cfg.Role != Relay {
+			if err := cfg.Rules.RelayOnly(); err != nil {
+				return nil, fmt.Errorf("%w: %w", ErrBadConfig, err)
+			}
 		}
 		s.rules.Store(newRuleState(cfg.Rules))
 	}
@@ -157,7 +174,7 @@ func (s *Session) Start(ctx context.Context) error {
 	err := s.setupTLS()
 	switch {
 	case err != nil:
-	case s.cfg.Role == Server:
+	case s.cfg.Role == Server, s.cfg.Role == Relay:
 		err = s.startServer()
 	default:
 		err = s.startClient()
@@ -193,13 +210,15 @@ func (s *Session) Close() error {
 	s.wg.Wait()
 	if s.State() != StateClosed {
 		s.setState(StateClosed)
+		s.relayClosing()
 		s.logEvent(KindInfo, nil, "session closed")
 	}
 	s.closeOutputs()
 	s.mu.Lock()
-	tc := s.tls
+	tc, ttc := s.tls, s.targetTLS
 	s.mu.Unlock()
 	tc.Close()
+	ttc.Close()
 	close(s.closeDone)
 	return nil
 }
@@ -221,6 +240,9 @@ func (s *Session) closeSockets() {
 		p.markClosed()
 		if p.conn != nil {
 			p.conn.Close()
+		}
+		if p.relay != nil {
+			p.relay.closeTarget()
 		}
 	}
 	if pc != nil {
@@ -340,6 +362,9 @@ func (s *Session) removePeer(p *peer) {
 		p.lru = nil
 	}
 	s.mu.Unlock()
+	if p.relay != nil {
+		s.relayForget(p)
+	}
 }
 
 // sleepCtx waits d or until the session ends; false means it ended.

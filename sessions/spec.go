@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"reflect"
 	"strings"
 	"time"
 
@@ -23,8 +24,8 @@ import (
 // The coming features (reply rules, recording, TLS) add their fields here,
 // so that the command line, the window and saved workspaces keep agreeing.
 type Spec struct {
-	Role    string          `json:"role"` // "server" or "client"
-	URL     string          `json:"url"`  // an endpoint URL: tcp://127.0.0.1:9000, unix:///tmp/s.sock
+	Role    string          `json:"role"` // "server", "client" or "relay"
+	URL     string          `json:"url"`  // an endpoint URL: tcp://127.0.0.1:9000, unix:///tmp/s.sock (a relay listens on it)
 	Options netcore.Options `json:"options"`
 	// Framing is a framing spec (len:4:le, line, jsonhdr, ...); "" or
 	// "raw" keeps chunks as read.
@@ -58,6 +59,15 @@ type Spec struct {
 	// TLS are a tls:// session's settings: a server's certificate (or
 	// self-signed names), a client's verification, ALPN, key log.
 	TLS *netcore.TLSOptions `json:"tls,omitempty"`
+
+	// Target is the endpoint URL a relay forwards each client to, and
+	// TargetTLS the client settings of a tls:// target (a relay's TLS
+	// are its listening side's). Relays only.
+	Target    string              `json:"target,omitempty"`
+	TargetTLS *netcore.TLSOptions `json:"target_tls,omitempty"`
+	// TargetOptions are the socket options of a relay's connections to
+	// its target (a connect timeout, say); Options are its listening side's.
+	TargetOptions netcore.Options `json:"target_options,omitempty"`
 
 	// LogBudget is the bytes the session's view keeps (0: the default).
 	LogBudget int64 `json:"log_budget,omitempty"`
@@ -134,10 +144,13 @@ func (s Spec) Config() (Config, error) {
 		cfg.Role = Server
 	case "client":
 		cfg.Role = Client
+	case "relay":
+		cfg.Role = Relay
 	default:
-		return cfg, specErrf("role", "%q is neither server nor client", s.Role)
+		return cfg, specErrf("role", "%q is neither server, client nor relay", s.Role)
 	}
-	server := cfg.Role == Server
+	relay := cfg.Role == Relay
+	server := cfg.Role != Client // a relay listens as a server does
 	ep, err := s.Endpoint()
 	if err != nil {
 		return cfg, err
@@ -158,6 +171,9 @@ func (s Spec) Config() (Config, error) {
 	if mode != ReplyNone && !server {
 		return cfg, specErrf("reply", "only a server replies on its own; a client sends what you give it")
 	}
+	if mode != ReplyNone && relay {
+		return cfg, specErrf("reply", "a relay forwards what each side sends and answers nothing itself; rules with from=client or from=target rewrite what it forwards")
+	}
 	cfg.Reply = mode
 	switch {
 	case mode == ReplyFixed && s.ReplyPayload == nil:
@@ -177,8 +193,16 @@ func (s Spec) Config() (Config, error) {
 		if cfg.Rules, err = rules.Compile(*s.Rules); err != nil {
 			return cfg, specErr("rules", err)
 		}
+		if !relay {
+			if err := cfg.Rules.RelayOnly(); err != nil {
+				return cfg, specErr("rules", err)
+			}
+		}
 	}
 
+	if s.SaveDir != "" && relay {
+		return cfg, specErrf("save_dir", "a relay forwards files; it does not save them (record it with a pcap file instead)")
+	}
 	if s.SaveDir != "" {
 		if cfg.Framing.Kind != framing.KindJSONHdr {
 			return cfg, specErrf("save_dir", "a save folder needs jsonhdr framing, not %s", cfg.Framing.Kind)
@@ -191,11 +215,17 @@ func (s Spec) Config() (Config, error) {
 	if s.KeepOpen && !ep.Stream() {
 		return cfg, specErrf("keep_open", "keeping a connection open after the peer's FIN applies to tcp and unix, not %s", ep.Scheme)
 	}
+	if s.KeepOpen && relay {
+		return cfg, specErrf("keep_open", "a relay always keeps a connection open after one side's FIN: it passes the FIN on and ends when both sides have finished")
+	}
 	cfg.KeepOpenAfterEOF = s.KeepOpen
-	if err := checkTLS(s.TLS, ep, server); err != nil {
+	if err := checkTLS(s.TLS, ep, server, "tls"); err != nil {
 		return cfg, err
 	}
 	cfg.TLS = s.TLS
+	if err := s.checkTarget(&cfg); err != nil {
+		return cfg, err
+	}
 	if s.Record != "" {
 		if err := CheckRecordPath(s.Record); err != nil {
 			return cfg, specErr("record", err)
@@ -259,55 +289,112 @@ func (s Spec) Title() string {
 	if err != nil {
 		return s.URL
 	}
+	if s.Role == "relay" {
+		to := strings.TrimSpace(s.Target)
+		if tep, err := netcore.ParseEndpoint(to); err == nil {
+			to = tep.ShortAddr()
+		}
+		return strings.TrimSuffix(ep.KindName(true), " server") + " relay " + ep.ShortAddr() + " to " + to
+	}
 	return ep.KindName(s.Role == "server") + " " + ep.ShortAddr()
 }
 
+// checkTarget checks a relay's target and its TLS settings (and that no
+// other session has them) into cfg.
+func (s Spec) checkTarget(cfg *Config) error {
+	relay := cfg.Role == Relay
+	switch {
+	case !relay && strings.TrimSpace(s.Target) != "":
+		return specErrf("target", "only a relay has a target; a %s has its URL alone", cfg.Role)
+	case !relay && s.TargetTLS != nil:
+		return specErrf("target_tls", "only a relay has a target; a %s has its TLS settings in tls", cfg.Role)
+	case !relay && !reflect.DeepEqual(s.TargetOptions, netcore.Options{}):
+		return specErrf("target_options", "only a relay has a target; a %s has its socket options in options", cfg.Role)
+	case !relay:
+		return nil
+	case strings.TrimSpace(s.Target) == "":
+		return specErrf("target", "a relay needs a target to forward to, e.g. tcp://127.0.0.1:8080")
+	}
+	tep, err := netcore.ParseEndpoint(strings.TrimSpace(s.Target))
+	if err != nil {
+		return specErr("target", err)
+	}
+	if err := MixedRelay(cfg.Endpoint, tep); err != nil {
+		return specErr("target", err)
+	}
+	if err := checkTLS(s.TargetTLS, tep, false, "target_tls"); err != nil {
+		return err
+	}
+	if err := s.TargetOptions.Validate(tep, false); err != nil {
+		return specErr("target_options", err)
+	}
+	cfg.Target, cfg.TargetTLS, cfg.TargetOptions = tep, s.TargetTLS, s.TargetOptions
+	return nil
+}
+
+// MixedRelay is nil when a relay can join listen and target: two stream
+// sockets (tcp, tls, unix) or two datagram sockets (udp, unixgram).
+// Between a stream and datagrams there is no one right way to cut the
+// stream or join the datagrams, so such a relay is refused in words.
+func MixedRelay(listen, target netcore.Endpoint) error {
+	if listen.Stream() == target.Stream() {
+		return nil
+	}
+	kind := func(e netcore.Endpoint) string {
+		if e.Stream() {
+			return string(e.Scheme) + ":// carries a byte stream"
+		}
+		return string(e.Scheme) + ":// carries datagrams"
+	}
+	return fmt.Errorf("%s and %s: a relay joins two stream sockets (tcp, tls, unix) or two datagram sockets (udp, unixgram), since a stream has no datagram boundaries to keep", kind(listen), kind(target))
+}
+
 // checkTLS checks a tls:// session's settings for its role; each error
-// names the field (tls.cert_file, ...).
-func checkTLS(t *netcore.TLSOptions, ep netcore.Endpoint, server bool) error {
+// names the field (tls.cert_file, ...; a relay's target: target_tls.ca_file, ...).
+func checkTLS(t *netcore.TLSOptions, ep netcore.Endpoint, server bool, field string) error {
 	if t == nil {
 		if ep.TLS() && server {
-			return specErrf("tls", "a tls server needs a certificate and key, or names for a self-signed one")
+			return specErrf(field, "a tls server needs a certificate and key, or names for a self-signed one")
 		}
 		return nil
 	}
 	if !ep.TLS() {
-		return specErrf("tls", "TLS settings apply to tls:// URLs, not %s://", ep.Scheme)
+		return specErrf(field, "TLS settings apply to tls:// URLs, not %s://", ep.Scheme)
 	}
 	// Settings of the other role, which would be silently ignored.
-	type field struct {
+	type setting struct {
 		name string
 		set  bool
 	}
-	serverOnly := []field{{"cert_file", t.CertFile != ""}, {"key_file", t.KeyFile != ""}, {"self_signed", len(t.SelfSigned) > 0}, {"save_dir", t.SaveDir != ""}}
-	clientOnly := []field{{"ca_file", t.CAFile != ""}, {"insecure", t.Insecure}, {"sni", t.SNI != ""}, {"client_cert", t.ClientCert != ""}, {"client_key", t.ClientKey != ""}}
+	serverOnly := []setting{{"cert_file", t.CertFile != ""}, {"key_file", t.KeyFile != ""}, {"self_signed", len(t.SelfSigned) > 0}, {"save_dir", t.SaveDir != ""}}
+	clientOnly := []setting{{"ca_file", t.CAFile != ""}, {"insecure", t.Insecure}, {"sni", t.SNI != ""}, {"client_cert", t.ClientCert != ""}, {"client_key", t.ClientKey != ""}}
 	wrong, role := clientOnly, "client"
 	if !server {
 		wrong, role = serverOnly, "server"
 	}
 	for _, f := range wrong {
 		if f.set {
-			return specErrf("tls."+f.name, "applies to a tls %s only", role)
+			return specErrf(field+"."+f.name, "applies to a tls %s only", role)
 		}
 	}
 	if t.MinVersion != "" {
 		if _, err := netcore.ParseTLSVersion(t.MinVersion); err != nil {
-			return specErr("tls.min_version", err)
+			return specErr(field+".min_version", err)
 		}
 	}
 	pair := func(cert, key, certName, keyName string) error {
 		switch {
 		case cert != "" && key == "":
-			return specErrf("tls."+keyName, "a certificate needs its private key file too")
+			return specErrf(field+"."+keyName, "a certificate needs its private key file too")
 		case cert == "" && key != "":
-			return specErrf("tls."+certName, "a private key needs its certificate file too")
+			return specErrf(field+"."+certName, "a private key needs its certificate file too")
 		}
 		for _, f := range []struct{ path, name string }{{cert, certName}, {key, keyName}} {
 			if f.path == "" {
 				continue
 			}
 			if _, err := os.Stat(f.path); err != nil {
-				return specErr("tls."+f.name, err)
+				return specErr(field+"."+f.name, err)
 			}
 		}
 		return nil
@@ -318,32 +405,32 @@ func checkTLS(t *netcore.TLSOptions, ep netcore.Endpoint, server bool) error {
 		}
 		switch {
 		case t.CertFile != "" && len(t.SelfSigned) > 0:
-			return specErrf("tls.self_signed", "choose a certificate file or a self-signed certificate, not both")
+			return specErrf(field+".self_signed", "choose a certificate file or a self-signed certificate, not both")
 		case t.CertFile == "" && len(t.SelfSigned) == 0:
-			return specErrf("tls", "a tls server needs a certificate and key, or names for a self-signed one")
+			return specErrf(field, "a tls server needs a certificate and key, or names for a self-signed one")
 		case t.SaveDir != "" && len(t.SelfSigned) == 0:
-			return specErrf("tls.save_dir", "only a self-signed certificate is saved")
+			return specErrf(field+".save_dir", "only a self-signed certificate is saved")
 		}
 		for _, n := range t.SelfSigned {
 			if strings.TrimSpace(n) == "" || strings.ContainsAny(n, " /:@") && net.ParseIP(n) == nil {
-				return specErrf("tls.self_signed", "%q is neither a host name nor an IP address", n)
+				return specErrf(field+".self_signed", "%q is neither a host name nor an IP address", n)
 			}
 		}
 		if t.SaveDir != "" {
 			if fi, err := os.Stat(t.SaveDir); err != nil {
-				return specErr("tls.save_dir", err)
+				return specErr(field+".save_dir", err)
 			} else if !fi.IsDir() {
-				return specErrf("tls.save_dir", "%s is not a folder", t.SaveDir)
+				return specErrf(field+".save_dir", "%s is not a folder", t.SaveDir)
 			}
 		}
 		return nil
 	}
 	if t.CAFile != "" {
 		if _, err := os.Stat(t.CAFile); err != nil {
-			return specErr("tls.ca_file", err)
+			return specErr(field+".ca_file", err)
 		}
 		if t.Insecure {
-			return specErrf("tls.insecure", "skipping verification makes the CA file pointless; choose one")
+			return specErrf(field+".insecure", "skipping verification makes the CA file pointless; choose one")
 		}
 	}
 	return pair(t.ClientCert, t.ClientKey, "client_cert", "client_key")

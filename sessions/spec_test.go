@@ -3,11 +3,14 @@ package sessions
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sockplay/sockplay/netcore"
 	"github.com/sockplay/sockplay/netcore/payload"
+	"github.com/sockplay/sockplay/netcore/rules"
 )
 
 // Every field is checked once, and a bad one is named.
@@ -18,7 +21,7 @@ func TestSpecConfigNamesTheField(t *testing.T) {
 		field string
 		words string
 	}{
-		{Spec{Role: "both", URL: "tcp://127.0.0.1:1"}, "role", `"both" is neither server nor client`},
+		{Spec{Role: "both", URL: "tcp://127.0.0.1:1"}, "role", `"both" is neither server, client nor relay`},
 		{Spec{Role: "server", URL: "tpc://:1"}, "url", "unknown scheme"},
 		{Spec{Role: "server", URL: "tcp://:1", Framing: "len:3"}, "framing", "len width 3"},
 		{Spec{Role: "server", URL: "tcp://:1", Reply: "loud"}, "reply", `"loud" is not one of`},
@@ -76,4 +79,54 @@ func FuzzSpecConfig(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A relay's spec: its target and target TLS round-trip through JSON, and
+// each bad part is named.
+func TestRelaySpec(t *testing.T) {
+	sp := Spec{Role: "relay", URL: "tls://127.0.0.1:0", Target: "tls://127.0.0.1:8443",
+		TLS:           &netcore.TLSOptions{SelfSigned: []string{"localhost"}},
+		TargetTLS:     &netcore.TLSOptions{Insecure: true, ALPN: []string{"h2"}},
+		TargetOptions: netcore.Options{ConnectTimeout: 3 * time.Second}, Framing: "line"}
+	b, err := json.Marshal(sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"role":"relay"`) || !strings.Contains(string(b), `"target":"tls://127.0.0.1:8443"`) || !strings.Contains(string(b), `"target_tls":{`) {
+		t.Errorf("JSON %s", b)
+	}
+	var back Spec
+	if err := json.Unmarshal(b, &back); err != nil || !reflect.DeepEqual(back, sp) {
+		t.Fatalf("round trip: %+v, %v", back, err)
+	}
+	cfg, err := back.Config()
+	if err != nil || cfg.Role != Relay || cfg.Target.Port != 8443 || !cfg.TargetTLS.Insecure || cfg.TargetOptions.ConnectTimeout != 3*time.Second {
+		t.Fatalf("Config: %+v, %v", cfg, err)
+	}
+	if got := sp.Title(); got != "TLS relay 127.0.0.1:0 to 127.0.0.1:8443" {
+		t.Errorf("Title %q", got)
+	}
+	for _, tt := range []struct {
+		spec  Spec
+		field string
+		words string
+	}{
+		{Spec{Role: "relay", URL: "tcp://:1"}, "target", "a relay needs a target"},
+		{Spec{Role: "relay", URL: "tcp://:1", Target: "tpc://x:1"}, "target", "unknown scheme"},
+		{Spec{Role: "relay", URL: "tcp://:1", Target: "udp://127.0.0.1:1"}, "target", "tcp:// carries a byte stream and udp:// carries datagrams"},
+		{Spec{Role: "relay", URL: "tcp://:1", Target: "tcp://127.0.0.1:1", Reply: "echo"}, "reply", "a relay forwards"},
+		{Spec{Role: "relay", URL: "tcp://:1", Target: "tcp://127.0.0.1:1", KeepOpen: true}, "keep_open", "passes the FIN on"},
+		{Spec{Role: "relay", URL: "tcp://:1", Target: "tcp://127.0.0.1:1", TargetTLS: &netcore.TLSOptions{Insecure: true}}, "target_tls", "apply to tls:// URLs"},
+		{Spec{Role: "relay", URL: "tcp://:1", Target: "tls://127.0.0.1:1", TargetTLS: &netcore.TLSOptions{CertFile: "x"}}, "target_tls.cert_file", "applies to a tls server only"},
+		{Spec{Role: "relay", URL: "tls://:1", Target: "tcp://127.0.0.1:1"}, "tls", "a tls server needs a certificate"},
+		{Spec{Role: "relay", URL: "tcp://:1", Target: "tcp://127.0.0.1:1", TargetOptions: netcore.Options{TTL: 999}}, "target_options", "IP_TTL 999"},
+		{Spec{Role: "server", URL: "tcp://:1", Target: "tcp://127.0.0.1:1"}, "target", "only a relay has a target"},
+		{Spec{Role: "client", URL: "tcp://127.0.0.1:1", Rules: &rules.List{Rules: []rules.Rule{{Kind: rules.Text, Pattern: "a", Drop: true}}}}, "rules", "drop applies to relay sessions only"},
+	} {
+		_, err := tt.spec.Config()
+		var se *SpecError
+		if !errors.As(err, &se) || se.Field != tt.field || !strings.Contains(err.Error(), tt.words) {
+			t.Errorf("%+v: %v, want field %s saying %q", tt.spec, err, tt.field, tt.words)
+		}
+	}
 }

@@ -25,6 +25,22 @@ const tlsHandshakeTimeout = 30 * time.Second
 // person must know before any peer comes (a generated certificate's
 // fingerprint).
 func (s *Session) setupTLS() error {
+	if s.cfg.Role == Relay && s.cfg.Target.TLS() {
+		var o netcore.TLSOptions
+		if s.cfg.TargetTLS != nil {
+			o = *s.cfg.TargetTLS
+		}
+		tc, err := netcore.NewTLSConfig(o, false, s.cfg.Target.Host)
+		if err != nil {
+			return fmt.Errorf("tls toward the target: %w", err)
+		}
+		s.mu.Lock()
+		s.targetTLS = tc
+		s.mu.Unlock()
+		for _, n := range tc.Notes {
+			s.logEvent(KindInfo, nil, "target: "+n)
+		}
+	}
 	if !s.cfg.Endpoint.TLS() {
 		return nil
 	}
@@ -32,7 +48,7 @@ func (s *Session) setupTLS() error {
 	if s.cfg.TLS != nil {
 		o = *s.cfg.TLS
 	}
-	tc, err := netcore.NewTLSConfig(o, s.cfg.Role == Server, s.cfg.Endpoint.Host)
+	tc, err := netcore.NewTLSConfig(o, s.cfg.Role != Client, s.cfg.Endpoint.Host)
 	if err != nil {
 		return fmt.Errorf("tls: %w", err)
 	}
@@ -48,9 +64,14 @@ func (s *Session) setupTLS() error {
 // tlsClient handshakes as a client over c; on failure c is closed and the
 // error is one sentence (netcore.TLSError).
 func (s *Session) tlsClient(ctx context.Context, c net.Conn) (*tls.Conn, error) {
+	return tlsClientWith(ctx, c, s.tls)
+}
+
+// tlsClientWith is tlsClient with the config tc (a relay's target's).
+func tlsClientWith(ctx context.Context, c net.Conn, tc *netcore.TLSConfig) (*tls.Conn, error) {
 	// Whether the server asked for our certificate tells "it wants one"
 	// from other refusals.
-	cfg := s.tls.Config.Clone()
+	cfg := tc.Config.Clone()
 	certs := cfg.Certificates
 	cfg.Certificates = nil
 	var asked atomic.Bool
@@ -61,21 +82,21 @@ func (s *Session) tlsClient(ctx context.Context, c net.Conn) (*tls.Conn, error) 
 		}
 		return &tls.Certificate{}, nil // none: the server decides
 	}
-	tc := tls.Client(c, cfg)
+	conn := tls.Client(c, cfg)
 	hctx, cancel := context.WithTimeout(ctx, tlsHandshakeTimeout)
 	defer cancel()
-	if err := tc.HandshakeContext(hctx); err != nil {
+	if err := conn.HandshakeContext(hctx); err != nil {
 		c.Close()
 		return nil, netcore.ExplainTLSClient(err, addrText(c.RemoteAddr()), asked.Load(), len(certs) > 0)
 	}
-	return tc, nil
+	return conn, nil
 }
 
 // tlsServerHandshake runs in p's reader before its first read; false means
 // it failed, was logged, and err is why the connection ends.
 func (s *Session) tlsServerHandshake(p *peer) (err error) {
 	tc, ok := p.conn.(*tls.Conn)
-	if !ok || s.cfg.Role != Server {
+	if !ok || s.cfg.Role == Client {
 		return nil
 	}
 	hctx, cancel := context.WithTimeout(s.ctx, tlsHandshakeTimeout)
