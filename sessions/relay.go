@@ -429,7 +429,9 @@ func (s *Session) relayWriteFailed(p *peer, d int, err error) {
 		return
 	}
 	src, dst := d, 1-d
-	if netcore.IsReset(err) || errors.Is(err, syscall.EPIPE) {
+	// A send that fails with a broken pipe, or a FIN that finds the
+	// connection gone (ENOTCONN), met the other side's reset.
+	if netcore.IsReset(err) || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ENOTCONN) {
 		if dst == sideTarget {
 			r.setEnd(reasonTargetReset, err)
 		} else {

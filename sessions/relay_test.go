@@ -703,3 +703,40 @@ func TestRelayBackpressure(t *testing.T) {
 		t.Errorf("target got %s, want %s", got, want)
 	}
 }
+
+// A relay's recording holds each client's side as one conversation: what
+// the client sent and what the target sent back, ended as it ended.
+func TestRelayRecording(t *testing.T) {
+	testkit.Need(t, "tshark")
+	target := tcpTarget(t, func(c net.Conn) {
+		b, _ := io.ReadAll(c)
+		c.Write(append([]byte("target says: "), b...))
+	})
+	s, err := New(Config{Role: Relay, Endpoint: ep(t, "tcp://127.0.0.1:0"), Target: ep(t, target)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(testkit.TempDir(t), "relay.pcapng")
+	rec, err := s.Record(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c := dialRelay(t, s)
+	c.Write([]byte("question"))
+	c.(*net.TCPConn).CloseWrite()
+	io.ReadAll(c)
+	waitLog(t, s, "the end", func(es []Entry) bool { return count(es, KindClosed) == 1 })
+	s.Close()
+	if err := rec.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	client, server := testkit.TsharkFollow(t, file, "tcp", 0)
+	if string(client) != "question" || string(server) != "target says: question" {
+		t.Errorf("tshark follows %q and %q", client, server)
+	}
+	recordedClean(t, file, false)
+}
