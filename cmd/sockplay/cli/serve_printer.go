@@ -34,6 +34,7 @@ type printer struct {
 	mode     printMode
 	status   bool          // print status lines to stderr (serve always, connect with -v)
 	framed   bool          // messages are printed instead of chunks
+	relay    bool          // a relay: both directions, each under a line saying which
 	dec      *fieldDecoder // --decode: received messages' fields too
 	obuf     []byte
 	ebuf     []byte
@@ -60,6 +61,15 @@ func (p *printer) attach(sess *sessions.Session) *sessions.OutputHandle {
 }
 
 func (p *printer) wants(e *sessions.Entry) bool {
+	if p.relay && e.Kind.Data() {
+		switch {
+		case p.mode == printNone:
+			return false
+		case p.mode == printJSON || e.Kind.Message():
+			return true
+		}
+		return !p.framed || e.Note == sessions.NoteUndecoded
+	}
 	switch e.Kind {
 	case sessions.KindDataIn:
 		if p.mode == printNone {
@@ -89,6 +99,9 @@ func (p *printer) WriteEntry(e sessions.Entry) error {
 			p.obuf = append(p.obuf[:n], p.dec.spliceJSON(p.obuf[n:], e.Data)...)
 		}
 		return p.flushIfFull()
+	}
+	if p.relay && e.Kind.Data() {
+		return p.relayData(e)
 	}
 	switch e.Kind {
 	case sessions.KindDataIn:
@@ -236,9 +249,42 @@ func (p *printer) message(e sessions.Entry) {
 	}
 }
 
+// relayData prints what one side of a relay sent: a line saying which
+// way it went, then its bytes as they are (with a newline after them
+// when they lack one) or, with --hex, their dump; --decode adds fields.
+func (p *printer) relayData(e sessions.Entry) error {
+	what := "bytes"
+	if e.Kind.Message() {
+		what = "bytes, message"
+	}
+	if e.Kind == sessions.KindDataIn || e.Kind == sessions.KindMessage {
+		p.obuf = fmt.Appendf(p.obuf, "> client %s -> target: %d %s\n", who(e), len(e.Data), what)
+	} else {
+		p.obuf = fmt.Appendf(p.obuf, "< target -> client %s: %d %s\n", who(e), len(e.Data), what)
+	}
+	switch {
+	case p.mode == printHex:
+		p.obuf = hexdump.AppendDump(p.obuf, e.Data, hexdump.Options{})
+	case p.dec == nil:
+		if err := p.writeData(e.Data); err != nil {
+			return err
+		}
+		if len(e.Data) == 0 || e.Data[len(e.Data)-1] != '\n' {
+			p.obuf = append(p.obuf, '\n')
+		}
+	}
+	if p.dec != nil {
+		p.obuf = p.dec.appendText(p.obuf, e.Data)
+	}
+	return p.flushIfFull()
+}
+
 // decodes says whether --decode reads e: what was received, as messages
 // when there is a framing.
 func (p *printer) decodes(e sessions.Entry) bool {
+	if p.relay && e.Kind.Data() {
+		return e.Kind.Message() || !p.framed || e.Note == sessions.NoteUndecoded
+	}
 	switch e.Kind {
 	case sessions.KindMessage:
 		return true

@@ -8,16 +8,21 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/sockplay/sockplay/netcore"
 	"github.com/sockplay/sockplay/netcore/payload"
 	"github.com/sockplay/sockplay/sessions"
 )
 
-// Which roles a set of session flags is for.
+// Which roles a set of session flags is for. ForRelay is alone: a relay's
+// listening side takes the server's socket and TLS flags, its target the
+// client's TLS flags and --connect-timeout.
 const (
 	ForServer = 1 << iota
 	ForClient
+	ForRelay
 )
 
 // SessionFlags are the session flags of one command.
@@ -35,6 +40,9 @@ type SessionFlags struct {
 	peerIdle    time.Duration
 	unconnected bool
 	pcap        string
+	// a relay's: its target URL and the target's connect timeout
+	target        string
+	targetTimeout time.Duration
 	rules       *ruleFlags
 	tls         *tlsFlags
 }
@@ -42,8 +50,21 @@ type SessionFlags struct {
 // AddSessionFlags registers the session flags for roles (ForServer,
 // ForClient or both) on fs.
 func AddSessionFlags(fs *flag.FlagSet, roles int) *SessionFlags {
+	server, client, relay := roles&ForServer != 0, roles&ForClient != 0, roles&ForRelay != 0
+	if relay {
+		f := &SessionFlags{roles: roles, send: &sendFlags{framing: "raw", ending: "none", checksum: "none"}}
+		fs.StringVar(&f.send.framing, "framing", "raw", "cut each direction into messages by `SPEC` (each its own decoder): raw, line, crlf, delim:HEX, len:N[:be|le][:off=K]..., fixed:N, stx-etx, slip, cobs, http, idle:DUR, jsonhdr; rules and the hold then act on whole messages")
+		fs.IntVar(&f.maxPeers, "max-peers", 0, fmt.Sprintf("udp/unixgram relays: keep at most `N` client addresses (each with its socket to the target), the quietest forgotten first (default %d)", sessions.DefaultMaxPeers))
+		fs.DurationVar(&f.peerIdle, "peer-idle", 0, fmt.Sprintf("udp/unixgram relays: forget a client address, and close its socket to the target, after this long without a datagram from it (default %v)", sessions.DefaultPeerIdle))
+		fs.DurationVar(&f.targetTimeout, "connect-timeout", 0, "give up connecting to the target after this long (default 10s); the client's connection is then closed")
+		fs.StringVar(&f.pcap, "pcap", "", "record the relay to `FILE` as pcapng (replaced if it exists): each client's side as one conversation, with what the target sent back; a full disk stops the recording, not the relay")
+		fs.Int64Var(&f.logBudget, "log-budget", 0, "`BYTES` of traffic the session's view keeps (default 4 MiB here); what is printed or recorded is never cut")
+		f.rules = addRuleFlags(fs)
+		f.sock = addSocketFlags(fs, true, false)
+		f.tls = addTLSFlags(fs, true, true)
+		return f
+	}
 	f := &SessionFlags{roles: roles, send: addSendFlags(fs)}
-	server, client := roles&ForServer != 0, roles&ForClient != 0
 	if server {
 		fs.BoolVar(&f.echo, "echo", false, "send every chunk (or message, with --framing) back to its peer")
 		fs.BoolVar(&f.upper, "upper", false, "send every chunk (or message) back in ASCII upper case")
@@ -87,6 +108,9 @@ var flagOf = map[string]string{
 	"tls.save_dir": "--tls-save-cert", "tls.ca_file": "--tls-ca", "tls.insecure": "--tls-insecure",
 	"tls.sni": "--tls-sni", "tls.client_cert": "--tls-client-cert", "tls.client_key": "--tls-client-key",
 	"tls.min_version": "--tls-min-version", "tls.alpn": "--tls-alpn", "tls.keylog": "--tls-keylog",
+	"target_tls.ca_file": "--tls-ca", "target_tls.insecure": "--tls-insecure", "target_tls.sni": "--tls-sni",
+	"target_tls.client_cert": "--tls-client-cert", "target_tls.client_key": "--tls-client-key",
+	"target_tls.min_version": "--tls-min-version", "target_options": "--connect-timeout",
 }
 
 // Spec builds and checks the spec for one URL. Errors are one sentence
@@ -100,6 +124,9 @@ func (f *SessionFlags) Spec(fs *flag.FlagSet, role, url string) (sessions.Spec, 
 // commands also use for what they send.
 func (f *SessionFlags) spec(fs *flag.FlagSet, role, url string) (sessions.Spec, sendConfig, error) {
 	visited := visitedFlags(fs)
+	if role == "relay" {
+		return f.relaySpec(fs, visited, url)
+	}
 	sp := sessions.Spec{Role: role, URL: url, SaveDir: f.saveDir, KeepOpen: f.keepOpen, LogBudget: f.logBudget, Record: f.pcap}
 	if role == "server" {
 		sp.MaxPeers, sp.PeerIdle = f.maxPeers, f.peerIdle
@@ -156,6 +183,56 @@ func (f *SessionFlags) spec(fs *flag.FlagSet, role, url string) (sessions.Spec, 
 		var se *sessions.SpecError
 		if errors.As(err, &se) && se.Field == "reply_payload" {
 			return sp, sc, fmt.Errorf("--reply %q: %w", f.reply, se.Err)
+		}
+		return sp, sc, flagError(err)
+	}
+	return sp, sc, nil
+}
+
+// relaySpec is spec for a relay: the URL it listens on, f.target the one
+// it forwards to. The listening side takes the server's TLS flags, the
+// target the client's; --tls-min-version and --tls-keylog go to each side
+// that is tls://.
+func (f *SessionFlags) relaySpec(fs *flag.FlagSet, visited map[string]bool, url string) (sessions.Spec, sendConfig, error) {
+	sp := sessions.Spec{Role: "relay", URL: url, Target: f.target, LogBudget: f.logBudget, Record: f.pcap, MaxPeers: f.maxPeers, PeerIdle: f.peerIdle}
+	ep, err := sp.Endpoint()
+	if err != nil {
+		return sp, sendConfig{}, fmt.Errorf("LISTEN_URL %s: %w", url, flagError(err))
+	}
+	tep, err := netcore.ParseEndpoint(strings.TrimSpace(f.target))
+	if err != nil {
+		return sp, sendConfig{}, fmt.Errorf("TARGET_URL %s: %w", f.target, err)
+	}
+	if err := sessions.MixedRelay(ep, tep); err != nil {
+		return sp, sendConfig{}, fmt.Errorf("TARGET_URL %s: %w", f.target, err)
+	}
+	if sp.Options, err = f.sock.options(visited); err != nil {
+		return sp, sendConfig{}, err
+	}
+	if err := suit(sp.Options, ep, true, visited); err != nil {
+		return sp, sendConfig{}, err
+	}
+	if f.targetTimeout < 0 {
+		return sp, sendConfig{}, fmt.Errorf("--connect-timeout %v: give a duration of 0 or more", f.targetTimeout)
+	}
+	sp.TargetOptions.ConnectTimeout = f.targetTimeout
+	if sp.TLS, sp.TargetTLS, err = f.tls.relayOptions(visited, ep, tep); err != nil {
+		return sp, sendConfig{}, err
+	}
+	sc, err := f.send.config(visited)
+	if err != nil {
+		return sp, sc, err
+	}
+	if sc.framed() {
+		sp.Framing = sc.framing.String()
+	}
+	if sp.Rules, err = f.rules.list(); err != nil {
+		return sp, sc, err
+	}
+	if _, err := sp.Config(); err != nil {
+		var se *sessions.SpecError
+		if errors.As(err, &se) && se.Field == "target" {
+			return sp, sc, fmt.Errorf("TARGET_URL %s: %w", f.target, se.Err)
 		}
 		return sp, sc, flagError(err)
 	}

@@ -73,3 +73,35 @@ func list(s string) []string {
 	}
 	return out
 }
+
+// relayOptions splits the TLS flags of a relay: the server's go to its
+// listening side, the client's (and --tls-alpn) to its target, and
+// --tls-min-version and --tls-keylog to each side that is tls://. A flag
+// for a side that is not tls:// is an error naming the flag and the side.
+func (f *tlsFlags) relayOptions(visited map[string]bool, listen, target netcore.Endpoint) (ls, ts *netcore.TLSOptions, err error) {
+	listenFlags := []string{"tls-cert", "tls-key", "tls-self-signed", "tls-save-cert"}
+	targetFlags := []string{"tls-ca", "tls-insecure", "tls-sni", "tls-alpn", "tls-client-cert", "tls-client-key"}
+	for _, n := range listenFlags {
+		if visited[n] && !listen.TLS() {
+			return nil, nil, fmt.Errorf("--%s applies to a tls:// listening side, not %s:// (write tls://%s)", n, listen.Scheme, listen.ShortAddr())
+		}
+	}
+	for _, n := range targetFlags {
+		if visited[n] && !target.TLS() {
+			return nil, nil, fmt.Errorf("--%s applies to a tls:// target, not %s:// (write tls://%s)", n, target.Scheme, target.ShortAddr())
+		}
+	}
+	for _, n := range []string{"tls-min-version", "tls-keylog"} {
+		if visited[n] && !listen.TLS() && !target.TLS() {
+			return nil, nil, fmt.Errorf("--%s applies to a tls:// side, and neither %s:// nor %s:// is one", n, listen.Scheme, target.Scheme)
+		}
+	}
+	if listen.TLS() {
+		ls = &netcore.TLSOptions{CertFile: f.cert, KeyFile: f.key, SelfSigned: list(f.selfSigned), SaveDir: f.saveDir, MinVersion: f.minVersion, KeyLog: f.keylog}
+	}
+	if target.TLS() && slices.ContainsFunc(append(targetFlags, "tls-min-version", "tls-keylog"), func(n string) bool { return visited[n] }) {
+		ts = &netcore.TLSOptions{CAFile: f.ca, Insecure: f.insecure, SNI: f.sni, ClientCert: f.clientCert, ClientKey: f.clientKey,
+			ALPN: list(f.alpn), MinVersion: f.minVersion, KeyLog: f.keylog}
+	}
+	return ls, ts, nil
+}
