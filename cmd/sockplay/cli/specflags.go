@@ -43,8 +43,8 @@ type SessionFlags struct {
 	// a relay's: its target URL and the target's connect timeout
 	target        string
 	targetTimeout time.Duration
-	rules       *ruleFlags
-	tls         *tlsFlags
+	rules         *ruleFlags
+	tls           *tlsFlags
 }
 
 // AddSessionFlags registers the session flags for roles (ForServer,
