@@ -10,6 +10,12 @@
 // readers stop reading until it catches up, so a slow output slows the
 // peer instead of losing data.
 //
+// A relay (Role Relay, relay.go) listens like a server and forwards each
+// client to Config.Target, both ways, as one peer whose log reads as the
+// client's view (what the client sent is data_in, what the target sent
+// back data_out); FIN and reset travel, rules rewrite or drop per
+// direction, and Hold/Release step through what it forwards.
+//
 // What a person chose for a session is a Spec, the same for the command
 // line, the window and the workspace file; Spec.Config checks it once.
 //

@@ -105,10 +105,7 @@ loop:
 		fmt.Fprintf(s.Out, "pairs %d, client->target %d bytes in %d chunks, target->client %d bytes in %d chunks, %.3fs\n",
 			sess.PeersSeen(), c.BytesIn, c.ChunksIn, c.BytesOut, c.ChunksOut, time.Since(began).Seconds())
 	}
-	if c, ok := interrupted(ctx); ok && code == ExitOK {
-		return c
-	}
-	return code
+	return code // Ctrl-C ends a relay as it ends serve: normally
 }
 
 func relayUsage(w io.Writer, fs *flag.FlagSet) {
