@@ -740,3 +740,44 @@ func TestRelayRecording(t *testing.T) {
 	}
 	recordedClean(t, file, false)
 }
+
+// Held data is bounded too: past the lane's budget the relay stops
+// reading the held side, and releasing lets every byte through, in order.
+func TestRelayHoldIsBounded(t *testing.T) {
+	testkit.NoLeaks(t)
+	const total = 48 << 20
+	sum := make(chan string, 1)
+	target := tcpTarget(t, func(c net.Conn) {
+		h := sha256.New()
+		n, _ := io.Copy(h, c)
+		sum <- fmt.Sprintf("%d %x", n, h.Sum(nil))
+	})
+	s := relayTo(t, "tcp://127.0.0.1:0", target)
+	s.Hold(true, true)
+	c := dialRelay(t, s)
+	data := make([]byte, total)
+	rand.New(rand.NewSource(4)).Read(data)
+	sent := 0
+	c.SetWriteDeadline(time.Now().Add(time.Second))
+	for sent < total {
+		n, err := c.Write(data[sent:min(sent+1<<20, total)])
+		sent += n
+		if err != nil {
+			break
+		}
+	}
+	held, _ := s.Held()
+	t.Logf("written while held: %.1f MiB, %d chunks held", float64(sent)/(1<<20), held)
+	if sent >= total || held == 0 {
+		t.Fatalf("the held side was not slowed: %d bytes written, %d held", sent, held)
+	}
+	s.Hold(true, false) // releases everything held, and lets the rest through
+	c.SetWriteDeadline(time.Now().Add(20 * time.Second))
+	if _, err := c.Write(data[sent:]); err != nil {
+		t.Fatal(err)
+	}
+	c.(*net.TCPConn).CloseWrite()
+	if got, want := <-sum, fmt.Sprintf("%d %x", total, sha256.Sum256(data)); got != want {
+		t.Errorf("target got %s, want %s", got, want)
+	}
+}
