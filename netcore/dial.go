@@ -406,7 +406,17 @@ func CloseWrite(c net.Conn) error {
 	if !ok {
 		return fmt.Errorf("half-close %T: %w", c, ErrUnsupported)
 	}
-	return cw.CloseWrite()
+	if err := cw.CloseWrite(); err != nil {
+		return err
+	}
+	// crypto/tls's CloseWrite sends close_notify only; the TCP FIN under it
+	// is what the peer's kernel, ss and a plain reader see.
+	if u := Underlying(c); u != c {
+		if uw, ok := u.(interface{ CloseWrite() error }); ok {
+			return uw.CloseWrite()
+		}
+	}
+	return nil
 }
 
 // Abort closes a TCP connection with RST instead of FIN (SO_LINGER 0), so

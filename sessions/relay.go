@@ -491,11 +491,7 @@ func (s *Session) passFIN(p *peer, d int) error {
 func (s *Session) writeFIN(p *peer, d int) error {
 	r := p.relay
 	c := p.sideConn(1 - d)
-	err := netcore.CloseWrite(c)
-	if u := netcore.Underlying(c); err == nil && u != c {
-		err = netcore.CloseWrite(u) // TLS: close_notify, then the TCP FIN
-	}
-	if err != nil {
+	if err := netcore.CloseWrite(c); err != nil { // TLS: close_notify, then the TCP FIN
 		return err
 	}
 	r.finished[d].Store(true)

@@ -14,7 +14,8 @@ import (
 // A tls:// session is a TCP session whose connections are wrapped in
 // crypto/tls right after connect or accept: the log, framing, rules,
 // outputs and recordings see the decrypted application bytes. Half-close
-// (CloseWrite) on TLS sends a close_notify alert and then the TCP FIN; a
+// (CloseWrite) on TLS sends a close_notify alert and then the TCP FIN
+// (netcore.CloseWrite: crypto/tls alone sends only the alert); a
 // reset (AbortPeer) resets the TCP connection under it.
 
 // tlsHandshakeTimeout bounds a handshake, so a peer that connects and says
