@@ -291,6 +291,19 @@ func TLSInfoOf(cs tls.ConnectionState) TLSInfo {
 	return in
 }
 
+// ChainInfo describes a certificate chain of our own (a server's, or a
+// client's client certificate), leaf first; a part that does not parse
+// is left out.
+func ChainInfo(c tls.Certificate) []CertInfo {
+	var out []CertInfo
+	for _, der := range c.Certificate {
+		if x, err := x509.ParseCertificate(der); err == nil {
+			out = append(out, certInfo(x))
+		}
+	}
+	return out
+}
+
 func certInfo(c *x509.Certificate) CertInfo {
 	ci := CertInfo{Subject: c.Subject.String(), Issuer: c.Issuer.String(), NotBefore: c.NotBefore, NotAfter: c.NotAfter, SHA256: Fingerprint(c)}
 	ci.Names = append(ci.Names, c.DNSNames...)

@@ -134,3 +134,16 @@ func (s *Session) TLS(id PeerID) (*netcore.TLSInfo, error) {
 	}
 	return p.tls.Load(), nil
 }
+
+// Certificate is the session's own certificate chain, leaf first: a
+// server's (its file's, or the self-signed one it made), or a client's
+// client certificate; nil before Start and for a session with none.
+func (s *Session) Certificate() []netcore.CertInfo {
+	s.mu.Lock()
+	tc := s.tls
+	s.mu.Unlock()
+	if tc == nil || len(tc.Config.Certificates) == 0 {
+		return nil
+	}
+	return netcore.ChainInfo(tc.Config.Certificates[0])
+}

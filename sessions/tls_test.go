@@ -267,3 +267,41 @@ func TestTLSRecording(t *testing.T) {
 		t.Errorf("recording lacks the decrypted bytes or the note (%d bytes)", len(b))
 	}
 }
+
+// TestTLSOwnCertificate: Certificate is the session's own chain, the one
+// its peers see: a server's generated certificate (the fingerprint it
+// logs), a server's file, a client's client certificate; none before Start.
+func TestTLSOwnCertificate(t *testing.T) {
+	dir := testkit.TempDir(t)
+	cfg := Config{Role: Server, Endpoint: ep(t, "tls://127.0.0.1:0"), TLS: &netcore.TLSOptions{SelfSigned: []string{"localhost"}, SaveDir: dir}}
+	s, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := s.Certificate(); c != nil {
+		t.Errorf("before Start: %+v", c)
+	}
+	s.Close()
+	srv := start(t, cfg)
+	own := srv.Certificate()
+	if len(own) != 1 || own[0].Subject != "CN=localhost,O=sockplay self-signed" || own[0].Subject != own[0].Issuer {
+		t.Fatalf("own chain %+v", own)
+	}
+	if !hasText(entries(srv.Log()), KindInfo, "SHA-256 "+own[0].SHA256) {
+		t.Errorf("the log does not give the fingerprint %s:\n%s", own[0].SHA256, dump(entries(srv.Log())))
+	}
+	// The saved file is the same certificate, served by a second server.
+	cert, key := filepath.Join(dir, netcore.SelfSignedCertFile), filepath.Join(dir, netcore.SelfSignedKeyFile)
+	byFile := start(t, Config{Role: Server, Endpoint: ep(t, "tls://127.0.0.1:0"), TLS: &netcore.TLSOptions{CertFile: cert, KeyFile: key}})
+	if c := byFile.Certificate(); len(c) != 1 || c[0].SHA256 != own[0].SHA256 {
+		t.Errorf("served from the file: %+v, want fingerprint %s", c, own[0].SHA256)
+	}
+	cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv)), TLS: &netcore.TLSOptions{CAFile: cert, SNI: "localhost", ClientCert: cert, ClientKey: key}})
+	if c := cli.Certificate(); len(c) != 1 || c[0].SHA256 != own[0].SHA256 {
+		t.Errorf("client certificate: %+v", c)
+	}
+	plain := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(byFile)), TLS: &netcore.TLSOptions{CAFile: cert, SNI: "localhost"}})
+	if c := plain.Certificate(); c != nil {
+		t.Errorf("a client without a certificate has %+v", c)
+	}
+}
