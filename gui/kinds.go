@@ -25,8 +25,8 @@ type sessionFamily struct {
 	Kinds     [2]sessionKind
 }
 
-// families lists the eight session kinds the engine supports, in the order
-// the welcome tab shows them.
+// families lists the session kinds the engine supports, in the order the
+// welcome tab shows them.
 var families = []sessionFamily{
 	{
 		Title:     "TCP",
@@ -36,6 +36,16 @@ var families = []sessionFamily{
 		Kinds: [2]sessionKind{
 			{"TCP server", "Listens and accepts many peers at once; can echo, upper-case or send a fixed reply. Shows sticky packets, half-close and TIME_WAIT.", "sockplay serve tcp://:9000 --echo", true, netcore.SchemeTCP},
 			{"TCP client", "Connects like netcat; sends text, hex or files and shows every byte that comes back.", "sockplay connect tcp://127.0.0.1:9000", false, netcore.SchemeTCP},
+		},
+	},
+	{
+		Title:     "TLS",
+		Subtitle:  "TCP with TLS: the log shows the decrypted bytes",
+		Scheme:    netcore.SchemeTLS,
+		LocalHint: "any, e.g. 0.0.0.0:5000",
+		Kinds: [2]sessionKind{
+			{"TLS server", "Listens with your certificate and key, or a self-signed certificate made on the spot (its SHA-256 fingerprint is shown to compare); replies like a TCP server.", "sockplay serve tls://:8443 --echo --tls-self-signed localhost,127.0.0.1 --tls-save-cert .", true, netcore.SchemeTLS},
+			{"TLS client", "Connects and handshakes like openssl s_client: verifies the server, shows the version, cipher suite, ALPN and its certificate chain.", "sockplay connect tls://127.0.0.1:8443 --tls-ca sockplay-cert.pem", false, netcore.SchemeTLS},
 		},
 	},
 	{

@@ -52,8 +52,8 @@ func TestNewSessionEntryPoints(t *testing.T) {
 			if !ok {
 				t.Fatalf("dialog = %T, want *NewSessionDialog", m.Dialog)
 			}
-			if n := len(d.Role.Options) * len(d.Transport.Options); n != 8 {
-				t.Fatalf("kinds offered = %d, want all 8", n)
+			if n, want := len(d.Role.Options)*len(d.Transport.Options), 2*len(families); n != want {
+				t.Fatalf("kinds offered = %d, want all %d", n, want)
 			}
 		})
 	}

@@ -53,6 +53,7 @@ type NewSessionDialog struct {
 	AutoReconnect *widget.Check  // clients
 	StartNow      *widget.Check
 
+	TLS      *TLSForm // tls:// only (newsession_tls.go)
 	Framing  *FramingForm
 	SaveDir  *widget.Entry // jsonhdr: the folder received files go to
 	Record   *widget.Check // record to pcapng from the start
@@ -118,6 +119,7 @@ func newSessionDialog(m *MainWindow) *NewSessionDialog {
 	d.AutoReconnect = widget.NewCheck("Reconnect by itself when the connection ends", func(bool) { d.validate() })
 	d.StartNow = widget.NewCheck("Start as soon as the tab opens", func(bool) { d.validate() })
 
+	d.TLS = newTLSForm(m.Window, d.validate)
 	d.Framing = newFramingForm(d.validate)
 	d.SaveDir = widget.NewEntry()
 	d.SaveDir.SetPlaceHolder("a folder for received files (empty: they stay in the log only)")
@@ -171,6 +173,7 @@ func newSessionDialog(m *MainWindow) *NewSessionDialog {
 	add("summary", "", d.KindSummary)
 	add("address", "Address", d.Address)
 	add("status", "", d.AddressStatus)
+	add("tls", "TLS", d.TLS.Content)
 	add("reply", "Reply", container.NewBorder(nil, nil, withWidth(d.Reply, 110), nil, d.ReplyText))
 	add("nodelay", "TCP", d.NoDelay)
 	add("keepopen", "Stream", d.KeepOpen)
@@ -243,6 +246,8 @@ func defaultAddress(s netcore.Scheme) string {
 		return netcore.Endpoint{Scheme: s, Path: filepath.Join(socketDir(), "sockplay.sock")}.String()
 	case netcore.SchemeUnixgram:
 		return netcore.Endpoint{Scheme: s, Path: filepath.Join(socketDir(), "sockplay.dgram")}.String()
+	case netcore.SchemeTLS:
+		return "tls://127.0.0.1:8443"
 	}
 	return string(s) + "://127.0.0.1:9000"
 }
@@ -302,6 +307,7 @@ func (d *NewSessionDialog) SetSpec(spec SessionSpec) {
 	d.AutoReconnect.SetChecked(spec.AutoReconnect)
 	d.StartNow.SetChecked(spec.StartOnOpen)
 	d.Options.Set(spec.Options)
+	d.TLS.Set(spec.TLS)
 	d.Framing.SetSpec(spec.Framing)
 	d.SaveDir.SetText(spec.SaveDir)
 	d.RecordTo.SetText(spec.Record)
@@ -334,11 +340,16 @@ func (d *NewSessionDialog) Spec() (SessionSpec, error) {
 	if err != nil {
 		return spec, err
 	}
-	if sc == netcore.SchemeTCP && !d.NoDelay.Checked {
+	if (netcore.Endpoint{Scheme: sc}).Network() == "tcp" && !d.NoDelay.Checked {
 		off := false
 		opts.NoDelay = &off
 	}
 	spec.Options = opts
+	if sc == netcore.SchemeTLS {
+		if spec.TLS, err = d.TLS.Value(server); err != nil {
+			return spec, err
+		}
+	}
 	spec.KeepOpen = d.KeepOpen.Checked && netcore.Endpoint{Scheme: sc}.Stream()
 	if spec.Framing, err = d.Framing.Value(); err != nil {
 		return spec, fmt.Errorf("framing: %w", err)
@@ -368,6 +379,9 @@ func (d *NewSessionDialog) Spec() (SessionSpec, error) {
 	} else {
 		spec.AutoReconnect = d.AutoReconnect.Checked
 		spec.Unconnected = sc == netcore.SchemeUDP && d.Unconnected.Checked
+		if m := spec.Options.Multicast; m != nil && len(m.Joins) > 0 && !spec.Unconnected {
+			return spec, errors.New("multicast joins: a connected UDP client hears its server only; tick Unconnected to join groups")
+		}
 	}
 	if _, err := spec.Config(); err != nil {
 		return spec, specErrorWords(err)
@@ -413,6 +427,9 @@ func specErrorWords(err error) error {
 	switch se.Field {
 	case "url", "options", "save_dir":
 		return se.Err
+	}
+	if l, ok := tlsLabels[se.Field]; ok {
+		return fmt.Errorf("%s: %w", l, se.Err)
 	}
 	if l, ok := specLabels[se.Field]; ok {
 		return fmt.Errorf("%s: %w", strings.ToLower(l), se.Err)
@@ -530,7 +547,9 @@ func (d *NewSessionDialog) kindChanged() {
 	} else {
 		d.ReplyText.Hide()
 	}
-	d.showRow("nodelay", sc == netcore.SchemeTCP)
+	d.showRow("nodelay", netcore.Endpoint{Scheme: sc}.Network() == "tcp")
+	d.showRow("tls", sc == netcore.SchemeTLS)
+	d.TLS.SetRole(server)
 	d.showRow("keepopen", netcore.Endpoint{Scheme: sc}.Stream())
 	d.showRow("unconnected", !server && sc == netcore.SchemeUDP)
 	d.showRow("reconnect", !server)

@@ -43,8 +43,11 @@ type OptionsForm struct {
 	Linger       *widget.Entry // seconds; empty = off
 	TTL          *widget.Entry
 
-	Broadcast          *widget.Check
-	MulticastGroup     *widget.Entry
+	Broadcast *widget.Check
+	// Joins are the multicast groups a UDP server or unconnected client
+	// joins (joins.go: GROUP[@IFACE] or SOURCE>GROUP[@IFACE], one a line
+	// or a comma list); the other three shape the multicast it sends.
+	Joins              *widget.Entry
 	MulticastInterface *widget.Entry
 	MulticastTTL       *widget.Entry
 	MulticastLoopback  *widget.Select // default / on / off
@@ -79,12 +82,13 @@ type optionKind struct {
 	server bool
 }
 
-func (k optionKind) ip() bool  { return k.scheme == netcore.SchemeTCP || k.scheme == netcore.SchemeUDP }
-func (k optionKind) tcp() bool { return k.scheme == netcore.SchemeTCP }
-func (k optionKind) udp() bool { return k.scheme == netcore.SchemeUDP }
-func (k optionKind) stream() bool {
-	return k.scheme == netcore.SchemeTCP || k.scheme == netcore.SchemeUnix
-}
+// The kinds ask netcore's predicates, so tls:// (TCP underneath) gets the
+// TCP options.
+func (k optionKind) ep() netcore.Endpoint { return netcore.Endpoint{Scheme: k.scheme} }
+func (k optionKind) ip() bool             { return k.ep().IP() }
+func (k optionKind) tcp() bool            { return k.ep().Network() == "tcp" }
+func (k optionKind) udp() bool            { return k.scheme == netcore.SchemeUDP }
+func (k optionKind) stream() bool         { return k.ep().Stream() }
 
 // newOptionsForm builds the Advanced section; onChange runs after any edit.
 func newOptionsForm(onChange func()) *OptionsForm {
@@ -118,7 +122,10 @@ func newOptionsForm(onChange func()) *OptionsForm {
 	f.TTL = entry("default, 1-255")
 
 	f.Broadcast = widget.NewCheck("allow sending to broadcast addresses", func(bool) { f.changed() })
-	f.MulticastGroup = entry("none, e.g. 239.1.2.3 or ff02::1:3")
+	f.Joins = entry("none; e.g. 239.1.2.3@eth0, ff02::1:3 or 10.0.0.5>232.1.2.3, one a line or comma-separated")
+	f.Joins.MultiLine = true
+	f.Joins.Wrapping = fyne.TextWrapWord
+	f.Joins.SetMinRowsVisible(2)
 	f.MulticastInterface = entry("by route, e.g. eth0")
 	f.MulticastTTL = entry("default (1)")
 	f.MulticastLoopback = tri()
@@ -157,10 +164,10 @@ func newOptionsForm(onChange func()) *OptionsForm {
 	)
 	right := f.group(
 		f.row("Broadcast", f.Broadcast, udp),
-		f.row("Multicast group", f.MulticastGroup, udp),
-		f.row("   interface", f.MulticastInterface, udp),
-		f.row("   TTL", f.MulticastTTL, func(k optionKind) bool { return k.udp() && !k.server }),
-		f.row("   loopback", f.MulticastLoopback, func(k optionKind) bool { return k.udp() && !k.server }),
+		f.row("Multicast joins", f.Joins, udp),
+		f.row("   sent from", f.MulticastInterface, udp),
+		f.row("   TTL / hops", f.MulticastTTL, udp),
+		f.row("   loopback", f.MulticastLoopback, udp),
 		f.row("Local address", f.LocalAddr, client),
 		f.row("Bind to device", f.BindDevice, ip),
 		f.row("Backlog", f.Backlog, func(k optionKind) bool { return k.server && k.stream() }),
@@ -277,21 +284,8 @@ func (f *OptionsForm) Options(scheme netcore.Scheme, server bool) (netcore.Optio
 	if use(f.Broadcast) {
 		o.Broadcast = f.Broadcast.Checked
 	}
-	if use(f.MulticastGroup) {
-		group := strings.TrimSpace(f.MulticastGroup.Text)
-		iface := strings.TrimSpace(f.MulticastInterface.Text)
-		m := &netcore.Multicast{Group: group, Interface: iface}
-		if !server {
-			m.TTL, err = parseRange("multicast TTL", f.MulticastTTL.Text, 0, 255)
-			m.Loopback = triValue(f.MulticastLoopback.Selected)
-		}
-		switch {
-		case err != nil:
-		case group != "":
-			o.Multicast = m
-		case iface != "" || m.TTL != 0 || m.Loopback != nil:
-			err = fmt.Errorf("multicast interface, TTL and loopback need a multicast group")
-		}
+	if use(f.Joins) && err == nil {
+		o.Multicast, err = f.multicast()
 	}
 	if use(f.LocalAddr) {
 		o.LocalAddr = strings.TrimSpace(f.LocalAddr.Text)
@@ -343,7 +337,7 @@ func (f *OptionsForm) Set(o netcore.Options) {
 	if mc == nil {
 		mc = &netcore.Multicast{}
 	}
-	f.MulticastGroup.SetText(mc.Group)
+	f.Joins.SetText(strings.Join(joinsOf(mc), "\n"))
 	f.MulticastInterface.SetText(mc.Interface)
 	f.MulticastTTL.SetText(wholeText(mc.TTL))
 	f.MulticastLoopback.SetSelected(triText(mc.Loopback))

@@ -143,9 +143,10 @@ func TestEveryKindSelectable(t *testing.T) {
 				"reconnect":   d.RowShown("reconnect"),
 				"keepopen":    d.RowShown("keepopen"),
 			}
+			tcp := ep.Network() == "tcp" // tcp and tls
 			want := map[string]bool{
 				"reply":       server,
-				"nodelay":     tr.Scheme == netcore.SchemeTCP,
+				"nodelay":     tcp,
 				"unconnected": !server && tr.Scheme == netcore.SchemeUDP,
 				"reconnect":   !server,
 				"keepopen":    ep.Stream(),
@@ -153,11 +154,14 @@ func TestEveryKindSelectable(t *testing.T) {
 			if !reflect.DeepEqual(shown, want) {
 				t.Errorf("%s: common options shown %v, want %v", name, shown, want)
 			}
-			if d.Options.KeepAlive.Visible() != (tr.Scheme == netcore.SchemeTCP) ||
+			if d.Options.KeepAlive.Visible() != tcp ||
 				d.Options.Broadcast.Visible() != (tr.Scheme == netcore.SchemeUDP) ||
 				d.Options.LocalAddr.Visible() == server ||
 				d.Options.Backlog.Visible() != (server && ep.Stream()) {
 				t.Errorf("%s: advanced rows shown do not fit the kind", name)
+			}
+			if d.RowShown("tls") != (tr.Scheme == netcore.SchemeTLS) {
+				t.Errorf("%s: TLS section shown %v", name, d.RowShown("tls"))
 			}
 			if len(d.Address.PlaceHolder) == 0 || !strings.HasPrefix(d.Address.PlaceHolder, string(tr.Scheme)+"://") {
 				t.Errorf("%s: placeholder %q", name, d.Address.PlaceHolder)
@@ -286,14 +290,14 @@ func TestAdvancedOptionsEndUpInSpec(t *testing.T) {
 			netcore.Options{KeepAlive: &netcore.KeepAlive{}}},
 		{"broadcast", false, netcore.SchemeUDP, func(f *OptionsForm) { f.Broadcast.SetChecked(true) }, netcore.Options{Broadcast: true}},
 		{"multicast server", true, netcore.SchemeUDP, func(f *OptionsForm) {
-			test.Type(f.MulticastGroup, "239.1.2.3")
+			test.Type(f.Joins, "239.1.2.3@lo, ff02::1:3\n[::1]>[ff3e::1]")
 			test.Type(f.MulticastInterface, "lo")
-		}, netcore.Options{Multicast: &netcore.Multicast{Group: "239.1.2.3", Interface: "lo"}}},
+		}, netcore.Options{Multicast: &netcore.Multicast{Joins: []string{"239.1.2.3@lo", "ff02::1:3", "::1>ff3e::1"}, Interface: "lo"}}},
 		{"multicast client", false, netcore.SchemeUDP, func(f *OptionsForm) {
-			test.Type(f.MulticastGroup, "ff02::1:3")
+			test.Type(f.MulticastInterface, "lo")
 			test.Type(f.MulticastTTL, "4")
 			f.MulticastLoopback.SetSelected(triOff)
-		}, netcore.Options{Multicast: &netcore.Multicast{Group: "ff02::1:3", TTL: 4, Loopback: &off}}},
+		}, netcore.Options{Multicast: &netcore.Multicast{Interface: "lo", TTL: 4, Loopback: &off}}},
 		{"local address", false, netcore.SchemeTCP, func(f *OptionsForm) { test.Type(f.LocalAddr, "127.0.0.1:0") }, netcore.Options{LocalAddr: "127.0.0.1:0"}},
 		{"local unix path", false, netcore.SchemeUnixgram, func(f *OptionsForm) { test.Type(f.LocalAddr, "/tmp/me.dgram") }, netcore.Options{LocalAddr: "/tmp/me.dgram"}},
 		{"bind device", true, netcore.SchemeTCP, func(f *OptionsForm) { test.Type(f.BindDevice, "lo") }, netcore.Options{BindDevice: "lo"}},
@@ -356,12 +360,7 @@ func TestBadNumbersNamed(t *testing.T) {
 		{"connect timeout", false, netcore.SchemeTCP, func(f *OptionsForm) { test.Type(f.ConnectTimeout, "fast") }, `connect timeout "fast" is not a duration`},
 		{"idle timeout negative", true, netcore.SchemeUDP, func(f *OptionsForm) { test.Type(f.IdleTimeout, "-5s") }, `idle timeout -5s is negative`},
 		{"backlog", true, netcore.SchemeTCP, func(f *OptionsForm) { test.Type(f.Backlog, "1.5") }, `backlog "1.5" is not a whole number`},
-		{"multicast TTL", false, netcore.SchemeUDP, func(f *OptionsForm) {
-			test.Type(f.MulticastGroup, "239.0.0.1")
-			test.Type(f.MulticastTTL, "256")
-		}, `multicast TTL 256 is out of range 0-255`},
-		{"multicast without group", true, netcore.SchemeUDP, func(f *OptionsForm) { test.Type(f.MulticastInterface, "eth0") }, "need a multicast group"},
-		{"multicast not a group", true, netcore.SchemeUDP, func(f *OptionsForm) { test.Type(f.MulticastGroup, "10.0.0.1") }, `multicast group "10.0.0.1" is not a multicast IP address`},
+		{"multicast TTL", false, netcore.SchemeUDP, func(f *OptionsForm) { test.Type(f.MulticastTTL, "256") }, `multicast TTL 256 is out of range 0-255`},
 		{"local address", false, netcore.SchemeUDP, func(f *OptionsForm) { test.Type(f.LocalAddr, "nocolon") }, `local address "nocolon"`},
 	}
 	for _, tt := range tests {

@@ -52,6 +52,13 @@ type SessionTab struct {
 	Options, Export, Clear       *widget.Button
 	lastSample                   time.Time
 
+	// A tls:// tab's handshake line and Certificate… button (certview.go);
+	// a UDP tab's sending settings and multicast joins (joins.go). Nil
+	// for other kinds.
+	TLSLine    *widget.Label
+	CertButton *widget.Button
+	Joins      *joinsBar
+
 	// Traffic.
 	Traffic     *trafficView
 	Direction   *widget.Select
@@ -174,6 +181,8 @@ func (t *SessionTab) buildHeader() {
 	t.Spark = newSparkline()
 	t.StartStop = widget.NewButtonWithIcon("Start", theme.MediaPlayIcon(), t.toggle)
 	t.buildRecord() // record.go
+	t.buildTLS()    // certview.go
+	t.buildJoins()  // joins.go
 	t.Reconnect = widget.NewButtonWithIcon("Reconnect", theme.ViewRefreshIcon(), t.reconnect)
 	t.HalfClose = widget.NewButton("Half-close", func() { t.peerAction("halfclose", t.clientPeer()) })
 	t.Abort = widget.NewButton("Abort (RST)", func() { t.peerAction("abort", t.clientPeer()) })
@@ -219,7 +228,15 @@ func (t *SessionTab) headerPane() fyne.CanvasObject {
 	stats := container.NewBorder(nil, nil, nil, t.Spark, t.Totals)
 	buttons := container.NewHBox(t.StartStop, t.Reconnect, t.HalfClose, t.Abort, t.RulesButton, t.Options)
 	stats = container.NewBorder(nil, nil, nil, container.NewHBox(t.recordBox, t.Record), stats)
-	return container.NewVBox(container.NewBorder(nil, nil, nil, buttons, addrs), stats, widget.NewSeparator())
+	rows := container.NewVBox(container.NewBorder(nil, nil, nil, buttons, addrs), stats)
+	if t.TLSLine != nil {
+		rows.Add(container.NewBorder(nil, nil, nil, t.CertButton, t.TLSLine))
+	}
+	if t.Joins != nil && (t.Joins.canJoin || t.Joins.Notes.Text != "") {
+		rows.Add(t.Joins.root)
+	}
+	rows.Add(widget.NewSeparator())
+	return rows
 }
 
 func (t *SessionTab) buildTraffic(log *sessions.Log) {
@@ -329,7 +346,10 @@ func (t *SessionTab) Start() {
 		defer t.wg.Done()
 		if err := s.Start(ctx); err != nil {
 			msg := err.Error()
-			doFromGoroutine(func() { t.lastErr = msg })
+			t.inbox.post(func() { // through the inbox: headless tests see it when they refresh
+				t.lastErr = msg
+				t.refresh()
+			})
 		}
 	}()
 	t.startPump()
@@ -567,6 +587,8 @@ func (t *SessionTab) refresh() {
 	}
 	t.refreshRecord() // record.go
 	t.refreshRules()  // rules_panel.go
+	t.refreshTLS()    // certview.go
+	t.refreshJoins()  // joins.go
 	t.Traffic.refresh()
 	t.seenVersion.Store(t.Traffic.version)
 	t.showHistory()

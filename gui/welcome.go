@@ -58,6 +58,7 @@ func familyCard(m *MainWindow, f sessionFamily) fyne.CanvasObject {
 		summary.Wrapping = fyne.TextWrapWord
 		example := widget.NewLabelWithStyle(k.Example, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 		example.Selectable = true
+		example.Wrapping = fyne.TextWrapWord // a long command wraps rather than widen the window
 		rows.Add(container.NewVBox(name, summary, example))
 	}
 	return widget.NewCard(f.Title, f.Subtitle, rows)

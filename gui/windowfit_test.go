@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 
+	"github.com/sockplay/sockplay/netcore"
 	"github.com/sockplay/sockplay/sessions"
 )
 
@@ -24,6 +25,10 @@ func TestWindowFitsIn960x600(t *testing.T) {
 		{Role: "client", URL: "udp://127.0.0.1:9", Unconnected: true},
 		{Role: "server", URL: "unix://" + long},
 		{Role: "client", URL: "unixgram://" + long},
+		{Role: "server", URL: "tls://127.0.0.1:0", TLS: &netcore.TLSOptions{SelfSigned: []string{"localhost", strings.Repeat("long-name.", 8) + "example"}}},
+		{Role: "client", URL: "tls://127.0.0.1:9", TLS: &netcore.TLSOptions{Insecure: true}},
+		{Role: "server", URL: "udp://:0", Options: netcore.Options{Broadcast: true, Multicast: &netcore.Multicast{TTL: 9, Interface: "lo",
+			Joins: []string{"239.1.1.1@lo", "239.1.1.2@lo", "239.1.1.3@lo", "239.1.1.4@lo", "239.1.1.5@lo", "239.1.1.6@lo", "239.1.1.7@lo", "239.1.1.8@lo"}}}},
 	}
 	limit := fyne.NewSize(960, 600)
 	check := func(what string) {
