@@ -230,18 +230,18 @@ func newCertDialog(t *SessionTab) *CertDialog {
 		in := p.TLS
 		heading(fmt.Sprintf("Handshake with #%d %s", p.ID, p.Addr))
 		form := widget.NewForm(
-			widget.NewFormItem("Version", selectable(in.Version)),
-			widget.NewFormItem("Cipher suite", selectable(in.CipherSuite)),
-			widget.NewFormItem("ALPN", selectable(orWords(in.ALPN, "none agreed"))),
+			widget.NewFormItem("Agreed", selectable(in.Version+" · "+in.CipherSuite+" · ALPN "+orWords(in.ALPN, "none"))),
 			widget.NewFormItem("SNI", selectable(orWords(in.ServerName, "none sent"))),
 		)
-		d.Body.Add(form)
-		if t.spec.TLS != nil && t.spec.TLS.Insecure {
-			w := widget.NewLabel("Verification was skipped (insecure): nothing below was checked.")
-			w.Importance = widget.WarningImportance
-			w.Wrapping = fyne.TextWrapWord
-			d.Body.Add(w)
+		if !t.server() {
+			v := selectable(verifiedWords(t.spec.TLS))
+			v.Wrapping = fyne.TextWrapWord
+			if t.spec.TLS != nil && t.spec.TLS.Insecure {
+				v.Importance = widget.WarningImportance
+			}
+			form.Append("Verified", v)
 		}
+		d.Body.Add(form)
 		who := "The server's certificate chain"
 		if t.server() {
 			who = "The client's certificate chain"
@@ -269,9 +269,9 @@ func newCertDialog(t *SessionTab) *CertDialog {
 
 	closeB := widget.NewButton("Close", func() { d.Hide() })
 	content := container.NewBorder(nil, d.Status, nil, nil, container.NewVScroll(container.NewPadded(d.Body)))
-	d.CustomDialog = dialog.NewCustomWithoutButtons("TLS — "+t.Item.Text, content, t.main.Window)
+	d.CustomDialog = dialog.NewCustomWithoutButtons("TLS — "+t.spec.Title(), content, t.main.Window)
 	d.SetButtons([]fyne.CanvasObject{closeB})
-	d.Resize(fyne.NewSize(820, 600))
+	d.Resize(fyne.NewSize(900, 700))
 	return d
 }
 
@@ -282,21 +282,23 @@ func (d *CertDialog) certCard(t *SessionTab, title string, c netcore.CertInfo, n
 	for _, f := range certFields(c, now) {
 		l := selectable(f.Value)
 		l.Wrapping = fyne.TextWrapWord
-		if f.Mono {
-			l.TextStyle = fyne.TextStyle{Monospace: true}
-			l.Wrapping = fyne.TextWrapBreak
-		}
 		if f.Bad {
 			l.Importance = widget.DangerImportance
 		}
-		form.Append(f.Name, l)
+		if !f.Mono {
+			form.Append(f.Name, l)
+			continue
+		}
+		l.TextStyle = fyne.TextStyle{Monospace: true}
+		l.Wrapping = fyne.TextWrapBreak
+		copyB := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
+			t.main.App.Clipboard().SetContent(c.SHA256)
+			d.Status.SetText("Copied the SHA-256 fingerprint of " + commonName(c.Subject))
+		})
+		d.Copy = append(d.Copy, copyB)
+		form.Append(f.Name, container.NewBorder(nil, nil, nil, container.NewVBox(copyB), l))
 	}
-	copyB := widget.NewButtonWithIcon("Copy SHA-256", theme.ContentCopyIcon(), func() {
-		t.main.App.Clipboard().SetContent(c.SHA256)
-		d.Status.SetText("Copied the SHA-256 fingerprint of " + commonName(c.Subject))
-	})
-	d.Copy = append(d.Copy, copyB)
-	return widget.NewCard("", title, container.NewVBox(form, container.NewHBox(copyB)))
+	return widget.NewCard("", title, form)
 }
 
 func selectable(s string) *widget.Label {
@@ -310,4 +312,15 @@ func orWords(s, none string) string {
 		return none
 	}
 	return s
+}
+
+// verifiedWords says how a client checked the server's certificate.
+func verifiedWords(o *netcore.TLSOptions) string {
+	switch {
+	case o != nil && o.Insecure:
+		return "no: verification skipped (insecure); nothing below was checked"
+	case o != nil && o.CAFile != "":
+		return "yes, against the CA file " + o.CAFile
+	}
+	return "yes, against this system's roots"
 }

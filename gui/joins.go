@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -144,14 +146,14 @@ func (t *SessionTab) buildJoins() {
 	b.Status = widget.NewLabel("")
 	b.Status.Truncation = fyne.TextTruncateEllipsis
 	b.Entry = widget.NewEntry()
-	b.Entry.SetPlaceHolder("239.1.2.3@eth0")
+	b.Entry.SetPlaceHolder("e.g. 239.1.2.3@eth0")
 	b.Entry.OnSubmitted = func(string) { t.joinGroup() }
 	b.Join = widget.NewButtonWithIcon("Join", theme.ContentAddIcon(), t.joinGroup)
 	t.Joins = b
 	// The groups scroll sideways and the status is cut with an ellipsis
 	// (Join and Leave log the whole sentence): many groups or a long
 	// error never widen the window.
-	groups := container.NewHScroll(container.NewHBox(b.Notes, b.Groups))
+	groups := container.NewHScroll(container.NewHBox(b.Groups, b.Notes))
 	if !b.canJoin {
 		b.Entry.Hide()
 		b.Join.Hide()
@@ -159,7 +161,8 @@ func (t *SessionTab) buildJoins() {
 	} else {
 		title := widget.NewLabelWithStyle("Multicast", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		right := container.NewHBox(withWidth(b.Entry, 200), b.Join)
-		b.root = container.NewBorder(nil, nil, title, right, container.NewGridWithColumns(2, groups, b.Status))
+		status := container.New(recordInfoLayout{l: b.Status, max: joinStatusMax}, b.Status) // as wide as its text (record.go)
+		b.root = container.NewBorder(nil, nil, title, container.NewHBox(status, right), groups)
 	}
 	t.refreshJoins()
 }
@@ -174,7 +177,7 @@ func sendNotes(o netcore.Options) string {
 	if m := o.Multicast; m != nil {
 		var mp []string
 		if m.Interface != "" {
-			mp = append(mp, "from "+m.Interface)
+			mp = append(mp, "via "+m.Interface)
 		}
 		if m.TTL != 0 {
 			mp = append(mp, fmt.Sprintf("TTL %d", m.TTL))
@@ -183,7 +186,7 @@ func sendNotes(o netcore.Options) string {
 			mp = append(mp, "loopback "+triText(m.Loopback))
 		}
 		if len(mp) > 0 {
-			parts = append(parts, "multicast sent "+strings.Join(mp, ", "))
+			parts = append(parts, "sends multicast "+strings.Join(mp, ", "))
 		}
 	}
 	return strings.Join(parts, " · ")
@@ -208,6 +211,9 @@ func (t *SessionTab) refreshJoins() {
 		b.shown = joins
 		b.Leave = map[string]*widget.Button{}
 		b.Groups.Objects = nil
+		if len(joins) > 0 {
+			b.Groups.Add(widget.NewLabel("joined (press to leave)"))
+		}
 		for _, j := range joins {
 			leave := widget.NewButtonWithIcon(j, theme.CancelIcon(), func() { t.leaveGroup(j) })
 			b.Leave[j] = leave
@@ -314,13 +320,17 @@ func (t *SessionTab) membershipLive() bool {
 	return st == sessions.StateListening || st == sessions.StateConnected
 }
 
+// joinStatusMax is the widest the last join's result gets in the header.
+const joinStatusMax = 320
+
 func (t *SessionTab) joinStatus(text string, bad bool) {
-	imp := widget.LowImportance
+	imp := widget.SuccessImportance
 	if bad {
 		imp = widget.DangerImportance
 	}
 	t.Joins.Status.Importance = imp
 	t.Joins.Status.SetText(text)
+	t.Joins.root.Refresh() // the status's width follows its text
 }
 
 // joinErrWords is a join's or leave's failure without the package prefix.
@@ -329,4 +339,25 @@ func joinErrWords(err error) string {
 		return err.Error()
 	}
 	return strings.TrimPrefix(err.Error(), "session: ")
+}
+
+// joinsBindNote says what a UDP socket with n multicast joins binds, and
+// warns when its address keeps it from hearing them (a unicast host: the
+// kernel delivers a group's datagrams to sockets bound to the group or to
+// the wildcard only).
+func joinsBindNote(ep netcore.Endpoint, n int, server bool) (string, bool) {
+	if !server {
+		return "", false
+	}
+	port := strconv.Itoa(ep.Port)
+	ip, err := netip.ParseAddr(ep.Host)
+	switch {
+	case ep.Host == "" && n == 1:
+		return "binds the group itself on port " + port + ", so it hears that group only", false
+	case ep.Host == "":
+		return "binds every address on port " + port + " to hear the groups it joins", false
+	case err == nil && !ip.IsUnspecified() && !ip.IsMulticast():
+		return "bound to " + ep.Host + ", it will not hear the groups it joins: leave the host out (udp://:" + port + ") or write 0.0.0.0", true
+	}
+	return "", false
 }

@@ -59,6 +59,15 @@ func TestJoinsInDialog(t *testing.T) {
 	if s := mustSpec(t, d); !reflect.DeepEqual(s.Options.Multicast, &netcore.Multicast{Joins: []string{"239.1.2.3@lo"}}) {
 		t.Errorf("multicast %+v", s.Options.Multicast)
 	}
+	// A server bound to a unicast address would not hear its groups: said.
+	retype(&d.Address.Entry, &d.Address.Entry, "udp://127.0.0.1:5000")
+	if !strings.Contains(d.AddressStatus.Text, "will not hear the groups") || d.AddressStatus.Importance != widget.WarningImportance {
+		t.Errorf("address status %q (importance %v)", d.AddressStatus.Text, d.AddressStatus.Importance)
+	}
+	retype(&d.Address.Entry, &d.Address.Entry, "udp://:5000")
+	if !strings.Contains(d.AddressStatus.Text, "binds the group itself on port 5000") {
+		t.Errorf("address status %q", d.AddressStatus.Text)
+	}
 	d.SelectKind(false, netcore.SchemeUDP)
 	d.Unconnected.SetChecked(false)
 	wantProblem(t, d, "tick Unconnected to join groups")

@@ -612,6 +612,16 @@ func (d *NewSessionDialog) validate() {
 		setStatus(d.AddressStatus, describeEndpoint(ep, server), widget.LowImportance)
 	}
 
+	if err == nil && ep.Scheme == netcore.SchemeUDP {
+		if o, oerr := d.Options.Options(ep.Scheme, server); oerr == nil && o.Multicast != nil && len(o.Multicast.Joins) > 0 {
+			if note, warn := joinsBindNote(ep, len(o.Multicast.Joins), server); warn {
+				setStatus(d.AddressStatus, note, widget.WarningImportance)
+			} else if note != "" {
+				setStatus(d.AddressStatus, note, widget.LowImportance)
+			}
+		}
+	}
+
 	if _, oerr := d.Options.Options(d.scheme(), server); oerr != nil {
 		setStatus(d.Options.Status, oerr.Error(), widget.DangerImportance)
 		d.Options.Status.Show()

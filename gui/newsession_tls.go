@@ -134,7 +134,7 @@ func newTLSForm(win fyne.Window, onChange func()) *TLSForm {
 	add("clientcert", "Client certificate", open(f.ClientCert))
 	add("clientkey", "   key", open(f.ClientKey))
 	add("alpn", "ALPN", f.ALPN)
-	add("minversion", "Min version", withWidth(f.MinVersion, 150))
+	add("minversion", "Min version", container.NewHBox(withWidth(f.MinVersion, 160)))
 	add("keylog", "Key log", f.browse(f.KeyLog, func() *dialog.FileDialog {
 		fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 			if err == nil && w != nil {

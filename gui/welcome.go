@@ -19,7 +19,7 @@ func newWelcomeTab(m *MainWindow) *container.TabItem {
 
 	title := widget.NewLabelWithStyle("Welcome to sockplay "+sockplay.App.Version, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
-	intro := widget.NewLabel("A playground for sockets: open TCP, UDP and Unix-socket servers and clients, " +
+	intro := widget.NewLabel("A playground for sockets: open TCP, TLS, UDP and Unix-socket servers and clients, " +
 		"send text, hex or files, and read every byte as a hex dump.")
 	intro.Wrapping = fyne.TextWrapWord
 	header := container.NewBorder(nil, nil, icon, nil, container.NewVBox(title, intro))
