@@ -343,17 +343,13 @@ func conversationCell(capt *pcap.Capture, c *pcap.Conversation, col int) string 
 // conversationEnd says how it ended and what the capture lacks of it.
 func conversationEnd(c *pcap.Conversation) string {
 	var parts []string
-	switch c.End {
-	case "fin":
-		parts = append(parts, "closed (FIN)")
-	case "rst":
-		parts = append(parts, "reset (RST)")
+	switch {
+	case c.End != "":
+		parts = append(parts, c.EndText())
+	case c.Proto == "tcp":
+		parts = append(parts, "open at the end") // the table's column is narrow
 	default:
-		if c.Proto == "tcp" {
-			parts = append(parts, "open at the end")
-		} else {
-			parts = append(parts, "datagrams")
-		}
+		parts = append(parts, "datagrams")
 	}
 	if c.Proto == "tcp" && !c.Syn {
 		parts = append(parts, "began before the capture")

@@ -79,7 +79,7 @@ func TestRecordOpenReplayStandIn(t *testing.T) {
 	for i := range cells {
 		cells[i] = conversationCell(ct.capture, conv, i)
 	}
-	if cells[0] != "tcp:0" || cells[2] != server.Session().Addr().String() || cells[4] != "12 B" || cells[5] != "12 B" || cells[8] != "closed (FIN)" {
+	if cells[0] != "tcp:0" || cells[2] != server.Session().Addr().String() || cells[4] != "12 B" || cells[5] != "12 B" || cells[8] != "closed (FIN both ways)" {
 		t.Errorf("the row reads %q", cells)
 	}
 	if !strings.Contains(ct.Info.Text, "1 TCP stream, 0 UDP flows") || !ct.Open.Visible() || ct.Open.Disabled() {

@@ -74,17 +74,7 @@ func FromCapture(name string, c pcap.Conversation, f framing.Spec) (*Session, er
 			}
 		}
 	}
-	end := "the capture ends with the connection open"
-	switch c.End {
-	case "fin":
-		end = "FIN both ways"
-	case "rst":
-		end = "reset (RST)"
-	}
-	if c.Proto == "udp" {
-		end = "the capture's last datagram"
-	}
-	s.emit(Entry{Micros: c.Last.UnixMicro(), Kind: KindClosed, Peer: 1, Addr: client, Text: end})
+	s.emit(Entry{Micros: c.Last.UnixMicro(), Kind: KindClosed, Peer: 1, Addr: client, Text: c.EndText()})
 	return s, nil
 }
 

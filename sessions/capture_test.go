@@ -65,7 +65,7 @@ func TestFromCapture(t *testing.T) {
 	if first := es[0]; first.Kind != KindListening || first.Micros != t0.UnixMicro() {
 		t.Errorf("first entry %+v", first)
 	}
-	if last := es[len(es)-1]; last.Kind != KindClosed || last.Text != "FIN both ways" {
+	if last := es[len(es)-1]; last.Kind != KindClosed || last.Text != "closed (FIN both ways)" {
 		t.Errorf("last entry %+v", last)
 	}
 }

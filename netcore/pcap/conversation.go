@@ -76,3 +76,17 @@ type Chunk struct {
 	// the end of the capture did.
 	Frame int
 }
+
+// EndText says in words how the conversation ended, the same in the
+// command line's listing, its stream view and the window's capture tabs.
+func (c *Conversation) EndText() string {
+	switch {
+	case c.Proto == "udp":
+		return "the capture's last datagram"
+	case c.End == "fin":
+		return "closed (FIN both ways)"
+	case c.End == "rst":
+		return "reset (RST)"
+	}
+	return "the capture ends with the connection open"
+}

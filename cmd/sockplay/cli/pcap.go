@@ -320,16 +320,7 @@ func (p *streamPrinter) print() error {
 	if d := cv.Dropped[0] + cv.Dropped[1]; d > 0 {
 		p.note(cv.Last, fmt.Sprintf("%d more bytes of this conversation are past the reading limit and not shown", d), d)
 	}
-	end := "the capture ends with the connection open"
-	switch {
-	case cv.Proto == "udp":
-		end = "the capture's last datagram"
-	case cv.End == "fin":
-		end = "closed (FIN)"
-	case cv.End == "rst":
-		end = "reset (RST)"
-	}
-	p.entry(sessions.Entry{Micros: cv.Last.UnixMicro(), Kind: sessions.KindClosed, Text: end})
+	p.entry(sessions.Entry{Micros: cv.Last.UnixMicro(), Kind: sessions.KindClosed, Text: cv.EndText()})
 	if p.mode == printText && !p.raw() && !p.atEnd {
 		p.out.WriteByte('\n')
 	}
