@@ -244,7 +244,10 @@ func (d *detailPane) showFrame(e sessions.Entry) {
 	if err != nil {
 		return
 	}
-	if i := bytes.Index(wire, e.Data); i >= 0 && len(e.Data) > 0 {
+	if bytes.Equal(wire, e.Data) {
+		// len with off= and no strip: what the peer decodes is the frame.
+		d.Frame.SetText(fmt.Sprintf("on the wire (%s): the message is the whole frame, header and length field included", f))
+	} else if i := bytes.Index(wire, e.Data); i >= 0 && len(e.Data) > 0 {
 		pre, post := wire[:i], wire[i+len(e.Data):]
 		d.Frame.SetText(fmt.Sprintf("on the wire (%s): %s [%d bytes of payload] %s", f, hexOrDash(pre), len(e.Data), hexOrDash(post)))
 	} else {
