@@ -71,8 +71,8 @@ var all = []experiment{
 // Options shape one run.
 type Options struct {
 	// Step, when not nil, makes the run wait before each step for a value
-	// on it (one value, one step) and emit a KindWait event first, naming
-	// the step it waits to run. Closing it lets every remaining step run
+	// on it (one value, one step), emitting a KindWait event, naming the
+	// step, when it has to wait (no value is there yet). Closing it lets every remaining step run
 	// without waiting: the window's Step button sends, its Run button
 	// closes. Nil runs straight through.
 	Step <-chan struct{}

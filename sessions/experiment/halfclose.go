@@ -32,7 +32,7 @@ func runHalfClose(r *run) error {
 	if err := r.Step("the client shuts down its sending half: shutdown(SHUT_WR)"); err != nil {
 		return err
 	}
-	if err := closeWrite(client); err != nil {
+	if err := netcore.CloseWrite(client); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	r.Did("client", "client called shutdown(SHUT_WR): a FIN goes to the server")

@@ -27,6 +27,8 @@ type run struct {
 	start  time.Time
 	step   int
 	title  string
+	// stepsFree: Options.Step was closed, every step runs without waiting.
+	stepsFree bool
 
 	ends    []*watched
 	portSet *portSet // ports the capture keeps
@@ -102,13 +104,19 @@ func (r *run) emit(e Event) {
 // Step begins the next step, waiting first for the go-ahead when the run
 // is stepped.
 func (r *run) Step(title string) error {
-	if r.opt.Step != nil {
-		r.out(Event{Kind: KindWait, Step: r.step + 1, Title: title, At: time.Since(r.start),
-			What: fmt.Sprintf("ready to run step %d: %s", r.step+1, title)})
+	if r.opt.Step != nil && !r.stepsFree {
 		select {
-		case <-r.opt.Step:
-		case <-r.ctx.Done():
-			return r.ctx.Err()
+		case _, ok := <-r.opt.Step: // a go-ahead given already, or closed
+			r.stepsFree = !ok
+		default:
+			r.out(Event{Kind: KindWait, Step: r.step + 1, Title: title, At: time.Since(r.start),
+				What: fmt.Sprintf("ready to run step %d: %s", r.step+1, title)})
+			select {
+			case _, ok := <-r.opt.Step:
+				r.stepsFree = !ok
+			case <-r.ctx.Done():
+				return r.ctx.Err()
+			}
 		}
 	}
 	if err := r.ctx.Err(); err != nil {

@@ -111,12 +111,3 @@ func readEnd(n int, err error) string {
 	}
 	return fmt.Sprintf("read failed: %s (%s)", errWords(err), netcore.CloseReason(err))
 }
-
-// closeWrite shuts the sending half of c (shutdown SHUT_WR).
-func closeWrite(c net.Conn) error {
-	cw, ok := netcore.Underlying(c).(interface{ CloseWrite() error })
-	if !ok {
-		return errors.New("this connection cannot half-close")
-	}
-	return cw.CloseWrite()
-}
