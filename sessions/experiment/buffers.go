@@ -109,7 +109,7 @@ func runBuffers(r *run) error {
 		r.Failed("server", rerr, "server read %d of %d bytes in %d reads", got, want, len(sizes))
 	} else {
 		r.Result(Event{Side: "server", Reads: len(sizes), Elapsed: time.Since(readStart),
-			What: fmt.Sprintf("server read %d bytes in %d reads, in %s", got, len(sizes), ms(time.Since(readStart)))})
+			What: fmt.Sprintf("server read %d bytes in %s, in %s", got, count(len(sizes), "read"), ms(time.Since(readStart)))})
 	}
 	if blocking == nil {
 		res := <-done

@@ -63,7 +63,7 @@ func runSticky(r *run) error {
 		return err
 	}
 	r.Result(Event{Side: "server", Sends: stickyCount, Reads: len(sizes),
-		What: fmt.Sprintf("%d sends arrived in %d reads (%s bytes)", stickyCount, len(sizes), joinInts(sizes))})
+		What: fmt.Sprintf("%d sends arrived in %s (%s bytes)", stickyCount, count(len(sizes), "read"), joinInts(sizes))})
 
 	if err := r.Step("the same with a 2-byte length before each message (framing len:2:be)"); err != nil {
 		return err
@@ -100,7 +100,7 @@ func runSticky(r *run) error {
 		return err
 	}
 	r.Result(Event{Side: "server", Sends: stickyCount, Reads: len(sizes), Messages: messages,
-		What: fmt.Sprintf("%d sends arrived in %d reads, and the len:2:be decoder gave %d messages", stickyCount, len(sizes), messages)})
+		What: fmt.Sprintf("%d sends arrived in %s, and the len:2:be decoder gave %d messages", stickyCount, count(len(sizes), "read"), messages)})
 
 	if err := r.Step(fmt.Sprintf("Nagle: %d sends while the server reads as bytes arrive, with TCP_NODELAY on, then off", stickyCount)); err != nil {
 		return err
@@ -112,7 +112,7 @@ func runSticky(r *run) error {
 			return err
 		}
 		r.Result(Event{Side: "server", Sends: stickyCount, Reads: reads, Elapsed: elapsed,
-			What: fmt.Sprintf("TCP_NODELAY %s (Nagle %s): %d sends arrived in %d reads, in %s", onOff(noDelay), onOff(!noDelay), stickyCount, reads, ms(elapsed))})
+			What: fmt.Sprintf("TCP_NODELAY %s (Nagle %s): %d sends arrived in %s, in %s", onOff(noDelay), onOff(!noDelay), stickyCount, count(reads, "read"), ms(elapsed))})
 	}
 
 	if err := r.Step(fmt.Sprintf("Nagle and delayed ACK: %d requests sent in two writes each, each answered by the server, TCP_NODELAY on, then off", nagleRounds)); err != nil {
@@ -230,4 +230,12 @@ func joinInts(v []int) string {
 		return strings.Join(s[:12], ", ") + fmt.Sprintf(", ... (%d more)", len(s)-12)
 	}
 	return strings.Join(s, ", ")
+}
+
+// count says "1 read", "3 reads".
+func count(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }

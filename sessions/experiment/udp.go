@@ -80,7 +80,7 @@ func runUDP(r *run) error {
 		sizes = append(sizes, n)
 	}
 	r.Result(Event{Side: "server", Sends: len(udpSizes), Reads: len(sizes),
-		What: fmt.Sprintf("%d sends, %d reads, one datagram each: %s bytes", len(udpSizes), len(sizes), joinInts(sizes))})
+		What: fmt.Sprintf("%d sends, %s, one datagram each: %s bytes", len(udpSizes), count(len(sizes), "read"), joinInts(sizes))})
 
 	if err := r.Step(fmt.Sprintf("the client sends one datagram of %d bytes; the server reads it into a %d-byte buffer", udpBig, udpSmall)); err != nil {
 		return err
