@@ -63,8 +63,13 @@ func runBacklog(r *run) error {
 		if err != nil {
 			return err
 		}
-		r.watch(&watched{side: side, peer: "(accept queue)", proto: socktable.TCP, local: local,
+		// Both ends are watched from the start: the server's end exists
+		// (in the accept queue) as soon as the handshake is done, before
+		// any accept.
+		r.watch(&watched{side: side, peer: "server for " + side, proto: socktable.TCP, local: local,
 			remote: addrPort(ln.Addr())})
+		r.watch(&watched{side: "server for " + side, peer: side, proto: socktable.TCP, local: addrPort(ln.Addr()),
+			remote: local})
 		o := netcore.Options{LocalAddr: local.String(), ConnectTimeout: backlogDialWait}
 		start := time.Now()
 		ch := make(chan dialed, 1)

@@ -59,7 +59,7 @@
 // does not read the kernel's timers (inet_diag's idiag_expires) yet.
 //
 // Platforms: everything runs on Linux. Elsewhere the table has fewer
-// columns (Windows reports no queues: Recv-Q and Send-Q are 0), the
+// columns (Windows reports no queues: End.HasQueues is false), the
 // non-blocking send of "buffers" and the silent host of "refused" are
 // skipped with the reason, and Options.Pcap fails with
 // ErrCaptureUnsupported. Windows does not hold a port in TIME_WAIT against

@@ -157,6 +157,9 @@ type End struct {
 	// the backlog, also in AcceptQueue and Backlog.
 	RecvQ, SendQ         uint32
 	AcceptQueue, Backlog uint32
+	// HasQueues is false where the system's table has no queues
+	// (Windows): the four counts above are then 0 and mean nothing.
+	HasQueues bool
 }
 
 // StateName is ss's name of the state, or "gone".

@@ -7,12 +7,16 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/sockplay/sockplay/netcore/socktable"
 )
+
+// queuesReported: Windows' tables have no Recv-Q, Send-Q or accept queue.
+var queuesReported = runtime.GOOS != "windows"
 
 // pollEvery is how often a settling observation reads the table.
 const pollEvery = 5 * time.Millisecond
@@ -217,7 +221,7 @@ func (r *run) look() ([]End, error) {
 	}
 	ends := make([]End, 0, len(r.ends))
 	for _, w := range r.ends {
-		e := End{Side: w.side, Peer: w.peer, Proto: w.proto, Local: w.local, Remote: w.remote}
+		e := End{Side: w.side, Peer: w.peer, Proto: w.proto, Local: w.local, Remote: w.remote, HasQueues: queuesReported}
 		if s := find(socks, w); s != nil {
 			e.State, e.RecvQ, e.SendQ = s.State, s.RecvQ, s.SendQ
 			if s.State == socktable.Listen {
@@ -353,9 +357,11 @@ func summary(ends []End) string {
 	parts := make([]string, 0, len(ends))
 	for _, e := range ends {
 		p := e.Side + " " + e.StateName()
-		if e.State == socktable.Listen {
+		switch {
+		case !e.HasQueues || e.Gone:
+		case e.State == socktable.Listen:
 			p += fmt.Sprintf(" (accept queue %d of %d)", e.AcceptQueue, e.Backlog)
-		} else if e.RecvQ > 0 || e.SendQ > 0 {
+		case e.RecvQ > 0 || e.SendQ > 0:
 			p += fmt.Sprintf(" (Recv-Q %d, Send-Q %d)", e.RecvQ, e.SendQ)
 		}
 		if len(e.Path) > 1 {

@@ -218,7 +218,7 @@ func (p *experimentPrinter) eventJSON(e experiment.Event) {
 				o.Path = append(o.Path, experiment.StateName(st))
 			}
 		}
-		if !end.Gone {
+		if !end.Gone && end.HasQueues {
 			rq, sq := end.RecvQ, end.SendQ
 			o.RecvQ, o.SendQ = &rq, &sq
 			if end.State.String() == "LISTEN" {
@@ -265,6 +265,8 @@ func (p *experimentPrinter) eventText(e experiment.Event) {
 			line := fmt.Sprintf("    %-*s %s %-10s", width, end.Side, end.Proto, end.StateName())
 			switch {
 			case end.Gone:
+			case !end.HasQueues:
+				line += " (no queues reported here)"
 			case end.State.String() == "LISTEN":
 				line += fmt.Sprintf(" accept queue %d of %d", end.AcceptQueue, end.Backlog)
 			default:
