@@ -63,6 +63,17 @@ func newRun(ctx context.Context, opt Options, out func(Event)) *run {
 // finish closes everything the run opened, ends its goroutines and the
 // capture, and returns the capture's error.
 func (r *run) finish() error {
+	r.cancel() // a connect or wait still pending returns
+	r.closeAll()
+	r.wg.Wait()
+	r.closeAll() // what a goroutine opened while the first round closed
+	if r.capture != nil {
+		return r.capture.stop()
+	}
+	return nil
+}
+
+func (r *run) closeAll() {
 	r.closeMu.Lock()
 	cs := r.closers
 	r.closers = nil
@@ -70,12 +81,6 @@ func (r *run) finish() error {
 	for i := len(cs) - 1; i >= 0; i-- {
 		cs[i].Close()
 	}
-	r.cancel()
-	r.wg.Wait()
-	if r.capture != nil {
-		return r.capture.stop()
-	}
-	return nil
 }
 
 // own makes c closed when the run ends (closing twice is harmless for
