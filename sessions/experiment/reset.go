@@ -57,7 +57,7 @@ func runReset(r *run) error {
 	}
 	for i := 1; i <= 2; i++ {
 		if _, err := writeFor(server, []byte("anyone there?\n"), ioTimeout); err != nil {
-			r.Failed("server", err, "server's send %d failed: %s (%s)", i, errWords(err), netcore.CloseReason(err))
+			r.Failed("server", err, "server's send %d failed: %s", i, errWords(err))
 		} else {
 			r.Did("server", "server's send %d was accepted by the kernel", i)
 		}
