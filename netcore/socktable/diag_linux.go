@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"net/netip"
+	"time"
 
 	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
@@ -147,6 +148,10 @@ func parseInetMsg(msg []byte, proto Proto, s *Socket) bool {
 		s.Peer = netip.AddrPortFrom(netip.AddrFrom16([16]byte(msg[24:40])), pport)
 	default:
 		return false
+	}
+	// inet_diag_msg: idiag_timer at byte 2, idiag_expires (ms) at 52.
+	if s.Timer = Timer(msg[2]); s.Timer != TimerNone {
+		s.Expires = time.Duration(native.Uint32(msg[52:])) * time.Millisecond
 	}
 	s.RecvQ = native.Uint32(msg[56:])
 	s.SendQ = native.Uint32(msg[60:])

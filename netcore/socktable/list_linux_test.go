@@ -208,6 +208,10 @@ func TestStatesAfterClose(t *testing.T) {
 				socks, err := List(ctx, Options{Filter: Filter{Protos: ProtoTCP, States: StatesOf(TimeWait), Addr: AddrMatch{Port: cl.Port()}}})
 				for _, x := range socks {
 					if sameEnds(&x, cl, cp) {
+						// The kernel's 60 s TIME_WAIT timer runs, as ss -o shows it.
+						if x.Timer != TimerTimeWait || x.Expires <= 0 || x.Expires > time.Minute {
+							return false, fmt.Sprintf("timer %q expires in %v", x.Timer, x.Expires)
+						}
 						return true, x.State.String()
 					}
 				}

@@ -3,6 +3,7 @@ package socktable
 import (
 	"net/netip"
 	"strconv"
+	"time"
 )
 
 // Proto is the kind of socket, named in ss's Netid column.
@@ -115,6 +116,42 @@ type Socket struct {
 	UID          uint32 // NoUID when unknown
 	Inode        uint32
 	Owners       []Owner // filled only when Options.Processes is set
+	// Timer is the kernel's timer running on a TCP socket (ss -o), and
+	// Expires the time left until it fires: TIME_WAIT's remaining time,
+	// a retransmission's. Read from sock_diag only; /proc and Windows
+	// leave them zero.
+	Timer   Timer
+	Expires time.Duration
+}
+
+// Timer is which of a TCP socket's kernel timers runs (inet_diag's
+// idiag_timer).
+type Timer uint8
+
+// Timers, by the kernel's numbers.
+const (
+	TimerNone       Timer = 0
+	TimerRetransmit Timer = 1 // also the SYN's and the zero-window probe's on new kernels
+	TimerKeepalive  Timer = 2
+	TimerTimeWait   Timer = 3
+	TimerProbe      Timer = 4 // zero-window probe
+)
+
+// String is ss -o's name of the timer.
+func (t Timer) String() string {
+	switch t {
+	case TimerNone:
+		return ""
+	case TimerRetransmit:
+		return "on"
+	case TimerKeepalive:
+		return "keepalive"
+	case TimerTimeWait:
+		return "timewait"
+	case TimerProbe:
+		return "persist"
+	}
+	return "unknown"
 }
 
 // IsListener reports whether s waits for connections or datagrams: a TCP or

@@ -160,6 +160,9 @@ type End struct {
 	// HasQueues is false where the system's table has no queues
 	// (Windows): the four counts above are then 0 and mean nothing.
 	HasQueues bool
+	// TimeWaitLeft is, for an end in TIME-WAIT, how long the kernel keeps
+	// it still (its timer; 0 where the table does not say).
+	TimeWaitLeft time.Duration
 }
 
 // StateName is ss's name of the state, or "gone".

@@ -229,6 +229,9 @@ func (r *run) look() ([]End, error) {
 		e := End{Side: w.side, Peer: w.peer, Proto: w.proto, Local: w.local, Remote: w.remote, HasQueues: queuesReported}
 		if s := find(socks, w); s != nil {
 			e.State, e.RecvQ, e.SendQ = s.State, s.RecvQ, s.SendQ
+			if s.State == socktable.TimeWait && s.Timer == socktable.TimerTimeWait {
+				e.TimeWaitLeft = s.Expires
+			}
 			if s.State == socktable.Listen {
 				e.AcceptQueue, e.Backlog = s.RecvQ, s.SendQ
 			}
@@ -368,6 +371,8 @@ func summary(ends []End) string {
 			p += fmt.Sprintf(" (accept queue %d of %d)", e.AcceptQueue, e.Backlog)
 		case e.RecvQ > 0 || e.SendQ > 0:
 			p += fmt.Sprintf(" (Recv-Q %d, Send-Q %d)", e.RecvQ, e.SendQ)
+		case e.TimeWaitLeft > 0:
+			p += fmt.Sprintf(" (%.0f s left)", e.TimeWaitLeft.Seconds())
 		}
 		if len(e.Path) > 1 {
 			var was []string

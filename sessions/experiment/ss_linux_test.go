@@ -186,19 +186,32 @@ func checkResults(t *testing.T, name string, results []Event) {
 }
 
 // TestTimeWaitInSS: after time-wait has run, ss -tan state time-wait
-// shows the server's port.
+// shows the server's port; while it ran, each TIME-WAIT end carried the
+// kernel's remaining time (at most TCP's 60 s).
 func TestTimeWaitInSS(t *testing.T) {
 	testkit.Need(t, "ss")
 	var port uint16
+	var left []time.Duration
 	err := Run(context.Background(), "time-wait", Options{}, func(e Event) {
 		for _, end := range e.Ends {
 			if end.Side == "listener" {
 				port = end.Local.Port()
 			}
+			if end.State == socktable.TimeWait {
+				left = append(left, end.TimeWaitLeft)
+			}
 		}
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(left) == 0 {
+		t.Fatal("no end was observed in TIME-WAIT")
+	}
+	for _, l := range left {
+		if l <= 0 || l > time.Minute {
+			t.Errorf("a TIME-WAIT end has %v left; want the kernel's timer, within 60 s", l)
+		}
 	}
 	rows := runSS(t, "-tan", "state", "time-wait", "sport", "=", ":"+strconv.Itoa(int(port)))
 	if len(rows) == 0 {

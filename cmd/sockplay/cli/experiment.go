@@ -158,8 +158,10 @@ type experimentJSON struct {
 	SendQ       *uint32  `json:"send_q,omitempty"`
 	AcceptQueue *uint32  `json:"accept_queue,omitempty"`
 	Backlog     *uint32  `json:"backlog,omitempty"`
-	Peer        string   `json:"peer,omitempty"`
-	PeerState   string   `json:"peer_state,omitempty"`
+	// TimeWaitLeftMS: a TIME-WAIT end's remaining time, from the kernel.
+	TimeWaitLeftMS *float64 `json:"time_wait_left_ms,omitempty"`
+	Peer           string   `json:"peer,omitempty"`
+	PeerState      string   `json:"peer_state,omitempty"`
 }
 
 func msOf(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -226,6 +228,10 @@ func (p *experimentPrinter) eventJSON(e experiment.Event) {
 				o.AcceptQueue, o.Backlog = &aq, &bl
 			}
 		}
+		if end.TimeWaitLeft > 0 {
+			left := msOf(end.TimeWaitLeft)
+			o.TimeWaitLeftMS = &left
+		}
 		if end.Peer != "" {
 			o.Peer = end.Peer
 			o.PeerState = states[end.Peer]
@@ -279,6 +285,9 @@ func (p *experimentPrinter) eventText(e experiment.Event) {
 					path = append(path, experiment.StateName(st))
 				}
 				line += "  (" + strings.Join(path, " > ") + ")"
+			}
+			if end.TimeWaitLeft > 0 {
+				line += fmt.Sprintf("  %.0f s of TIME-WAIT left", end.TimeWaitLeft.Seconds())
 			}
 			fmt.Fprintln(w, line)
 		}
