@@ -44,6 +44,7 @@ type NewSessionDialog struct {
 	Address       *widget.SelectEntry // endpoint URL; the drop-down lists recent ones
 	Offered       []string            // what the drop-down lists, for tests
 	AddressStatus *widget.Label       // the parser's sentence in red, or what the address means
+	relayForm                         // Target and TargetStatus (newsession_relay.go)
 
 	Reply         *widget.Select // servers: none, echo, upper, fixed
 	ReplyText     *widget.Entry  // fixed reply, in the payload syntax
@@ -92,7 +93,7 @@ func newSessionDialog(m *MainWindow) *NewSessionDialog {
 		presetBox.Add(b)
 	}
 
-	d.Role = widget.NewRadioGroup([]string{roleServer, roleClient}, func(string) { d.kindChanged() })
+	d.Role = widget.NewRadioGroup([]string{roleServer, roleClient, roleRelay}, func(string) { d.kindChanged() })
 	d.Role.Horizontal = true
 	d.Role.Required = true
 	labels := make([]string, len(families))
@@ -173,6 +174,7 @@ func newSessionDialog(m *MainWindow) *NewSessionDialog {
 	add("summary", "", d.KindSummary)
 	add("address", "Address", d.Address)
 	add("status", "", d.AddressStatus)
+	d.addRelayRows(add)
 	add("tls", "TLS", d.TLS.Content)
 	add("reply", "Reply", container.NewBorder(nil, nil, withWidth(d.Reply, 110), nil, d.ReplyText))
 	add("nodelay", "TCP", d.NoDelay)
@@ -221,6 +223,7 @@ func (d *NewSessionDialog) offerRecent() {
 	}
 	d.Offered = recent
 	d.Address.SetOptions(recent)
+	d.Target.SetOptions(recent)
 }
 
 // defaultRecordPath proposes a recording file in the home folder, named
@@ -285,6 +288,7 @@ func (d *NewSessionDialog) SetSpec(spec SessionSpec) {
 	} else {
 		d.Role.SetSelected(roleServer)
 	}
+	d.setRelay(spec)
 	if ep, err := netcore.ParseEndpoint(spec.URL); err == nil {
 		for _, t := range families {
 			if t.Scheme == ep.Scheme {
@@ -366,7 +370,7 @@ func (d *NewSessionDialog) Spec() (SessionSpec, error) {
 			return spec, errors.New("record: write the .pcapng file to record to, or untick Record")
 		}
 	}
-	if server {
+	if server && !d.relay() {
 		if r := d.Reply.Selected; r != "none" {
 			spec.Reply = r
 		}
@@ -376,13 +380,14 @@ func (d *NewSessionDialog) Spec() (SessionSpec, error) {
 			}
 			spec.ReplyPayload = &payload.Spec{Mode: payload.Text, Source: d.ReplyText.Text}
 		}
-	} else {
+	} else if !server {
 		spec.AutoReconnect = d.AutoReconnect.Checked
 		spec.Unconnected = sc == netcore.SchemeUDP && d.Unconnected.Checked
 		if m := spec.Options.Multicast; m != nil && len(m.Joins) > 0 && !spec.Unconnected {
 			return spec, errors.New("multicast joins: a connected UDP client hears its server only; tick Unconnected to join groups")
 		}
 	}
+	d.relaySpec(&spec)
 	if _, err := spec.Config(); err != nil {
 		return spec, specErrorWords(err)
 	}
@@ -553,6 +558,7 @@ func (d *NewSessionDialog) kindChanged() {
 	d.showRow("keepopen", netcore.Endpoint{Scheme: sc}.Stream())
 	d.showRow("unconnected", !server && sc == netcore.SchemeUDP)
 	d.showRow("reconnect", !server)
+	d.relayKindChanged()
 	d.Options.SetKind(sc, server)
 	d.Options.SetLocalHint(sc)
 	d.validate()
@@ -630,6 +636,7 @@ func (d *NewSessionDialog) validate() {
 	}
 
 	d.showRow("savedir", d.Framing.kindName() == "jsonhdr")
+	d.validateTarget()
 	if _, serr := d.Spec(); serr != nil {
 		d.Problem.SetText("Cannot open yet: " + serr.Error())
 		d.Problem.Show()

@@ -307,7 +307,9 @@ func cutAtWord(s string, n int) string {
 // welcome tab's buttons).
 func (m *MainWindow) showNewSessionFor(k sessionKind) {
 	m.ShowNewSession()
-	if d, ok := m.Dialog.(*NewSessionDialog); ok {
+	if d, ok := m.Dialog.(*NewSessionDialog); ok && k == relayKind {
+		d.SelectRelay()
+	} else if ok {
 		d.SelectKind(k.Server, k.Scheme)
 	}
 }

@@ -24,8 +24,8 @@ func newWelcomeTab(m *MainWindow) *container.TabItem {
 	intro.Wrapping = fyne.TextWrapWord
 	header := container.NewBorder(nil, nil, icon, nil, container.NewVBox(title, intro))
 
-	cards := make([]fyne.CanvasObject, 0, len(families))
-	for _, f := range families {
+	var cards []fyne.CanvasObject
+	for _, f := range cardFamilies() {
 		cards = append(cards, familyCard(m, f))
 	}
 
@@ -47,10 +47,11 @@ func newWelcomeTab(m *MainWindow) *container.TabItem {
 	return item
 }
 
-// familyCard shows a server and client kind over one transport.
+// familyCard shows a server and client kind over one transport (or the
+// relay).
 func familyCard(m *MainWindow, f sessionFamily) fyne.CanvasObject {
 	rows := container.NewVBox()
-	for _, k := range f.Kinds {
+	for _, k := range f.kinds() {
 		open := widget.NewButtonWithIcon("Open…", theme.ContentAddIcon(), func() { m.showNewSessionFor(k) })
 		name := container.NewBorder(nil, nil, nil, open,
 			widget.NewLabelWithStyle(k.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
