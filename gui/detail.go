@@ -42,6 +42,7 @@ type detailPane struct {
 	hasLast  bool
 	Copy     map[string]*widget.Button
 	data     []byte
+	relay    bool // a relay's data is named by direction (relay_view.go)
 	root     fyne.CanvasObject
 	// framing is the session's framing now, to show how a message is
 	// framed on the wire; nil shows none.
@@ -128,7 +129,7 @@ func (d *detailPane) show(e sessions.Entry) {
 		if len(e.Data) > detailLimit {
 			shown = fmt.Sprintf(" (showing the first %s; copy takes all)", humanBytes(detailLimit))
 		}
-		d.Title.SetText(fmt.Sprintf("%s  %s  #%d %s  %d bytes%s", when, kindWords[e.Kind], e.Peer, e.Addr, len(e.Data), shown))
+		d.Title.SetText(fmt.Sprintf("%s  %s  #%d %s  %d bytes%s", when, d.kindWord(e.Kind), e.Peer, e.Addr, len(e.Data), shown))
 	default:
 		d.Title.SetText(fmt.Sprintf("%s  %s", when, oneLineText(eventWords(&e))))
 	}

@@ -99,6 +99,7 @@ type SessionTab struct {
 	RecordInfo *widget.Label       // the file and its size while recording
 	recordBox  *fyne.Container     // RecordInfo, as wide as its text (record.go)
 
+	Hold        *holdBar        // a relay's hold switches and framing (relay_header.go)
 	RulesButton *widget.Button  // opens the Rules panel (rules_panel.go)
 	rulesDialog *RulesDialog    // the open Rules panel, if any
 	seqDialog   *SequenceDialog // the Sequence panel, once opened (sequence_panel.go)
@@ -115,7 +116,9 @@ func (t *SessionTab) Spec() SessionSpec {
 // Session is the tab's current session (nil before the first start).
 func (t *SessionTab) Session() *sessions.Session { return t.sess }
 
-func (t *SessionTab) server() bool { return t.spec.Role == "server" }
+// server reports whether the tab listens: a server, or a relay, whose tab
+// is a server's with the hold bar (relay_header.go).
+func (t *SessionTab) server() bool { return t.spec.Role == "server" || t.relay() }
 
 // newSessionTab builds the tab for spec; it does not start the session.
 func newSessionTab(m *MainWindow, spec SessionSpec) (*SessionTab, error) {
@@ -149,7 +152,7 @@ func newSessionTab(m *MainWindow, spec SessionSpec) (*SessionTab, error) {
 	t.Composer.SetState(spec.Composer)
 
 	var middle fyne.CanvasObject
-	t.logSplit = container.NewVSplit(t.trafficPane(), t.Detail.root)
+	t.logSplit = container.NewVSplit(t.withHoldBar(t.trafficPane()), t.Detail.root)
 	t.logSplit.Offset = orDefault(spec.View.LogSplit, defaultLogSplit)
 	middle = t.logSplit
 	if spec.Capture != nil { // read-only: no peers, no kernel, no composer
@@ -161,13 +164,14 @@ func newSessionTab(m *MainWindow, spec SessionSpec) (*SessionTab, error) {
 	if t.server() {
 		halfClose, abort := peerControls(cfg.Endpoint)
 		t.Peers = newPeersPanel(func(id sessions.PeerID) { t.Composer.selectPeer(id) }, t.peerAction, halfClose, abort)
+		t.relayPeers() // relay_view.go
 		t.peersSplit = container.NewHSplit(t.Peers.root, t.logSplit)
 		t.peersSplit.Offset = orDefault(spec.View.PeersSplit, defaultPeersSplit)
 		middle = t.peersSplit
 	}
 	t.applyView(spec.View)
 	middle = t.addKernelView(middle) // kernelview.go: under the peers (server), above the traffic (client)
-	content := container.NewBorder(t.headerPane(), container.NewPadded(t.Composer.root), nil, nil, middle)
+	content := container.NewBorder(t.headerPane(), t.bottomPane(), nil, nil, middle)
 	t.Item = container.NewTabItem(spec.Title(), content)
 	t.refresh()
 	return t, nil
@@ -222,7 +226,7 @@ func (t *SessionTab) headerPane() fyne.CanvasObject {
 		l.Truncation = fyne.TextTruncateEllipsis
 	}
 	addrs := container.NewGridWithColumns(3, t.State, t.Local, t.Remote)
-	if t.server() {
+	if t.server() && !t.relay() {
 		addrs = container.NewGridWithColumns(2, t.State, t.Local)
 	}
 	stats := container.NewBorder(nil, nil, nil, t.Spark, t.Totals)
@@ -241,7 +245,9 @@ func (t *SessionTab) headerPane() fyne.CanvasObject {
 
 func (t *SessionTab) buildTraffic(log *sessions.Log) {
 	t.Traffic = newTrafficView(log)
+	t.Traffic.relay = t.relay()
 	t.Detail = newDetailPane()
+	t.Detail.relay = t.relay()
 	t.Detail.framing = func() framing.Spec { return t.sess.Framing() }
 	t.Detail.Fields.changed = func(string) { t.main.saveWorkspaceLogged() }
 	t.Traffic.onSelect = t.Detail.show
@@ -252,7 +258,7 @@ func (t *SessionTab) buildTraffic(log *sessions.Log) {
 	t.History.Truncation = fyne.TextTruncateEllipsis
 	t.Budget = widget.NewSelect(budgetChoices(), func(string) { t.budgetChanged() })
 	t.Budget.SetSelected(budgetName(log.Budget()))
-	t.Direction = widget.NewSelect([]string{dirAll, dirIn, dirOut, dirEvents}, func(string) { t.applyFilter() })
+	t.Direction = widget.NewSelect(t.directions(), func(string) { t.applyFilter() })
 	t.Direction.SetSelected(dirAll)
 	t.PeerFilter = widget.NewSelect([]string{targetAll}, func(string) { t.applyFilter() })
 	t.PeerFilter.SetSelected(targetAll)
@@ -567,9 +573,13 @@ func (t *SessionTab) refresh() {
 	if c.MessagesIn+c.MessagesOut > 0 || t.spec.Framing != "" {
 		msgs = fmt.Sprintf(", %d / %d msgs", c.MessagesIn, c.MessagesOut)
 	}
-	setText(t.Totals, fmt.Sprintf("in %s (%d chunks) · out %s (%d chunks)%s · %s in, %s out",
+	totals := fmt.Sprintf("in %s (%d chunks) · out %s (%d chunks)%s · %s in, %s out",
 		humanBytes(c.BytesIn), c.ChunksIn, humanBytes(c.BytesOut), c.ChunksOut, msgs,
-		humanRate(c.RateIn), humanRate(c.RateOut)))
+		humanRate(c.RateIn), humanRate(c.RateOut))
+	if t.relay() {
+		totals = relayTotals(c, msgs)
+	}
+	setText(t.Totals, totals)
 	if time.Since(t.lastSample) >= headerEvery {
 		t.lastSample = time.Now()
 		t.Spark.Add(c.RateIn + c.RateOut)
@@ -589,6 +599,7 @@ func (t *SessionTab) refresh() {
 	t.refreshRules()  // rules_panel.go
 	t.refreshTLS()    // certview.go
 	t.refreshJoins()  // joins.go
+	t.refreshRelay()  // relay_header.go
 	t.Traffic.refresh()
 	t.seenVersion.Store(t.Traffic.version)
 	t.showHistory()

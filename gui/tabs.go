@@ -252,6 +252,9 @@ func tabTitle(spec sessions.Spec) string {
 	if utf8.RuneCountInString(full) <= tabTitleMax {
 		return full
 	}
+	if spec.Role == "relay" {
+		return relayTabTitle(spec, full) // relay_view.go
+	}
 	ep, err := netcore.ParseEndpoint(spec.URL)
 	if err != nil {
 		return cutAtWord(full, tabTitleMax)

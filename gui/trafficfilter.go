@@ -75,11 +75,11 @@ func (f *trafficFilter) match(e *sessions.Entry) bool {
 		in, out = e.Kind == sessions.KindMessage, e.Kind == sessions.KindMessageOut
 	}
 	switch f.Dir {
-	case dirIn:
+	case dirIn, dirToTarget:
 		if !in {
 			return false
 		}
-	case dirOut:
+	case dirOut, dirToClient:
 		if !out {
 			return false
 		}

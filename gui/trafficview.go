@@ -27,6 +27,7 @@ type trafficView struct {
 	// preview is what rows show after the size: previewText, previewHex
 	// or previewHexText.
 	preview string
+	relay   bool // a relay's rows name their direction (relay_view.go)
 
 	idx     []uint64 // seqs (with eventBit) of matching entries, oldest first
 	scanned uint64   // next seq to look at
@@ -314,7 +315,7 @@ func (v *trafficView) entry(id widget.ListItemID) (sessions.Entry, bool) {
 func (v *trafficView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	if v.marker && id == 0 {
 		if m, ok := v.log.Marker(); ok {
-			c := cellsOf(&m, v.preview)
+			c := v.cells(&m)
 			c.rest = "… " + m.Text
 			v.fillRow(o, c)
 		}
@@ -329,7 +330,7 @@ func (v *trafficView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	found := false
 	v.log.Range(seq, func(e sessions.Entry) bool {
 		if e.Seq == seq {
-			c = cellsOf(&e, v.preview)
+			c = v.cells(&e)
 			found = true
 		}
 		return false
