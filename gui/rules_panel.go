@@ -42,6 +42,7 @@ type RulesDialog struct {
 	DefaultMode  *widget.Select
 	TestInput    *widget.Entry
 	TestMode     *widget.Select
+	TestFrom     *widget.Select // relays: which side the test message comes from (rules_panel_relay.go)
 	TestResult   *widget.Label
 	Problem      *widget.Label
 	ApplyButton  *widget.Button
@@ -52,7 +53,8 @@ type ruleRow struct {
 	On        *widget.Check
 	Kind      *widget.Select
 	Pattern   *widget.Entry
-	ReplyMode *widget.Select
+	ReplyMode *widget.Select // text, hex (and drop on a relay)
+	From      *widget.Select // relays: the side whose messages the rule sees
 	Reply     *widget.Entry
 	Delay     *widget.Entry
 	Close     *widget.Check
@@ -91,6 +93,11 @@ func newRulesDialog(t *SessionTab) *RulesDialog {
 	d.TestInput.OnChanged = func(string) { d.test() }
 	d.TestMode = widget.NewSelect([]string{"text", "hex"}, func(string) { d.test() })
 	d.TestMode.SetSelected("text")
+	if t.relay() {
+		d.TestFrom = widget.NewSelect([]string{testFromClient, testFromTarget}, func(string) { d.test() })
+		d.TestFrom.SetSelected(testFromClient)
+		d.DefaultReply.SetPlaceHolder("what replaces a message no rule matched ({{0}} is the message)")
+	}
 	d.TestResult = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	d.TestResult.Wrapping = fyne.TextWrapWord
 	d.Problem = widget.NewLabel("")
@@ -107,14 +114,15 @@ func newRulesDialog(t *SessionTab) *RulesDialog {
 	load := widget.NewButtonWithIcon("Load…", theme.FolderOpenIcon(), d.loadFile)
 	save := widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), d.saveFile)
 	head := container.NewBorder(nil, nil, d.Mode, container.NewHBox(add, load, save))
-	help := widget.NewLabel("Rules see whole messages after the session's framing. Match: text (the whole message), prefix, contains, " +
-		"re (a regular expression; (?P<name>…) captures) or hex (bytes, .. any byte, * any bytes, (name: …) captures). " +
-		"A reply uses the payload syntax, {{1}} or {{name}} for what was captured, and the macros.")
+	help := widget.NewLabel(rulesHelp(t))
 	help.Wrapping = fyne.TextWrapWord
 	help.Importance = widget.LowImportance
 	def := container.NewBorder(nil, nil, d.DefaultOn, withWidth(d.DefaultMode, 90), d.DefaultReply)
-	testRow := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Test", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		withWidth(d.TestMode, 90), d.TestInput)
+	testLeft := container.NewHBox(widget.NewLabelWithStyle("Test", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	if d.TestFrom != nil {
+		testLeft.Add(withWidth(d.TestFrom, 130))
+	}
+	testRow := container.NewBorder(nil, nil, testLeft, withWidth(d.TestMode, 90), d.TestInput)
 	body := container.NewVBox(head, help, widget.NewSeparator(), d.rowsBox, widget.NewSeparator(), def,
 		widget.NewSeparator(), testRow, d.TestResult)
 
@@ -122,7 +130,7 @@ func newRulesDialog(t *SessionTab) *RulesDialog {
 	d.ApplyButton = widget.NewButtonWithIcon("Apply", theme.ConfirmIcon(), d.apply)
 	d.ApplyButton.Importance = widget.HighImportance
 	content := container.NewBorder(nil, d.Problem, nil, nil, container.NewVScroll(container.NewPadded(body)))
-	d.CustomDialog = dialog.NewCustomWithoutButtons("Reply rules — "+t.Item.Text, content, t.main.Window)
+	d.CustomDialog = dialog.NewCustomWithoutButtons(rulesTitle(t), content, t.main.Window)
 	d.SetButtons([]fyne.CanvasObject{closeB, d.ApplyButton})
 	d.SetOnClosed(func() {
 		if t.rulesDialog == d {
@@ -130,6 +138,9 @@ func newRulesDialog(t *SessionTab) *RulesDialog {
 		}
 	})
 	d.Resize(fyne.NewSize(1000, 620))
+	if t.relay() {
+		d.Resize(fyne.NewSize(1180, 640)) // each row has its side too
+	}
 	d.validate()
 	d.updateHits()
 	return d
@@ -185,8 +196,9 @@ func (d *RulesDialog) addRow(r rules.Rule) {
 	row.Pattern.SetText(r.Pattern)
 	row.Pattern.SetPlaceHolder("match")
 	row.Pattern.OnChanged = changed
-	row.ReplyMode = widget.NewSelect([]string{"text", "hex"}, changed)
-	row.ReplyMode.SetSelected(replyModeName(r.Reply.Mode))
+	row.ReplyMode = widget.NewSelect(d.replyModes(r), changed)
+	row.ReplyMode.SetSelected(replyModeOfRule(r))
+	row.From = fromSelect(r, changed)
 	row.Reply = widget.NewEntry()
 	row.Reply.SetText(r.Reply.Source)
 	row.Reply.SetPlaceHolder("reply (empty: none)")
@@ -204,6 +216,9 @@ func (d *RulesDialog) addRow(r rules.Rule) {
 	down := widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() { d.move(row, 1) })
 	del := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { d.remove(row) })
 	left := container.NewHBox(row.On, withWidth(row.Kind, 110))
+	if d.relay() {
+		left.Add(withWidth(row.From, 130))
+	}
 	right := container.NewHBox(widget.NewLabel("⇒"), withWidth(row.ReplyMode, 80))
 	match := container.NewBorder(nil, nil, left, right, row.Pattern)
 	opts := container.NewHBox(withWidth(row.Delay, 80), row.Close, withWidth(row.Hits, 80), up, down, del)
@@ -260,6 +275,7 @@ func (d *RulesDialog) list() (rules.List, error) {
 		if row.ReplyMode.Selected == "hex" {
 			r.Reply.Mode = payload.Hex
 		}
+		relayRule(row, &r)
 		if s := strings.TrimSpace(row.Delay.Text); s != "" {
 			dl, err := time.ParseDuration(s)
 			if (err != nil || dl < 0) && firstErr == nil {
@@ -287,6 +303,9 @@ func (d *RulesDialog) compiled() (rules.List, *rules.Set, error) {
 		return l, nil, err
 	}
 	set, err := rules.Compile(l)
+	if err == nil {
+		err = d.relayOnly(set)
+	}
 	return l, set, err
 }
 
@@ -333,7 +352,11 @@ func (d *RulesDialog) test() {
 		d.TestResult.SetText("Fix the rules first: " + err.Error())
 		return
 	}
-	fired := set.Apply(msg, &payload.Counter{}, time.Now(), nil)
+	fired := set.ApplyFrom(d.testSide(), msg, &payload.Counter{}, time.Now(), nil)
+	if d.relay() {
+		d.TestResult.SetText(relayTestWords(d.testSide(), len(msg), l, fired))
+		return
+	}
 	if len(fired) == 0 {
 		d.TestResult.SetText(fmt.Sprintf("%d bytes: no rule matches and there is no default reply: no answer.", len(msg)))
 		return
