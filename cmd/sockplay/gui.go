@@ -14,6 +14,7 @@ import (
 	"github.com/sockplay/sockplay/cmd/sockplay/cli"
 	"github.com/sockplay/sockplay/gui"
 	"github.com/sockplay/sockplay/gui/uikit"
+	"github.com/sockplay/sockplay/sessions"
 )
 
 func init() {
@@ -25,15 +26,16 @@ func init() {
 func runGUI(ctx context.Context, s cli.Stdio, args []string) int {
 	fs := flag.NewFlagSet("sockplay gui", flag.ContinueOnError)
 	fs.SetOutput(s.Err)
-	var listen, connect urlList
+	var listen, connect, relay urlList
 	fs.Var(&listen, "listen", "open a server session on `URL` at start (repeatable)")
 	fs.Var(&connect, "connect", "open a client session to `URL` at start (repeatable)")
+	fs.Var(&relay, "relay", "open a relay at start that listens on LISTEN_URL and forwards each client to TARGET_URL, given as `LISTEN_URL=TARGET_URL` (repeatable; the session flags apply as to --listen, the replies excepted)")
 	// The same session flags as serve and connect, meaning the same: --echo,
 	// --upper and --reply PAYLOAD for the --listen sessions, --framing,
 	// --save-dir, socket options for all of them.
 	sf := cli.AddSessionFlags(fs, cli.ForServer|cli.ForClient)
 	fs.Usage = func() {
-		fmt.Fprintln(s.Err, "usage: sockplay [gui] [--listen URL]... [--connect URL]... [session flags as for serve and connect] [CAPTURE]...")
+		fmt.Fprintln(s.Err, "usage: sockplay [gui] [--listen URL]... [--connect URL]... [--relay LISTEN_URL=TARGET_URL]... [session flags as for serve and connect] [CAPTURE]...")
 		fmt.Fprintln(s.Err, "Opens the "+sockplay.App.Name+" window, with a started session for each URL and the conversations")
 		fmt.Fprintln(s.Err, "of each CAPTURE file (pcap or pcapng) listed in a tab, as File → Open capture lists them.")
 		fs.PrintDefaults()
@@ -72,6 +74,14 @@ func runGUI(ctx context.Context, s cli.Stdio, args []string) int {
 		sp, err := sf.Spec(fs, "client", u)
 		if err != nil {
 			fmt.Fprintf(s.Err, "sockplay gui: --connect %s: %v\n", u, err)
+			return cli.ExitUsage
+		}
+		specs = append(specs, gui.SessionSpec{Spec: sp, StartOnOpen: true})
+	}
+	for _, r := range relay {
+		sp, err := relaySpec(sf, fs, r)
+		if err != nil {
+			fmt.Fprintf(s.Err, "sockplay gui: --relay %s: %v\n", r, err)
 			return cli.ExitUsage
 		}
 		specs = append(specs, gui.SessionSpec{Spec: sp, StartOnOpen: true})
@@ -131,6 +141,26 @@ func runGUI(ctx context.Context, s cli.Stdio, args []string) int {
 	exitWhenStopped(a, m, stopProbe) // guiexit.go: the process ends there
 	w.ShowAndRun()
 	return cli.ExitOK
+}
+
+// relaySpec is a --relay LISTEN_URL=TARGET_URL session: the listening
+// side takes the session flags as a --listen server does, but not its
+// reply (--echo, --upper, --reply): a relay forwards and answers nothing.
+func relaySpec(sf *cli.SessionFlags, fs *flag.FlagSet, arg string) (sessions.Spec, error) {
+	listen, target, ok := strings.Cut(arg, "=")
+	if !ok || strings.TrimSpace(listen) == "" || strings.TrimSpace(target) == "" {
+		return sessions.Spec{}, errors.New("give the address to listen on and the target, as LISTEN_URL=TARGET_URL")
+	}
+	sp, err := sf.Spec(fs, "server", listen)
+	if err != nil {
+		return sp, err
+	}
+	sp.Role, sp.Target = "relay", target
+	sp.Reply, sp.ReplyPayload = "", nil
+	if _, err := sp.Config(); err != nil {
+		return sp, err
+	}
+	return sp, nil
 }
 
 // urlList collects a repeatable flag.

@@ -21,6 +21,8 @@ func TestGUIFlagErrors(t *testing.T) {
 		{[]string{"--listen", "tcp://:9000", "--save-dir", dir}, "sockplay gui: --listen tcp://:9000: --save-dir: a save folder needs jsonhdr framing, not raw"},
 		{[]string{"--listen", "tcp://:9000", "--framing", "line", "--reply", `OK\n`}, `sockplay gui: --listen tcp://:9000: --reply "OK\\n": payload contains the delimiter 0a at offset 2, which would split it into two messages (framing line)`},
 		{[]string{"--connect", "udp://127.0.0.1:9", "--keep-open"}, "sockplay gui: --connect udp://127.0.0.1:9: --keep-open: keeping a connection open after the peer's FIN applies to tcp and unix, not udp"},
+		{[]string{"--relay", "tcp://127.0.0.1:7000"}, "sockplay gui: --relay tcp://127.0.0.1:7000: give the address to listen on and the target, as LISTEN_URL=TARGET_URL"},
+		{[]string{"--relay", "tcp://127.0.0.1:7000=udp://127.0.0.1:7001"}, "sockplay gui: --relay tcp://127.0.0.1:7000=udp://127.0.0.1:7001: target: tcp:// carries a byte stream and udp:// carries datagrams: a relay joins two stream sockets (tcp, tls, unix) or two datagram sockets (udp, unixgram), since a stream has no datagram boundaries to keep"},
 		{[]string{"extra"}, `sockplay gui: "extra": no such capture file (no such file or directory)`},
 		{[]string{dir}, `sockplay gui: "` + dir + `" is a folder, not a capture file`},
 	}
