@@ -52,7 +52,8 @@ func TestNewSessionEntryPoints(t *testing.T) {
 			if !ok {
 				t.Fatalf("dialog = %T, want *NewSessionDialog", m.Dialog)
 			}
-			if n, want := len(d.Role.Options)*len(d.Transport.Options), 2*len(families); n != want {
+			// Server, client and relay (which listens like a server) on each transport.
+			if n, want := len(d.Role.Options)*len(d.Transport.Options), 3*len(families); n != want {
 				t.Fatalf("kinds offered = %d, want all %d", n, want)
 			}
 		})

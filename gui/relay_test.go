@@ -273,3 +273,21 @@ func TestRelayTabTitle(t *testing.T) {
 		}
 	}
 }
+
+// A relay tab keeps the window within 960x600, as every other tab does
+// (TestWindowFitsIn960x600): the hold bar and the peers' buttons scroll,
+// the note wraps.
+func TestRelayTabFitsIn960x600(t *testing.T) {
+	m := newTestMain(t)
+	tab, err := m.OpenSession(SessionSpec{Spec: sessions.Spec{Role: "relay", URL: "tcp://127.0.0.1:0", Target: "tcp://[2001:db8:1234:5678:9abc:def0:1234:5678]:65535"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(tab.Close)
+	tab.Session().Log().Add(sessions.Entry{Kind: sessions.KindDataOut, Peer: 1, Addr: "[2001:db8:1234:5678:9abc:def0:1234:5678]:65535", Data: make([]byte, 4096)})
+	tab.refresh()
+	tab.Traffic.List.Select(tab.Traffic.length() - 1)
+	if min := m.Window.Content().MinSize(); min.Width > 960 || min.Height > 600 {
+		t.Errorf("the window's minimum size is %v with a relay tab, more than 960x600", min)
+	}
+}
