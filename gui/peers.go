@@ -29,7 +29,6 @@ type peersPanel struct {
 	// window sets it; without it the highest peer id listed counts).
 	seen    func() uint64
 	maxSeen uint64
-	relay   bool // a relay's pairs (relay_view.go)
 }
 
 // newPeersPanel shows half-close and abort only when the transport has
@@ -52,8 +51,9 @@ func newPeersPanel(onSelect func(sessions.PeerID), act func(string, sessions.Pee
 			}
 			pi := p.peers[i]
 			box := o.(*fyne.Container)
-			box.Objects[0].(*widget.Label).SetText(peerTitle(pi, p.relay))
-			box.Objects[1].(*widget.Label).SetText(peerStats(pi, p.relay))
+			box.Objects[0].(*widget.Label).SetText(fmt.Sprintf("#%d %s", pi.ID, pi.Addr))
+			box.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%s · in %s · out %s", pi.State,
+				humanBytes(pi.Counters.BytesIn), humanBytes(pi.Counters.BytesOut)))
 		},
 	)
 	p.List.OnSelected = func(i widget.ListItemID) {

@@ -263,7 +263,8 @@ func (s *Session) Held() (toTarget, toClient int) {
 	h := &s.hold
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return len(h.queue[toTarget]), len(h.queue[toClient])
+	// Not h.queue[toTarget]: the results shadow the directions' constants.
+	return len(h.queue[dirOf(true)]), len(h.queue[dirOf(false)])
 }
 
 // Holding reports whether each direction's hold switch is on.

@@ -613,6 +613,9 @@ func TestRelayHoldAndRelease(t *testing.T) {
 	c.Write([]byte("one\ntwo\n"))
 	c.Write([]byte("three\n"))
 	testkit.Eventually(t, "three held", func() bool { a, _ := s.Held(); return a == 3 })
+	if _, b := s.Held(); b != 0 {
+		t.Fatalf("%d held toward the client, where nothing is held", b)
+	}
 	select {
 	case b := <-got:
 		t.Fatalf("the target got %q while held", b)
