@@ -30,7 +30,7 @@ type holdBar struct {
 
 // holdLane is one direction's switch, count and release buttons.
 type holdLane struct {
-	Hold    *widget.Check  // "Hold → target"
+	Hold    *widget.Check  // "Hold to target"
 	Held    *widget.Label  // "3 held"
 	Step    *widget.Button // release the oldest held message
 	Release *widget.Button // release all
@@ -48,7 +48,7 @@ func (t *SessionTab) buildHoldBar() {
 	for i, name := range []string{"target", "client"} {
 		toTarget := i == laneToTarget
 		l := &holdLane{}
-		l.Hold = widget.NewCheck("Hold → "+name, func(on bool) {
+		l.Hold = widget.NewCheck("Hold to "+name, func(on bool) {
 			if b.syncing || t.sess == nil {
 				return
 			}
@@ -109,7 +109,7 @@ func (t *SessionTab) refreshRelay() {
 	if !t.relay() || t.Hold == nil {
 		return
 	}
-	setText(t.Remote, "→ target "+shortURL(t.spec.Target))
+	setText(t.Remote, "forwards to "+shortURL(t.spec.Target))
 	s := t.sess
 	toTarget, toClient := s.Holding()
 	heldTarget, heldClient := s.Held()

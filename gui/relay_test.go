@@ -126,7 +126,7 @@ func TestRelayTabHoldAndStep(t *testing.T) {
 			t.Error("a relay tab shows a composer: what it sent would read as the target's")
 		}
 	}
-	if !strings.HasSuffix(tab.Remote.Text, "target 127.0.0.1:"+port) {
+	if tab.Remote.Text != "forwards to 127.0.0.1:"+port {
 		t.Errorf("header: %q", tab.Remote.Text)
 	}
 
@@ -143,12 +143,10 @@ func TestRelayTabHoldAndStep(t *testing.T) {
 	waitFor(t, "the pair in the peers panel", func() bool {
 		return len(tab.Peers.peers) == 1 && tab.Peers.peers[0].Target == "127.0.0.1:"+port
 	}, tab)
-	pi := tab.Peers.peers[0]
-	if got := peerTitle(pi, true); got != "#1 "+pi.Addr+" ⇄ target 127.0.0.1:"+port {
-		t.Errorf("peer title %q", got)
-	}
-	if got := peerStats(pi, true); !strings.Contains(got, "→ target 6 B") || !strings.Contains(got, "→ client 10 B") {
-		t.Errorf("peer counters %q", got)
+	row := tab.Peers.List.CreateItem()
+	tab.Peers.List.UpdateItem(0, row)
+	if got := strings.Join(shownTexts(row), " | "); got != "#1 "+tab.Peers.peers[0].Addr+" | ⇄ target 127.0.0.1:"+port+" | open · to target 6 B · to client 10 B" {
+		t.Errorf("the pair's row: %q", got)
 	}
 
 	tests := []struct {
@@ -177,15 +175,15 @@ func TestRelayTabHoldAndStep(t *testing.T) {
 			}
 		}
 	}
-	if got := tab.Direction.Options; strings.Join(got, "|") != "All|Client → target|Target → client|Events" {
+	if got := tab.Direction.Options; strings.Join(got, "|") != "All|Client to target|Target to client|Events" {
 		t.Errorf("direction choices %q", got)
 	}
 	tab.Direction.SetSelected(dirToTarget)
 	tab.Traffic.List.Select(0)
-	if got := tab.Detail.Title.Text; !strings.Contains(got, "client → target") {
+	if got := tab.Detail.Title.Text; !strings.Contains(got, "client to target") {
 		t.Errorf("detail title %q", got)
 	}
-	if got := tab.Totals.Text; !strings.HasPrefix(got, "client → target 6 B") || !strings.Contains(got, "target → client 10 B") {
+	if got := tab.Totals.Text; !strings.HasPrefix(got, "to target 6 B") || !strings.Contains(got, "to client 10 B") {
 		t.Errorf("totals %q", got)
 	}
 	tab.Direction.SetSelected(dirAll)
@@ -203,6 +201,9 @@ func TestRelayTabHoldAndStep(t *testing.T) {
 	waitFor(t, "the held count", func() bool { return lane.Held.Text == "1 held" }, tab)
 	if lane.Step.Disabled() || lane.Release.Disabled() {
 		t.Error("Step and Release all are off with a message held")
+	}
+	if other := tab.Hold.Lanes[laneToClient]; other.Held.Text != "0 held" || !other.Step.Disabled() {
+		t.Errorf("the other direction shows %q held (step disabled %v)", other.Held.Text, other.Step.Disabled())
 	}
 	select {
 	case l := <-client.lines:
@@ -263,8 +264,9 @@ func TestRelayWorkspaceRoundTrip(t *testing.T) {
 func TestRelayTabTitle(t *testing.T) {
 	tests := []struct{ url, target, want string }{
 		{"tcp://:7000", "tcp://:7001", "TCP relay :7000 to :7001"},
-		{"tcp://127.0.0.1:7000", "tcp://127.0.0.1:7001", "TCP relay :7000 → 127.0.0.1:7001"},
-		{"udp://127.0.0.1:5353", "udp://192.0.2.1:53", "UDP relay :5353 → 192.0.2.1:53"},
+		{"tcp://127.0.0.1:7000", "tcp://127.0.0.1:7001", "TCP relay :7000 to :7001"},
+		{"udp://127.0.0.1:5353", "udp://192.0.2.1:53", "UDP relay :5353 to 192.0.2.1:53"},
+		{"unix:///tmp/app.sock", "tcp://192.0.2.1:9000", "Unix relay /tmp/app.sock to 192…"},
 	}
 	for _, tt := range tests {
 		got := tabTitle(sessions.Spec{Role: "relay", URL: tt.url, Target: tt.target})

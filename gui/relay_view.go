@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -21,17 +22,23 @@ import (
 // entries, the hex pane, export and recordings are a server's, and only
 // the words change: "client → target" and "target → client".
 
+// Arrows are for the monospace log only: the window's proportional font
+// (Noto Sans) has no arrows, and Fyne's fallback draws a stray box after
+// one, so labels, selects and titles say "to".
+
 // Direction choices of a relay's traffic filter (dirIn and dirOut of a
 // server's).
 const (
-	dirToTarget = "Client → target"
-	dirToClient = "Target → client"
+	dirToTarget = "Client to target"
+	dirToClient = "Target to client"
 )
 
-// Words for a relay's directions, in rows, the detail pane and the header.
+// Words for a relay's directions: in log rows (monospace), and in labels.
 const (
-	wordsToTarget = "client → target"
-	wordsToClient = "target → client"
+	rowToTarget   = "client → target"
+	rowToClient   = "target → client"
+	wordsToTarget = "client to target"
+	wordsToClient = "target to client"
 )
 
 // directions are the direction filter's choices for the tab.
@@ -42,16 +49,16 @@ func (t *SessionTab) directions() []string {
 	return []string{dirAll, dirIn, dirOut, dirEvents}
 }
 
-// relayDirWords is the direction of a relay's data entry in words, and
-// its arrow read from left to right ("" for an event).
-func relayDirWords(k sessions.EntryKind) (words, arrow string) {
+// relayDirWords is the direction of a relay's data entry: in a log row,
+// its arrow read from left to right, and in a label ("" for an event).
+func relayDirWords(k sessions.EntryKind) (row, arrow, label string) {
 	switch k {
 	case sessions.KindDataIn, sessions.KindMessage:
-		return wordsToTarget, "→"
+		return rowToTarget, "→", wordsToTarget
 	case sessions.KindDataOut, sessions.KindMessageOut:
-		return wordsToClient, "←"
+		return rowToClient, "←", wordsToClient
 	}
-	return "", ""
+	return "", "", ""
 }
 
 // cells is the row of e as the view shows it: a relay's data rows name
@@ -61,7 +68,7 @@ func (v *trafficView) cells(e *sessions.Entry) rowCells {
 	if !v.relay {
 		return c
 	}
-	words, arrow := relayDirWords(e.Kind)
+	words, arrow, _ := relayDirWords(e.Kind)
 	if words == "" {
 		return c
 	}
@@ -73,7 +80,7 @@ func (v *trafficView) cells(e *sessions.Entry) rowCells {
 // kindWord names an entry's kind in the detail pane's title.
 func (d *detailPane) kindWord(k sessions.EntryKind) string {
 	if d.relay {
-		if words, _ := relayDirWords(k); words != "" {
+		if _, _, words := relayDirWords(k); words != "" {
 			if k.Message() {
 				return "message " + words
 			}
@@ -85,51 +92,61 @@ func (d *detailPane) kindWord(k sessions.EntryKind) string {
 
 // relayTotals is a relay's counters line: per direction, in words.
 func relayTotals(c sessions.CounterValues, msgs string) string {
-	return fmt.Sprintf("%s %s (%d chunks, %s) · %s %s (%d chunks, %s)%s",
-		wordsToTarget, humanBytes(c.BytesIn), c.ChunksIn, humanRate(c.RateIn),
-		wordsToClient, humanBytes(c.BytesOut), c.ChunksOut, humanRate(c.RateOut), msgs)
+	return fmt.Sprintf("to target %s (%d chunks, %s) · to client %s (%d chunks, %s)%s",
+		humanBytes(c.BytesIn), c.ChunksIn, humanRate(c.RateIn),
+		humanBytes(c.BytesOut), c.ChunksOut, humanRate(c.RateOut), msgs)
 }
 
-// peerTitle is a peer's first line in the peers panel: a relay's pair is
-// its client and its target, "#1 127.0.0.1:40312 ⇄ target 127.0.0.1:7001".
-func peerTitle(pi sessions.PeerInfo, relay bool) string {
-	if !relay {
-		return fmt.Sprintf("#%d %s", pi.ID, pi.Addr)
-	}
-	target := pi.Target
+// relayPeerLines are the three lines of a relay's peer: its client, its
+// target ("⇄ target 127.0.0.1:7001"; monospace, where the arrow draws),
+// and its state and counters per direction.
+func relayPeerLines(pi sessions.PeerInfo) (client, target, stats string) {
+	target = pi.Target
 	if target == "" {
 		target = "(connecting)"
 	}
-	return fmt.Sprintf("#%d %s ⇄ target %s", pi.ID, pi.Addr, target)
+	return fmt.Sprintf("#%d %s", pi.ID, pi.Addr), "⇄ target " + target,
+		fmt.Sprintf("%s · to target %s · to client %s", pi.State, humanBytes(pi.Counters.BytesIn), humanBytes(pi.Counters.BytesOut))
 }
 
-// peerStats is a peer's second line: state and counters, a relay's per
-// direction.
-func peerStats(pi sessions.PeerInfo, relay bool) string {
-	if relay {
-		return fmt.Sprintf("%s · → target %s · → client %s", pi.State,
-			humanBytes(pi.Counters.BytesIn), humanBytes(pi.Counters.BytesOut))
-	}
-	return fmt.Sprintf("%s · in %s · out %s", pi.State,
-		humanBytes(pi.Counters.BytesIn), humanBytes(pi.Counters.BytesOut))
-}
-
-// relayPeers words a relay's peers panel: each peer is a pair, Close and
-// RST end both its connections, Half-close acts on the client's side
-// only (the engine sends the client a FIN; the target is not told).
+// relayPeers makes a relay's peers panel list pairs: each row is the
+// client, its target and the counters per direction; Close and RST end
+// both connections, Half-close acts on the client's side only (the
+// engine sends the client a FIN; the target is not told).
 func (t *SessionTab) relayPeers() {
 	if !t.relay() || t.Peers == nil {
 		return
 	}
 	p := t.Peers
-	p.relay = true
-	halfClose, abort := peerControls(t.sess.Config().Endpoint)
-	if halfClose {
-		p.Close.SetText("Close both")
+	mono := func(template string) *widget.Label {
+		l := widget.NewLabelWithStyle(template, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+		l.Truncation = fyne.TextTruncateClip
+		return l
 	}
+	p.List.CreateItem = func() fyne.CanvasObject {
+		stats := widget.NewLabel("open · to target 1023.9 KiB · to client 1023.9 KiB")
+		stats.SizeName = theme.SizeNameCaptionText
+		stats.Truncation = fyne.TextTruncateClip
+		// Three lines, closer than labels stand by themselves: one pair.
+		return container.New(layout.NewCustomPaddedVBoxLayout(-theme.InnerPadding()),
+			mono("#000 [ffff:ffff::ffff]:65535"), mono("⇄ target [ffff:ffff::ffff]:65535"), stats)
+	}
+	p.List.UpdateItem = func(i widget.ListItemID, o fyne.CanvasObject) {
+		if i >= len(p.peers) {
+			return
+		}
+		client, target, stats := relayPeerLines(p.peers[i])
+		box := o.(*fyne.Container)
+		for k, text := range []string{client, target, stats} {
+			box.Objects[k].(*widget.Label).SetText(text)
+		}
+	}
+	halfClose, abort := peerControls(t.sess.Config().Endpoint)
 	p.HalfClose.SetText("FIN client")
-	p.Abort.SetText("RST both")
-	note := widget.NewLabel("Each peer is a client and its connection to the target. FIN client half-closes the client's side only: the target is not told.")
+	note := widget.NewLabel("Close and RST end both connections of a pair. FIN client half-closes the client's side only: the target is not told.")
+	if !halfClose {
+		note.SetText("Forget closes the client's socket to the target too.")
+	}
 	note.Wrapping = fyne.TextWrapWord
 	note.Importance = widget.LowImportance
 	note.SizeName = theme.SizeNameCaptionText
@@ -140,16 +157,12 @@ func (t *SessionTab) relayPeers() {
 	if abort {
 		buttons.Add(p.Abort)
 	}
-	bottom := container.NewVBox(container.NewHScroll(buttons))
-	if halfClose {
-		bottom.Add(note)
-	}
-	p.root = container.NewBorder(p.Count, bottom, nil, nil, p.List)
+	p.root = container.NewBorder(p.Count, container.NewVBox(container.NewHScroll(buttons), note), nil, nil, p.List)
 }
 
-// relayTabTitle is a relay's title short enough for a tab: "TCP relay
-// 127.0.0.1:7000 → 127.0.0.1:7001", then with the listening side's port
-// alone, then cut (the window's title has it whole).
+// relayTabTitle is a relay's title short enough for a tab: the listening
+// side by its port alone ("TCP relay :7000 to 192.0.2.1:53"), then a
+// loopback target too, then cut (the window's title has it whole).
 func relayTabTitle(spec sessions.Spec, full string) string {
 	ep, err := netcore.ParseEndpoint(strings.TrimSpace(spec.URL))
 	if err != nil {
@@ -157,12 +170,16 @@ func relayTabTitle(spec sessions.Spec, full string) string {
 	}
 	kind := strings.TrimSuffix(ep.KindName(true), " server") + " relay "
 	listen, target := ep.ShortAddr(), shortURL(strings.TrimSpace(spec.Target))
-	try := kind + listen + " → " + target
+	if !ep.IsUnix() {
+		listen = ":" + strconv.Itoa(ep.Port)
+	}
+	try := kind + listen + " to " + target
 	if utf8.RuneCountInString(try) <= tabTitleMax {
 		return try
 	}
-	if !ep.IsUnix() {
-		try = kind + ":" + strconv.Itoa(ep.Port) + " → " + target
+	// A loopback target by its port, as a listening side with no host.
+	if tep, err := netcore.ParseEndpoint(strings.TrimSpace(spec.Target)); err == nil && tep.Host == "127.0.0.1" {
+		try = kind + listen + " to :" + strconv.Itoa(tep.Port)
 	}
 	return cutAtWord(try, tabTitleMax)
 }
