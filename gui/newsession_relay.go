@@ -113,7 +113,7 @@ func (d *NewSessionDialog) validateTarget() {
 	}
 	d.showRow("savedir", false)
 	if strings.TrimSpace(d.Target.Text) == "" {
-		setStatus(d.TargetStatus, "write the address to forward each client to, e.g. tcp://127.0.0.1:8080", widget.LowImportance)
+		setStatus(d.TargetStatus, "", widget.LowImportance) // the placeholder and the problem line say what to write
 		return
 	}
 	tep, err := netcore.ParseEndpoint(d.TargetURL())

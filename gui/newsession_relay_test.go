@@ -32,7 +32,7 @@ func TestRelayDialogSpec(t *testing.T) {
 			"tcp:// carries a byte stream and udp:// carries datagrams: a relay joins two stream sockets",
 			"target: tcp:// carries a byte stream and udp:// carries datagrams"},
 		{"no target", "tcp://127.0.0.1:7000", "", "",
-			"write the address to forward each client to", "target: a relay needs a target"},
+			"", "target: a relay needs a target"},
 		{"bad target", "tcp://127.0.0.1:7000", "tcp://127.0.0.1:99999", "tcp://127.0.0.1:99999",
 			"99999", "99999"},
 	}

@@ -201,7 +201,7 @@ func (d *RulesDialog) addRow(r rules.Rule) {
 	row.From = fromSelect(r, changed)
 	row.Reply = widget.NewEntry()
 	row.Reply.SetText(r.Reply.Source)
-	row.Reply.SetPlaceHolder("reply (empty: none)")
+	row.Reply.SetPlaceHolder(replyPlaceHolder(d.relay()))
 	row.Reply.OnChanged = changed
 	row.Delay = widget.NewEntry()
 	if r.Delay > 0 {
@@ -331,7 +331,7 @@ func (d *RulesDialog) test() {
 	}
 	src := d.TestInput.Text
 	if src == "" {
-		d.TestResult.SetText("Type a message above to see which rule answers it and the exact reply.")
+		d.TestResult.SetText(testPrompt(d.relay()))
 		return
 	}
 	mode := payload.Text

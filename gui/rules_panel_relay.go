@@ -154,3 +154,19 @@ func relayTestWords(side rules.Side, n int, l rules.List, fired []rules.Fired) s
 	}
 	return strings.TrimSpace(b.String())
 }
+
+// testPrompt is the test box's line before a message is typed.
+func testPrompt(relay bool) string {
+	if relay {
+		return "Type a message above to see which rule rewrites or drops it, and the exact bytes forwarded."
+	}
+	return "Type a message above to see which rule answers it and the exact reply."
+}
+
+// replyPlaceHolder is a row's reply box when empty.
+func replyPlaceHolder(relay bool) string {
+	if relay {
+		return "replaces the message (empty: forwards nothing)"
+	}
+	return "reply (empty: none)"
+}
