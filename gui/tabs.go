@@ -171,7 +171,7 @@ func (m *MainWindow) addTabShortcuts() {
 	m.addShortcut(nextTabShortcut, "Tabs", "Next tab", func() { m.cycleTabs(1) })
 	m.addShortcut(prevTabShortcut, "Tabs", "Previous tab", func() { m.cycleTabs(-1) })
 	m.addShortcut(sendShortcut, "Composer", "Send what is typed (nothing when the composer is empty)", func() {
-		if t := m.currentSession(); t != nil {
+		if t := m.currentSession(); t != nil && !t.relay() { // a relay has no composer
 			t.Composer.SendOnce()
 		}
 	})
