@@ -387,7 +387,9 @@ func (d *NewSessionDialog) Spec() (SessionSpec, error) {
 			return spec, errors.New("multicast joins: a connected UDP client hears its server only; tick Unconnected to join groups")
 		}
 	}
-	d.relaySpec(&spec)
+	if err := d.relaySpec(&spec); err != nil {
+		return spec, err
+	}
 	if _, err := spec.Config(); err != nil {
 		return spec, specErrorWords(err)
 	}

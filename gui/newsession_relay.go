@@ -24,10 +24,12 @@ type relayForm struct {
 	Target       *widget.SelectEntry // the target URL; the drop-down lists recent addresses
 	TargetStatus *widget.Label       // what the relay will do, or what is wrong with the target
 
-	// What the dialog does not edit but a spec it was given had (a
-	// tls:// target's settings, the target's socket options): kept, so
-	// SetSpec then Spec loses nothing.
-	targetTLS     *netcore.TLSOptions
+	// TargetTLS is a tls:// target's client settings (verification, SNI,
+	// ALPN, a client certificate), shown when the target is tls://.
+	TargetTLS *TLSForm
+
+	// What the dialog does not edit but a spec it was given had (the
+	// target's socket options): kept, so SetSpec then Spec loses nothing.
 	targetOptions netcore.Options
 }
 
@@ -43,8 +45,17 @@ func (d *NewSessionDialog) addRelayRows(add func(name, label string, content fyn
 	d.Target.OnChanged = func(string) { d.validate() }
 	d.TargetStatus = widget.NewLabel("")
 	d.TargetStatus.Wrapping = fyne.TextWrapWord
+	d.TargetTLS = newTLSForm(d.m.Window, d.validate)
+	d.TargetTLS.SetRole(false)
 	add("target", "Target", d.Target)
 	add("targetstatus", "", d.TargetStatus)
+	add("targettls", "Target TLS", d.TargetTLS.Content)
+}
+
+// targetIsTLS reports whether the typed target is a tls:// one.
+func (d *NewSessionDialog) targetIsTLS() bool {
+	ep, err := netcore.ParseEndpoint(d.TargetURL())
+	return err == nil && ep.TLS()
 }
 
 func (d *NewSessionDialog) relay() bool { return d.Role.Selected == roleRelay }
@@ -63,7 +74,8 @@ func (d *NewSessionDialog) setRelay(spec SessionSpec) {
 		d.Role.SetSelected(roleRelay)
 	}
 	d.Target.SetText(spec.Target)
-	d.targetTLS, d.targetOptions = spec.TargetTLS, spec.TargetOptions
+	d.TargetTLS.Set(spec.TargetTLS)
+	d.targetOptions = spec.TargetOptions
 }
 
 // TargetURL is the target as the spec keeps it: a scheme-less address
@@ -71,17 +83,27 @@ func (d *NewSessionDialog) setRelay(spec SessionSpec) {
 func (d *NewSessionDialog) TargetURL() string { return addressURL(d.Target.Text, d.scheme()) }
 
 // relaySpec makes spec a relay's when Relay is chosen: what only servers
-// have (a reply, keep-open, a save folder) is left out, the target put in.
-func (d *NewSessionDialog) relaySpec(spec *SessionSpec) {
+// have (a reply, keep-open, a save folder) is left out, the target put in
+// with, for a tls:// target, its TLS settings (an error names the field).
+func (d *NewSessionDialog) relaySpec(spec *SessionSpec) error {
 	if !d.relay() {
-		return
+		return nil
 	}
 	spec.Role = "relay"
 	spec.Reply, spec.ReplyPayload = "", nil
 	spec.KeepOpen = false
 	spec.SaveDir = ""
 	spec.Target = d.TargetURL()
-	spec.TargetTLS, spec.TargetOptions = d.targetTLS, d.targetOptions
+	spec.TargetOptions = d.targetOptions
+	spec.TargetTLS = nil
+	if d.targetIsTLS() {
+		t, err := d.TargetTLS.Value(false)
+		if err != nil {
+			return fmt.Errorf("target: %w", err)
+		}
+		spec.TargetTLS = t
+	}
+	return nil
 }
 
 // relayKindChanged shows the relay's rows, or hides them, and hides what
@@ -90,6 +112,7 @@ func (d *NewSessionDialog) relayKindChanged() {
 	relay := d.relay()
 	d.showRow("target", relay)
 	d.showRow("targetstatus", relay)
+	d.showRow("targettls", relay && d.targetIsTLS())
 	if l, ok := d.rows["address"][0].(*widget.Label); ok {
 		text := "Address"
 		if relay {
@@ -112,6 +135,7 @@ func (d *NewSessionDialog) validateTarget() {
 		return
 	}
 	d.showRow("savedir", false)
+	d.showRow("targettls", d.targetIsTLS())
 	if strings.TrimSpace(d.Target.Text) == "" {
 		setStatus(d.TargetStatus, "", widget.LowImportance) // the placeholder and the problem line say what to write
 		return
@@ -130,11 +154,7 @@ func (d *NewSessionDialog) validateTarget() {
 	case lerr != nil:
 		setStatus(d.TargetStatus, "forwards each client to "+tep.ShortAddr()+" (once the address to listen on is right)", widget.LowImportance)
 	default:
-		s := describeRelay(ep, tep)
-		if tep.TLS() && d.targetTLS == nil {
-			s += "; the target's certificate is checked against the system's CAs"
-		}
-		setStatus(d.TargetStatus, s, widget.LowImportance)
+		setStatus(d.TargetStatus, describeRelay(ep, tep), widget.LowImportance)
 	}
 }
 

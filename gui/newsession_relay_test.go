@@ -27,7 +27,7 @@ func TestRelayDialogSpec(t *testing.T) {
 		{"udp", "udp://127.0.0.1:5353", "udp://192.0.2.1:53", "udp://192.0.2.1:53",
 			"gives each client address its own socket to 192.0.2.1:53", ""},
 		{"tls target", "tcp://127.0.0.1:7000", "tls://example.org:443", "tls://example.org:443",
-			"checked against the system's CAs", ""},
+			"forwards each client to example.org:443 (tcp:// to tls://)", ""},
 		{"stream to datagrams", "tcp://127.0.0.1:7000", "udp://127.0.0.1:7001", "udp://127.0.0.1:7001",
 			"tcp:// carries a byte stream and udp:// carries datagrams: a relay joins two stream sockets",
 			"target: tcp:// carries a byte stream and udp:// carries datagrams"},
@@ -59,8 +59,29 @@ func TestRelayDialogSpec(t *testing.T) {
 			if s.Role != "relay" || s.URL != tt.listen || s.Target != tt.wantTarget || s.Reply != "" {
 				t.Errorf("spec %+v", s.Spec)
 			}
+			if tls := strings.HasPrefix(tt.wantTarget, "tls://"); d.RowShown("targettls") != tls || (s.TargetTLS != nil) != tls {
+				t.Errorf("target TLS row shown %v, settings %+v; want them for a tls:// target only", d.RowShown("targettls"), s.TargetTLS)
+			}
 		})
 	}
+
+	// A tls:// target's client settings: verification skipped as a
+	// visible choice, SNI; a CA file that is not there is named.
+	retype(&d.Address.Entry, &d.Address.Entry, "tcp://127.0.0.1:7000")
+	retype(&d.Target.Entry, &d.Target.Entry, "tls://127.0.0.1:8443")
+	d.TargetTLS.SNI.SetText("plc.example")
+	d.TargetTLS.Insecure.SetChecked(true)
+	if s := mustSpec(t, d); s.TargetTLS == nil || !s.TargetTLS.Insecure || s.TargetTLS.SNI != "plc.example" || s.TLS != nil {
+		t.Errorf("tls target settings: target %+v, listen side %+v", s.TargetTLS, s.TLS)
+	}
+	if !d.TargetTLS.Shown("insecurenote") || d.TargetTLS.Shown("names") {
+		t.Error("the target's TLS section is not a client's: no insecure note, or a server's rows")
+	}
+	d.TargetTLS.Insecure.SetChecked(false)
+	d.TargetTLS.Verify.SetSelected(tlsCAFile)
+	d.TargetTLS.CAFile.SetText("/nonexistent/ca.pem")
+	wantProblem(t, d, "target: TLS CA file")
+	d.TargetTLS.Verify.SetSelected(tlsSystemRoots)
 
 	// Back to a server: no target, the server's rows again.
 	d.Reply.SetSelected("echo")
