@@ -215,7 +215,7 @@ func TestRelayTabHoldAndStep(t *testing.T) {
 		t.Fatalf("after Step the client got %q", got)
 	}
 	waitFor(t, "the count to fall", func() bool { return lane.Held.Text == "0 held" && lane.Step.Disabled() }, tab)
-	if got := strings.Join(rowTexts(tab.Traffic), "\n"); !strings.Contains(got, "released 1 held messages") {
+	if got := strings.Join(rowTexts(tab.Traffic), "\n"); !strings.Contains(got, "released 1 held message (9 bytes)") {
 		t.Errorf("the log does not say what was released:\n%s", got)
 	}
 	test.Tap(lane.Hold)

@@ -1,6 +1,9 @@
 package sessions
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // EntryKind says what happened in one log entry.
 type EntryKind uint8
@@ -146,3 +149,11 @@ func (n Note) String() string {
 
 // Time returns the entry's timestamp.
 func (e Entry) Time() time.Time { return time.UnixMicro(e.Micros) }
+
+// Plural is "1 byte", "2 bytes": counts in log lines read as words.
+func Plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}

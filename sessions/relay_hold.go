@@ -245,7 +245,7 @@ func (s *Session) Hold(toTarget bool, on bool) {
 		return
 	}
 	n, b := s.release(d, 0)
-	s.logEvent(KindInfo, nil, fmt.Sprintf("no longer holding %s; released the %d messages (%d bytes) held", what, n, b))
+	s.logEvent(KindInfo, nil, fmt.Sprintf("no longer holding %s; released %s (%s)", what, Plural(n, "held message"), Plural(b, "byte")))
 }
 
 // RelayErr is nil for a relay and ErrNotRelay for any other session, on
@@ -286,7 +286,7 @@ func (s *Session) Release(toTarget bool, n int) int {
 	d := dirOf(toTarget)
 	k, b := s.release(d, n)
 	if k > 0 {
-		s.logEvent(KindInfo, nil, fmt.Sprintf("released %d held messages (%d bytes) to the %s", k, b, sideNames[1-d]))
+		s.logEvent(KindInfo, nil, fmt.Sprintf("released %s (%s) to the %s", Plural(k, "held message"), Plural(b, "byte"), sideNames[1-d]))
 	}
 	return k
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/sockplay/sockplay/sessions"
 )
 
 // Text is the step in words, a line or a few (a diff indented under it):
@@ -126,13 +128,9 @@ func quotePreview(b []byte) string {
 	return strconv.Quote(string(b))
 }
 
-// Plural is "1 byte", "2 bytes".
-func Plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
-}
+// Plural is "1 byte", "2 bytes" (sessions.Plural, which the relay's log
+// lines use too).
+func Plural(n int, what string) string { return sessions.Plural(n, what) }
 
 // ReplayText is a replay's summary in a line.
 func (sum Summary) ReplayText() string {
