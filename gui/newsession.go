@@ -71,6 +71,7 @@ type NewSessionDialog struct {
 	composer ComposerState
 	syncing  bool // the dialog is setting its own widgets
 	rows     map[string][]fyne.CanvasObject
+	form     *fyne.Container // the rows, refreshed when one appears or goes
 }
 
 // ShowNewSession opens the New-session dialog with a TCP server filled in.
@@ -164,6 +165,7 @@ func newSessionDialog(m *MainWindow) *NewSessionDialog {
 	d.Problem.Hide()
 
 	form := container.New(layout.NewFormLayout())
+	d.form = form
 	add := func(name, label string, content fyne.CanvasObject) {
 		l := widget.NewLabelWithStyle(label, fyne.TextAlignTrailing, fyne.TextStyle{Bold: label != ""})
 		form.Add(l)
@@ -587,13 +589,24 @@ func (d *NewSessionDialog) RowShown(name string) bool {
 	return len(r) > 0 && r[1].Visible()
 }
 
+// A row that appears or goes refreshes the form, so the rows below move
+// (a hidden child does not move its neighbours until its container
+// lays out again).
 func (d *NewSessionDialog) showRow(name string, show bool) {
+	changed := false
 	for _, o := range d.rows[name] {
+		if o.Visible() == show {
+			continue
+		}
+		changed = true
 		if show {
 			o.Show()
 		} else {
 			o.Hide()
 		}
+	}
+	if changed && d.form != nil {
+		d.form.Refresh()
 	}
 }
 
