@@ -411,9 +411,14 @@ func CloseWrite(c net.Conn) error {
 	}
 	// crypto/tls's CloseWrite sends close_notify only; the TCP FIN under it
 	// is what the peer's kernel, ss and a plain reader see.
+	// A peer may answer the close_notify by closing at once, and our
+	// reader then closes the connection: its close sent the FIN, so the
+	// half-close is done.
 	if u := Underlying(c); u != c {
 		if uw, ok := u.(interface{ CloseWrite() error }); ok {
-			return uw.CloseWrite()
+			if err := uw.CloseWrite(); err != nil && !errors.Is(err, net.ErrClosed) {
+				return err
+			}
 		}
 	}
 	return nil
