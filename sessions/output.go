@@ -161,16 +161,17 @@ func (s *Session) detach(q *outQueue) {
 	q.signal()
 }
 
-// closeOutputs detaches and drains every output (Session.Close).
+// closeOutputs detaches and drains every output (Session.Close), the
+// last attached first: an output that fails while it drains (a recording
+// whose last writes find the disk full) says so in an entry, which the
+// outputs attached before it (the command line's printer) still get.
 func (s *Session) closeOutputs() {
 	s.emitMu.Lock()
 	outs := s.outs
 	s.emitMu.Unlock()
-	for _, q := range outs {
-		s.detach(q)
-	}
-	for _, q := range outs {
-		<-q.done
+	for i := len(outs) - 1; i >= 0; i-- {
+		s.detach(outs[i])
+		<-outs[i].done
 	}
 }
 
