@@ -82,6 +82,11 @@ type Config struct {
 	LogBudget  int64 // bytes; DefaultLogBudget if 0
 	ReadBuffer int   // largest read per syscall; DefaultReadBuffer if 0
 
+	// LogSizesOnly keeps traffic in the log without its bytes (see
+	// Log.SetSizesOnly): for front ends that show no view, like the
+	// command line. Outputs get every byte either way.
+	LogSizesOnly bool
+
 	// Framing cuts what each peer sends into messages (one decoder per
 	// peer) and frames what is sent; KindRaw, the zero Spec, logs raw
 	// chunks only. With framing, replies answer whole messages.
@@ -109,7 +114,7 @@ type Config struct {
 
 // DefaultReadBuffer is the largest stream read; buffers start small and grow
 // to it only for peers that fill them, so 10,000 idle peers stay cheap.
-const DefaultReadBuffer = 128 << 10
+const DefaultReadBuffer = 256 << 10
 
 const (
 	initialReadBuffer = 4 << 10

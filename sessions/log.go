@@ -81,6 +81,7 @@ type Log struct {
 	events      ring
 	next        uint64 // seq of the next entry
 	arena       arena
+	sizesOnly   atomic.Bool // traffic is kept as sizes, without its bytes (SetSizesOnly)
 
 	dropBytes, dropEntries   uint64 // since the last Clear: shown in the view
 	dropMicros               int64  // time of the newest dropped entry
@@ -124,6 +125,11 @@ func (l *Log) Add(e Entry) uint64 {
 	if isEvent(&e) {
 		r, budget = &l.events, l.eventBudget
 	}
+	if l.sizesOnly.Load() && e.Kind.Data() && len(e.Data) > 0 {
+		// Kept as a size: nobody shows these bytes. Data stays non-nil
+		// (empty), as an empty datagram's is.
+		e.Bytes, e.Data = uint64(len(e.Data)), []byte{}
+	}
 	c := cost(&e)
 	for r.n > 0 && r.used+c > budget {
 		l.dropOldest(r)
@@ -147,16 +153,26 @@ func (l *Log) Add(e Entry) uint64 {
 func (l *Log) dropOldest(r *ring) {
 	it := r.at(0)
 	r.used -= cost(&it.e)
-	l.dropBytes += uint64(len(it.e.Data))
+	n := uint64(len(it.e.Data))
+	if it.e.Kind.Data() {
+		n += it.e.Bytes // kept as a size (SetSizesOnly)
+	}
+	l.dropBytes += n
 	l.dropEntries++
 	l.dropMicros = max(l.dropMicros, it.e.Micros)
-	l.totalBytes += uint64(len(it.e.Data))
+	l.totalBytes += n
 	l.totalEntries++
 	l.arena.release(it.s)
 	*it = item{}
 	r.head = (r.head + 1) & (len(r.items) - 1)
 	r.n--
 }
+
+// SetSizesOnly makes the log keep traffic entries from now on without
+// their bytes, their size in Bytes instead: for a front end that shows no
+// view (the command line), where copying every chunk into the log is a
+// copy of the whole stream for nobody. Outputs still get every byte.
+func (l *Log) SetSizesOnly(on bool) { l.sizesOnly.Store(on) }
 
 // SetBudget changes what the view keeps of traffic (DefaultLogBudget if
 // <= 0), dropping the oldest traffic at once when it shrinks; events get

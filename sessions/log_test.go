@@ -224,3 +224,56 @@ func TestEventsSurviveAFlood(t *testing.T) {
 		t.Fatalf("used %d of %d", l.Used(), l.Budget())
 	}
 }
+
+// A log that keeps sizes only (the command line's) keeps every traffic
+// entry's size and no bytes, counts what it drops by those sizes, and
+// keeps events as they are; an output still gets every byte.
+func TestLogSizesOnly(t *testing.T) {
+	l := NewLog(64 << 10)
+	l.SetSizesOnly(true)
+	l.Add(Entry{Kind: KindAccepted, Peer: 1, Text: "hello"})
+	chunk := make([]byte, 1000)
+	const n = 5000
+	for i := 0; i < n; i++ {
+		l.Add(Entry{Kind: KindDataIn, Peer: 1, Data: chunk})
+	}
+	l.Add(Entry{Kind: KindDataIn, Peer: 1, Data: []byte{}}) // an empty datagram
+	var kept, keptBytes uint64
+	var events int
+	l.Range(0, func(e Entry) bool {
+		if !e.Kind.Data() {
+			events++
+			return true
+		}
+		if e.Data == nil || len(e.Data) != 0 {
+			t.Fatalf("entry %d keeps %d bytes of data (nil %v)", e.Seq, len(e.Data), e.Data == nil)
+		}
+		kept++
+		keptBytes += e.Bytes
+		return true
+	})
+	if events != 1 {
+		t.Errorf("%d events kept, want 1", events)
+	}
+	db, de := l.Dropped()
+	if kept+de != n+1 || keptBytes+db != n*1000 {
+		t.Errorf("kept %d entries (%d bytes) and dropped %d (%d bytes); want %d entries, %d bytes in all", kept, keptBytes, de, db, n+1, n*1000)
+	}
+	if u := l.Used(); u > 64<<10 {
+		t.Errorf("used %d of a 64 KiB budget", u)
+	}
+}
+
+func BenchmarkLogAddSizesOnly(b *testing.B) {
+	l := NewLog(headlessBudgetForBench)
+	l.SetSizesOnly(true)
+	chunk := make([]byte, 64<<10)
+	b.SetBytes(int64(len(chunk)))
+	b.ReportAllocs()
+	for b.Loop() {
+		l.Add(Entry{Kind: KindDataIn, Peer: 1, Data: chunk})
+	}
+}
+
+// headlessBudgetForBench is the command line's view budget (cli's headlessViewBudget).
+const headlessBudgetForBench = 4 << 20

@@ -33,7 +33,7 @@ type OutgoingFile struct {
 }
 
 // fileChunk is the size of each write when a file is streamed.
-const fileChunk = 64 << 10
+const fileChunk = 256 << 10
 
 // OpenOutgoingFile opens path for sending with spec to ep. A missing file,
 // one too big to be a single message of spec, or, on a datagram endpoint,

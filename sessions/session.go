@@ -115,6 +115,7 @@ func New(cfg Config) (*Session, error) {
 		cfg.ReconnectMax = max(10*time.Second, cfg.ReconnectMin)
 	}
 	s := &Session{cfg: cfg, log: NewLog(cfg.LogBudget), peers: map[PeerID]*peer{}, byAddr: map[string]*peer{}, lost: make(chan struct{}, 1), closeDone: make(chan struct{})}
+	s.log.SetSizesOnly(cfg.LogSizesOnly)
 	s.framing.Store(&framingState{spec: cfg.Framing, opt: cfg.FramingOptions})
 	if cfg.Rules != nil {
 		if cfg.Reply != ReplyNone {

@@ -94,7 +94,7 @@ func runConnect(ctx context.Context, s Stdio, args []string) int {
 		}
 		payloads = append(payloads, pl)
 	}
-	cfg, err := headless(spec).Config()
+	cfg, err := headlessConfig(spec)
 	if err != nil {
 		return usageErr("%v", flagError(err))
 	}

@@ -54,7 +54,7 @@ func runRelay(ctx context.Context, s Stdio, args []string) int {
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	cfg, err := headless(spec).Config()
+	cfg, err := headlessConfig(spec)
 	if err != nil {
 		return usageErr("%v", flagError(err))
 	}

@@ -53,7 +53,7 @@ func runServe(ctx context.Context, s Stdio, args []string) int {
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	cfg, err := headless(spec).Config()
+	cfg, err := headlessConfig(spec)
 	if err == nil {
 		var sess *sessions.Session
 		if sess, err = sessions.New(cfg); err == nil {
@@ -174,7 +174,7 @@ func pumpStdin(in io.Reader, send func([]byte) error, done chan<- struct{}) {
 	if in == nil {
 		return
 	}
-	buf := make([]byte, 32<<10)
+	buf := make([]byte, 256<<10)
 	for {
 		n, err := in.Read(buf)
 		if n > 0 {

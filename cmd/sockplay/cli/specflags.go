@@ -78,7 +78,7 @@ func AddSessionFlags(fs *flag.FlagSet, roles int) *SessionFlags {
 	fs.StringVar(&f.saveDir, "save-dir", "", "with --framing jsonhdr: save each received file into `DIR` (names made safe; nothing lands outside DIR)")
 	fs.BoolVar(&f.keepOpen, "keep-open", false, "tcp/unix: keep a connection open for sending after the peer half-closes (sends FIN); without it the connection is closed then")
 	fs.StringVar(&f.pcap, "pcap", "", "record the session to `FILE` as pcapng (replaced if it exists), for Wireshark or tshark: TCP with its handshake, sequence numbers and FIN or RST as it happened, UDP, unix sockets as TCP/UDP on 127.0.0.x; a full disk stops the recording, not the session")
-	fs.Int64Var(&f.logBudget, "log-budget", 0, "`BYTES` of traffic the session's view keeps (the window's default is 64 MiB; serve and connect, which show no view, keep 4 MiB); what is printed or saved is never cut")
+	fs.Int64Var(&f.logBudget, "log-budget", 0, "`BYTES` of traffic the session's view keeps (the window's default is 64 MiB; serve, connect and relay, which show no view, keep 4 MiB of it as sizes only); what is printed or saved is never cut")
 	f.rules = addRuleFlags(fs)
 	f.sock = addSocketFlags(fs, server, client)
 	f.tls = addTLSFlags(fs, server, client)
@@ -97,6 +97,16 @@ func headless(sp sessions.Spec) sessions.Spec {
 		sp.LogBudget = headlessViewBudget
 	}
 	return sp
+}
+
+// headlessConfig is the session config of spec as serve, connect and
+// relay run it: nobody looks at the view, so it keeps the sizes of
+// traffic, not its bytes (what is printed or recorded is an output and
+// gets every byte).
+func headlessConfig(sp sessions.Spec) (sessions.Config, error) {
+	cfg, err := headless(sp).Config()
+	cfg.LogSizesOnly = true
+	return cfg, err
 }
 
 // flagOf is the flag that sets a Spec field, for error messages.
