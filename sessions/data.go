@@ -41,10 +41,14 @@ func (s *Session) dataIn(p *peer, chunk []byte, scratch *[]byte) {
 // it had not decoded, when it is stuck (the rest of the peer then comes as
 // raw chunks, like an unframed session).
 func (s *Session) messages(p *peer, msgs []framing.Message, err error, scratch *[]byte, answer bool) {
-	for _, m := range msgs {
+	// One allocation for the Message of every frame of this chunk, not
+	// one each: a stream of small frames has thousands per read.
+	batch := make([]Message, len(msgs))
+	for i, m := range msgs {
 		p.c.msgsIn.Add(1)
 		s.c.msgsIn.Add(1)
-		msg := &Message{Header: m.Header}
+		msg := &batch[i]
+		msg.Header = m.Header
 		if s.cfg.SaveDir != "" && m.Header != nil {
 			s.save(m, msg)
 		}

@@ -47,8 +47,9 @@ type Session struct {
 
 	// emitMu orders entries: the log and every output see them in one
 	// order. outs is replaced, never changed in place, under it.
-	emitMu sync.Mutex
-	outs   []*outQueue
+	emitMu   sync.Mutex
+	emitting Entry // emit's entry as the outputs' Wants see it (emitMu)
+	outs     []*outQueue
 
 	closeDone chan struct{} // closed when the first Close has finished
 

@@ -69,13 +69,15 @@ func (s Spec) NewDecoder(opt Options) Decoder {
 	case KindRaw:
 		sp = &rawSplitter{limit: limit}
 	case KindLine, KindCRLF, KindDelim:
-		sp = newDelimSplitter(s.delimiter(), s.Keep, limit)
+		ds := newDelimSplitter(s.delimiter(), s.Keep, limit)
+		ds.sl = &slab{}
+		sp = ds
 	case KindLen:
-		sp = &lenSplitter{spec: s, limit: limit}
+		sp = &lenSplitter{spec: s, limit: limit, sl: &slab{}}
 	case KindFixed:
-		sp = &fixedSplitter{size: s.Size, limit: limit}
+		sp = &fixedSplitter{size: s.Size, limit: limit, sl: &slab{}}
 	case KindSTXETX:
-		sp = &stxSplitter{limit: limit}
+		sp = &stxSplitter{limit: limit, sl: &slab{}}
 	case KindSLIP:
 		sp = &slipSplitter{limit: limit}
 	case KindCOBS:
@@ -98,6 +100,7 @@ type decoder struct {
 	off   int
 	dead  error
 	rest  []byte // see Rest
+	lastN int    // messages the last Feed returned: the next one's first guess
 }
 
 func (d *decoder) Feed(p []byte) ([]Message, error) {
@@ -107,6 +110,9 @@ func (d *decoder) Feed(p []byte) ([]Message, error) {
 	}
 	d.buf = append(d.buf, p...)
 	var msgs []Message
+	if d.lastN > 0 {
+		msgs = make([]Message, 0, d.lastN+d.lastN/4)
+	}
 	var errs errList
 	for d.off < len(d.buf) {
 		start := d.off
@@ -132,6 +138,7 @@ func (d *decoder) Feed(p []byte) ([]Message, error) {
 		}
 	}
 	d.compact()
+	d.lastN = len(msgs)
 	return msgs, errs.err()
 }
 
@@ -173,6 +180,27 @@ func (d *decoder) compact() {
 
 func (d *decoder) release() {
 	d.buf, d.off = nil, 0
+}
+
+// slab hands out copies of small messages from a shared block, so a read
+// full of small frames costs a few allocations instead of one per frame
+// (a third of the CPU of decoding 64-byte frames went to them). A block is
+// never written again once handed out: each copy is the caller's to keep,
+// as clone's are.
+type slab struct{ buf []byte }
+
+const slabBlock = 64 << 10
+
+func (s *slab) clone(b []byte) []byte {
+	if s == nil || len(b) > slabBlock/16 {
+		return clone(b)
+	}
+	if cap(s.buf)-len(s.buf) < len(b) {
+		s.buf = make([]byte, 0, slabBlock)
+	}
+	n := len(s.buf)
+	s.buf = append(s.buf, b...)
+	return s.buf[n:len(s.buf):len(s.buf)]
 }
 
 // clone copies b into a new, never nil, slice the caller owns.

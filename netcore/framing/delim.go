@@ -9,6 +9,7 @@ import (
 // cobs through decode). A frame that outgrows the limit is reported once and
 // skipped up to the next delimiter, so the decoder resyncs.
 type delimSplitter struct {
+	sl    *slab
 	delim []byte
 	keep  bool
 	limit int // largest Data
@@ -69,9 +70,9 @@ func (d *delimSplitter) next(b []byte) (int, Message, bool, error) {
 		return end, Message{Data: data}, true, nil
 	}
 	if d.keep {
-		return end, Message{Data: clone(b[:end])}, true, nil
+		return end, Message{Data: d.sl.clone(b[:end])}, true, nil
 	}
-	return end, Message{Data: clone(b[:i])}, true, nil
+	return end, Message{Data: d.sl.clone(b[:i])}, true, nil
 }
 
 func (d *delimSplitter) tooLarge() error {

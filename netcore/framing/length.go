@@ -12,6 +12,7 @@ import (
 type lenSplitter struct {
 	spec  Spec
 	limit int
+	sl    *slab
 }
 
 // frameLen turns the length field into the number of body bytes after the
@@ -62,7 +63,7 @@ func (l *lenSplitter) next(b []byte) (int, Message, bool, error) {
 	if len(b)-h < n {
 		return 0, Message{}, false, nil
 	}
-	return h + n, Message{Data: clone(b[s.StripLen() : h+n])}, true, nil
+	return h + n, Message{Data: l.sl.clone(b[s.StripLen() : h+n])}, true, nil
 }
 
 func (l *lenSplitter) end(b []byte) ([]Message, error) {
@@ -160,6 +161,7 @@ func (s Spec) appendLen(dst, payload []byte) ([]byte, error) {
 // over the limit is a stuck error at the first byte.
 type fixedSplitter struct {
 	size, limit int
+	sl          *slab
 }
 
 func (f *fixedSplitter) next(b []byte) (int, Message, bool, error) {
@@ -169,7 +171,7 @@ func (f *fixedSplitter) next(b []byte) (int, Message, bool, error) {
 	if len(b) < f.size {
 		return 0, Message{}, false, nil
 	}
-	return f.size, Message{Data: clone(b[:f.size])}, true, nil
+	return f.size, Message{Data: f.sl.clone(b[:f.size])}, true, nil
 }
 
 func (f *fixedSplitter) end(b []byte) ([]Message, error) {

@@ -13,6 +13,7 @@ const (
 // means its ETX was lost: the partial frame is dropped with an error and a
 // new one starts there.
 type stxSplitter struct {
+	sl       *slab
 	limit    int
 	inFrame  bool // b starts at the current frame's STX
 	searched int
@@ -66,7 +67,7 @@ func (s *stxSplitter) next(b []byte) (int, Message, bool, error) {
 	case b[j] == stx:
 		return n, Message{}, false, newError(ErrBadFrame, "stx after %s without etx; the partial frame is dropped", sizeText(int64(j-1)))
 	}
-	return n, Message{Data: clone(b[1:j])}, true, nil
+	return n, Message{Data: s.sl.clone(b[1:j])}, true, nil
 }
 
 func (s *stxSplitter) tooLarge() error {
