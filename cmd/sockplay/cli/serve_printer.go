@@ -324,10 +324,15 @@ func appendStatus(b []byte, e sessions.Entry) []byte {
 	return fmt.Appendf(b, "%s\n", e.Text)
 }
 
-// summary is the --quiet report of counts.
+// summary is the --quiet report of counts, with the messages when there
+// were any (a framing decoded or framed them).
 func summary(w io.Writer, c sessions.CounterValues, peers uint64, d time.Duration) {
-	fmt.Fprintf(w, "peers %d, in %d bytes in %d chunks, out %d bytes in %d chunks, %.3fs\n",
-		peers, c.BytesIn, c.ChunksIn, c.BytesOut, c.ChunksOut, d.Seconds())
+	msgs := ""
+	if c.MessagesIn > 0 || c.MessagesOut > 0 {
+		msgs = fmt.Sprintf(", messages in %d, out %d", c.MessagesIn, c.MessagesOut)
+	}
+	fmt.Fprintf(w, "peers %d, in %d bytes in %d chunks, out %d bytes in %d chunks%s, %.3fs\n",
+		peers, c.BytesIn, c.ChunksIn, c.BytesOut, c.ChunksOut, msgs, d.Seconds())
 }
 
 // isRefusal reports whether err is a datagram socket's "connection

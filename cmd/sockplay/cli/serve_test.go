@@ -240,6 +240,35 @@ func TestServeOnceQuietSummary(t *testing.T) {
 	}
 }
 
+// With a framing the summary counts the messages too (bench/messages.sh
+// reads the decode rate from it).
+func TestServeQuietSummaryCountsMessages(t *testing.T) {
+	testkit.NoLeaks(t)
+	addr := testkit.FreeAddr(t)
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(context.Background(), []string{"serve", "tcp://" + addr, "--quiet", "--once", "--framing", "len:2:be"},
+			Stdio{In: strings.NewReader(""), Out: &out, Err: &errb})
+	}()
+	var c net.Conn
+	var err error
+	testkit.Eventually(t, "server up", func() bool { c, err = net.Dial("tcp", addr); return err == nil })
+	c.Write([]byte("\x00\x01a\x00\x02bc\x00\x00"))
+	c.Close()
+	select {
+	case code := <-done:
+		if code != ExitOK {
+			t.Fatalf("exit %d", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("--once did not end")
+	}
+	if got := out.String(); !strings.HasPrefix(got, "peers 1, in 9 bytes in ") || !strings.Contains(got, ", messages in 3, out 0, ") {
+		t.Fatalf("summary %q", got)
+	}
+}
+
 func TestServeHexAndJSON(t *testing.T) {
 	testkit.NoLeaks(t)
 	srv := serveCmd(t, "tcp://127.0.0.1:0", "--json", "--echo")
