@@ -6,7 +6,7 @@ BIN     := build/sockplay
 # Go test timeout per package; the smoke test builds the binary itself.
 TESTTIMEOUT ?= 20m
 
-.PHONY: run build test test-windows vet fmt-check cross-check screenshot fuzz package deps-build deps-test deps-package clean
+.PHONY: run build test test-windows vet fmt-check cross-check screenshot fuzz bench package deps-build deps-test deps-package clean
 
 run: deps-build build
 	./$(BIN) $(ARGS)
@@ -54,6 +54,14 @@ fuzz:
 			echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 		done; \
 	done
+
+# Every comparison in bench/ against the tool a person would use instead
+# (socat, hexdump, xxd, ss, ping, ...), each alternating the two in one run,
+# medians of several runs, written to bench/RESULTS.md (bench/run.sh).
+# QUICK=1 runs a short version in a few minutes. Not part of make test.
+QUICK ?= 0
+bench: deps-test
+	QUICK=$(QUICK) bench/run.sh
 
 # Release packages into dist/ (Linux tar.xz and .deb, Windows .exe and NSIS
 # installer), then checks every artifact; the Windows ones also run under

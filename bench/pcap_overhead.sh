@@ -1,26 +1,27 @@
 #!/usr/bin/env bash
 # bench/pcap_overhead.sh: what recording costs `sockplay serve --quiet --once`
 # when it ingests a TCP stream: the same SIZE (default 1G) sent to it with
-# and without `--pcap FILE`, alternating (RUNS each, default 3; the best of
-# each counts) so load from others on the machine hits both alike.
+# and without `--pcap FILE`, alternating (RUNS each, default 5; medians
+# compared) so load from others on the machine hits both alike.
 #
-# The sender is, as in bench/serve_throughput.sh, `head -c SIZE /dev/zero |
-# socat -u - TCP:...`; SENDER=python sends from python3 in 1 MiB sendall
-# calls with no pipe in between, which is faster, so the server's own
-# work (and the recorder's) decides the time. The time is from starting
-# the sender to the server exiting (all bytes read, and with --pcap all of
-# them written to the file). After each recorded run the file
-# must be a capture of every byte (tshark's conversation table counts them)
-# unless CHECK=0. Target: ratio (time with --pcap / time without) <= 1.10.
+# The sender is `head -c SIZE /dev/zero | socat -u -b 262144 - TCP:...`;
+# SENDER=python sends from python3 in 1 MiB sendall calls with no pipe in
+# between. The time is from starting the sender to the server exiting (all
+# bytes read, and with --pcap all of them written to the file). After each
+# recorded run the file must be a capture of every byte (tshark counts the
+# TCP payload) unless CHECK=0. Target: ratio (time with --pcap / time
+# without) <= 1.10.
 #
-# Usage: bench/pcap_overhead.sh   (needs go, socat, ss, tshark; SIZE=1G RUNS=3 SENDER=socat|python
+# Usage: bench/pcap_overhead.sh   (needs go, socat, ss, tshark; SIZE=1G RUNS=5 SENDER=socat|python
 #        PCAP_DIR=dir for the recordings (default: a temp dir);
 #        SOCKPLAY=path to use a built sockplay instead of building ./cmd/sockplay)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bench_name=pcap_overhead
+. bench/lib.sh
 
 SIZE=${SIZE:-1G}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 CHECK=${CHECK:-1}
 SENDER=${SENDER:-socat}
 export LC_ALL=C
@@ -32,31 +33,11 @@ if [ "$CHECK" = 1 ]; then
 	command -v tshark >/dev/null || { echo "bench/pcap_overhead.sh: tshark is not installed (CHECK=0 skips the check)" >&2; exit 1; }
 fi
 
-tmp=$(mktemp -d)
+tmp=$bench_tmp
 pcapdir=${PCAP_DIR:-$tmp}
-sink=
-cleanup() { [ -n "$sink" ] && kill "$sink" 2>/dev/null; rm -rf "$tmp"; rm -f "$pcapdir/pcap_overhead.pcapng"; }
-trap cleanup EXIT
-
-if [ -n "${SOCKPLAY:-}" ]; then
-	bin=$SOCKPLAY
-else
-	echo "building sockplay..."
-	go build -o "$tmp/sockplay" ./cmd/sockplay
-	bin=$tmp/sockplay
-fi
+bench_extra_cleanup='rm -f "$pcapdir/pcap_overhead.pcapng"'
+bin=$(sockplay_bin)
 bytes=$(numfmt --from=iec "$SIZE")
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-wait_listening() { # port
-	for _ in $(seq 1 500); do
-		ss -Hltn "sport = :$1" | grep -q . && return 0
-		sleep 0.01
-	done
-	echo "nothing listens on port $1" >&2
-	return 1
-}
 
 # run_one MODE (plain|pcap): starts serve, sends SIZE bytes, prints seconds.
 run_one() {
@@ -66,6 +47,7 @@ run_one() {
 	[ "$mode" = pcap ] && args=(--pcap "$pcapdir/pcap_overhead.pcapng")
 	"$bin" serve "tcp://127.0.0.1:$port" --quiet --once "${args[@]}" >"$tmp/summary" 2>"$tmp/err" &
 	sink=$!
+	bench_pids+=("$sink")
 	wait_listening "$port"
 	t0=$(date +%s.%N)
 	if [ "$SENDER" = python ]; then
@@ -77,7 +59,7 @@ while left > 0:
     n = min(left, len(buf)); s.sendall(buf[:n]); left -= n
 s.close()' "$port" "$bytes"
 	else
-		head -c "$SIZE" /dev/zero | socat -u - "TCP:127.0.0.1:$port"
+		head -c "$SIZE" /dev/zero | socat -u -b 262144 - "TCP:127.0.0.1:$port"
 	fi
 	wait "$sink" || { echo "bench/pcap_overhead.sh: serve failed: $(cat "$tmp/err")" >&2; exit 1; }
 	sink=
@@ -93,20 +75,20 @@ s.close()' "$port" "$bytes"
 	echo "$t1 - $t0" | bc -l
 }
 
-best_plain=; best_pcap=
 for r in $(seq 1 "$RUNS"); do
 	for mode in plain pcap; do
 		t=$(run_one "$mode")
+		echo "$t" >>"$tmp/t.$mode"
 		extra=
 		[ "$mode" = pcap ] && extra=$(printf "  file %s MB" "$(echo "$(stat -c %s "$pcapdir/pcap_overhead.pcapng" 2>/dev/null || echo 0) / 1000000" | bc)")
 		printf "run %d  %-6s %6.3fs  %7.1f MB/s%s\n" "$r" "$mode" "$t" "$(echo "$bytes / $t / 1000000" | bc -l)" "$extra"
-		if [ "$mode" = plain ]; then
-			if [ -z "$best_plain" ] || (( $(echo "$t < $best_plain" | bc -l) )); then best_plain=$t; fi
-		else
-			if [ -z "$best_pcap" ] || (( $(echo "$t < $best_pcap" | bc -l) )); then best_pcap=$t; fi
-		fi
 	done
 done
-ratio=$(echo "$best_pcap / $best_plain" | bc -l)
-printf "sender %s, %s each run\n" "$SENDER" "$SIZE"
-printf "best: serve --quiet %.3fs, with --pcap %.3fs; ratio (pcap/plain) %.3f (target <= 1.10)\n" "$best_plain" "$best_pcap" "$ratio"
+tp=$(median "$tmp/t.plain")
+tr=$(median "$tmp/t.pcap")
+ratio=$(calc "$tr / $tp")
+checked="every byte in the file (tshark)"
+[ "$CHECK" = 1 ] || checked="file not checked (CHECK=0)"
+result "recording $SIZE received to pcapng: serve --quiet --pcap FILE vs serve --quiet (sender $SENDER)" \
+	"$(printf '%.3f s' "$tr")" "$(printf '%.3f s without --pcap' "$tp")" "$(printf '%.2f (time with / without)' "$ratio")" "<= 1.10" \
+	"$(verdict "$ratio" "<=" 1.10)" "medians of $RUNS; $checked"

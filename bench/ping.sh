@@ -5,12 +5,14 @@
 # rounds, default 3, alternating so load from others hits both alike), then
 # prints the median RTT of each tool over all its replies, the ratio, and
 # the loss of each.
-# Targets: sockplay's median within 2x of iputils'; no probe lost (0 of 100).
+# Targets: sockplay's median within 1.5x of iputils'; no probe lost (0 of 100).
 #
 # Usage: bench/ping.sh   (from anywhere in the repo; needs go, iputils ping,
 # and root, CAP_NET_RAW or a ping_group_range that includes your group)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bench_name=ping
+. bench/lib.sh
 
 ROUNDS=${ROUNDS:-3}
 COUNT=${COUNT:-100}
@@ -21,11 +23,8 @@ for tool in go ping awk sort; do
 	command -v "$tool" >/dev/null || { echo "bench/ping.sh: $tool is not installed" >&2; exit 1; }
 done
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-echo "building sockplay..."
-go build -o "$tmp/sockplay" ./cmd/sockplay
+tmp=$bench_tmp
+sp=$(sockplay_bin)
 
 : >"$tmp/iputils.rtt"
 : >"$tmp/sockplay.rtt"
@@ -36,7 +35,7 @@ for r in $(seq "$ROUNDS"); do
 	recv=$(grep -c 'bytes from' "$tmp/iputils.out" || true)
 	lost_iputils=$((lost_iputils + COUNT - recv))
 
-	"$tmp/sockplay" ping -c "$COUNT" -i 10ms --json "$HOST" >"$tmp/sockplay.out"
+	"$sp" ping -c "$COUNT" -i 10ms --json "$HOST" >"$tmp/sockplay.out"
 	grep '"kind":"reply"' "$tmp/sockplay.out" | grep -o '"rtt_ms":[0-9.e-]*' | cut -d: -f2 >>"$tmp/sockplay.rtt"
 	recv=$(grep -c '"kind":"reply"' "$tmp/sockplay.out" || true)
 	lost_sockplay=$((lost_sockplay + COUNT - recv))
@@ -44,7 +43,6 @@ for r in $(seq "$ROUNDS"); do
 	echo "round $r: sockplay $(tail -1 "$tmp/sockplay.out")"
 done
 
-median() { sort -g "$1" | awk '{v[NR]=$1} END {if (NR==0) {print "nan"; exit} if (NR%2) print v[(NR+1)/2]; else printf "%.4f\n", (v[NR/2]+v[NR/2+1])/2}'; }
 mi=$(median "$tmp/iputils.rtt")
 ms=$(median "$tmp/sockplay.rtt")
 total=$((ROUNDS * COUNT))
@@ -53,9 +51,7 @@ printf '%-10s %8s %14s %12s\n' tool replies "median rtt ms" lost
 printf '%-10s %8d %14s %12s\n' iputils "$(wc -l <"$tmp/iputils.rtt")" "$mi" "$lost_iputils of $total"
 printf '%-10s %8d %14s %12s\n' sockplay "$(wc -l <"$tmp/sockplay.rtt")" "$ms" "$lost_sockplay of $total"
 echo
-awk -v a="$ms" -v b="$mi" 'BEGIN{r=a/b; printf "sockplay median / iputils median = %.2f (target <= 2: %s)\n", r, (r<=2 ? "met" : "NOT met")}'
-if [[ $lost_sockplay -eq 0 && $lost_iputils -eq 0 ]]; then
-	echo "loss: none (target 0: met)"
-else
-	echo "loss: sockplay $lost_sockplay, iputils $lost_iputils of $total (target 0: $([[ $lost_sockplay -eq 0 ]] && echo met || echo NOT met))"
-fi
+r=$(calc "$ms / $mi")
+result "ping 127.0.0.1, $total probes at 10 ms: sockplay ping vs iputils ping, median RTT" "$ms ms, $lost_sockplay lost" "$mi ms, $lost_iputils lost" \
+	"$(printf '%.2fx (RTT ours / theirs)' "$r")" "<= 1.5x, 0 lost" \
+	"$(awk -v r="$r" -v l="$lost_sockplay" 'BEGIN { print (r <= 1.5 && l == 0) ? "pass" : "miss" }')" "$ROUNDS rounds of $COUNT, alternating"

@@ -12,6 +12,8 @@
 # Usage: bench/sockets.sh   (from anywhere in the repo; needs go, ss, python3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bench_name=sockets
+. bench/lib.sh
 
 N=${N:-10000}
 RUNS=${RUNS:-15}
@@ -22,17 +24,11 @@ for tool in go ss python3; do
 done
 ulimit -n $((N + 1024)) 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-tmp=$(mktemp -d)
+tmp=$bench_tmp
 pids=()
-cleanup() {
-	exec 3>&- 4>&- 2>/dev/null || true
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-echo "building sockplay and the connection holder..."
-go build -o "$tmp/sockplay" ./cmd/sockplay
+# Closing the fifos ends the holders; then wait for them.
+bench_extra_cleanup='exec 3>&- 4>&- 2>/dev/null || true; for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done'
+sp=$(sockplay_bin)
 go build -o "$tmp/conns" ./bench/sockets_conns
 
 # waitline FILE WORD PID: wait up to 60 s for WORD in FILE while PID lives.
@@ -62,7 +58,7 @@ waitline "$tmp/out.server" ready "${pids[0]}"
 # Same rows: both tools list the same established sockets (counted, as
 # ordering differs); a few may differ when others open or close sockets.
 ss_rows=$(ss -tan | grep -c ESTAB || true)
-sp_rows=$("$tmp/sockplay" sockets -tan | grep -c ESTAB || true)
+sp_rows=$("$sp" sockets -tan | grep -c ESTAB || true)
 echo "ESTAB rows: ss $ss_rows, sockplay $sp_rows"
 
 # timeit NAME CMD...: append the wall time of one run, in ms, to $tmp/NAME.
@@ -82,21 +78,23 @@ PY
 echo "timing, $RUNS runs each..."
 for _ in $(seq "$RUNS"); do
 	timeit ss_tanp ss -tanp
-	timeit sp_tanp "$tmp/sockplay" sockets -tanp
+	timeit sp_tanp "$sp" sockets -tanp
 	timeit ss_tan ss -tan
-	timeit sp_tan "$tmp/sockplay" sockets -tan
+	timeit sp_tan "$sp" sockets -tan
 done
 
-median() { sort -n "$tmp/$1.times" | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 echo
 printf '%-26s %10s\n' command "median ms"
 for pair in "ss -tanp:ss_tanp" "sockplay sockets -tanp:sp_tanp" "ss -tan:ss_tan" "sockplay sockets -tan:sp_tan"; do
-	printf '%-26s %10.1f\n' "${pair%%:*}" "$(median "${pair##*:}")"
+	printf '%-26s %10.1f\n' "${pair%%:*}" "$(median "$tmp/${pair##*:}.times")"
 done
 echo
 ratio() { # ratio OURS THEIRS TARGET LABEL
-	awk -v a="$(median "$1")" -v b="$(median "$2")" -v t="$3" -v l="$4" \
-		'BEGIN{r=a/b; printf "%-42s %5.2fx (target <= %.1fx: %s)\n", l, r, t, (r<=t ? "met" : "NOT met")}'
+	local a b r
+	a=$(median "$tmp/$1.times") b=$(median "$tmp/$2.times")
+	r=$(calc "$a / $b")
+	result "socket table at $((2 * N)) TCP sockets: $4" "$(printf '%.1f ms' "$a")" "$(printf '%.1f ms' "$b")" \
+		"$(printf '%.2fx (time ours / theirs)' "$r")" "<= ${3}x" "$(verdict "$r" "<=" "$3")" "medians of $RUNS, start-up included; ESTAB rows ss $ss_rows, sockplay $sp_rows"
 }
-ratio sp_tanp ss_tanp 1.5 "sockplay sockets -tanp / ss -tanp"
-ratio sp_tan ss_tan 1.0 "sockplay sockets -tan  / ss -tan"
+ratio sp_tanp ss_tanp 1.5 "sockets -tanp vs ss -tanp"
+ratio sp_tan ss_tan 1.0 "sockets -tan vs ss -tan"
