@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # bench/relay.sh: how fast `sockplay relay` forwards a TCP stream, against
-# `socat TCP-LISTEN:P TCP:127.0.0.1:Q` doing the same relay, in one run.
+# `socat -b 262144 TCP-LISTEN:P TCP:127.0.0.1:Q` doing the same relay, in one run.
 #
-#   head -c SIZE /dev/zero | socat -u - TCP:relay  ->  RELAY  ->  socat -u TCP-LISTEN:sink STDOUT | cmp
+#   head -c SIZE /dev/zero | socat -u -b 262144 - TCP:relay  ->  RELAY  ->  socat -u -b 262144 TCP-LISTEN:sink STDOUT | cmp
 #
 # RELAY is `sockplay relay tcp://127.0.0.1:P tcp://127.0.0.1:Q --quiet --once`
-# or `socat TCP-LISTEN:P,bind=127.0.0.1,reuseaddr TCP:127.0.0.1:Q` (socat's
-# defaults: 8 KiB reads). Every byte is checked: the sink compares the
+# or `socat -b 262144 TCP-LISTEN:P,bind=127.0.0.1,reuseaddr TCP:127.0.0.1:Q`
+# (256 KiB reads, as sockplay's; socat's default 8 KiB would measure its
+# small reads). Every byte is checked: the sink compares the
 # stream with /dev/zero for SIZE+1 bytes with cmp, which must stop at EOF
 # after exactly SIZE bytes, all zero (a short, long or changed stream
 # fails the run). The time is from starting the sender to the sink's end
@@ -35,17 +36,17 @@ run_one() {
 	local name=$1 p q t0 sink relay
 	p=$(free_port)
 	q=$(free_port)
-	(timeout "$TO" socat -u "TCP-LISTEN:$q,bind=127.0.0.1,reuseaddr" STDOUT | cmp -n $((bytes + 1)) - /dev/zero >"$bench_tmp/cmp" 2>&1 || true) &
+	(timeout "$TO" socat -u -b 262144 "TCP-LISTEN:$q,bind=127.0.0.1,reuseaddr" STDOUT | cmp -n $((bytes + 1)) - /dev/zero >"$bench_tmp/cmp" 2>&1 || true) &
 	sink=$!
 	wait_listening "$q"
 	case "$name" in
-	socat) timev "$bench_tmp/time.socat" timeout "$TO" socat "TCP-LISTEN:$p,bind=127.0.0.1,reuseaddr" "TCP:127.0.0.1:$q" & ;;
+	socat) timev "$bench_tmp/time.socat" timeout "$TO" socat -b 262144 "TCP-LISTEN:$p,bind=127.0.0.1,reuseaddr" "TCP:127.0.0.1:$q" & ;;
 	sockplay) timev "$bench_tmp/time.sockplay" timeout "$TO" "$sp" relay "tcp://127.0.0.1:$p" "tcp://127.0.0.1:$q" --quiet --once >"$bench_tmp/summary" 2>"$bench_tmp/relay.err" & ;;
 	esac
 	relay=$!
 	wait_listening "$p"
 	t0=$(now)
-	head -c "$SIZE" /dev/zero | timeout "$TO" socat -u - "TCP:127.0.0.1:$p"
+	head -c "$SIZE" /dev/zero | timeout "$TO" socat -u -b 262144 - "TCP:127.0.0.1:$p"
 	wait "$sink"
 	elapsed "$t0"
 	wait "$relay" || die "$name relay failed: $(cat "$bench_tmp/relay.err" 2>/dev/null)"
@@ -69,6 +70,6 @@ ts=$(median "$bench_tmp/t.socat")
 tp=$(median "$bench_tmp/t.sockplay")
 ratio=$(calc "$ts / $tp")
 peak=$(sort -g "$bench_tmp/rss" | tail -1)
-result "relay $SIZE TCP: relay --quiet --once vs socat TCP-LISTEN TCP (every byte checked)" \
+result "relay $SIZE TCP: relay --quiet --once vs socat -b 262144 TCP-LISTEN TCP (every byte checked)" \
 	"$(printf '%.2f s, peak RSS %s MB' "$tp" "$peak")" "$(printf '%.2f s' "$ts")" "$(printf '%.2fx' "$ratio")" ">= 0.9x" \
 	"$(verdict "$ratio" ">=" 0.9)" "medians of $RUNS"

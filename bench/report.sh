@@ -76,4 +76,4 @@ else
 	done
 fi
 echo
-echo "Reproduce: \`make bench\` (about half an hour) or \`make bench QUICK=1\` (a few minutes); one row: \`bench/tcp.sh\` and the others in bench/, described in bench/README.md."
+echo "Reproduce: \`make bench\` (about 15 minutes) or \`make bench QUICK=1\` (about 3); one row: \`bench/tcp.sh\` and the others in bench/, described in bench/README.md."

@@ -31,7 +31,10 @@ run_one() { # run_one WHO: prints "received sent"
 	port=$(free_udp_port)
 	case $who in
 	sockplay)
-		timeout "$TO" "$sp" serve "udp://127.0.0.1:$port" --quiet >"$bench_tmp/out" 2>"$bench_tmp/err" &
+		# --foreground: GNU timeout otherwise passes the SIGINT below to its
+		# whole process group as well, and a second signal ends sockplay
+		# before it prints its summary.
+		timeout --foreground "$TO" "$sp" serve "udp://127.0.0.1:$port" --quiet >"$bench_tmp/out" 2>"$bench_tmp/err" &
 		rx=$!
 		;;
 	socat)

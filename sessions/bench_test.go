@@ -5,6 +5,8 @@ import (
 	"net"
 	"testing"
 	"time"
+
+	"github.com/sockplay/sockplay/netcore/framing"
 )
 
 // BenchmarkServerReceive: one TCP peer streams into a server session that
@@ -73,4 +75,33 @@ func benchPeerWith(b *testing.B, cfg Config) (*Session, net.Conn) {
 	}
 	b.Cleanup(func() { c.Close() })
 	return srv, c
+}
+
+// BenchmarkServeMessages: back-to-back 64-byte len:2:be frames into a
+// server session that decodes and counts them, the command line's way
+// (view of sizes only), per frame; bench/messages.sh measures the same
+// through `sockplay serve` against a python3 decoder.
+func BenchmarkServeMessages(b *testing.B) {
+	spec, err := framing.Parse("len:2:be")
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv, c := benchPeerWith(b, Config{Framing: spec, LogSizesOnly: true, LogBudget: 4 << 20})
+	const frames = 4096 // one 256 KiB write
+	var block []byte
+	for i := 0; i < frames; i++ {
+		block, _ = spec.Encode(block, make([]byte, 62))
+	}
+	b.SetBytes(64)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for sent := 0; sent < b.N; sent += frames {
+		n := min(frames, b.N-sent)
+		if _, err := c.Write(block[:n*64]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for srv.Counters().MessagesIn < uint64(b.N) {
+		time.Sleep(100 * time.Microsecond)
+	}
 }
