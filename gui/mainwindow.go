@@ -166,7 +166,8 @@ func (m *MainWindow) mainMenu() *fyne.MainMenu {
 			item("Previous tab", prevTabShortcut, func() { m.cycleTabs(-1) }), sep(),
 			item("Filter traffic", filterShortcut, m.focusFilter),
 			item("Clear view", clearViewShortcut, m.clearView)),
-		fyne.NewMenu("Tools", fyne.NewMenuItem("Ping…", m.ShowPing), fyne.NewMenuItem("Sockets…", m.ShowSockets)),
+		fyne.NewMenu("Tools", fyne.NewMenuItem("Ping…", m.ShowPing), fyne.NewMenuItem("Sockets…", m.ShowSockets),
+			fyne.NewMenuItem("Experiments…", m.ShowExperiments)),
 		fyne.NewMenu("Help", fyne.NewMenuItem("Keyboard shortcuts", m.ShowShortcuts), fyne.NewMenuItemSeparator(),
 			fyne.NewMenuItem("About sockplay", m.ShowAbout)),
 	)

@@ -4,6 +4,8 @@ package gui
 // tab per target, so several pings can run side by side.
 func (m *MainWindow) ShowPing() { m.OpenPing() }
 
+// ShowExperiments (Tools → Experiments…) is in experiments_tab.go.
+
 // ShowSockets opens the socket browser, or selects it when it is open:
 // one listing goroutine is enough.
 func (m *MainWindow) ShowSockets() {

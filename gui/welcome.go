@@ -42,6 +42,7 @@ func newWelcomeTab(m *MainWindow) *container.TabItem {
 		widget.NewLabelWithStyle("Session kinds", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewGridWithColumns(2, cards...),
 		captureCard(m),
+		experimentsCard(m), // welcome_experiments.go
 	)
 	item := container.NewTabItemWithIcon("Welcome", Icon, container.NewVScroll(container.NewPadded(body)))
 	return item

@@ -76,6 +76,8 @@ const (
 	toolPing    = "ping"
 	toolSockets = "sockets"
 	toolCapture = "capture"
+	// toolExperiments is the Experiments tab (experiments_tab.go).
+	toolExperiments = "experiments"
 )
 
 // ToolTab is a Ping, Sockets or capture tab as the workspace keeps it: what kind it
@@ -89,6 +91,8 @@ type ToolTab struct {
 	Ping    *PingSettings    `json:"ping,omitempty"`
 	Sockets *SocketsSettings `json:"sockets,omitempty"`
 	Capture *CaptureSettings `json:"capture,omitempty"`
+	// Experiments: the experiment the Experiments tab showed.
+	Experiments *ExperimentsSettings `json:"experiments,omitempty"`
 
 	// problem says, in a sentence, what in the saved entry could not be
 	// read (a value of the wrong JSON type): that setting is left at its
@@ -549,6 +553,8 @@ func (t *ToolTab) title(index int) string {
 		return "Ping"
 	case toolSockets:
 		return socketsTitle
+	case toolExperiments:
+		return "Experiments"
 	case toolCapture:
 		if t.Capture != nil && oneLine(t.Capture.File) && t.Capture.File != "" {
 			return "Capture " + filepath.Base(t.Capture.File)
@@ -593,6 +599,16 @@ func (m *MainWindow) restoreTool(tt ToolTab) (notes []string, err error) {
 			return nil, errors.New("the saved entry does not name its capture file")
 		}
 		m.restoreCapture(tt.Capture.File)
+		return notes, nil
+	case toolExperiments:
+		if m.experimentsTab() != nil {
+			return nil, errors.New("sockplay keeps one Experiments tab and this is a second one")
+		}
+		var s ExperimentsSettings
+		if tt.Experiments != nil {
+			s = *tt.Experiments
+		}
+		m.restoreExperiments(s)
 		return notes, nil
 	case "":
 		if tt.problem != "" {
