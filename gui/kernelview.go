@@ -49,12 +49,15 @@ type kernelView struct {
 	// there is none.
 	watch *socktable.ConnWatch
 	pump  *uikit.Pump
+
+	diagram *connDiagram // kerneldiagram.go: the state diagram of one connection
 }
 
 // kernelLook is one lookup, handed from the pump to the UI goroutine.
 type kernelLook struct {
 	rows []socktable.WatchedConn
 	more int
+	peer peerLook // the diagram's connection (kerneldiagram.go)
 }
 
 // newKernelView builds the view for the session get returns (it changes
@@ -65,19 +68,36 @@ func newKernelView(get func() *sessions.Session, compact bool) *kernelView {
 	k.Title.Truncation = fyne.TextTruncateEllipsis // the pane's width is the person's
 	if compact {
 		k.Lines = container.NewVBox()
-		k.root = container.NewVBox(k.Lines)
 	} else {
 		k.List = widget.NewList(func() int { return len(k.rows) }, k.newRow, k.updateRow)
-		k.root = container.NewBorder(container.NewVBox(widget.NewSeparator(), k.Title), nil, nil, nil, k.List)
+	}
+	k.diagram = newConnDiagram(k, !compact)
+	if compact {
+		k.root = container.NewBorder(nil, nil, nil, k.diagram.Button, k.Lines)
+	} else {
+		k.root = container.NewBorder(container.NewVBox(widget.NewSeparator(),
+			container.NewBorder(nil, nil, nil, k.diagram.Button, k.Title)), nil, nil, nil, k.List)
 	}
 	k.show(nil, 0)
 	if runPumps {
-		k.pump = uikit.Poll(func() time.Duration { return kernelEvery }, func(ctx context.Context, _ bool) (kernelLook, bool) {
-			rows, more := k.lookup(ctx)
-			return kernelLook{rows, more}, true
-		}, func(l kernelLook) { k.show(l.rows, l.more) })
+		k.pump = uikit.Poll(k.diagram.every, func(ctx context.Context, _ bool) (kernelLook, bool) {
+			return k.look(ctx), true
+		}, k.apply)
 	}
 	return k
+}
+
+// look asks the kernel about the connections, and about the other end of
+// the diagram's connection while the diagram is open (pump goroutine).
+func (k *kernelView) look(ctx context.Context) kernelLook {
+	rows, more := k.lookup(ctx)
+	return kernelLook{rows, more, k.diagram.look(ctx, rows)}
+}
+
+// apply shows a look (UI goroutine).
+func (k *kernelView) apply(l kernelLook) {
+	k.show(l.rows, l.more)
+	k.diagram.show(l.rows, l.peer)
 }
 
 // addKernelView puts the kernel's view of the tab's TCP connections into
@@ -92,16 +112,15 @@ func (t *SessionTab) addKernelView(middle fyne.CanvasObject) fyne.CanvasObject {
 		peers := container.NewVSplit(sp.Leading, t.kernel.root)
 		peers.Offset = 0.55
 		sp.Leading = peers
-		return sp
+		return t.kernel.diagram.withDiagram(sp) // kerneldiagram.go: the state diagram beside it, when open
 	}
-	return container.NewBorder(t.kernel.root, nil, nil, nil, middle)
+	return container.NewBorder(t.kernel.root, nil, nil, nil, t.kernel.diagram.withDiagram(middle))
 }
 
 // refresh looks up and shows at once (tests; the pump does the same in
 // two halves).
 func (k *kernelView) refresh() {
-	rows, more := k.lookup(context.Background())
-	k.show(rows, more)
+	k.apply(k.look(context.Background()))
 }
 
 // stop ends the pump and waits for it; a nil view (not a TCP session) has

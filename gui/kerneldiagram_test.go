@@ -1,0 +1,78 @@
+package gui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/sockplay/sockplay/sessions"
+)
+
+// The diagram on a session tab: a TCP server (kept open after the
+// peer's FIN) and a client on loopback, the client half-closes; the
+// client's diagram shows FIN-WAIT-2 for it and CLOSE-WAIT for the server,
+// the server's the same from its side.
+func TestSessionTabStateDiagram(t *testing.T) {
+	noPumps(t)
+	m := newTestMain(t)
+	t.Cleanup(m.closeAllSessions)
+	m.Window.Resize(defaultSize)
+	srv, err := m.OpenSession(SessionSpec{Spec: sessions.Spec{Role: "server", URL: "tcp://127.0.0.1:0", KeepOpen: true}, StartOnOpen: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli, err := m.OpenSession(SessionSpec{Spec: sessions.Spec{Role: "client", URL: "tcp://" + srv.Session().Addr().String()}, StartOnOpen: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	until := func(k *kernelView, ours, theirs tcpNode) []diagramSide {
+		t.Helper()
+		var s []diagramSide
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			k.refresh()
+			s = k.diagram.Diagram.Sides()
+			if len(s) == 2 && s[0].Lights.Now == ours && s[1].Lights.Now == theirs {
+				return s
+			}
+		}
+		t.Fatalf("diagram shows %+v, want %v and %v", s, ours, theirs)
+		return nil
+	}
+	d := cli.kernel.diagram
+	if d.Open() {
+		t.Fatal("the diagram is open before it is asked for")
+	}
+	test.Tap(d.Button)
+	if !d.Open() || len(d.dock.Objects) != 1 || d.dock.Objects[0] != d.split {
+		t.Fatal("State diagram did not open the diagram beside the traffic")
+	}
+	until(cli.kernel, nodeEstab, nodeEstab)
+	test.Tap(cli.HalfClose)
+	s := until(cli.kernel, nodeFinWait2, nodeCloseWait)
+	if s[0].Name != "client (this tab)" || s[1].Name != "server" {
+		t.Errorf("sides %q and %q", s[0].Name, s[1].Name)
+	}
+	if got := edgeNames(s[1].Lights.Fresh); len(got) != 1 || got[0] != "ESTABLISHED>CLOSE-WAIT" {
+		t.Errorf("server's latest arrows %q", got)
+	}
+	if !strings.Contains(d.Info.Text, "→") {
+		t.Errorf("info %q", d.Info.Text)
+	}
+
+	// The server's tab: its kernel list's connection, from its side.
+	ds := srv.kernel.diagram
+	test.Tap(ds.Button)
+	srv.kernel.refresh()
+	srv.kernel.List.Select(0)
+	s = until(srv.kernel, nodeCloseWait, nodeFinWait2)
+	if s[0].Name != "server (this tab)" {
+		t.Errorf("server tab's side %q", s[0].Name)
+	}
+
+	test.Tap(d.Button) // closes it again
+	if d.Open() || d.dock.Objects[0] != d.middle {
+		t.Error("State diagram did not close the diagram")
+	}
+}
