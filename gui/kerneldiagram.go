@@ -36,13 +36,14 @@ type connDiagram struct {
 	sel  atomic.Pointer[socktable.Conn4] // the connection chosen in the list; nil: the default
 
 	// UI goroutine only.
-	Button  *widget.Button
-	Diagram *stateDiagram
-	Info    *widget.Label
-	panel   fyne.CanvasObject
-	dock    *fyne.Container // the tab's middle, alone or beside the panel
-	middle  fyne.CanvasObject
-	split   *container.Split
+	Button   *widget.Button
+	Diagram  *stateDiagram
+	Info     *widget.Label
+	panel    fyne.CanvasObject
+	slot     func() *fyne.CanvasObject // where the tab's traffic sits (dockIn)
+	relayout func()
+	middle   fyne.CanvasObject // the traffic, there while closed
+	split    *container.Split  // the traffic and the panel, there while open
 
 	key          socktable.Conn4 // the connection the trails follow
 	ours, theirs stateTrail
@@ -87,36 +88,37 @@ func newConnDiagram(k *kernelView, server bool) *connDiagram {
 	return d
 }
 
-// withDiagram returns the tab's middle as it goes into the tab: a stack
-// that holds it alone, or beside the diagram when open.
-func (d *connDiagram) withDiagram(middle fyne.CanvasObject) fyne.CanvasObject {
-	d.middle = middle
-	d.dock = container.NewStack(middle)
-	return d.dock
+// dockIn says where the diagram opens: beside the object in slot (the
+// tab's traffic, which stays where it is while the diagram is closed),
+// and how to lay out what holds it after a change.
+func (d *connDiagram) dockIn(slot func() *fyne.CanvasObject, refresh func()) {
+	d.slot, d.relayout = slot, refresh
+	d.middle = *slot()
 }
 
 // toggle opens or closes the diagram beside the traffic.
 func (d *connDiagram) toggle() {
+	if d.slot == nil {
+		return // not placed in a tab
+	}
 	if d.open.Load() {
 		d.open.Store(false)
-		d.dock.Objects = []fyne.CanvasObject{d.middle}
+		*d.slot() = d.middle
 		d.Button.Importance = widget.LowImportance
 	} else {
 		d.open.Store(true)
 		if d.split == nil {
 			d.split = container.NewHSplit(d.middle, d.panel)
 			d.split.Offset = 0.55
-		} else {
-			d.split.Leading = d.middle
 		}
-		d.dock.Objects = []fyne.CanvasObject{d.split}
+		*d.slot() = d.split
 		d.Button.Importance = widget.HighImportance
 		if d.k.pump != nil {
 			d.k.pump.Kick()
 		}
 	}
 	d.Button.Refresh()
-	d.dock.Refresh()
+	d.relayout()
 }
 
 // Open reports whether the diagram is shown.

@@ -23,6 +23,7 @@ func TestSessionTabStateDiagram(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	waitFor(t, "the server to listen", func() bool { return srv.Session().State() == sessions.StateListening }, srv)
 	cli, err := m.OpenSession(SessionSpec{Spec: sessions.Spec{Role: "client", URL: "tcp://" + srv.Session().Addr().String()}, StartOnOpen: true})
 	if err != nil {
 		t.Fatal(err)
@@ -45,10 +46,11 @@ func TestSessionTabStateDiagram(t *testing.T) {
 		t.Fatal("the diagram is open before it is asked for")
 	}
 	test.Tap(d.Button)
-	if !d.Open() || len(d.dock.Objects) != 1 || d.dock.Objects[0] != d.split {
+	if !d.Open() || *d.slot() != d.split {
 		t.Fatal("State diagram did not open the diagram beside the traffic")
 	}
 	until(cli.kernel, nodeEstab, nodeEstab)
+	waitFor(t, "the client to connect", func() bool { return cli.clientPeer() != 0 }, cli)
 	test.Tap(cli.HalfClose)
 	s := until(cli.kernel, nodeFinWait2, nodeCloseWait)
 	if s[0].Name != "client (this tab)" || s[1].Name != "server" {
@@ -72,7 +74,7 @@ func TestSessionTabStateDiagram(t *testing.T) {
 	}
 
 	test.Tap(d.Button) // closes it again
-	if d.Open() || d.dock.Objects[0] != d.middle {
+	if d.Open() || *d.slot() != d.middle {
 		t.Error("State diagram did not close the diagram")
 	}
 }

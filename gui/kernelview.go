@@ -112,9 +112,12 @@ func (t *SessionTab) addKernelView(middle fyne.CanvasObject) fyne.CanvasObject {
 		peers := container.NewVSplit(sp.Leading, t.kernel.root)
 		peers.Offset = 0.55
 		sp.Leading = peers
-		return t.kernel.diagram.withDiagram(sp) // kerneldiagram.go: the state diagram beside it, when open
+		t.kernel.diagram.dockIn(func() *fyne.CanvasObject { return &sp.Trailing }, sp.Refresh) // kerneldiagram.go
+		return sp
 	}
-	return container.NewBorder(t.kernel.root, nil, nil, nil, t.kernel.diagram.withDiagram(middle))
+	c := container.NewBorder(t.kernel.root, nil, nil, nil, middle)
+	t.kernel.diagram.dockIn(func() *fyne.CanvasObject { return &c.Objects[0] }, c.Refresh) // the middle, given first
+	return c
 }
 
 // refresh looks up and shows at once (tests; the pump does the same in
