@@ -21,6 +21,9 @@ import (
 // the client's), fed by the kernel view's own polling, faster while it is
 // open. Both ends are drawn when the other end is on this machine too (a
 // loopback pair: its socket is in our kernel's table), else ours alone.
+// The states are followed while the diagram is closed too (one more
+// lookup a turn, for the other end), so that it shows the way the
+// connection came when it opens after a half-close.
 
 // kernelDiagramEvery is the kernel view's pace while the diagram is open:
 // quick enough to see most states, for a lookup or two per connection.
@@ -45,6 +48,7 @@ type connDiagram struct {
 	middle   fyne.CanvasObject // the traffic, there while closed
 	split    *container.Split  // the traffic and the panel, there while open
 
+	last         peerLook        // the latest turn's
 	key          socktable.Conn4 // the connection the trails follow
 	ours, theirs stateTrail
 	theirsSeen   bool // the other end was found in our table at least once
@@ -113,6 +117,7 @@ func (d *connDiagram) toggle() {
 		}
 		*d.slot() = d.split
 		d.Button.Importance = widget.HighImportance
+		d.draw() // what was followed so far; the next turn comes sooner
 		if d.k.pump != nil {
 			d.k.pump.Kick()
 		}
@@ -135,9 +140,6 @@ func (d *connDiagram) every() time.Duration {
 // look runs on the pump's goroutine after the rows' lookups: it picks the
 // diagram's connection and asks the kernel about its other end.
 func (d *connDiagram) look(ctx context.Context, rows []socktable.WatchedConn) peerLook {
-	if !d.Open() {
-		return peerLook{}
-	}
 	var l peerLook
 	if p := d.sel.Load(); p != nil {
 		l.key, l.ok = *p, true
@@ -161,14 +163,12 @@ func (d *connDiagram) look(ctx context.Context, rows []socktable.WatchedConn) pe
 	return l
 }
 
-// show feeds the diagram from one turn of the kernel view (UI goroutine).
+// show follows one turn of the kernel view and, when open, draws it (UI
+// goroutine).
 func (d *connDiagram) show(rows []socktable.WatchedConn, l peerLook) {
-	if !d.Open() {
-		return
-	}
+	d.last = l
 	if !l.ok {
-		d.Diagram.show(nil, "No TCP connection yet: start the session, or select a connection.")
-		setText(d.Info, "")
+		d.draw()
 		return
 	}
 	if l.key != d.key {
@@ -190,21 +190,36 @@ func (d *connDiagram) show(rows []socktable.WatchedConn, l peerLook) {
 		}
 	}
 	d.ours.add([]socktable.State{st}, left)
-	trails := []*stateTrail{&d.ours}
-	info := fmt.Sprintf("%s → %s, as the kernel reports it %d times a second.", l.key.Local, l.key.Peer, time.Second/kernelDiagramEvery)
 	switch {
 	case l.found:
 		d.theirsSeen = true
 		d.theirs.add([]socktable.State{l.theirs.State}, timeWaitLeft(l.theirs.Socket))
 	case d.theirsSeen:
 		d.theirs.add([]socktable.State{0}, 0)
+	}
+	d.draw()
+}
+
+// draw shows the trails on the diagram, when it is open.
+func (d *connDiagram) draw() {
+	if !d.Open() {
+		return
+	}
+	l := d.last
+	if !l.ok {
+		d.Diagram.show(nil, "No TCP connection yet: start the session, or select a connection.")
+		setText(d.Info, "")
+		return
+	}
+	trails := []*stateTrail{&d.ours}
+	info := fmt.Sprintf("From %s to %s, as the kernel reports it %d times a second.", l.key.Local, l.key.Peer, time.Second/kernelDiagramEvery)
+	switch {
+	case d.theirsSeen:
+		trails = append(trails, &d.theirs)
 	case l.err != nil:
 		info += " The other end could not be asked: " + l.err.Error() + "."
 	default:
 		info += " The other end is not on this machine: only ours is drawn."
-	}
-	if d.theirsSeen {
-		trails = append(trails, &d.theirs)
 	}
 	setText(d.Info, info)
 	d.Diagram.show(trails, "")

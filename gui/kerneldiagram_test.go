@@ -28,38 +28,45 @@ func TestSessionTabStateDiagram(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	until := func(k *kernelView, ours, theirs tcpNode) []diagramSide {
+	// until refreshes k until its diagram's ends are in ours and theirs,
+	// whether the diagram is open or not (it follows them either way).
+	until := func(k *kernelView, ours, theirs tcpNode) {
 		t.Helper()
-		var s []diagramSide
+		d := k.diagram
 		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 			k.refresh()
-			s = k.diagram.Diagram.Sides()
-			if len(s) == 2 && s[0].Lights.Now == ours && s[1].Lights.Now == theirs {
-				return s
+			if d.ours.Now() == ours && d.theirsSeen && d.theirs.Now() == theirs {
+				return
 			}
 		}
-		t.Fatalf("diagram shows %+v, want %v and %v", s, ours, theirs)
-		return nil
+		t.Fatalf("the diagram's ends are in %v and %v, want %v and %v", d.ours.Now(), d.theirs.Now(), ours, theirs)
 	}
 	d := cli.kernel.diagram
 	if d.Open() {
 		t.Fatal("the diagram is open before it is asked for")
 	}
+	// Followed while closed: opened after the half-close, it shows the way
+	// the connection came.
+	until(cli.kernel, nodeEstab, nodeEstab)
+	waitFor(t, "the client to connect", func() bool { return cli.clientPeer() != 0 }, cli)
+	test.Tap(cli.HalfClose)
+	until(cli.kernel, nodeFinWait2, nodeCloseWait)
 	test.Tap(d.Button)
 	if !d.Open() || *d.slot() != d.split {
 		t.Fatal("State diagram did not open the diagram beside the traffic")
 	}
-	until(cli.kernel, nodeEstab, nodeEstab)
-	waitFor(t, "the client to connect", func() bool { return cli.clientPeer() != 0 }, cli)
-	test.Tap(cli.HalfClose)
-	s := until(cli.kernel, nodeFinWait2, nodeCloseWait)
-	if s[0].Name != "client (this tab)" || s[1].Name != "server" {
-		t.Errorf("sides %q and %q", s[0].Name, s[1].Name)
+	s := d.Diagram.Sides()
+	if len(s) != 2 || s[0].Name != "client (this tab)" || s[1].Name != "server" ||
+		s[0].Lights.Now != nodeFinWait2 || s[1].Lights.Now != nodeCloseWait {
+		t.Fatalf("sides %+v", s)
+	}
+	if got := strings.Join(edgeNames(s[0].Lights.Fresh), " "); !strings.Contains(got, "FIN-WAIT-1>FIN-WAIT-2") {
+		t.Errorf("client's latest arrows %q", got)
 	}
 	if got := edgeNames(s[1].Lights.Fresh); len(got) != 1 || got[0] != "ESTABLISHED>CLOSE-WAIT" {
 		t.Errorf("server's latest arrows %q", got)
 	}
-	if !strings.Contains(d.Info.Text, "→") {
+	if !strings.Contains(d.Info.Text, "From 127.0.0.1:") {
 		t.Errorf("info %q", d.Info.Text)
 	}
 
@@ -68,9 +75,9 @@ func TestSessionTabStateDiagram(t *testing.T) {
 	test.Tap(ds.Button)
 	srv.kernel.refresh()
 	srv.kernel.List.Select(0)
-	s = until(srv.kernel, nodeCloseWait, nodeFinWait2)
-	if s[0].Name != "server (this tab)" {
-		t.Errorf("server tab's side %q", s[0].Name)
+	until(srv.kernel, nodeCloseWait, nodeFinWait2)
+	if s := ds.Diagram.Sides(); len(s) != 2 || s[0].Name != "server (this tab)" || s[0].Lights.Now != nodeCloseWait {
+		t.Errorf("server tab's diagram %+v", s)
 	}
 
 	test.Tap(d.Button) // closes it again
