@@ -217,7 +217,7 @@ func (t *ExperimentsTab) updateDiagram() {
 			trails = append(trails, tr)
 		}
 	}
-	empty := "Run or Step the experiment: the states of its connection show here as the kernel reports them."
+	empty := "Run or Step: the connection's states show here."
 	switch {
 	case t.lastStep > 0 && len(t.ends) > 0 && len(t.trails) == 0:
 		empty = "This experiment has no TCP connection: the diagram is TCP's."

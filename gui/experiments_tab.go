@@ -166,7 +166,7 @@ func newExperimentsTab(m *MainWindow) *ExperimentsTab {
 			setText(o.(*widget.Label), endHeaders[id.Col])
 		}
 	}
-	for col, w := range [endCols]float32{110, 170, 180, 300, 290} {
+	for col, w := range [endCols]float32{100, 150, 170, 300, 290} {
 		t.Ends.SetColumnWidth(col, w)
 	}
 
@@ -201,11 +201,11 @@ func (t *ExperimentsTab) layout() fyne.CanvasObject {
 	t.diagHead = container.NewHBox(diagTitle, layout.NewSpacer(), t.Conn)
 	diagram := container.NewBorder(t.diagHead, nil, nil, nil, t.Diagram)
 	body := container.NewHSplit(left, diagram)
-	body.Offset = 0.48
+	body.Offset = 0.5
 	right := container.NewBorder(container.NewVBox(container.NewPadded(t.header), widget.NewSeparator()), nil, nil, nil, body)
 	listTitle := widget.NewLabelWithStyle("Experiments", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	split := container.NewHSplit(container.NewBorder(listTitle, nil, nil, nil, t.List), right)
-	split.Offset = 0.17
+	split.Offset = 0.15
 	return split
 }
 

@@ -343,6 +343,7 @@ func (r *diagramRenderer) place() {
 	}
 
 	// Plain arrows and their labels.
+	labelLineH := fyne.MeasureText("Ag", g.LabelText, fyne.TextStyle{}).Height
 	edgeColor := withAlpha(fg, 0x70)
 	labelBg := theme.Color(theme.ColorNameBackground)
 	for i, e := range tcpEdges {
@@ -355,7 +356,7 @@ func (r *diagramRenderer) place() {
 		for j, t := range o.label {
 			t.TextSize, t.Color = g.LabelText, dim
 			w := t.MinSize().Width
-			t.Move(fyne.NewPos((r0.X0+r0.X1-w)/2, r0.Y0+float32(j)*lineH))
+			t.Move(fyne.NewPos((r0.X0+r0.X1-w)/2, r0.Y0+float32(j)*labelLineH))
 		}
 		show := g.ShowLabel
 		setVisible(o.labelBg, show)

@@ -30,6 +30,10 @@ var diagramCell = [numNodes][2]int{
 
 const diagramRows = 7
 
+// minLabelText is the smallest text an arrow's label is drawn in; where
+// even that does not fit, the labels are left out.
+const minLabelText = 9
+
 // labelSide is where an arrow's label sits from its anchor point.
 type labelSide uint8
 
@@ -76,7 +80,6 @@ func layoutDiagram(area diagramRect, textSize, captionSize float32, labelSize fu
 	for g.BoxText > 8 && fyne.MeasureText("SYN-RECEIVED", g.BoxText, fyne.TextStyle{Bold: true}).Width > bw-6 {
 		g.BoxText--
 	}
-	g.LabelText = captionSize
 	for n := nodeClosed; n < numNodes; n++ {
 		c := diagramCell[n]
 		cx, cy := colX[c[0]], area.Y0+pitch*(float32(c[1])+0.5)
@@ -137,25 +140,34 @@ func layoutDiagram(area diagramRect, textSize, captionSize float32, labelSize fu
 			at: 0.5, side: labelBelow},
 	}
 	for i, e := range tcpEdges {
-		s := specs[[2]tcpNode{e.From, e.To}]
-		g.Routes[i] = s.route
-		a, z := s.route[s.seg], s.route[s.seg+1]
-		at := p(a.X+(z.X-a.X)*s.at, a.Y+(z.Y-a.Y)*s.at)
-		sz := labelSize(e, g.LabelText)
-		var r diagramRect
-		switch s.side {
-		case labelLeft:
-			r = diagramRect{at.X - gap - sz.Width, at.Y - sz.Height/2, at.X - gap, at.Y + sz.Height/2}
-		case labelRight:
-			r = diagramRect{at.X + gap, at.Y - sz.Height/2, at.X + gap + sz.Width, at.Y + sz.Height/2}
-		case labelAbove:
-			r = diagramRect{at.X - sz.Width/2, at.Y - gap - sz.Height, at.X + sz.Width/2, at.Y - gap}
-		case labelBelow:
-			r = diagramRect{at.X - sz.Width/2, at.Y + gap, at.X + sz.Width/2, at.Y + gap + sz.Height}
-		}
-		g.Labels[i] = r
+		g.Routes[i] = specs[[2]tcpNode{e.From, e.To}].route
 	}
-	g.Clash = labelClash(area, g)
+	// The labels at the caption's size, or a point or two smaller where
+	// that is what makes them fit.
+	for g.LabelText = captionSize; ; g.LabelText-- {
+		for i, e := range tcpEdges {
+			s := specs[[2]tcpNode{e.From, e.To}]
+			a, z := s.route[s.seg], s.route[s.seg+1]
+			at := p(a.X+(z.X-a.X)*s.at, a.Y+(z.Y-a.Y)*s.at)
+			sz := labelSize(e, g.LabelText)
+			var r diagramRect
+			switch s.side {
+			case labelLeft:
+				r = diagramRect{at.X - gap - sz.Width, at.Y - sz.Height/2, at.X - gap, at.Y + sz.Height/2}
+			case labelRight:
+				r = diagramRect{at.X + gap, at.Y - sz.Height/2, at.X + gap + sz.Width, at.Y + sz.Height/2}
+			case labelAbove:
+				r = diagramRect{at.X - sz.Width/2, at.Y - gap - sz.Height, at.X + sz.Width/2, at.Y - gap}
+			case labelBelow:
+				r = diagramRect{at.X - sz.Width/2, at.Y + gap, at.X + sz.Width/2, at.Y + gap + sz.Height}
+			}
+			g.Labels[i] = r
+		}
+		g.Clash = labelClash(area, g)
+		if g.Clash == "" || g.LabelText-1 < minLabelText {
+			break
+		}
+	}
 	g.ShowLabel = g.Clash == ""
 	return g
 }

@@ -216,7 +216,7 @@ func TestDiagramLayoutLabelsFit(t *testing.T) {
 	for _, tt := range []struct {
 		w, h float32
 		want bool
-	}{{480, 420, true}, {540, 520, true}, {700, 640, true}, {900, 700, true}, {330, 330, false}} {
+	}{{480, 420, true}, {540, 520, true}, {700, 640, true}, {900, 700, true}, {500, 370, true}, {240, 240, false}} {
 		g := layoutDiagram(diagramRect{0, 0, tt.w, tt.h}, text, caption, edgeLabelSize)
 		if g.ShowLabel != tt.want {
 			t.Errorf("%vx%v: labels shown %v (%s), want %v", tt.w, tt.h, g.ShowLabel, g.Clash, tt.want)
