@@ -125,11 +125,11 @@ func endCells(e experiment.End) [endCols]string {
 		for i, st := range e.Path {
 			names[i] = pathStateName(e.Proto, st)
 		}
-		c[endColPath] = strings.Join(names, " → ")
+		c[endColPath] = strings.Join(names, " > ") // as the command line writes it
 	}
 	c[endColAddrs] = e.Local.String()
 	if e.Remote.IsValid() {
-		c[endColAddrs] += " → " + e.Remote.String()
+		c[endColAddrs] += " -> " + e.Remote.String()
 	}
 	return c
 }

@@ -121,7 +121,7 @@ func TestExperimentsRunHalfClose(t *testing.T) {
 	for _, e := range x.ends {
 		cells[e.Side] = endCells(e)
 	}
-	if c := cells["client"]; !strings.HasPrefix(c[endColState], "TIME-WAIT") || !strings.Contains(c[endColPath], "FIN-WAIT-2 → TIME-WAIT") {
+	if c := cells["client"]; !strings.HasPrefix(c[endColState], "TIME-WAIT") || !strings.Contains(c[endColPath], "FIN-WAIT-2 > TIME-WAIT") {
 		t.Errorf("client row %q", c)
 	}
 	if c := cells["server"]; c[endColState] != "CLOSED (gone)" || !strings.HasPrefix(c[endColPath], "CLOSE-WAIT") {

@@ -298,6 +298,10 @@ func (r *diagramRenderer) place() {
 			marks[s][tcpEdges[e].To].visited = true
 			litCount[e]++
 		}
+		for _, j := range l.Jumps { // no arrow, but it was there
+			marks[s][j[0]].visited = true
+			marks[s][j[1]].visited = true
+		}
 	}
 
 	// Boxes.

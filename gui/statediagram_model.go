@@ -272,7 +272,7 @@ func jumpWords(name string, j [2]tcpNode) string {
 	if j[1] == nodeClosedEnd && synchronized[j[0]] {
 		why = "a reset (RST), which the figure does not draw"
 	}
-	return name + ": " + j[0].String() + " → " + j[1].String() + " (" + why + ")"
+	return name + ": " + j[0].String() + " to " + j[1].String() + " with no arrow between: " + why
 }
 
 func appendNew(s []int, v int) []int {

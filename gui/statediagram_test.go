@@ -131,7 +131,7 @@ func TestStateTrailLights(t *testing.T) {
 
 func TestJumpWords(t *testing.T) {
 	got := jumpWords("client", [2]tcpNode{nodeEstab, nodeClosedEnd})
-	if !strings.Contains(got, "ESTABLISHED → CLOSED") || !strings.Contains(got, "reset") {
+	if !strings.Contains(got, "ESTABLISHED to CLOSED") || !strings.Contains(got, "reset") {
 		t.Errorf("jumpWords = %q", got)
 	}
 }
