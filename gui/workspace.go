@@ -562,7 +562,7 @@ func (t *ToolTab) title(index int) string {
 		return "Capture"
 	}
 	if t.notList {
-		return "Ping, Sockets and capture tabs"
+		return "Ping, Sockets, capture and Experiments tabs"
 	}
 	return fmt.Sprintf("Saved tool tab %d", index+1)
 }
@@ -614,9 +614,9 @@ func (m *MainWindow) restoreTool(tt ToolTab) (notes []string, err error) {
 		if tt.problem != "" {
 			return nil, errors.New(tt.problem)
 		}
-		return nil, errors.New("the saved entry does not say what kind of tab it is (ping, sockets or capture)")
+		return nil, errors.New("the saved entry does not say what kind of tab it is (ping, sockets, capture or experiments)")
 	}
-	return nil, fmt.Errorf("%q is not a kind of tab this sockplay knows (ping, sockets or capture)", tt.Kind)
+	return nil, fmt.Errorf("%q is not a kind of tab this sockplay knows (ping, sockets, capture or experiments)", tt.Kind)
 }
 
 // toolTabsInOrder is the open tool tabs that the workspace keeps, each with

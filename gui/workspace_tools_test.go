@@ -352,7 +352,7 @@ func TestWorkspaceBadToolSettings(t *testing.T) {
 		{
 			name:  "unknown kind left out",
 			tools: `[{"kind":"traceroute","at":1},` + goodPing + `]`,
-			warn:  []string{"left out", `Saved tool tab 1: "traceroute" is not a kind of tab this sockplay knows (ping, sockets or capture)`},
+			warn:  []string{"left out", `Saved tool tab 1: "traceroute" is not a kind of tab this sockplay knows (ping, sockets, capture or experiments)`},
 			tabs:  []string{"TCP server 127.0.0.1:0", "Ping 127.0.0.1"},
 		},
 		{
@@ -364,7 +364,7 @@ func TestWorkspaceBadToolSettings(t *testing.T) {
 		{
 			name:  "tools not a list",
 			tools: goodPing,
-			warn:  []string{"Ping, Sockets and capture tabs: the saved list of them is a JSON object where sockplay expects a list"},
+			warn:  []string{"Ping, Sockets, capture and Experiments tabs: the saved list of them is a JSON object where sockplay expects a list"},
 			tabs:  []string{"TCP server 127.0.0.1:0"},
 		},
 		{
