@@ -125,6 +125,9 @@ func (t *ExperimentsTab) refresh() {
 func (t *ExperimentsTab) apply(e experiment.Event) {
 	switch e.Kind {
 	case experiment.KindWait:
+		if t.stepCh == nil || t.state == expStopping {
+			return // Run was pressed after the run said it would wait: it goes on
+		}
 		t.state = expWaiting
 		setText(t.Status, fmt.Sprintf("Step %d is next: %s. Step runs it; Run runs it and the rest.", e.Step, e.Title))
 		return
