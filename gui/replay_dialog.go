@@ -158,7 +158,7 @@ func replayDefaultURL(conv *pcap.Conversation, standIn bool) string {
 func replayAbout(ref CaptureRef, conv *pcap.Conversation, standIn bool) string {
 	what := ref.Name()
 	if conv != nil {
-		what = fmt.Sprintf("%s (%s → %s: %s from the client, %s from the server)", ref.Name(), conv.Client, conv.Server,
+		what = fmt.Sprintf("%s (%s to %s: %s from the client, %s from the server)", ref.Name(), conv.Client, conv.Server,
 			humanBytes(uint64(conv.Bytes[0])), humanBytes(uint64(conv.Bytes[1])))
 	}
 	if standIn {

@@ -55,8 +55,9 @@
 // Settling observations poll the table every 5 ms until the states the
 // step is about have arrived (or 2 s pass), so most short-lived states
 // (FIN-WAIT-1, LAST-ACK) are in Path, though not every one is
-// guaranteed. The remaining TIME-WAIT time is not reported: socktable
-// does not read the kernel's timers (inet_diag's idiag_expires) yet.
+// guaranteed. An end in TIME-WAIT carries the time the kernel still
+// keeps it (End.TimeWaitLeft, its timer from sock_diag; 0 where the
+// table has no timers: /proc, Windows).
 //
 // Platforms: everything runs on Linux. Elsewhere the table has fewer
 // columns (Windows reports no queues: End.HasQueues is false), the
