@@ -87,7 +87,8 @@ func runGUI(ctx context.Context, s cli.Stdio, args []string) int {
 		specs = append(specs, gui.SessionSpec{Spec: sp, StartOnOpen: true})
 	}
 
-	ensureGUIEnv() // guienv_unix.go
+	ensureGUIEnv()          // guienv_unix.go
+	startGUIProfiles(s.Err) // guiprof.go: SOCKPLAY_CPUPROFILE and others
 	a := gui.NewApp()
 	w := a.NewWindow(sockplay.App.Name)
 	m := gui.NewMainWindow(a, w)
