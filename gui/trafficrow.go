@@ -175,7 +175,26 @@ func hexPreview(b []byte, n int) string {
 	return sb.String()
 }
 
+// restCols is how many characters of a row's last text the list's width
+// shows (a few more, for rounding), or 0 before the list is laid out.
+// Rows are cut there: Fyne rasterises a text's whole string into its
+// texture however little of it is visible, and on a flood every visible
+// row is new text every frame (a 140-character escaped preview is three
+// times what a 1280-pixel window shows beside the fixed columns).
+func (v *trafficView) restCols() int {
+	w := v.List.Size().Width
+	if w <= 0 {
+		return 0
+	}
+	cw := charWidth()
+	fixed := colTime + 1 + colArrow + 1 + colPeer + 1 + colSize + 1
+	return max(int((w-theme.Padding())/cw)-fixed, 0) + 4
+}
+
 func (v *trafficView) fillRow(o fyne.CanvasObject, c rowCells) {
+	if n := v.restCols(); n > 0 {
+		c.rest = capRunes(c.rest, n)
+	}
 	objs := o.(*fyne.Container).Objects
 	set := func(i int, s string, col fyne.ThemeColorName) {
 		t := objs[i].(*canvas.Text)

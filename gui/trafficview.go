@@ -33,6 +33,7 @@ type trafficView struct {
 	scanned uint64   // next seq to look at
 	version uint64   // log version at the last refresh
 	marker  bool     // row 0 is the log's "not kept" marker
+	cols    int      // restCols the rows were last cut to
 
 	List       *logList
 	JumpButton *widget.Button // shown while following is paused
@@ -143,6 +144,9 @@ func (v *trafficView) refresh() {
 	})
 	if n >= scanBudget {
 		v.version = 0 // more to index: come back next tick
+	}
+	if n := v.restCols(); n != v.cols { // resized: cut the rows again
+		v.cols, v.dirty = n, true
 	}
 	if trimmed || len(v.idx) != before || v.dirty {
 		v.dirty = false

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"fyne.io/fyne/v2"
 )
 
 // A watching pump refreshes at most every pumpInterval (~30 Hz, smooth to
@@ -120,21 +122,53 @@ func (p *Pump) run(ctx context.Context, first time.Duration, next func() time.Du
 }
 
 // post hands fn to the UI goroutine, the only pending call of this pump.
+//
+// What a refresh costs the UI goroutine is mostly not fn but the frame
+// Fyne paints after it (new rows are new text textures, then the buffer
+// swap): on a flood under Xvfb ~50 ms against a few ms of fn. So the
+// pump stays pending until the loop has come round again after fn
+// (paintHops calls queued one after the other; Fyne picks at random
+// between its queue and a due frame, so each hop is even odds that the
+// frame was painted first), and the cost that sets its interval runs
+// from posting to the last hop. The interval then keeps refresh and
+// paint together to about 1/pumpShare of the UI goroutine, and a pump
+// never posts again while the frame its last refresh caused is pending.
 func (p *Pump) post(ctx context.Context, fn func()) {
 	p.pending.Store(true)
 	posted := time.Now()
 	uiDo(func() {
-		defer p.pending.Store(false)
 		if ctx.Err() == nil {
 			fn()
 		}
-		p.cost.Store(int64(time.Since(posted)))
+		var hop func(n int)
+		hop = func(n int) {
+			if n > 0 && ctx.Err() == nil {
+				uiAgain(func() { hop(n - 1) })
+				return
+			}
+			c := time.Since(posted)
+			// Half of the last cost is kept: a hop that came back before
+			// the frame (odds 1 in 2^paintHops) does not halve the interval.
+			p.cost.Store(max(int64(c), p.cost.Load()/2))
+			p.pending.Store(false)
+		}
+		hop(paintHops)
 	})
 }
+
+// paintHops is how many times a refresh's hand-over goes round Fyne's
+// queue before its cost is taken (see post).
+const paintHops = 2
 
 // uiDo is how a pump reaches the UI goroutine: Do, but a test's stand-in
 // for the UI goroutine where Fyne's test driver would run fn inline.
 var uiDo = Do
+
+// uiAgain queues fn from the UI goroutine behind what is already due
+// there (a frame to paint): fyne.Do, which queues when called on the UI
+// goroutine of a running app and runs fn inline in Fyne's test driver
+// and during shutdown. Do would drop such a call.
+var uiAgain = fyne.Do
 
 // adaptInterval is a watching pump's interval after a refresh that cost c.
 func adaptInterval(c time.Duration) time.Duration {

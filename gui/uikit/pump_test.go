@@ -18,9 +18,10 @@ type fakeUI struct {
 func newFakeUI(t *testing.T) *fakeUI {
 	t.Helper()
 	u := &fakeUI{calls: make(chan func(), 100)}
-	saved := uiDo
+	saved, savedAgain := uiDo, uiAgain
 	uiDo = func(fn func()) { u.calls <- fn }
-	t.Cleanup(func() { uiDo = saved })
+	uiAgain = func(fn func()) { u.calls <- fn }
+	t.Cleanup(func() { uiDo, uiAgain = saved, savedAgain })
 	done := make(chan struct{})
 	stop := make(chan struct{})
 	go func() {
