@@ -6,7 +6,7 @@ BIN     := build/sockplay
 # Go test timeout per package; the smoke test builds the binary itself.
 TESTTIMEOUT ?= 20m
 
-.PHONY: run build test test-windows vet fmt-check cross-check screenshot fuzz bench package deps-build deps-test deps-package clean
+.PHONY: run build test test-windows vet fmt-check cross-check screenshot fuzz bench package deps-build deps-test deps-bench deps-package clean
 
 run: deps-build build
 	./$(BIN) $(ARGS)
@@ -60,7 +60,7 @@ fuzz:
 # medians of several runs, written to bench/RESULTS.md (bench/run.sh).
 # QUICK=1 runs a short version in a few minutes. Not part of make test.
 QUICK ?= 0
-bench: deps-test
+bench: deps-bench
 	QUICK=$(QUICK) bench/run.sh
 
 # Release packages into dist/ (Linux tar.xz and .deb, Windows .exe and NSIS
@@ -78,6 +78,10 @@ deps-build:
 
 deps-test:
 	@scripts/install-deps.sh test
+
+# What the tests need, and gnuplot for bench/RESULTS.md's plots.
+deps-bench:
+	@scripts/install-deps.sh bench
 
 deps-package:
 	@scripts/install-deps.sh package

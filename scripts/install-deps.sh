@@ -5,13 +5,14 @@
 #   scripts/install-deps.sh build   # compiler and GUI headers: for make run
 #   scripts/install-deps.sh test    # build + the real peers the tests use
 #   scripts/install-deps.sh package # build + cross compiler and packagers: for make package
+#   scripts/install-deps.sh bench   # test + gnuplot (bench/RESULTS.md's plots): for make bench
 #
 # With everything present it makes one dpkg-query call and exits (well under
 # 2 s). Missing packages are installed with apt-get, as root or through sudo.
 set -euo pipefail
 
 what=${1:-build}
-case $what in build|test|package) ;; *) echo "usage: $0 build|test|package" >&2; exit 2 ;; esac
+case $what in build|test|package|bench) ;; *) echo "usage: $0 build|test|package|bench" >&2; exit 2 ;; esac
 
 # Debian package names. GL/X11/Wayland headers are for Fyne's GLFW driver.
 build_pkgs=(gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev libwayland-dev)
@@ -33,8 +34,13 @@ test_pkgs=(xvfb xdotool imagemagick dbus-daemon socat ncat python3 tshark iprout
 package_pkgs=(gcc-mingw-w64-x86-64 nsis dpkg-dev xz-utils file binutils p7zip-full imagemagick libcap2-bin
 	wine wine64 xvfb xdotool socat iproute2 fonts-dejavu-core)
 
+# make bench: what the tests use (the peers, Xvfb for the window's rows)
+# and gnuplot without X, which draws RESULTS.md's plots (pngcairo).
+bench_pkgs=(gnuplot-nox)
+
 pkgs=("${build_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
+[ "$what" = bench ] && pkgs+=("${test_pkgs[@]}" "${bench_pkgs[@]}")
 [ "$what" = package ] && pkgs+=("${package_pkgs[@]}")
 
 need_go() {
