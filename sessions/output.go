@@ -287,6 +287,10 @@ func (q *outQueue) run(s *Session) {
 				}
 				dirty = false
 			}
+			if q.failed.Load() { // a Flush failed: nothing will wake this loop again
+				q.mu.Lock()
+				break
+			}
 			<-q.wake
 			q.mu.Lock()
 		}

@@ -168,6 +168,31 @@ func TestFailedOutputStopsAlone(t *testing.T) {
 	}
 }
 
+// flushFailingOutput writes entries but fails to flush them: a disk that
+// fills when the buffer reaches it.
+type flushFailingOutput struct{}
+
+func (flushFailingOutput) WriteEntry(Entry) error { return nil }
+func (flushFailingOutput) Flush() error           { return errDiskFull }
+
+// An output whose Flush fails while the session is quiet ends there: its
+// Done closes without waiting for more traffic or Close (a recording whose
+// last write found the disk full showed as running until stopped).
+func TestOutputFailingAtIdleFlushEnds(t *testing.T) {
+	testkit.NoLeaks(t)
+	srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), Reply: ReplyEcho})
+	h := srv.AddOutput(flushFailingOutput{}, OutputOptions{Name: "recording"})
+	srv.emit(Entry{Kind: KindInfo, Text: "one entry, then quiet"})
+	select {
+	case <-h.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("the output did not end after its Flush failed")
+	}
+	if err := h.Err(); !errors.Is(err, errDiskFull) {
+		t.Fatalf("handle error %v", err)
+	}
+}
+
 func repeatBytes(s string, n int) []byte {
 	var b []byte
 	for range n {
