@@ -9,7 +9,8 @@
 //
 // SOCKPLAY_CPUPROFILE writes a CPU profile of the whole run,
 // SOCKPLAY_MEMPROFILE an allocation profile at the end (every allocation
-// sampled). SIGINT and SIGTERM end the command as the real binary's do,
+// sampled), SOCKPLAY_TRACE an execution trace of the whole run (go tool
+// trace: where goroutines waited). SIGINT and SIGTERM end the command as the real binary's do,
 // so the profiles are written. bench/*.sh take it as SOCKPLAY=path too.
 package main
 
@@ -20,6 +21,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"syscall"
 
 	"github.com/sockplay/sockplay/cmd/sockplay/cli"
@@ -43,9 +45,21 @@ func main() {
 		}
 		defer f.Close()
 	}
+	if path := os.Getenv("SOCKPLAY_TRACE"); path != "" {
+		f, err := os.Create(path)
+		if err == nil {
+			err = trace.Start(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "sockplayprof:", err)
+			os.Exit(2)
+		}
+		defer f.Close()
+	}
 	code := cli.Run(ctx, os.Args[1:], cli.Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr})
 	stop()
 	pprof.StopCPUProfile()
+	trace.Stop()
 	if memPath != "" {
 		if f, err := os.Create(memPath); err == nil {
 			pprof.Lookup("allocs").WriteTo(f, 0)
