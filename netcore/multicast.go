@@ -157,30 +157,19 @@ func membership(c net.PacketConn, j Join, join bool) error {
 	if j.Source.IsValid() {
 		source = &net.UDPAddr{IP: j.Source.AsSlice()}
 	}
+	var p memberships = ipv6.NewPacketConn(uc)
 	if j.Group.Is4() {
-		p := ipv4.NewPacketConn(uc)
-		switch {
-		case join && source != nil:
-			err = p.JoinSourceSpecificGroup(ifi, group, source)
-		case join:
-			err = p.JoinGroup(ifi, group)
-		case source != nil:
-			err = p.LeaveSourceSpecificGroup(ifi, group, source)
-		default:
-			err = p.LeaveGroup(ifi, group)
-		}
-	} else {
-		p := ipv6.NewPacketConn(uc)
-		switch {
-		case join && source != nil:
-			err = p.JoinSourceSpecificGroup(ifi, group, source)
-		case join:
-			err = p.JoinGroup(ifi, group)
-		case source != nil:
-			err = p.LeaveSourceSpecificGroup(ifi, group, source)
-		default:
-			err = p.LeaveGroup(ifi, group)
-		}
+		p = ipv4.NewPacketConn(uc)
+	}
+	switch {
+	case join && source != nil:
+		err = p.JoinSourceSpecificGroup(ifi, group, source)
+	case join:
+		err = p.JoinGroup(ifi, group)
+	case source != nil:
+		err = p.LeaveSourceSpecificGroup(ifi, group, source)
+	default:
+		err = p.LeaveGroup(ifi, group)
 	}
 	if err != nil {
 		return wrap(err)
@@ -205,4 +194,13 @@ func (m *Multicast) joinedText(server bool, unknownIface string) string {
 		parts[i] = strings.Replace(j.Describe(), "the kernel's choice of interface", unknownIface, 1)
 	}
 	return "joined " + strings.Join(parts, ", ")
+}
+
+// memberships is what x/net's ipv4 and ipv6 PacketConns share for group
+// membership, so one switch serves both families.
+type memberships interface {
+	JoinGroup(ifi *net.Interface, group net.Addr) error
+	LeaveGroup(ifi *net.Interface, group net.Addr) error
+	JoinSourceSpecificGroup(ifi *net.Interface, group, source net.Addr) error
+	LeaveSourceSpecificGroup(ifi *net.Interface, group, source net.Addr) error
 }
