@@ -67,11 +67,12 @@ type NewSessionDialog struct {
 	OpenButton   *widget.Button
 	CancelButton *widget.Button
 
-	m        *MainWindow
-	composer ComposerState
-	syncing  bool // the dialog is setting its own widgets
-	rows     map[string][]fyne.CanvasObject
-	form     *fyne.Container // the rows, refreshed when one appears or goes
+	m         *MainWindow
+	composer  ComposerState
+	syncing   bool // the dialog is setting its own widgets
+	rows      map[string][]fyne.CanvasObject
+	form      *fyne.Container // the rows, refreshed when one appears or goes
+	formDirty bool            // a row appeared or went since the last refresh
 }
 
 // ShowNewSession opens the New-session dialog with a TCP server filled in.
@@ -589,23 +590,28 @@ func (d *NewSessionDialog) RowShown(name string) bool {
 	return len(r) > 0 && r[1].Visible()
 }
 
-// A row that appears or goes refreshes the form, so the rows below move
-// (a hidden child does not move its neighbours until its container
-// lays out again).
+// A row that appears or goes marks the form for one refresh at the end
+// of validate, so the rows below move (a hidden child does not move its
+// neighbours until its container lays out again). Refreshing the form
+// redraws every child, icons too: once per edit, not once per row.
 func (d *NewSessionDialog) showRow(name string, show bool) {
-	changed := false
 	for _, o := range d.rows[name] {
 		if o.Visible() == show {
 			continue
 		}
-		changed = true
+		d.formDirty = true
 		if show {
 			o.Show()
 		} else {
 			o.Hide()
 		}
 	}
-	if changed && d.form != nil {
+}
+
+// relayout refreshes the form once if a row appeared or went.
+func (d *NewSessionDialog) relayout() {
+	if d.formDirty && d.form != nil {
+		d.formDirty = false
 		d.form.Refresh()
 	}
 }
@@ -616,6 +622,7 @@ func (d *NewSessionDialog) validate() {
 	if d.syncing || d.OpenButton == nil {
 		return
 	}
+	defer d.relayout()
 	server := d.server()
 	url := d.URL()
 	ep, err := netcore.ParseEndpoint(url)
