@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -219,22 +218,7 @@ func TestTLSHandshakeFailures(t *testing.T) {
 }
 
 // syncBuf is a buffer a process writes while the test reads it.
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuf) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuf) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
+type syncBuf = testkit.SyncBuffer
 
 // TestTLSRecording: a tls session records its decrypted bytes as TCP and
 // the file says they were decrypted.

@@ -1,13 +1,11 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -72,30 +70,12 @@ func newMcNet(t *testing.T) mcNet {
 	return n
 }
 
-// lockedBuffer collects a child's output while the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // inNS runs sockplay with args in namespace ns; background ones (a server,
 // or a client with -v) are waited for until they say they are up and
 // killed (by their own PID) when the test ends.
-func inNS(t *testing.T, ns string, background bool, args ...string) (*lockedBuffer, *lockedBuffer) {
+func inNS(t *testing.T, ns string, background bool, args ...string) (*syncBuffer, *syncBuffer) {
 	t.Helper()
-	out, errOut := &lockedBuffer{}, &lockedBuffer{}
+	out, errOut := &syncBuffer{}, &syncBuffer{}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	cmd := exec.CommandContext(ctx, "ip", append([]string{"netns", "exec", ns, os.Args[0]}, args...)...)
 	cmd.Env = append(os.Environ(), childEnv+"=1")
@@ -129,7 +109,7 @@ func inNS(t *testing.T, ns string, background bool, args ...string) (*lockedBuff
 
 // sendUntil sends token from ns with the connect args until got holds it
 // (at most 50 tries, 100ms apart).
-func sendUntil(t *testing.T, ns, url, token string, got *lockedBuffer, extra ...string) {
+func sendUntil(t *testing.T, ns, url, token string, got *syncBuffer, extra ...string) {
 	t.Helper()
 	for try := 0; try < 50; try++ {
 		inNS(t, ns, false, append([]string{"connect", url, "--multicast-ttl", "2", "--send", token, "--wait", "0"}, extra...)...)
