@@ -54,7 +54,7 @@ var captureColumns = []struct {
 	width float32
 }{
 	{"Stream", 64}, {"Client", 190}, {"Server", 190}, {"Packets", 74},
-	{"From client", 90}, {"From server", 90}, {"Start", 84}, {"Duration", 84}, {"End", 220},
+	{"From client", 96}, {"From server", 96}, {"Start", 84}, {"Duration", 84}, {"End", 220},
 }
 
 // ShowOpenCapture asks for a capture file and opens its conversations tab.
