@@ -100,7 +100,7 @@ func (s *Session) BroadcastCloseWrite() error {
 // WaitPeer waits until the session has a peer, or ctx or the session ends
 // (ErrClosed). `serve` holds stdin for the first peer with it, as ncat -l does.
 func (s *Session) WaitPeer(ctx context.Context) error {
-	ch, unsub := s.Changed()
+	ch, unsub := s.PeersChanged()
 	defer unsub()
 	for {
 		s.mu.Lock()

@@ -101,7 +101,7 @@ func (s *Session) Reconnect(ctx context.Context) error {
 
 // waitGone waits until peer id left the table (its reader logged the close).
 func (s *Session) waitGone(ctx context.Context, id PeerID) bool {
-	ch, unsub := s.Changed()
+	ch, unsub := s.PeersChanged()
 	defer unsub()
 	for {
 		s.mu.Lock()

@@ -124,7 +124,7 @@ func serve(ctx context.Context, s Stdio, sess *sessions.Session, p *printer, sc 
 	halfClosed := map[sessions.PeerID]bool{}
 	// After stdin's end, --half-close sends FIN to every peer, and to any
 	// that comes later (the changes channel says when one does).
-	changed, unsub := sess.Changed()
+	changed, unsub := sess.PeersChanged()
 	defer unsub()
 loop:
 	for {
