@@ -241,16 +241,22 @@ func (s *Session) write(p *peer, data []byte, message bool) error {
 	} else {
 		n, err = p.pc.WriteTo(data, p.raddr)
 	}
+	return s.wrote(p, int64(n), int64(len(data)), err)
+}
+
+// wrote counts n bytes written to p of the want asked for, and turns a
+// failed write into one sentence in the log and the error returned.
+func (s *Session) wrote(p *peer, n, want int64, err error) error {
 	if n > 0 || (err == nil && !p.stream) {
 		ns := time.Now().UnixNano()
-		p.c.addOut(n, ns)
-		s.c.addOut(n, ns)
+		p.c.addOut(int(n), ns)
+		s.c.addOut(int(n), ns)
 	}
 	if err != nil {
 		if !p.stream && netcore.IsBroadcastRefused(err) {
 			err = fmt.Errorf("send to %s: %s: %w", p.addr, netcore.BroadcastHint, err)
-		} else if n < len(data) && len(data) > 0 {
-			err = fmt.Errorf("send to %s: %d of %d bytes sent: %w", p.addr, n, len(data), err)
+		} else if n < want && want > 0 {
+			err = fmt.Errorf("send to %s: %d of %d bytes sent: %w", p.addr, n, want, err)
 		} else {
 			err = fmt.Errorf("send to %s: %w", p.addr, err)
 		}

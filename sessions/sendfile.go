@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 
 	"github.com/sockplay/sockplay/netcore"
@@ -129,8 +130,16 @@ func (f *OutgoingFile) Send(ctx context.Context, to FileSink, id PeerID, progres
 		report(int64(len(b)))
 		return nil
 	}
-	buf := make([]byte, fileChunk)
 	var sent int64
+	if file, ok := f.r.(*os.File); ok {
+		if s, ok := to.(*Session); ok {
+			var err error
+			if sent, err = s.sendFileDirect(ctx, id, file, f.Size, f.spec.Kind == framing.KindJSONHdr, progress); err != nil {
+				return err
+			}
+		}
+	}
+	buf := make([]byte, fileChunk)
 	for sent < f.Size {
 		if ctx.Err() != nil {
 			return nil
