@@ -43,8 +43,10 @@ type OutputOptions struct {
 const DefaultOutputBudget = 8 << 20
 
 // outputSlab is the arena slab of an output queue: chunks up to a quarter
-// of it (a full default read) share slabs that are recycled.
-const outputSlab = 1 << 20
+// of it (a full read, up to the command line's 1 MiB) share slabs that are
+// recycled; a larger chunk is allocated alone, which at 4 MiB reads made
+// `serve > file` a third slower and its RSS pass 100 MB.
+const outputSlab = 4 << 20
 
 // ErrOutputStopped is what a detached or failed output's queue answers.
 var ErrOutputStopped = errors.New("output stopped")
