@@ -166,6 +166,10 @@ loop:
 	return code
 }
 
+// stdinReadSize is the largest read of stdin: a pipe grown by growPipe
+// holds up to 1 MiB.
+const stdinReadSize = 1 << 20
+
 // pumpStdin sends what arrives on in, chunk by chunk, until in ends or send
 // fails (the session is closed). A blocked read cannot be interrupted, so the
 // command does not wait for this goroutine: it ends at the next read.
@@ -174,7 +178,8 @@ func pumpStdin(in io.Reader, send func([]byte) error, done chan<- struct{}) {
 	if in == nil {
 		return
 	}
-	buf := make([]byte, 256<<10)
+	growPipe(in)
+	buf := make([]byte, stdinReadSize)
 	for {
 		n, err := in.Read(buf)
 		if n > 0 {
