@@ -88,7 +88,9 @@ verdict() { awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN { ok = (op == ">=") ? (v >
 result() {
 	printf 'RESULT  %s: ours %s, theirs %s, ratio %s, target %s: %s%s\n' "$1" "$2" "$3" "$4" "${5:--}" "$6" "${7:+ ($7)}"
 	if [ -n "${BENCH_RESULTS:-}" ]; then
-		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "${5:--}" "$6" "${7:-}" >>"$BENCH_RESULTS"
+		# Columns 8 and 9: the script and when, at which commit, it ran, so
+		# bench/run.sh ONLY=... can replace one script's rows and keep the rest.
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "${5:--}" "$6" "${7:-}" "${bench_name:-?}" "${BENCH_STAMP:-$(date -u '+%Y-%m-%d %H:%M')}" >>"$BENCH_RESULTS"
 	fi
 }
 

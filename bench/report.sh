@@ -31,13 +31,13 @@ other tool in the same run and compares medians; compare ratios, not absolute ti
 
 $pass rows meet their target, $miss miss it, $fail could not run.
 
-| what | sockplay | the other tool | ratio | target | result | note |
-|---|---|---|---|---|---|---|
+| what | sockplay | the other tool | ratio | target | result | note | run |
+|---|---|---|---|---|---|---|---|
 MD
 awk -F'\t' '{
-	for (i = 1; i <= 7; i++) gsub(/\|/, "\\|", $i)
+	for (i = 1; i <= 9; i++) gsub(/\|/, "\\|", $i)
 	r = $6; if (r == "miss") r = "**miss**"; else if (r == "fail") r = "**fail**"
-	printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, r, $7
+	printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, r, $7, $9
 }' "$results"
 echo
 echo "Ratios are the other tool's time over sockplay's (above 1: sockplay is faster), except where the row says otherwise."
@@ -47,7 +47,15 @@ echo "## Plots"
 echo
 shopt -s nullglob
 files=("$series"/*.dat)
-if [ ${#files[@]} -eq 0 ]; then
+old=(bench/plots/*.png)
+if [ ${#files[@]} -eq 0 ] && [ ${#old[@]} -gt 0 ]; then
+	echo "No row of this run left a series; the plots of an earlier run (see the window soak row's run):"
+	echo
+	for f in "${old[@]}"; do
+		echo "![$(basename "$f" .png)](plots/$(basename "$f"))"
+		echo
+	done
+elif [ ${#files[@]} -eq 0 ]; then
 	echo "No row left a series to plot in this run."
 elif command -v gnuplot >/dev/null; then
 	mkdir -p bench/plots

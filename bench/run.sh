@@ -7,7 +7,9 @@
 # Each script measures sockplay and the tool a person would use instead in
 # the same run, alternating them, and appends its rows to the results
 # file; a script that fails or overruns its time leaves a "fail" row and
-# the others still run. ONLY="tcp hexdump" runs some of them.
+# the others still run. ONLY="tcp hexdump" runs some of them and keeps
+# the other scripts' rows from bench/results.tsv (every row, with the
+# script, time and commit it came from), each marked with its own run.
 #
 # The binary: SOCKPLAY=path for the headless rows (any build of
 # cmd/sockplay or bench/sockplayprof), SOCKPLAY_GUI=path for the window
@@ -28,6 +30,9 @@ export BENCH_RESULTS=$work/results.tsv
 export BENCH_SERIES=$work/series
 : >"$BENCH_RESULTS"
 began=$(date +%s)
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+git status --porcelain --untracked-files=no 2>/dev/null | grep -q . && commit="$commit+changes"
+export BENCH_STAMP="$(date -u '+%Y-%m-%d %H:%M') at $commit"
 
 if [ -z "${SOCKPLAY:-}" ] || { [ -z "${SOCKPLAY_GUI:-}" ] && [ "${SKIP_GUI:-0}" != 1 ]; }; then
 	echo "== building ./cmd/sockplay (cgo, with the window)"
@@ -82,6 +87,20 @@ done
 
 mode=full
 [ -n "$QUICK" ] && mode="quick (QUICK=1)"
+if [ "$ONLY" != "$ALL" ] && [ -s bench/results.tsv ]; then
+	# Keep the rows of the scripts not run now, in the order of ALL.
+	mode="$mode, ONLY=\"$ONLY\" merged into the rows of earlier runs"
+	merged=$work/merged.tsv
+	: >"$merged"
+	for name in $ALL; do
+		case " $ONLY " in
+		*" $name "*) awk -F'\t' -v n="$name" '$8 == n' "$BENCH_RESULTS" >>"$merged" ;;
+		*) awk -F'\t' -v n="$name" '$8 == n' bench/results.tsv >>"$merged" ;;
+		esac
+	done
+	BENCH_RESULTS=$merged
+fi
+cp "$BENCH_RESULTS" bench/results.tsv
 bench/report.sh "$BENCH_RESULTS" "$BENCH_SERIES" "$mode" "$(($(date +%s) - began))" >bench/RESULTS.md
 echo
 echo "wrote bench/RESULTS.md ($(($(date +%s) - began)) s in all)"
