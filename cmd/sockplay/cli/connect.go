@@ -30,9 +30,7 @@ func runConnect(ctx context.Context, s Stdio, args []string) int {
 	repeat := fs.Int("repeat", 1, "send each --send payload `N` times back to back (sticky packets on purpose)")
 	gap := fs.Duration("gap", 0, "with --repeat: wait this long between writes (0: one burst)")
 	sendFile := fs.String("send-file", "", "send this file after the --send payloads: with --framing jsonhdr as one file with its header, streamed; otherwise its bytes (over udp/unixgram as one datagram); stdin is then not read")
-	hex := fs.Bool("hex", false, "print traffic in both directions as `hexdump -C`")
-	decodeFlag := addDecodeFlag(fs)
-	jsonOut := fs.Bool("json", false, "print every event as one JSON object per line")
+	pf := addPrintFlags(fs, "print traffic in both directions as `hexdump -C`", "print every event as one JSON object per line", false)
 	wait := fs.Duration("wait", time.Second, "after stdin ends (or the --send payloads are sent), keep reading this long")
 	halfClose := fs.Bool("half-close", false, "when stdin ends, half-close (send FIN) and keep reading")
 	verbose := fs.Bool("v", false, "print status lines (connected, closed) on stderr")
@@ -74,11 +72,7 @@ func runConnect(ctx context.Context, s Stdio, args []string) int {
 			return usageErr("%v", err)
 		}
 	}
-	pm, err := printModeOf(*hex, *jsonOut, false, false)
-	if err != nil {
-		return usageErr("%v", err)
-	}
-	dec, err := parseDecode(*decodeFlag)
+	pm, dec, err := pf.mode()
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -110,7 +104,7 @@ func runConnect(ctx context.Context, s Stdio, args []string) int {
 		return usageErr("%v", err)
 	}
 	if *script != "" {
-		return runScript(ctx, s, sess, spec, seq, *jsonOut, *verbose)
+		return runScript(ctx, s, sess, spec, seq, pm == printJSON, *verbose)
 	}
 	p := newPrinter(s.Out, s.Err, pm, *verbose && pm != printJSON, sc.framed())
 	p.dec = dec

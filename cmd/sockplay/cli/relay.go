@@ -18,10 +18,8 @@ func init() {
 func runRelay(ctx context.Context, s Stdio, args []string) int {
 	fs := flag.NewFlagSet("sockplay relay", flag.ContinueOnError)
 	fs.SetOutput(s.Err)
-	hex := fs.Bool("hex", false, "print each chunk (or message) of both directions as `hexdump -C`")
-	decodeFlag := addDecodeFlag(fs)
-	jsonOut := fs.Bool("json", false, "print every event as one JSON object per line (data_in: what a client sent, data_out: what the target sent back)")
-	quiet := fs.Bool("quiet", false, "print nothing but a summary of counts at the end")
+	pf := addPrintFlags(fs, "print each chunk (or message) of both directions as `hexdump -C`",
+		"print every event as one JSON object per line (data_in: what a client sent, data_out: what the target sent back)", true)
 	once := fs.Bool("once", false, "end after the first pair of connections has ended (tcp, tls, unix)")
 	sf := AddSessionFlags(fs, ForRelay)
 	fs.Usage = func() { relayUsage(s.Err, fs) }
@@ -39,16 +37,9 @@ func runRelay(ctx context.Context, s Stdio, args []string) int {
 		return usageErr("unexpected argument %q (give LISTEN_URL and TARGET_URL)", fs.Arg(2))
 	}
 	sf.target = fs.Arg(1)
-	pm, err := printModeOf(*hex, *jsonOut, *quiet, true)
+	pm, dec, err := pf.mode()
 	if err != nil {
 		return usageErr("%v", err)
-	}
-	dec, err := parseDecode(*decodeFlag)
-	if err != nil {
-		return usageErr("%v", err)
-	}
-	if dec != nil && *quiet {
-		return usageErr("--decode prints each message's fields and --quiet prints no traffic: choose one")
 	}
 	spec, sc, err := sf.spec(fs, "relay", fs.Arg(0))
 	if err != nil {

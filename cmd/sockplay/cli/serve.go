@@ -19,10 +19,7 @@ func init() {
 func runServe(ctx context.Context, s Stdio, args []string) int {
 	fs := flag.NewFlagSet("sockplay serve", flag.ContinueOnError)
 	fs.SetOutput(s.Err)
-	hex := fs.Bool("hex", false, "print traffic in both directions as `hexdump -C`")
-	decodeFlag := addDecodeFlag(fs)
-	jsonOut := fs.Bool("json", false, "print every event as one JSON object per line")
-	quiet := fs.Bool("quiet", false, "print nothing but a summary of counts at the end")
+	pf := addPrintFlags(fs, "print traffic in both directions as `hexdump -C`", "print every event as one JSON object per line", true)
 	once := fs.Bool("once", false, "end after the first peer has gone (tcp, unix: datagram peers never go)")
 	halfClose := fs.Bool("half-close", false, "when stdin ends, half-close (send FIN to) every peer, and any that connects later; without it peers stay open until they close")
 	sf := AddSessionFlags(fs, ForServer)
@@ -38,16 +35,9 @@ func runServe(ctx context.Context, s Stdio, args []string) int {
 		return code
 	}
 	usageErr := func(format string, a ...any) int { return usageErrorf(s, "serve", format, a...) }
-	pm, err := printModeOf(*hex, *jsonOut, *quiet, true)
+	pm, dec, err := pf.mode()
 	if err != nil {
 		return usageErr("%v", err)
-	}
-	dec, err := parseDecode(*decodeFlag)
-	if err != nil {
-		return usageErr("%v", err)
-	}
-	if dec != nil && *quiet {
-		return usageErr("--decode prints each message's fields and --quiet prints no traffic: choose one")
 	}
 	spec, sc, err := sf.spec(fs, "server", url)
 	if err != nil {
@@ -63,29 +53,6 @@ func runServe(ctx context.Context, s Stdio, args []string) int {
 		}
 	}
 	return usageErr("%v", flagError(err))
-}
-
-// printModeOf picks the output mode from the mode flags; quietFlag says
-// whether the command has --quiet (its error then names it).
-func printModeOf(hex, jsonOut, quiet, quietFlag bool) (printMode, error) {
-	n := 0
-	m := printText
-	if hex {
-		n, m = n+1, printHex
-	}
-	if jsonOut {
-		n, m = n+1, printJSON
-	}
-	if quiet {
-		n, m = n+1, printNone
-	}
-	if n > 1 {
-		if quietFlag {
-			return m, errors.New("choose one of --hex, --json and --quiet")
-		}
-		return m, errors.New("choose one of --hex and --json")
-	}
-	return m, nil
 }
 
 func serve(ctx context.Context, s Stdio, sess *sessions.Session, p *printer, sc sendConfig, spec sessions.Spec, once, halfClose bool) int {
