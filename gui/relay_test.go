@@ -1,10 +1,8 @@
 package gui
 
 import (
-	"bufio"
 	"encoding/json"
 	"io"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -17,65 +15,6 @@ import (
 	"github.com/sockplay/sockplay/netcore/rules"
 	"github.com/sockplay/sockplay/sessions"
 )
-
-// pyLines is a python3 process whose stdout is read line by line.
-type pyLines struct {
-	cmd   *exec.Cmd
-	in    io.WriteCloser
-	lines chan string
-}
-
-// startPy runs a python3 script; its stdout lines arrive on lines.
-func startPy(t *testing.T, script string, args ...string) *pyLines {
-	t.Helper()
-	testkit.Need(t, "python3")
-	cmd := exec.Command("python3", append([]string{"-u", "-c", script}, args...)...)
-	in, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	p := &pyLines{cmd: cmd, in: in, lines: make(chan string, 16)}
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			p.lines <- sc.Text()
-		}
-		close(p.lines)
-	}()
-	t.Cleanup(func() {
-		in.Close()
-		cmd.Process.Kill()
-		cmd.Wait()
-		if t.Failed() && stderr.Len() > 0 {
-			t.Logf("python3 said: %s", stderr.String())
-		}
-	})
-	return p
-}
-
-// next is the process's next line, or fails after 5 s.
-func (p *pyLines) next(t *testing.T, what string) string {
-	t.Helper()
-	select {
-	case l, ok := <-p.lines:
-		if !ok {
-			t.Fatalf("python3 ended before %s", what)
-		}
-		return l
-	case <-time.After(5 * time.Second):
-		t.Fatalf("timed out waiting for %s", what)
-	}
-	return ""
-}
 
 // pyTarget answers each line with "got LINE"; it prints its port first.
 const pyTarget = `
@@ -108,8 +47,8 @@ while True:
 // directions in the log in words, the pair in the peers panel, and the
 // hold switch queueing a message until Step lets it go to the target.
 func TestRelayTabHoldAndStep(t *testing.T) {
-	target := startPy(t, pyTarget)
-	port := target.next(t, "the target's port")
+	target := testkit.StartPython(t, "", pyTarget)
+	port := target.Next(t, "the target's port")
 
 	m := newTestMain(t)
 	tab, err := m.OpenSession(SessionSpec{Spec: sessions.Spec{Role: "relay", URL: "tcp://127.0.0.1:0", Target: "tcp://127.0.0.1:" + port, Framing: "line"}, StartOnOpen: true})
@@ -131,10 +70,10 @@ func TestRelayTabHoldAndStep(t *testing.T) {
 	}
 
 	_, lport, _ := strings.Cut(tab.Session().Addr().String(), ":")
-	client := startPy(t, pyClient, "127.0.0.1", lport)
-	client.next(t, "the client to connect")
-	io.WriteString(client.in, "hello\n")
-	if got := client.next(t, "the first answer"); got != "got hello" {
+	client := testkit.StartPython(t, "", pyClient, "127.0.0.1", lport)
+	client.Next(t, "the client to connect")
+	io.WriteString(client.In, "hello\n")
+	if got := client.Next(t, "the first answer"); got != "got hello" {
 		t.Fatalf("the client got %q through the relay", got)
 	}
 	waitFor(t, "both directions in the log", func() bool { c := tab.Session().Counters(); return c.BytesIn == 6 && c.BytesOut == 10 }, tab)
@@ -197,7 +136,7 @@ func TestRelayTabHoldAndStep(t *testing.T) {
 	if on, _ := tab.Session().Holding(); !on {
 		t.Fatal("Hold → target did not hold")
 	}
-	io.WriteString(client.in, "held one\n")
+	io.WriteString(client.In, "held one\n")
 	waitFor(t, "the held count", func() bool { return lane.Held.Text == "1 held" }, tab)
 	if lane.Step.Disabled() || lane.Release.Disabled() {
 		t.Error("Step and Release all are off with a message held")
@@ -206,12 +145,12 @@ func TestRelayTabHoldAndStep(t *testing.T) {
 		t.Errorf("the other direction shows %q held (step disabled %v)", other.Held.Text, other.Step.Disabled())
 	}
 	select {
-	case l := <-client.lines:
+	case l := <-client.Lines:
 		t.Fatalf("the target answered %q while its message was held", l)
 	case <-time.After(200 * time.Millisecond):
 	}
 	test.Tap(lane.Step)
-	if got := client.next(t, "the answer to the released message"); got != "got held one" {
+	if got := client.Next(t, "the answer to the released message"); got != "got held one" {
 		t.Fatalf("after Step the client got %q", got)
 	}
 	waitFor(t, "the count to fall", func() bool { return lane.Held.Text == "0 held" && lane.Step.Disabled() }, tab)

@@ -1,14 +1,12 @@
 package sessions
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -36,18 +34,9 @@ func (o *outCollector) WriteEntry(e Entry) error {
 
 func (o *outCollector) Flush() error { return nil }
 
-// pySink is python3 receiving one connection to its end; it answers the
-// byte count and sha256 of what it got.
-type pySink struct {
-	port   string
-	result *bufio.Scanner
-	cmd    *exec.Cmd
-}
-
-func startPySink(t *testing.T) *pySink {
-	t.Helper()
-	testkit.Need(t, "python3")
-	cmd := exec.Command("python3", "-c", `
+// pySink receives one connection to its end and prints the byte count
+// and sha256 of what it got; it prints its port first.
+const pySink = `
 import hashlib, socket
 ln = socket.create_server(("127.0.0.1", 0))
 print(ln.getsockname()[1], flush=True)
@@ -59,38 +48,7 @@ while True:
         break
     h.update(b); n += len(b)
 print(n, h.hexdigest(), flush=True)
-`)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var errb bytes.Buffer
-	cmd.Stderr = &errb
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		if t.Failed() {
-			t.Logf("python3: %s", errb.String())
-		}
-	})
-	sc := bufio.NewScanner(stdout)
-	if !sc.Scan() {
-		t.Fatalf("python3 printed no port: %s", errb.String())
-	}
-	return &pySink{port: strings.TrimSpace(sc.Text()), result: sc, cmd: cmd}
-}
-
-// got waits for python3's count and hash.
-func (p *pySink) got(t *testing.T) string {
-	t.Helper()
-	if !p.result.Scan() {
-		t.Fatal("python3 printed no result")
-	}
-	return p.result.Text()
-}
+`
 
 // A file goes from a mapping straight to the socket only when nobody looks
 // at its bytes, and python3 receives every byte either way; the counters
@@ -117,8 +75,8 @@ func TestSendFileDirectOnlyWhenNobodyLooks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			py := startPySink(t)
-			cli := start(t, Config{Role: Client, Endpoint: ep(t, "tcp://127.0.0.1:"+py.port), LogSizesOnly: tt.sizesOnly})
+			py := testkit.StartPython(t, "", pySink)
+			cli := start(t, Config{Role: Client, Endpoint: ep(t, "tcp://127.0.0.1:"+py.Next(t, "its port")), LogSizesOnly: tt.sizesOnly})
 			var col *outCollector
 			var colh *OutputHandle
 			if tt.output {
@@ -149,7 +107,7 @@ func TestSendFileDirectOnlyWhenNobodyLooks(t *testing.T) {
 				all := sha256.Sum256(append(hdr, body...))
 				want, wire = hex.EncodeToString(all[:]), int64(len(hdr))+size
 			}
-			if got, w := py.got(t), fmt.Sprintf("%d %s", wire, want); got != w {
+			if got, w := py.Next(t, "what it got"), fmt.Sprintf("%d %s", wire, want); got != w {
 				t.Fatalf("python3 got %q, want %q", got, w)
 			}
 			if last != size {
@@ -193,8 +151,8 @@ func TestSendFileDirectFileShrinks(t *testing.T) {
 		t.Skip("files are not mapped on Windows")
 	}
 	path, _ := randomFile(t, 20<<20)
-	py := startPySink(t)
-	cli := start(t, Config{Role: Client, Endpoint: ep(t, "tcp://127.0.0.1:"+py.port), LogSizesOnly: true})
+	py := testkit.StartPython(t, "", pySink)
+	cli := start(t, Config{Role: Client, Endpoint: ep(t, "tcp://127.0.0.1:"+py.Next(t, "its port")), LogSizesOnly: true})
 	f, err := OpenOutgoingFile(path, framing.Spec{}, tcpEP)
 	if err != nil {
 		t.Fatal(err)

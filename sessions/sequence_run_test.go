@@ -1,10 +1,8 @@
 package sessions
 
 import (
-	"bufio"
 	"context"
 	"errors"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -12,66 +10,6 @@ import (
 	"github.com/sockplay/sockplay/internal/testkit"
 	"github.com/sockplay/sockplay/netcore/framing"
 )
-
-// pySeqServer is a line server for sequence tests: it prints its port,
-// serves one client, and answers each line by its mode: "answer" (PING ->
-// PONG, GET x -> VAL x, else ERR line), "greet" (HELLO v=7 first, then as
-// answer), "close" (closes after the first line), "silent" (never answers).
-const pySeqServer = `
-import socket, sys
-mode = sys.argv[1]
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-s.listen(1)
-print(s.getsockname()[1], flush=True)
-c, _ = s.accept()
-if mode == "greet":
-    c.sendall(b"HELLO v=7\n")
-for line in c.makefile("rb"):
-    line = line.rstrip(b"\n")
-    if mode == "close":
-        break
-    if mode == "silent":
-        continue
-    if line == b"PING":
-        c.sendall(b"PONG\n")
-    elif line.startswith(b"GET "):
-        c.sendall(b"VAL " + line[4:] + b"\n")
-    else:
-        c.sendall(b"ERR " + line + b"\n")
-c.close()
-`
-
-// startPy runs a python3 server script with args and returns the port it
-// printed; the process is killed at cleanup.
-func startPy(t *testing.T, script string, args ...string) string {
-	t.Helper()
-	testkit.Need(t, "python3")
-	cmd := exec.Command("python3", append([]string{"-c", script}, args...)...)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var errb strings.Builder
-	cmd.Stderr = &errb
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { cmd.Wait(); close(done) }()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		<-done
-		if t.Failed() && errb.Len() > 0 {
-			t.Logf("python3 stderr: %s", errb.String())
-		}
-	})
-	port, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("python3 server did not start: %v (%s)", err, errb.String())
-	}
-	return strings.TrimSpace(port)
-}
 
 func TestRunSequence(t *testing.T) {
 	t.Parallel()
@@ -105,7 +43,7 @@ func TestRunSequence(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			port := startPy(t, pySeqServer, tc.mode)
+			port := testkit.StartPython(t, "", testkit.PyLineServer, tc.mode).Next(t, "its port")
 			cli, err := New(Config{Role: Client, Endpoint: ep(t, "tcp://127.0.0.1:"+port), Framing: line})
 			if err != nil {
 				t.Fatal(err)

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"encoding/json"
 	"net"
 	"os"
@@ -13,58 +12,6 @@ import (
 
 	"github.com/sockplay/sockplay/internal/testkit"
 )
-
-// pyLineServer serves one client line by line: PING -> PONG, GET x ->
-// VAL x, anything else -> ERR line; "silent" answers nothing. It prints
-// its port first.
-const pyLineServer = `
-import socket, sys
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-s.listen(1)
-print(s.getsockname()[1], flush=True)
-c, _ = s.accept()
-for line in c.makefile("rb"):
-    line = line.rstrip(b"\n")
-    if sys.argv[1] == "silent":
-        continue
-    if line == b"PING":
-        c.sendall(b"PONG\n")
-    elif line.startswith(b"GET "):
-        c.sendall(b"VAL " + line[4:] + b"\n")
-    else:
-        c.sendall(b"ERR " + line + b"\n")
-c.close()
-`
-
-// startPython runs a python3 script and returns the first line it prints.
-func startPython(t *testing.T, py, script string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command(py, append([]string{"-c", script}, args...)...)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var errb strings.Builder
-	cmd.Stderr = &errb
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { cmd.Wait(); close(done) }()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		<-done
-		if t.Failed() && errb.Len() > 0 {
-			t.Logf("%s stderr: %s", py, errb.String())
-		}
-	})
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("%s server did not start: %v (%s)", py, err, errb.String())
-	}
-	return strings.TrimSpace(line)
-}
 
 func writeScript(t *testing.T, src string) string {
 	t.Helper()
@@ -100,7 +47,7 @@ func TestConnectScript(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			port := startPython(t, "python3", pyLineServer, tc.mode)
+			port := testkit.StartPython(t, "", testkit.PyLineServer, tc.mode).Next(t, "its port")
 			args := append([]string{"connect", "tcp://127.0.0.1:" + port, "--framing", "line", "--script", writeScript(t, tc.src)}, tc.args...)
 			code, out, errOut := runCLI(t, args...)
 			if code != tc.code {
@@ -209,7 +156,7 @@ func TestConnectScriptModbus(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			port := freeTCPPort(t)
-			startPython(t, py, pyModbusServer, port, tc.value)
+			testkit.StartPython(t, py, pyModbusServer, port, tc.value).Next(t, "its first line")
 			waitListening(t, "127.0.0.1:"+port)
 			code, out, errOut := runCLI(t, "connect", "tcp://127.0.0.1:"+port, "--framing", "len:2:be:off=4", "--script", writeScript(t, modbusScript))
 			if code != tc.code || !strings.Contains(out, tc.out) || !strings.HasSuffix(errOut, tc.err) {
