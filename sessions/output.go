@@ -42,11 +42,12 @@ type OutputOptions struct {
 // enough to ride out a slow write or two, small next to the log's budget.
 const DefaultOutputBudget = 8 << 20
 
-// outputSlab is the arena slab of an output queue: chunks up to a quarter
-// of it (a full read, up to the command line's 1 MiB) share slabs that are
-// recycled; a larger chunk is allocated alone, which at 4 MiB reads made
-// `serve > file` a third slower and its RSS pass 100 MB.
-const outputSlab = 4 << 20
+// outputSlab is the smallest arena slab of an output queue: chunks up to
+// a quarter of a slab share slabs that are recycled, so a session's slabs
+// hold four of its reads (Config.ReadBuffer) and never less than this. A
+// larger chunk is allocated alone, which for 4 MiB reads in 1 MiB slabs
+// made `serve > file` a third slower and its RSS pass 100 MB.
+const outputSlab = 1 << 20
 
 // ErrOutputStopped is what a detached or failed output's queue answers.
 var ErrOutputStopped = errors.New("output stopped")
@@ -98,8 +99,9 @@ func (s *Session) AddOutput(o Output, opt OutputOptions) *OutputHandle {
 	// and drains (a recording behind a write to disk) then reuses them,
 	// where allocating and zeroing new ones on the readers' path, and
 	// collecting the old, took 7% of the CPU of a 1 GiB recording.
+	slab := max(outputSlab, 4*s.cfg.ReadBuffer)
 	q := &outQueue{o: o, name: opt.Name, budget: opt.Budget, wants: opt.Wants,
-		arena: arena{size: outputSlab, keep: int(opt.Budget/outputSlab) + 2}, wake: make(chan struct{}, 1), done: make(chan struct{})}
+		arena: arena{size: slab, keep: int(opt.Budget/int64(slab)) + 2}, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	go q.run(s)
 	s.emitMu.Lock()
 	s.outs = append(append([]*outQueue(nil), s.outs...), q)

@@ -100,13 +100,13 @@ func headless(sp sessions.Spec) sessions.Spec {
 }
 
 // headlessReadBuffer is the largest read on the command line: a flood is
-// read in a quarter of the system calls of the window's 256 KiB (whose
+// read in an eighth of the system calls of the window's 256 KiB (whose
 // view shows each read as a row). Buffers grow to it only for peers that
 // fill them. 1 GiB over loopback into `serve --quiet`: the receiver's CPU
-// went from 0.52 to 0.45 s (medians of 6). 4 MiB was a little better
-// still for --quiet, but each read then no longer fitted an output's slab
-// (sessions.outputSlab), and `serve > file` got slower.
-const headlessReadBuffer = 1 << 20
+// went from 0.52 to 0.45 s at 1 MiB (medians of 6); 4 GiB end to end,
+// alternating 1, 2 and 4 MiB: 4.14, 3.66 and 3.71 s (medians of 5). An
+// output's slab holds four such reads (sessions.outputSlab).
+const headlessReadBuffer = 2 << 20
 
 // headlessConfig is the session config of spec as serve, connect and
 // relay run it: nobody looks at the view, so it keeps the sizes of
