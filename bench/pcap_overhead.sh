@@ -12,6 +12,14 @@
 # TCP payload) unless CHECK=0. Target: ratio (time with --pcap / time
 # without) <= 1.10.
 #
+# The floor: recording writes ~1.08 GB per GiB that the quiet serve never
+# writes. In the same alternation, socat receives the same stream into
+# /dev/null and into a file in the recordings' folder (what a person
+# would do to keep the bytes at all); the second RESULT line is that
+# ratio, what writing those bytes costs here whoever writes them. Every
+# run starts after a sync (outside the time), so none pays for the
+# write-back of the file the run before it left in the page cache.
+#
 # Usage: bench/pcap_overhead.sh   (needs go, socat, ss, tshark; SIZE=1G RUNS=5 SENDER=socat|python
 #        PCAP_DIR=dir for the recordings (default: a temp dir);
 #        SOCKPLAY=path to use a built sockplay instead of building ./cmd/sockplay)
@@ -35,17 +43,26 @@ fi
 
 tmp=$bench_tmp
 pcapdir=${PCAP_DIR:-$tmp}
-bench_extra_cleanup='rm -f "$pcapdir/pcap_overhead.pcapng"'
+bench_extra_cleanup='rm -f "$pcapdir/pcap_overhead.pcapng" "$pcapdir/pcap_overhead.socat"'
 bin=$(sockplay_bin)
 bytes=$(numfmt --from=iec "$SIZE")
 
-# run_one MODE (plain|pcap): starts serve, sends SIZE bytes, prints seconds.
+# run_one MODE (plain|pcap|socat-null|socat-file): starts the receiver
+# (serve, or socat into /dev/null or a file), sends SIZE bytes, prints
+# seconds.
 run_one() {
 	local mode=$1 port t0 t1 args=()
 	port=$(free_port)
-	rm -f "$pcapdir/pcap_overhead.pcapng"
-	[ "$mode" = pcap ] && args=(--pcap "$pcapdir/pcap_overhead.pcapng")
-	"$bin" serve "tcp://127.0.0.1:$port" --quiet --once "${args[@]}" >"$tmp/summary" 2>"$tmp/err" &
+	rm -f "$pcapdir/pcap_overhead.pcapng" "$pcapdir/pcap_overhead.socat"
+	sync # the last run's file is on the disk, not waiting in the page cache
+	case $mode in
+	socat-null) socat -u -b 262144 "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr" OPEN:/dev/null 2>"$tmp/err" & ;;
+	socat-file) socat -u -b 262144 "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr" "OPEN:$pcapdir/pcap_overhead.socat,creat,trunc" 2>"$tmp/err" & ;;
+	*)
+		[ "$mode" = pcap ] && args=(--pcap "$pcapdir/pcap_overhead.pcapng")
+		"$bin" serve "tcp://127.0.0.1:$port" --quiet --once "${args[@]}" >"$tmp/summary" 2>"$tmp/err" &
+		;;
+	esac
 	sink=$!
 	bench_pids+=("$sink")
 	wait_listening "$port"
@@ -61,9 +78,13 @@ s.close()' "$port" "$bytes"
 	else
 		head -c "$SIZE" /dev/zero | socat -u -b 262144 - "TCP:127.0.0.1:$port"
 	fi
-	wait "$sink" || { echo "bench/pcap_overhead.sh: serve failed: $(cat "$tmp/err")" >&2; exit 1; }
+	wait "$sink" || { echo "bench/pcap_overhead.sh: $mode failed: $(cat "$tmp/err")" >&2; exit 1; }
 	sink=
 	t1=$(date +%s.%N)
+	if [ "$mode" = socat-file ] && [ "$(stat -c %s "$pcapdir/pcap_overhead.socat")" != "$bytes" ]; then
+		echo "bench/pcap_overhead.sh: socat's file holds $(stat -c %s "$pcapdir/pcap_overhead.socat") bytes, not the $bytes sent" >&2
+		exit 1
+	fi
 	if [ "$mode" = pcap ] && [ "$CHECK" = 1 ]; then
 		# every byte sent is a byte of TCP payload in the file
 		payload=$(tshark -r "$pcapdir/pcap_overhead.pcapng" -T fields -e tcp.len 2>/dev/null | awk '{ s += $1 } END { print s }')
@@ -76,12 +97,12 @@ s.close()' "$port" "$bytes"
 }
 
 for r in $(seq 1 "$RUNS"); do
-	for mode in plain pcap; do
+	for mode in plain pcap socat-null socat-file; do
 		t=$(run_one "$mode")
 		echo "$t" >>"$tmp/t.$mode"
 		extra=
 		[ "$mode" = pcap ] && extra=$(printf "  file %s MB" "$(echo "$(stat -c %s "$pcapdir/pcap_overhead.pcapng" 2>/dev/null || echo 0) / 1000000" | bc)")
-		printf "run %d  %-6s %6.3fs  %7.1f MB/s%s\n" "$r" "$mode" "$t" "$(echo "$bytes / $t / 1000000" | bc -l)" "$extra"
+		printf "run %d  %-10s %6.3fs  %7.1f MB/s%s\n" "$r" "$mode" "$t" "$(echo "$bytes / $t / 1000000" | bc -l)" "$extra"
 	done
 done
 tp=$(median "$tmp/t.plain")
@@ -92,3 +113,9 @@ checked="every byte in the file (tshark)"
 result "recording $SIZE received to pcapng: serve --quiet --pcap FILE vs serve --quiet (sender $SENDER)" \
 	"$(printf '%.3f s' "$tr")" "$(printf '%.3f s without --pcap' "$tp")" "$(printf '%.2f (time with / without)' "$ratio")" "<= 1.10" \
 	"$(verdict "$ratio" "<=" 1.10)" "medians of $RUNS; $checked"
+tn=$(median "$tmp/t.socat-null")
+tf=$(median "$tmp/t.socat-file")
+floor=$(calc "$tf / $tn")
+result "the floor: $SIZE received by socat -b 262144 into a file vs into /dev/null (same folder, same runs)" \
+	"$(printf '%.3f s' "$tf")" "$(printf '%.3f s into /dev/null' "$tn")" "$(printf '%.2f (time into a file / into /dev/null)' "$floor")" "-" \
+	info "medians of $RUNS; what writing the bytes at all costs here, against the 1.10 above"
