@@ -5,6 +5,7 @@ type slab struct {
 	buf  []byte
 	off  int
 	refs int
+	back func([]byte) // a reader's lent buffer: given back, not recycled
 }
 
 // arena hands out log data space from slabs and recycles a slab once every
@@ -52,7 +53,11 @@ func (a *arena) release(s *slab) {
 		return
 	}
 	s.refs--
-	if s.refs == 0 && s != a.cur {
+	switch {
+	case s.refs > 0:
+	case s.back != nil:
+		s.back(s.buf)
+	case s != a.cur:
 		a.recycle(s)
 	}
 }

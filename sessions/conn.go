@@ -43,6 +43,16 @@ func (s *Session) readConn(p *peer) {
 		}
 	}
 	buf := make([]byte, size)
+	// Full buffers an output kept (dataInLending) come back here once
+	// written, to be read into again; a few are in flight at most, as
+	// many as the outputs' budget holds.
+	spare := make(chan []byte, 4)
+	back := func(b []byte) {
+		select {
+		case spare <- b:
+		default:
+		}
+	}
 	var scratch []byte
 	idle := s.cfg.Options.IdleTimeout
 	var err error
@@ -88,7 +98,13 @@ func (s *Session) readConn(p *peer) {
 			}
 		}
 		if n > 0 || (err == nil && !p.stream) {
-			s.dataIn(p, buf[:n], &scratch)
+			lend := back
+			if !p.stream {
+				lend = nil
+			}
+			if s.dataInLending(p, buf[:n], &scratch, buf, lend) {
+				buf = nextBuffer(spare, len(buf))
+			}
 			if n == len(buf) && p.stream && len(buf) < s.cfg.ReadBuffer {
 				buf = make([]byte, min(2*len(buf), s.cfg.ReadBuffer))
 			}
@@ -244,4 +260,19 @@ func closeErr(err error) error {
 		return nil
 	}
 	return err
+}
+
+// nextBuffer is a buffer of size to read into after an output kept the
+// last one: one given back if it is that size, else a new one.
+func nextBuffer(spare chan []byte, size int) []byte {
+	for {
+		select {
+		case b := <-spare:
+			if len(b) == size {
+				return b
+			}
+		default:
+			return make([]byte, size)
+		}
+	}
 }

@@ -14,6 +14,14 @@ import (
 // counts it, feeds the decoder and answers it when the session replies.
 // scratch is the reader's reusable buffer for replies.
 func (s *Session) dataIn(p *peer, chunk []byte, scratch *[]byte) {
+	s.dataInLending(p, chunk, scratch, nil, nil)
+}
+
+// dataInLending is dataIn for a chunk at the start of the reader's buffer
+// buf, which an output may keep instead of a copy (emitLending); true
+// when it did, and the reader must read into another buffer. Nothing here
+// writes to the chunk, so the decoder and the replies still read it.
+func (s *Session) dataInLending(p *peer, chunk []byte, scratch *[]byte, buf []byte, back func([]byte)) bool {
 	now := time.Now()
 	p.c.addIn(len(chunk), now.UnixNano())
 	s.c.addIn(len(chunk), now.UnixNano())
@@ -27,13 +35,14 @@ func (s *Session) dataIn(p *peer, chunk []byte, scratch *[]byte) {
 	if p.stuck {
 		e.Note = NoteUndecoded
 	}
-	s.emit(e)
+	_, lent := s.emitLending(e, buf, back)
 	if p.dec == nil || p.stuck {
 		s.reply(p, chunk, scratch)
-		return
+		return lent
 	}
 	msgs, err := p.dec.Feed(chunk)
 	s.messages(p, msgs, err, scratch, true)
+	return lent
 }
 
 // messages logs decoded frames, counts and answers them, and logs a framing

@@ -83,6 +83,7 @@ func TestOutputGetsEveryByteWhileTheViewDrops(t *testing.T) {
 	var before runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
+	lent := lentChunks.Load()
 	proc(t, "socat", "-u", "OPEN:"+path, "TCP:"+srv.Addr().String())
 	testkit.Eventually(t, "the peer's close reaches the output", func() bool {
 		_, _, closed := out.sum()
@@ -103,6 +104,9 @@ func TestOutputGetsEveryByteWhileTheViewDrops(t *testing.T) {
 	}
 	if st.Waits == 0 {
 		t.Fatalf("the reader never waited for the slow output: %+v", st)
+	}
+	if lentChunks.Load() == lent {
+		t.Errorf("the only output copied every chunk instead of keeping the reader's full buffers")
 	}
 	t.Logf("40 MiB through an output that paused 1.5 s: peak queued %.1f MiB, reader waited %d times for %v; heap in use %.1f -> %.1f MiB",
 		float64(st.PeakQueued)/(1<<20), st.Waits, st.Waited.Round(time.Millisecond),
