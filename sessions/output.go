@@ -43,10 +43,11 @@ type OutputOptions struct {
 const DefaultOutputBudget = 8 << 20
 
 // outputSlab is the smallest arena slab of an output queue: chunks up to
-// a quarter of a slab share slabs that are recycled, so a session's slabs
-// hold four of its reads (Config.ReadBuffer) and never less than this. A
-// larger chunk is allocated alone, which for 4 MiB reads in 1 MiB slabs
-// made `serve > file` a third slower and its RSS pass 100 MB.
+// a quarter of a slab share slabs that are recycled, and a larger one is
+// allocated alone (4 MiB reads in 1 MiB slabs made `serve > file` a third
+// slower and its RSS pass 100 MB). A read that fills half the reader's
+// buffer or more is kept in that buffer (emitLending), so a session's
+// slabs are twice its reads (Config.ReadBuffer), and never less than this.
 const outputSlab = 1 << 20
 
 // ErrOutputStopped is what a detached or failed output's queue answers.
@@ -99,7 +100,7 @@ func (s *Session) AddOutput(o Output, opt OutputOptions) *OutputHandle {
 	// and drains (a recording behind a write to disk) then reuses them,
 	// where allocating and zeroing new ones on the readers' path, and
 	// collecting the old, took 7% of the CPU of a 1 GiB recording.
-	slab := max(outputSlab, 4*s.cfg.ReadBuffer)
+	slab := max(outputSlab, 2*s.cfg.ReadBuffer)
 	q := &outQueue{o: o, name: opt.Name, budget: opt.Budget, wants: opt.Wants,
 		arena: arena{size: slab, keep: int(opt.Budget/int64(slab)) + 2}, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	go q.run(s)

@@ -105,7 +105,7 @@ func headless(sp sessions.Spec) sessions.Spec {
 // fill them. 1 GiB over loopback into `serve --quiet`: the receiver's CPU
 // went from 0.52 to 0.45 s at 1 MiB (medians of 6); 4 GiB end to end,
 // alternating 1, 2 and 4 MiB: 4.14, 3.66 and 3.71 s (medians of 5). An
-// output's slab holds four such reads (sessions.outputSlab).
+// output keeps a full read in the reader's buffer (sessions.emitLending).
 const headlessReadBuffer = 2 << 20
 
 // headlessConfig is the session config of spec as serve, connect and
