@@ -139,6 +139,7 @@ func (p *Pump) post(ctx context.Context, fn func()) {
 	uiDo(func() {
 		if ctx.Err() == nil {
 			fn()
+			uiSettle()
 		}
 		var hop func(n int)
 		hop = func(n int) {
@@ -163,6 +164,10 @@ const paintHops = 2
 // uiDo is how a pump reaches the UI goroutine: Do, but a test's stand-in
 // for the UI goroutine where Fyne's test driver would run fn inline.
 var uiDo = Do
+
+// uiSettle runs after each refresh: settleLayout, or nothing in a test
+// whose stand-in UI goroutine has no app.
+var uiSettle = settleLayout
 
 // uiAgain queues fn from the UI goroutine behind what is already due
 // there (a frame to paint): fyne.Do, which queues when called on the UI

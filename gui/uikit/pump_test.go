@@ -18,10 +18,11 @@ type fakeUI struct {
 func newFakeUI(t *testing.T) *fakeUI {
 	t.Helper()
 	u := &fakeUI{calls: make(chan func(), 100)}
-	saved, savedAgain := uiDo, uiAgain
+	saved, savedAgain, savedSettle := uiDo, uiAgain, uiSettle
 	uiDo = func(fn func()) { u.calls <- fn }
 	uiAgain = func(fn func()) { u.calls <- fn }
-	t.Cleanup(func() { uiDo, uiAgain = saved, savedAgain })
+	uiSettle = func() {}
+	t.Cleanup(func() { uiDo, uiAgain, uiSettle = saved, savedAgain, savedSettle })
 	done := make(chan struct{})
 	stop := make(chan struct{})
 	go func() {
