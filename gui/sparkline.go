@@ -88,11 +88,18 @@ func (r *sparkRenderer) place() {
 	off := sparkSamples - len(vals) // right-align the history
 	for i, l := range r.lines {
 		a, b := i-off, i+1-off
+		// Show and Hide refresh even when nothing changes, and place runs
+		// in Layout too, which Fyne calls while it paints a frame (as each
+		// line first appears): a refresh there costs a second frame.
 		if a < 0 {
-			l.Hide()
+			if l.Visible() {
+				l.Hide()
+			}
 			continue
 		}
-		l.Show()
+		if !l.Visible() {
+			l.Show()
+		}
 		l.Position1 = fyne.NewPos(float32(i)*step, y(vals[a]))
 		l.Position2 = fyne.NewPos(float32(i+1)*step, y(vals[b]))
 	}
