@@ -96,6 +96,7 @@ func newPeersPanel(onSelect func(sessions.PeerID), act func(string, sessions.Pee
 
 // set shows a fresh copy of the peers; the selection follows its peer id.
 func (p *peersPanel) set(peers []sessions.PeerInfo) {
+	same := samePeerRows(p.peers, peers)
 	p.peers = peers
 	open := 0
 	for _, pi := range peers {
@@ -113,7 +114,27 @@ func (p *peersPanel) set(peers []sessions.PeerInfo) {
 		p.List.UnselectAll()
 		p.buttons()
 	}
-	p.List.Refresh()
+	if !same {
+		p.List.Refresh()
+	}
+}
+
+// samePeerRows reports whether the rows of b would read as a's do. The
+// header's timed refresh sets the peers twice a second, and a list refresh
+// re-sets every visible row's labels (each a re-layout) and costs a frame
+// even when nothing a row shows has changed.
+func samePeerRows(a, b []sessions.PeerInfo) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := &a[i], &b[i]
+		if x.ID != y.ID || x.Addr != y.Addr || x.State != y.State || x.Target != y.Target ||
+			x.Counters.BytesIn != y.Counters.BytesIn || x.Counters.BytesOut != y.Counters.BytesOut {
+			return false
+		}
+	}
+	return true
 }
 
 // seenCount is how many peers the session has had.
