@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -42,8 +44,15 @@ type kernelView struct {
 	List  *widget.List    // servers
 	Lines *fyne.Container // clients
 
-	rows []socktable.WatchedConn // UI goroutine only
-	more int
+	rows  []socktable.WatchedConn // UI goroutine only
+	more  int
+	shown []string // the list's rows as last drawn (kernelRowWords)
+
+	// merged: the tab's own pump shows the looks, in its refresh (flush),
+	// so that they share its frame instead of costing one of their own;
+	// next is the look waiting for it.
+	merged atomic.Bool
+	next   atomic.Pointer[kernelLook]
 
 	// watch is the lookup side's: the pump's goroutine, or refresh when
 	// there is none.
@@ -81,7 +90,12 @@ func newKernelView(get func() *sessions.Session, compact bool) *kernelView {
 	k.show(nil, 0)
 	if runPumps {
 		k.pump = uikit.Poll(k.diagram.every, func(ctx context.Context, _ bool) (kernelLook, bool) {
-			return k.look(ctx), true
+			l := k.look(ctx)
+			if k.merged.Load() {
+				k.next.Store(&l)
+				return l, false
+			}
+			return l, true
 		}, k.apply)
 	}
 	return k
@@ -98,6 +112,20 @@ func (k *kernelView) look(ctx context.Context) kernelLook {
 func (k *kernelView) apply(l kernelLook) {
 	k.show(l.rows, l.more)
 	k.diagram.show(l.rows, l.peer)
+}
+
+// pending reports whether a look waits for flush (any goroutine); a nil
+// view (not a TCP session) has none.
+func (k *kernelView) pending() bool { return k != nil && k.next.Load() != nil }
+
+// flush shows the look that waits, if any (UI goroutine).
+func (k *kernelView) flush() {
+	if k == nil {
+		return
+	}
+	if l := k.next.Swap(nil); l != nil {
+		k.apply(*l)
+	}
 }
 
 // addKernelView puts the kernel's view of the tab's TCP connections into
@@ -168,7 +196,17 @@ func (k *kernelView) show(rows []socktable.WatchedConn, more int) {
 	}
 	setText(k.Title, title)
 	if !k.compact {
-		k.List.Refresh()
+		// Once a second, mostly the same numbers: a list refresh re-sets
+		// every row and paints a frame, so only when a row reads otherwise.
+		shown := make([]string, len(rows))
+		for i, r := range rows {
+			st, _, text := kernelRowWords(r, false)
+			shown[i] = st + " " + text
+		}
+		if !slices.Equal(shown, k.shown) {
+			k.shown = shown
+			k.List.Refresh()
+		}
 		return
 	}
 	// A client has one connection, plus a TIME_WAIT leftover after a
@@ -216,18 +254,25 @@ func (k *kernelView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 
 // fill writes one connection into a row made by newRow.
 func (k *kernelView) fill(r socktable.WatchedConn, o fyne.CanvasObject) {
-	var state, ends, info *widget.Label
 	b := o.(*fyne.Container)
+	info := b.Objects[0].(*widget.Label)
+	left := b.Objects[1].(*fyne.Container)
+	state := left.Objects[0].(*widget.Label) // a server's: state, then the hidden ends
 	if k.compact {
-		info = b.Objects[0].(*widget.Label)
-		left := b.Objects[1].(*fyne.Container)
-		state = left.Objects[1].(*widget.Label)
-	} else {
-		info = b.Objects[0].(*widget.Label)
-		left := b.Objects[1].(*fyne.Container)
-		state = left.Objects[0].(*widget.Label)
-		ends = left.Objects[1].(*widget.Label)
+		state = left.Objects[1].(*widget.Label) // after "Kernel:"
 	}
+	st, imp, text := kernelRowWords(r, k.compact)
+	if state.Importance != imp {
+		state.Importance = imp
+		state.Refresh()
+	}
+	setText(state, st)
+	setText(info, text)
+}
+
+// kernelRowWords is what a row shows of one connection: its state, the
+// state's colour, and the rest of the line.
+func kernelRowWords(r socktable.WatchedConn, compact bool) (string, widget.Importance, string) {
 	st, imp := "GONE", widget.LowImportance
 	if !r.Peer.IsValid() {
 		st = "—" // no connection yet
@@ -235,16 +280,11 @@ func (k *kernelView) fill(r socktable.WatchedConn, o fyne.CanvasObject) {
 	if r.Found {
 		st, imp = r.TCP.State.Name(), stateImportance(r.TCP.State)
 	}
-	if state.Importance != imp {
-		state.Importance = imp
-		state.Refresh()
-	}
-	setText(state, st)
-	text := kernelInfoText(r, k.compact)
-	if ends != nil {
+	text := kernelInfoText(r, compact)
+	if !compact {
 		text = fmt.Sprintf("#%d %s · %s", r.ID, r.Peer, text)
 	}
-	setText(info, text)
+	return st, imp, text
 }
 
 // stateImportance colours the states a person should notice: a peer that

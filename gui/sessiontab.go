@@ -499,9 +499,14 @@ func (t *SessionTab) startPump() {
 	if !runPumps || t.pump != nil {
 		return
 	}
+	// The kernel's view hands its looks to this pump, so they land in
+	// the tab's refresh and its frame (kernelview.go).
+	if t.kernel != nil {
+		t.kernel.merged.Store(true)
+	}
 	t.pump = startPump(func() bool {
 		s := t.cur.Load()
-		return s.Log().Version() != t.seenVersion.Load() || int32(s.State()) != t.seenState.Load()
+		return s.Log().Version() != t.seenVersion.Load() || int32(s.State()) != t.seenState.Load() || t.kernel.pending()
 	}, t.refresh, headerEvery)
 }
 
@@ -517,6 +522,7 @@ func (t *SessionTab) refresh() {
 	st := s.State()
 	if t.spec.Capture != nil {
 		t.refreshCapture() // capture_view.go
+		t.kernel.flush()
 		t.Traffic.refresh()
 		t.seenVersion.Store(t.Traffic.version)
 		t.showHistory()
@@ -600,6 +606,7 @@ func (t *SessionTab) refresh() {
 	t.refreshTLS()    // certview.go
 	t.refreshJoins()  // joins.go
 	t.refreshRelay()  // relay_header.go
+	t.kernel.flush()  // kernelview.go: its last look, in this frame
 	t.Traffic.refresh()
 	t.seenVersion.Store(t.Traffic.version)
 	t.showHistory()
