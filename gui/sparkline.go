@@ -28,11 +28,17 @@ func newSparkline() *sparkline {
 
 // Add appends a sample, dropping the oldest past sparkSamples.
 func (s *sparkline) Add(v float64) {
+	flat := len(s.values) == sparkSamples
+	for _, x := range s.values {
+		flat = flat && x == v
+	}
 	s.values = append(s.values, v)
 	if len(s.values) > sparkSamples {
 		s.values = s.values[len(s.values)-sparkSamples:]
 	}
-	s.Refresh()
+	if !flat { // a full, flat line that stays flat (an idle session) looks the same: no frame
+		s.Refresh()
+	}
 }
 
 func (s *sparkline) CreateRenderer() fyne.WidgetRenderer {
