@@ -27,9 +27,13 @@ func settleLayout() {
 		if !ok {
 			continue
 		}
-		if c.EnsureMinSize() {
-			// The content's own minimum changed: the frame would have
-			// grown the window to fit it, so ask for that here.
+		before := w.Canvas().Size()
+		if c.EnsureMinSize() && w.Canvas().Size() != before {
+			// The content outgrew the window and EnsureMinSize grew the
+			// canvas: the frame would have grown the window to match,
+			// so ask for that here. (What is lost: the window's minimum
+			// size for the window manager is updated at the next frame
+			// whose own layout finds a change, not now.)
 			w.Resize(w.Canvas().Size())
 		}
 	}
