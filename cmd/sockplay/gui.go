@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -87,6 +88,10 @@ func runGUI(ctx context.Context, s cli.Stdio, args []string) int {
 		specs = append(specs, gui.SessionSpec{Spec: sp, StartOnOpen: true})
 	}
 
+	if why := noDisplay(runtime.GOOS, os.Getenv); why != "" {
+		fmt.Fprintln(s.Err, "sockplay:", why)
+		return cli.ExitFail
+	}
 	ensureGUIEnv()          // guienv_unix.go
 	startGUIProfiles(s.Err) // guiprof.go: SOCKPLAY_CPUPROFILE and others
 	a := gui.NewApp()
@@ -140,6 +145,17 @@ func runGUI(ctx context.Context, s cli.Stdio, args []string) int {
 	}
 	stopProbeOnSignal = stopProbe
 	exitWhenStopped(a, m, stopProbe) // guiexit.go: the process ends there
+	defer func() {
+		// A display that is set but does not answer (an X server gone or
+		// restarting) makes GLFW panic in ShowAndRun: say so in a sentence.
+		if r := recover(); r != nil {
+			if !strings.Contains(fmt.Sprint(r), "GLFW") {
+				panic(r)
+			}
+			fmt.Fprintf(s.Err, "sockplay: the window could not open on the display %q (%v); the commands work without a window: sockplay help\n", os.Getenv("DISPLAY"), r)
+			os.Exit(cli.ExitFail)
+		}
+	}()
 	w.ShowAndRun()
 	return cli.ExitOK
 }

@@ -29,3 +29,23 @@ func TestGUIEnvAdditions(t *testing.T) {
 		})
 	}
 }
+
+func TestNoDisplay(t *testing.T) {
+	tests := []struct {
+		goos, display, wayland string
+		none                   bool
+	}{
+		{"linux", "", "", true},
+		{"linux", ":0", "", false},
+		{"linux", "", "wayland-0", false},
+		{"freebsd", "", "", true},
+		{"darwin", "", "", false},
+	}
+	for _, tt := range tests {
+		env := map[string]string{"DISPLAY": tt.display, "WAYLAND_DISPLAY": tt.wayland}
+		got := noDisplay(tt.goos, func(k string) string { return env[k] })
+		if (got != "") != tt.none {
+			t.Errorf("%s DISPLAY=%q WAYLAND_DISPLAY=%q: %q", tt.goos, tt.display, tt.wayland, got)
+		}
+	}
+}

@@ -65,3 +65,13 @@ func sessionBusReachable() bool {
 	_, err := exec.LookPath("dbus-launch")
 	return err == nil
 }
+
+// noDisplay is the sentence saying why no window can open here, or "" when
+// one may: on Linux and the BSDs the window needs an X or Wayland display,
+// and without one GLFW would end the program with a Go panic.
+func noDisplay(goos string, getenv func(string) string) string {
+	if goos == "darwin" || getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != "" {
+		return ""
+	}
+	return "no display to open the window on: neither DISPLAY nor WAYLAND_DISPLAY is set (over ssh, ssh -X forwards one); the commands work without a window: sockplay help"
+}
