@@ -37,7 +37,9 @@ fi
 
 # An X server on a free display and a session bus, as a desktop has.
 exec 3<> "$tmp/display"
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+# -noreset: an X server resets when its last client leaves, and a window
+# started during the reset fails to open (one warm run in seven did).
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp -noreset >/dev/null 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do [ -s "$tmp/display" ] && break; sleep 0.1; done
 export DISPLAY=":$(head -n1 "$tmp/display")"

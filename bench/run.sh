@@ -80,7 +80,7 @@ for name in $ONLY; do
 	if [ "$rc" != 0 ]; then
 		why=$(grep -v '^RESULT' "$work/$name.log" | tail -1 | tr '\t' ' ')
 		[ "$rc" = 124 ] && why="overran its $(bound "$name") s bound"
-		printf '%s\t-\t-\t-\t-\tfail\t%s\n' "bench/$name.sh" "exit $rc: ${why:-no output}" >>"$BENCH_RESULTS"
+		printf '%s\t-\t-\t-\t-\tfail\t%s\t%s\t%s\n' "bench/$name.sh" "exit $rc: ${why:-no output}" "$name" "$BENCH_STAMP" >>"$BENCH_RESULTS"
 	fi
 	echo "   ($(($(date +%s) - t0)) s)"
 done

@@ -19,7 +19,9 @@ SOCKPLAY=${SOCKPLAY_GUI:-${SOCKPLAY:-}}
 sp=$(sockplay_bin)
 
 exec 3<>"$bench_tmp/display"
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+# -noreset: an X server resets when its last client leaves, and a window
+# started during the reset fails to open (one warm run in seven did).
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp -noreset >/dev/null 2>&1 &
 bench_pids+=($!)
 for _ in $(seq 50); do [ -s "$bench_tmp/display" ] && break; sleep 0.1; done
 export DISPLAY=":$(head -n1 "$bench_tmp/display")"
