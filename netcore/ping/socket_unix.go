@@ -183,6 +183,20 @@ func (t *sockTransport) setup(ttl int) error {
 		if t.kind == ModeDatagram {
 			p.SetControlMessage(ipv4.FlagTTL, true) // raw sockets read it from the IP header
 		}
+		if t.kind == ModeRaw {
+			// Only what the matcher reads (echo reply, unreachable, time
+			// exceeded, parameter problem), as iputils filters. Without it a
+			// raw socket also gets our own echo request on loopback, and
+			// waking our reader for it held the reply back: median RTT to
+			// 127.0.0.1 36 µs against iputils' 4 µs on an idle machine.
+			var f ipv4.ICMPFilter
+			f.SetAll(true)
+			for _, typ := range []ipv4.ICMPType{ipv4.ICMPTypeEchoReply, ipv4.ICMPTypeDestinationUnreachable,
+				ipv4.ICMPTypeTimeExceeded, ipv4.ICMPTypeParameterProblem} {
+				f.Accept(typ)
+			}
+			p.SetICMPFilter(&f) // Linux only; elsewhere the matcher drops the rest
+		}
 	}
 	enableTimestamps(t.c)
 	return nil
