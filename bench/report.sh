@@ -14,7 +14,7 @@ mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev
 os=$(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-}" || echo unknown)
 socat_v=$(socat -V 2>/dev/null | awk '/socat version/ { print $3; exit }' || true)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-dirty=$(git status --porcelain --untracked-files=no -- . ":!bench/RESULTS.md" ":!bench/results.tsv" 2>/dev/null | grep -q . && echo " (with uncommitted changes)" || true)
+dirty=$(git status --porcelain --untracked-files=no -- . ":!bench/RESULTS.md" ":!bench/results.tsv" ":!bench/plots" 2>/dev/null | grep -q . && echo " (with uncommitted changes)" || true)
 
 pass=$(awk -F'\t' '$6 == "pass"' "$results" | wc -l)
 miss=$(awk -F'\t' '$6 == "miss"' "$results" | wc -l)

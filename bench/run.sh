@@ -31,7 +31,7 @@ export BENCH_SERIES=$work/series
 : >"$BENCH_RESULTS"
 began=$(date +%s)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-git status --porcelain --untracked-files=no -- . ":!bench/RESULTS.md" ":!bench/results.tsv" 2>/dev/null | grep -q . && commit="$commit+changes"
+git status --porcelain --untracked-files=no -- . ":!bench/RESULTS.md" ":!bench/results.tsv" ":!bench/plots" 2>/dev/null | grep -q . && commit="$commit+changes"
 export BENCH_STAMP="$(date -u '+%Y-%m-%d %H:%M') at $commit"
 
 if [ -z "${SOCKPLAY:-}" ] || { [ -z "${SOCKPLAY_GUI:-}" ] && [ "${SKIP_GUI:-0}" != 1 ]; }; then
