@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -34,5 +36,32 @@ func TestGUIFlagErrors(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want 2 and %q", code, errOut.String(), tt.want)
 			}
 		})
+	}
+}
+
+// Only the window takes the main thread: no arguments, flags, "gui" and a
+// capture file open it; every other command runs off it.
+func TestRunsWindow(t *testing.T) {
+	capture := filepath.Join(t.TempDir(), "x.pcapng")
+	if err := os.WriteFile(capture, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args []string
+		want bool
+	}{
+		{nil, true},
+		{[]string{"--listen", "tcp://:9000"}, true},
+		{[]string{"gui"}, true},
+		{[]string{capture}, true},
+		{[]string{"ping", "127.0.0.1"}, false},
+		{[]string{"serve", "tcp://:9000"}, false},
+		{[]string{"--help"}, false},
+		{[]string{"nosuchcommand"}, false},
+	}
+	for _, tt := range tests {
+		if got := cli.RunsWindow(tt.args); got != tt.want {
+			t.Errorf("RunsWindow(%q) = %v, want %v", tt.args, got, tt.want)
+		}
 	}
 }

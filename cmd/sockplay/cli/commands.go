@@ -48,6 +48,19 @@ func Register(c Command) {
 	commands[c.Name] = c
 }
 
+// RunsWindow says whether Run(args) runs the "gui" command: the window's
+// toolkit must have the process's main thread, and nothing else should.
+func RunsWindow(args []string) bool {
+	if _, ok := commands["gui"]; !ok {
+		return false
+	}
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" {
+		return true
+	}
+	_, known := commands[args[0]]
+	return args[0] == "gui" || !known && isCaptureFile(args[0])
+}
+
 // Run dispatches to a subcommand. No arguments, or flags only (they belong
 // to the window), runs the "gui" command when one is registered.
 func Run(ctx context.Context, args []string, s Stdio) int {
