@@ -104,7 +104,7 @@ trap cleanup EXIT
 # set (or windows fail with "Failed to create helper window"), so any server
 # left on this prefix is stopped first.
 wineserver -k 2>/dev/null
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$out/xvfb.display" 2>"$out/xvfb.log" &
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp -noreset 3>"$out/xvfb.display" 2>"$out/xvfb.log" &
 xvfb_pid=$!
 wait_for 20 test -s "$out/xvfb.display" || { fail "Xvfb reported no display (see $out/xvfb.log)"; exit 1; }
 export DISPLAY=:$(head -n1 "$out/xvfb.display")
