@@ -69,14 +69,20 @@ func familyCard(m *MainWindow, f sessionFamily) fyne.CanvasObject {
 // captureCard offers File → Open capture: what a capture becomes in the
 // window, and the commands that do the same headless.
 func captureCard(m *MainWindow) fyne.CanvasObject {
-	open := widget.NewButtonWithIcon("Open capture…", theme.FileIcon(), m.ShowOpenCapture)
-	summary := widget.NewLabel("A pcap or pcapng file (Wireshark's, tcpdump's, or one a session recorded with Record): " +
-		"its TCP streams and UDP flows are listed; each opens as a read-only session with framing and the hex pane, " +
-		"replays its client against a server and compares every reply, or stands in for its server.")
-	summary.Wrapping = fyne.TextWrapWord
-	example := widget.NewLabelWithStyle("sockplay pcap FILE --stream tcp:0\nsockplay replay FILE --stream tcp:0 --to tcp://HOST:PORT",
-		fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	return toolCard("Captures", "record, open, replay, stand in",
+		widget.NewButtonWithIcon("Open capture…", theme.FileIcon(), m.ShowOpenCapture),
+		"A pcap or pcapng file (Wireshark's, tcpdump's, or one a session recorded with Record): "+
+			"its TCP streams and UDP flows are listed; each opens as a read-only session with framing and the hex pane, "+
+			"replays its client against a server and compares every reply, or stands in for its server.",
+		"sockplay pcap FILE --stream tcp:0\nsockplay replay FILE --stream tcp:0 --to tcp://HOST:PORT")
+}
+
+// toolCard is a Welcome card for a tool: what it does, the button that
+// opens it, and the commands that do the same headless (selectable, to copy).
+func toolCard(title, subtitle string, open *widget.Button, summary, commands string) fyne.CanvasObject {
+	text := widget.NewLabel(summary)
+	text.Wrapping = fyne.TextWrapWord
+	example := widget.NewLabelWithStyle(commands, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	example.Selectable = true
-	return widget.NewCard("Captures", "record, open, replay, stand in",
-		container.NewVBox(container.NewBorder(nil, nil, nil, open, summary), example))
+	return widget.NewCard(title, subtitle, container.NewVBox(container.NewBorder(nil, nil, nil, open, text), example))
 }

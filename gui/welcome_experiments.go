@@ -2,7 +2,6 @@ package gui
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -10,14 +9,10 @@ import (
 // experimentsCard offers Tools → Experiments on the Welcome tab: the
 // socket lessons run live, and the command that runs them headless.
 func experimentsCard(m *MainWindow) fyne.CanvasObject {
-	open := widget.NewButtonWithIcon("Experiments…", theme.GridIcon(), m.ShowExperiments)
-	summary := widget.NewLabel("Socket lessons run live on loopback, one step at a time if you like: sticky packets, " +
-		"TIME-WAIT, half-close, reset, full buffers, the accept queue, UDP's boundaries, refused connections. " +
-		"Each step shows what the kernel reports for both ends, on the TCP state diagram too.")
-	summary.Wrapping = fyne.TextWrapWord
-	example := widget.NewLabelWithStyle("sockplay experiment list\nsockplay experiment half-close --step",
-		fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-	example.Selectable = true
-	return widget.NewCard("Experiments", "see what the kernel does",
-		container.NewVBox(container.NewBorder(nil, nil, nil, open, summary), example))
+	return toolCard("Experiments", "see what the kernel does",
+		widget.NewButtonWithIcon("Experiments…", theme.GridIcon(), m.ShowExperiments),
+		"Socket lessons run live on loopback, one step at a time if you like: sticky packets, "+
+			"TIME-WAIT, half-close, reset, full buffers, the accept queue, UDP's boundaries, refused connections. "+
+			"Each step shows what the kernel reports for both ends, on the TCP state diagram too.",
+		"sockplay experiment list\nsockplay experiment half-close --step")
 }
