@@ -217,7 +217,7 @@ func (s *Session) emitLending(e Entry, buf []byte, back func([]byte)) (uint64, b
 		var one *outQueue
 		n := 0
 		for _, q := range s.outs {
-			if !q.failed.Load() && (q.wants == nil || q.wants(&s.emitting)) {
+			if s.wantedBy(q) {
 				one, n = q, n+1
 			}
 		}
@@ -231,7 +231,7 @@ func (s *Session) emitLending(e Entry, buf []byte, back func([]byte)) (uint64, b
 			one.put(e)
 		case n > 1:
 			for _, q := range s.outs {
-				if !q.failed.Load() && (q.wants == nil || q.wants(&s.emitting)) {
+				if s.wantedBy(q) {
 					q.put(e)
 				}
 			}
@@ -273,6 +273,12 @@ func (q *outQueue) put(e Entry) {
 	q.peak = max(q.peak, q.queued)
 	q.mu.Unlock()
 	q.signal()
+}
+
+// wantedBy says whether output q takes the entry in s.emitting; the
+// caller holds the emit lock.
+func (s *Session) wantedBy(q *outQueue) bool {
+	return !q.failed.Load() && (q.wants == nil || q.wants(&s.emitting))
 }
 
 // putLent queues e without copying its data, which lies in buf; back

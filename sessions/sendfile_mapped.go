@@ -50,7 +50,7 @@ func (s *Session) canSendDirect(p *peer) bool {
 	s.emitting = Entry{Kind: KindDataOut, Peer: p.id, Addr: p.addr, Local: p.local, Data: []byte{}}
 	defer func() { s.emitting = Entry{} }()
 	for _, q := range s.outs {
-		if !q.failed.Load() && (q.wants == nil || q.wants(&s.emitting)) {
+		if s.wantedBy(q) {
 			return false
 		}
 	}
