@@ -36,17 +36,7 @@ else
 fi
 
 # An X server on a free display and a session bus, as a desktop has.
-exec 3<> "$tmp/display"
-# -noreset: an X server resets when its last client leaves, and a window
-# started during the reset fails to open (one warm run in seven did).
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp -noreset >/dev/null 2>&1 &
-pids+=($!)
-for _ in $(seq 50); do [ -s "$tmp/display" ] && break; sleep 0.1; done
-export DISPLAY=":$(head -n1 "$tmp/display")"
-read -r bus buspid < <(dbus-daemon --session --fork --print-address=1 --print-pid=1 | tr '\n' ' '; echo)
-pids+=("$buspid")
-export DBUS_SESSION_BUS_ADDRESS=$bus
-mkdir -p "$tmp/home" "$tmp/run" && chmod 700 "$tmp/run"
+start_desktop # bench/lib.sh
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 
 HOME="$tmp/home" XDG_RUNTIME_DIR="$tmp/run" SOCKPLAY_PROBE="$tmp/probe.txt" \

@@ -104,3 +104,21 @@ series() {
 		echo "$bench_tmp/series.$1"
 	fi
 }
+
+# start_desktop: what the window needs, as a desktop has it: an X server
+# on a free display (DISPLAY) and a session bus (DBUS_SESSION_BUS_ADDRESS),
+# both killed at exit, and a home and runtime dir under bench_tmp.
+# -noreset: an X server resets when its last client leaves, and a window
+# started during the reset fails to open (one warm run in seven did).
+start_desktop() {
+	exec 3<>"$bench_tmp/display"
+	Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp -noreset >/dev/null 2>&1 &
+	bench_pids+=($!)
+	for _ in $(seq 50); do [ -s "$bench_tmp/display" ] && break; sleep 0.1; done
+	export DISPLAY=":$(head -n1 "$bench_tmp/display")"
+	local bus buspid
+	read -r bus buspid < <(dbus-daemon --session --fork --print-address=1 --print-pid=1 | tr '\n' ' '; echo)
+	bench_pids+=("$buspid")
+	export DBUS_SESSION_BUS_ADDRESS=$bus
+	mkdir -p "$bench_tmp/home" "$bench_tmp/run" && chmod 700 "$bench_tmp/run"
+}

@@ -18,17 +18,7 @@ need Xvfb xdotool import dbus-daemon
 SOCKPLAY=${SOCKPLAY_GUI:-${SOCKPLAY:-}}
 sp=$(sockplay_bin)
 
-exec 3<>"$bench_tmp/display"
-# -noreset: an X server resets when its last client leaves, and a window
-# started during the reset fails to open (one warm run in seven did).
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp -noreset >/dev/null 2>&1 &
-bench_pids+=($!)
-for _ in $(seq 50); do [ -s "$bench_tmp/display" ] && break; sleep 0.1; done
-export DISPLAY=":$(head -n1 "$bench_tmp/display")"
-read -r bus buspid < <(dbus-daemon --session --fork --print-address=1 --print-pid=1 | tr '\n' ' '; echo)
-bench_pids+=("$buspid")
-export DBUS_SESSION_BUS_ADDRESS=$bus
-mkdir -p "$bench_tmp/home" "$bench_tmp/run" && chmod 700 "$bench_tmp/run"
+start_desktop # bench/lib.sh
 
 run_one() { # prints "mapped_s drawn_s"
 	local t0 app win= px= tm td
