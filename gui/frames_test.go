@@ -4,8 +4,6 @@ import (
 	"net/netip"
 	"testing"
 
-	"fyne.io/fyne/v2/test"
-
 	"github.com/sockplay/sockplay/netcore/socktable"
 	"github.com/sockplay/sockplay/sessions"
 )
@@ -37,7 +35,7 @@ func TestSamePeerRows(t *testing.T) {
 }
 
 func TestKernelLookWaitsForFlush(t *testing.T) {
-	test.NewTempApp(t)
+	sharedApp(t)
 	saved := runPumps
 	runPumps = false
 	t.Cleanup(func() { runPumps = saved })

@@ -187,7 +187,7 @@ func TestOldGroupWorkspaceLoads(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, _ := newStoredApp(t, data)
-	m := NewMainWindow(a, test.NewTempWindow(t, nil))
+	m := NewMainWindow(a, newTempWindow(t, nil))
 	t.Cleanup(m.closeAllSessions)
 	tabs := m.SessionTabs()
 	if len(tabs) != 1 {

@@ -7,14 +7,13 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/test"
 )
 
 func newTestMain(t *testing.T) *MainWindow {
 	t.Helper()
 	isolateStorage(t) // its own workspace.json: tabs one test opens are not restored in the next
-	a := test.NewTempApp(t)
-	w := test.NewTempWindow(t, nil)
+	a := sharedApp(t)
+	w := newTempWindow(t, nil)
 	return NewMainWindow(a, w)
 }
 
@@ -94,13 +93,13 @@ func TestMenusOpenWhatTheySay(t *testing.T) {
 
 func TestWindowSizeRemembered(t *testing.T) {
 	isolateStorage(t)
-	a := test.NewTempApp(t)
-	w := test.NewTempWindow(t, nil)
+	a := sharedApp(t)
+	w := newTempWindow(t, nil)
 	m := NewMainWindow(a, w)
 	w.Resize(fyne.NewSize(900, 600))
 	m.saveState()
 
-	w2 := test.NewTempWindow(t, nil)
+	w2 := newTempWindow(t, nil)
 	NewMainWindow(a, w2)
 	if got := w2.Canvas().Size(); got.Width != 900 || got.Height != 600 {
 		t.Fatalf("restored size = %v, want 900x600", got)
@@ -109,12 +108,12 @@ func TestWindowSizeRemembered(t *testing.T) {
 
 func TestTinyWindowNotRememberedTiny(t *testing.T) {
 	isolateStorage(t)
-	a := test.NewTempApp(t)
-	w := test.NewTempWindow(t, nil)
+	a := sharedApp(t)
+	w := newTempWindow(t, nil)
 	m := NewMainWindow(a, w)
 	w.Resize(fyne.NewSize(10, 10))
 	m.saveState()
-	w2 := test.NewTempWindow(t, nil)
+	w2 := newTempWindow(t, nil)
 	NewMainWindow(a, w2)
 	if got := w2.Canvas().Size(); got.Width < minRemembered.Width || got.Height < minRemembered.Height {
 		t.Fatalf("restored size = %v, want at least %v", got, minRemembered)

@@ -177,7 +177,7 @@ func TestRelayWorkspaceRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, path := newStoredApp(t, data)
-	m := NewMainWindow(a, test.NewTempWindow(t, nil))
+	m := NewMainWindow(a, newTempWindow(t, nil))
 	t.Cleanup(m.closeAllSessions)
 	if m.Dialog != nil {
 		t.Fatalf("dialog %T on restoring a relay", m.Dialog)

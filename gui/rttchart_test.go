@@ -56,9 +56,9 @@ func TestRTTChartKeepsProbesInOrder(t *testing.T) {
 
 // A lost probe breaks the line and gets a mark; dots show while there is room.
 func TestRTTChartDrawsLossesAndAxes(t *testing.T) {
-	test.NewTempApp(t)
+	sharedApp(t)
 	c := newRTTChart()
-	w := test.NewTempWindow(t, c)
+	w := newTempWindow(t, c)
 	w.Resize(fyne.NewSize(600, 240))
 	for i, ms := range []float64{0.05, 0.07, -1, 0.06, -1, 0.09} {
 		p := rttPoint{Seq: i + 1, RTT: time.Duration(ms * float64(time.Millisecond))}

@@ -139,9 +139,9 @@ func TestJumpWords(t *testing.T) {
 // The boxes and arrows the renderer shows for two made-up ends: each
 // end's box outlined in its colour, its arrows drawn, the others not.
 func TestStateDiagramRendersBothEnds(t *testing.T) {
-	test.NewTempApp(t)
+	sharedApp(t)
 	d := newStateDiagram()
-	w := test.NewTempWindow(t, d)
+	w := newTempWindow(t, d)
 	w.Resize(fyne.NewSize(560, 520))
 	c, s := &stateTrail{Name: "client"}, &stateTrail{Name: "server"}
 	c.add([]socktable.State{socktable.Established}, 0)
@@ -211,7 +211,7 @@ func TestStateDiagramRendersBothEnds(t *testing.T) {
 // at the sizes the window gives the diagram; smaller, they are left out
 // rather than drawn over each other.
 func TestDiagramLayoutLabelsFit(t *testing.T) {
-	test.NewTempApp(t)
+	sharedApp(t)
 	text, caption := theme.TextSize(), theme.CaptionTextSize()
 	for _, tt := range []struct {
 		w, h float32

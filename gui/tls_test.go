@@ -339,7 +339,7 @@ func TestTLSWorkspaceRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, path := newStoredApp(t, data)
-	m := NewMainWindow(a, test.NewTempWindow(t, nil))
+	m := NewMainWindow(a, newTempWindow(t, nil))
 	t.Cleanup(m.closeAllSessions)
 	tabs := m.SessionTabs()
 	if len(tabs) != 1 || !reflect.DeepEqual(tabs[0].Spec().TLS, spec.TLS) {

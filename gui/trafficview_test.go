@@ -16,10 +16,10 @@ import (
 // screen.
 func followView(t *testing.T, budget int64) (*trafficView, *sessions.Log, fyne.Window) {
 	t.Helper()
-	test.NewTempApp(t)
+	sharedApp(t)
 	l := sessions.NewLog(budget)
 	v := newTrafficView(l)
-	w := test.NewTempWindow(t, container.NewBorder(nil, v.JumpButton, nil, nil, v.List))
+	w := newTempWindow(t, container.NewBorder(nil, v.JumpButton, nil, nil, v.List))
 	w.Resize(fyne.NewSize(900, 400))
 	return v, l, w
 }

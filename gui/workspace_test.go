@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 
 	"github.com/sockplay/sockplay/netcore"
 	"github.com/sockplay/sockplay/sessions"
@@ -51,7 +50,7 @@ func isolateStorage(t *testing.T) string {
 func newStoredApp(t *testing.T, data []byte) (fyne.App, string) {
 	t.Helper()
 	dir := isolateStorage(t)
-	a := test.NewTempApp(t)
+	a := sharedApp(t)
 	path := workspacePath(a)
 	if filepath.Dir(filepath.Dir(path)) != dir {
 		t.Fatalf("workspace path %s is not in the test's storage %s", path, dir)
@@ -160,7 +159,7 @@ func TestCorruptWorkspaceKeptAside(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a, path := newStoredApp(t, []byte(tt.data))
-			m := NewMainWindow(a, test.NewTempWindow(t, nil))
+			m := NewMainWindow(a, newTempWindow(t, nil))
 
 			d, ok := m.Dialog.(*WorkspaceWarning)
 			if !ok {
@@ -220,7 +219,7 @@ func TestUnreadableWorkspaceNotOverwritten(t *testing.T) {
 	}
 	a, path := newStoredApp(t, []byte(`{"version":1}`))
 	os.Chmod(path, 0)
-	m := NewMainWindow(a, test.NewTempWindow(t, nil))
+	m := NewMainWindow(a, newTempWindow(t, nil))
 	if _, ok := m.Dialog.(*WorkspaceWarning); !ok {
 		t.Fatalf("dialog = %T, want the workspace warning", m.Dialog)
 	}
@@ -231,7 +230,7 @@ func TestUnreadableWorkspaceNotOverwritten(t *testing.T) {
 
 func TestNoWorkspaceIsCleanStartWithoutWarning(t *testing.T) {
 	a, path := newStoredApp(t, nil)
-	m := NewMainWindow(a, test.NewTempWindow(t, nil))
+	m := NewMainWindow(a, newTempWindow(t, nil))
 	if m.Dialog != nil {
 		t.Fatalf("dialog %T on a first start", m.Dialog)
 	}
@@ -261,7 +260,7 @@ func TestWorkspaceRestoresTabsNotStarted(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, path := newStoredApp(t, data)
-	m := NewMainWindow(a, test.NewTempWindow(t, nil))
+	m := NewMainWindow(a, newTempWindow(t, nil))
 	t.Cleanup(m.closeAllSessions)
 
 	if m.Dialog != nil {

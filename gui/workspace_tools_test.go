@@ -31,7 +31,7 @@ func noPumps(t *testing.T) {
 // and closes its tabs when the test ends.
 func newWindowOn(t *testing.T, a fyne.App) *MainWindow {
 	t.Helper()
-	m := NewMainWindow(a, test.NewTempWindow(t, nil))
+	m := NewMainWindow(a, newTempWindow(t, nil))
 	t.Cleanup(m.closeAllSessions)
 	return m
 }
