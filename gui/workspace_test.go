@@ -276,8 +276,12 @@ func TestWorkspaceRestoresTabsNotStarted(t *testing.T) {
 			got.Unconnected != want.Unconnected || got.Composer.Text != want.Composer.Text || want.Composer.Mode != "" && got.Composer.Mode != want.Composer.Mode {
 			t.Errorf("tab %d: spec %+v, want %+v", i, got, want)
 		}
-		started := tab.Session().State() != sessions.StateNew
-		if started != want.StartOnOpen {
+		started := func() bool { return tab.Session().State() != sessions.StateNew }
+		if want.StartOnOpen {
+			// Start runs on the tab's goroutine: give it its moment.
+			waitUntil(t, want.Title()+" to start", started)
+		}
+		if started := started(); started != want.StartOnOpen {
 			t.Errorf("tab %d (%s): started %v, want %v (only start-now tabs start)", i, want.Title(), started, want.StartOnOpen)
 		}
 	}
