@@ -94,6 +94,9 @@ func newDetailPane() *detailPane {
 		if v == viewHex && d.hasLast {
 			d.show(d.last) // the layout may have changed: shade its fields again
 		}
+		if v == viewText {
+			d.showText() // filled only while shown: see showText
+		}
 		if v == viewFields {
 			fieldsPane.Show()
 			d.Fields.show(d.data)
@@ -155,7 +158,9 @@ func (d *detailPane) show(e sessions.Entry) {
 	if l := d.Fields.layoutNow(); l != nil && (e.Kind.Data() || e.Kind.Message()) {
 		highlightHex(d.Hex, 0, l, len(view)) // detail_fields.go
 	}
-	d.showText()
+	if d.View.Selected == viewText {
+		d.showText()
+	}
 	if d.View.Selected == viewFields {
 		d.Fields.show(d.data)
 	}
@@ -194,6 +199,14 @@ func wrapWords(s string, n int) string {
 	return b.String()
 }
 
+// showText fills the text view in the chosen encoding. It runs only while
+// the view is shown (selecting it fills it), as the hex dump is what most
+// rows are read in.
+//
+// The text is broken into lines of at most textColumns characters: a
+// TextGrid draws every column of a row it shows, so 64 KiB of zeros as
+// one escaped line would be a quarter of a million cells (hundreds of
+// megabytes of canvas objects) for one selected row.
 func (d *detailPane) showText() {
 	view := d.data
 	if len(view) > detailLimit {
@@ -208,10 +221,8 @@ func (d *detailPane) showText() {
 		s = strings.Map(controlToPicture, latin1(view))
 	default:
 		s = payload.EscapeText(view)
-		// Break the escaped text after each \n so lines read as lines.
-		s = strings.ReplaceAll(s, `\n`, "\\n\n")
 	}
-	d.Text.SetText(s)
+	d.Text.SetText(wrapColumns(s, textColumns, d.Encoding.Selected == encEscaped))
 }
 
 // controlToPicture shows control characters as their Unicode pictures
