@@ -39,10 +39,12 @@ type kernelView struct {
 	get     func() *sessions.Session
 	compact bool // a client: one line per connection, no list
 
-	root  fyne.CanvasObject
-	Title *widget.Label
-	List  *widget.List    // servers
-	Lines *fyne.Container // clients
+	root   fyne.CanvasObject
+	Title  *widget.Label
+	Status *widget.Label   // "no TCP connection", where the rows would be
+	More   *widget.Label   // how many rows are not shown, beside the button
+	List   *widget.List    // servers
+	Lines  *fyne.Container // clients
 
 	rows  []socktable.WatchedConn // UI goroutine only
 	more  int
@@ -75,6 +77,10 @@ func newKernelView(get func() *sessions.Session, compact bool) *kernelView {
 	k := &kernelView{get: get, compact: compact, watch: socktable.NewConnWatch(kernelMaxConns)}
 	k.Title = widget.NewLabelWithStyle("Kernel's view (TCP_INFO)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	k.Title.Truncation = fyne.TextTruncateEllipsis // the pane's width is the person's
+	k.Status = widget.NewLabel("no TCP connection")
+	k.Status.Truncation = fyne.TextTruncateEllipsis
+	k.More = widget.NewLabel("")
+	k.More.Truncation = fyne.TextTruncateEllipsis
 	if compact {
 		k.Lines = container.NewVBox()
 	} else {
@@ -84,8 +90,13 @@ func newKernelView(get func() *sessions.Session, compact bool) *kernelView {
 	if compact {
 		k.root = container.NewBorder(nil, nil, nil, k.diagram.Button, k.Lines)
 	} else {
-		k.root = container.NewBorder(container.NewVBox(widget.NewSeparator(),
-			container.NewBorder(nil, nil, nil, k.diagram.Button, k.Title)), nil, nil, nil, k.List)
+		// The title has its line and the button sits under the rows:
+		// beside the button, a server's narrow peers pane cut the title
+		// to "Kernel's ...". No line more than before: the window must
+		// still fit 960x600 (TestWindowFitsIn960x600).
+		k.root = container.NewBorder(container.NewVBox(widget.NewSeparator(), k.Title),
+			container.NewBorder(nil, nil, k.diagram.Button, nil, k.More), nil, nil,
+			container.NewStack(k.List, container.NewVBox(k.Status)))
 	}
 	k.show(nil, 0)
 	if runPumps {
@@ -188,13 +199,16 @@ func liveConns(s *sessions.Session) []socktable.LiveConn {
 // show puts rows on screen (UI goroutine).
 func (k *kernelView) show(rows []socktable.WatchedConn, more int) {
 	k.rows, k.more = rows, more
-	title := "Kernel's view (TCP_INFO)"
-	if len(rows) == 0 {
-		title += ": no TCP connection"
-	} else if more > 0 {
-		title += fmt.Sprintf(": first %d, %d more not shown", len(rows), more)
+	if empty := len(rows) == 0; empty && !k.Status.Visible() {
+		k.Status.Show()
+	} else if !empty && k.Status.Visible() {
+		k.Status.Hide()
 	}
-	setText(k.Title, title)
+	moreText := ""
+	if more > 0 {
+		moreText = fmt.Sprintf("%d more not shown", more)
+	}
+	setText(k.More, moreText)
 	if !k.compact {
 		// Once a second, mostly the same numbers: a list refresh re-sets
 		// every row and paints a frame, so only when a row reads otherwise.

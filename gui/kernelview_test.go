@@ -71,6 +71,9 @@ func TestKernelViewFollowsHalfCloseAndTimeWait(t *testing.T) {
 	if !r.TCP.HasInfo || r.TCP.RTT <= 0 {
 		t.Errorf("established row has no TCP_INFO: %+v", r.TCP)
 	}
+	if ks.Status.Visible() || ks.More.Text != "" {
+		t.Errorf("with one row: %q shown %v, more %q", ks.Status.Text, ks.Status.Visible(), ks.More.Text)
+	}
 	waitKernel(t, kc, socktable.Established)
 	line := kc.Lines.Objects[0].(*fyne.Container).Objects[0].(*widget.Label).Text
 	if !strings.Contains(line, "RTT ") || !strings.Contains(line, "Recv-Q 0") {
@@ -129,8 +132,8 @@ func TestKernelViewPlacedInTCPTabsOnly(t *testing.T) {
 		}
 		if tab.kernel != nil {
 			tab.kernel.refresh()
-			if !strings.Contains(tab.kernel.Title.Text, "no TCP connection") {
-				t.Errorf("%s before start: title %q", tt.role, tab.kernel.Title.Text)
+			if !tab.kernel.Status.Visible() || tab.kernel.Status.Text != "no TCP connection" {
+				t.Errorf("%s before start: status %q (shown %v)", tt.role, tab.kernel.Status.Text, tab.kernel.Status.Visible())
 			}
 		}
 	}
