@@ -25,6 +25,24 @@ import (
 // so a rate falls to zero when a flood stops.
 const headerEvery = 500 * time.Millisecond
 
+// sampleDue says whether the sparkline takes a sample at now, and the
+// time the next is counted from. Samples keep to a grid of every: the
+// refresh that forces a header every headerEvery comes a hair early as
+// often as late, and timing each sample from the refresh that took it
+// skipped every early one, so the line moved once a second instead of
+// twice. So a refresh up to a quarter step early takes its grid point's
+// sample; a grid more than one step behind (a tab not refreshed for a
+// while) starts again at now.
+func sampleDue(last, now time.Time, every time.Duration) (time.Time, bool) {
+	if now.Sub(last) < every-every/4 {
+		return last, false
+	}
+	if next := last.Add(every); now.Sub(next) < every {
+		return next, true
+	}
+	return now, true
+}
+
 // runPumps is false in headless tests, which call Refresh themselves: the
 // test driver runs fyne.Do inline, on the pump's goroutine.
 var runPumps = true
@@ -586,8 +604,8 @@ func (t *SessionTab) refresh() {
 		totals = relayTotals(c, msgs)
 	}
 	setText(t.Totals, totals)
-	if time.Since(t.lastSample) >= headerEvery {
-		t.lastSample = time.Now()
+	var due bool
+	if t.lastSample, due = sampleDue(t.lastSample, time.Now(), headerEvery); due {
 		t.Spark.Add(c.RateIn + c.RateOut)
 	}
 	if t.live() {
