@@ -17,7 +17,9 @@ import (
 // pump goroutine would touch widgets beside the test's own goroutine.
 func init() { runPumps = false }
 
-// waitFor polls cond, refreshing the tabs, for up to 5 s.
+// waitFor polls cond, refreshing the tabs, for up to 5 s. Once cond
+// holds it refreshes them again: a session's state can change between a
+// refresh and cond, and the test then reads the widgets.
 func waitFor(t *testing.T, what string, cond func() bool, tabs ...*SessionTab) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
@@ -26,6 +28,9 @@ func waitFor(t *testing.T, what string, cond func() bool, tabs ...*SessionTab) {
 			tab.Refresh()
 		}
 		if cond() {
+			for _, tab := range tabs {
+				tab.Refresh()
+			}
 			return
 		}
 		if time.Now().After(deadline) {
