@@ -214,26 +214,22 @@ func (s *Session) emitLending(e Entry, buf []byte, back func([]byte)) (uint64, b
 		// does not escape: an entry allocated per emit was half of what a
 		// stream of small messages allocated.
 		s.emitting = e
-		var one *outQueue
-		n := 0
+		var room [4]*outQueue // asked once each; outputs are few
+		wanted := room[:0]
 		for _, q := range s.outs {
 			if s.wantedBy(q) {
-				one, n = q, n+1
+				wanted = append(wanted, q)
 			}
 		}
 		switch {
-		case n == 1 && back != nil && len(e.Data) >= lendMin && 2*len(e.Data) >= len(buf):
+		case len(wanted) == 1 && back != nil && len(e.Data) >= lendMin && 2*len(e.Data) >= len(buf):
 			// At least half full: the queue's budget counts the data, so
 			// what it holds in buffers stays within twice that.
-			one.putLent(e, buf, back)
+			wanted[0].putLent(e, buf, back)
 			lent = true
-		case n == 1:
-			one.put(e)
-		case n > 1:
-			for _, q := range s.outs {
-				if s.wantedBy(q) {
-					q.put(e)
-				}
+		default:
+			for _, q := range wanted {
+				q.put(e)
 			}
 		}
 		s.emitting = Entry{}
