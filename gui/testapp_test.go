@@ -56,13 +56,9 @@ func releaseRenderers(t *testing.T, w fyne.Window) {
 				for _, child := range c.Objects {
 					walk(child)
 				}
-			case *container.AppTabs:
+			case *container.DocTabs: // the main window's tabs
 				for _, item := range c.Items {
 					walk(item.Content) // the tabs not shown, too
-				}
-			case *container.DocTabs:
-				for _, item := range c.Items {
-					walk(item.Content)
 				}
 			}
 			if wid, ok := o.(fyne.Widget); ok {
