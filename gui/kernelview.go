@@ -48,7 +48,7 @@ type kernelView struct {
 
 	rows  []socktable.WatchedConn // UI goroutine only
 	more  int
-	shown []string // the list's rows as last drawn (kernelRowWords)
+	shown []kernelRow // the list's rows as last drawn; updateRow shows these
 
 	// merged: the tab's own pump shows the looks, in its refresh (flush),
 	// so that they share its frame instead of costing one of their own;
@@ -84,7 +84,7 @@ func newKernelView(get func() *sessions.Session, compact bool) *kernelView {
 	if compact {
 		k.Lines = container.NewVBox()
 	} else {
-		k.List = widget.NewList(func() int { return len(k.rows) }, k.newRow, k.updateRow)
+		k.List = widget.NewList(func() int { return len(k.shown) }, k.newRow, k.updateRow)
 	}
 	k.diagram = newConnDiagram(k, !compact)
 	if compact {
@@ -212,10 +212,9 @@ func (k *kernelView) show(rows []socktable.WatchedConn, more int) {
 	if !k.compact {
 		// Once a second, mostly the same numbers: a list refresh re-sets
 		// every row and paints a frame, so only when a row reads otherwise.
-		shown := make([]string, len(rows))
+		shown := make([]kernelRow, len(rows))
 		for i, r := range rows {
-			st, _, text := kernelRowWords(r, false)
-			shown[i] = st + " " + text
+			shown[i] = kernelRowWords(r, false)
 		}
 		if !slices.Equal(shown, k.shown) {
 			k.shown = shown
@@ -237,7 +236,7 @@ func (k *kernelView) show(rows []socktable.WatchedConn, more int) {
 		k.Lines.Refresh()
 	}
 	for i, o := range k.Lines.Objects {
-		k.fill(rows[i], o)
+		k.fill(kernelRowWords(rows[i], true), o)
 	}
 }
 
@@ -261,13 +260,13 @@ func (k *kernelView) newRow() fyne.CanvasObject {
 }
 
 func (k *kernelView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
-	if i < len(k.rows) {
-		k.fill(k.rows[i], o)
+	if i < len(k.shown) {
+		k.fill(k.shown[i], o)
 	}
 }
 
-// fill writes one connection into a row made by newRow.
-func (k *kernelView) fill(r socktable.WatchedConn, o fyne.CanvasObject) {
+// fill writes one connection's words into a row made by newRow.
+func (k *kernelView) fill(w kernelRow, o fyne.CanvasObject) {
 	b := o.(*fyne.Container)
 	info := b.Objects[0].(*widget.Label)
 	left := b.Objects[1].(*fyne.Container)
@@ -275,18 +274,24 @@ func (k *kernelView) fill(r socktable.WatchedConn, o fyne.CanvasObject) {
 	if k.compact {
 		state = left.Objects[1].(*widget.Label) // after "Kernel:"
 	}
-	st, imp, text := kernelRowWords(r, k.compact)
-	if state.Importance != imp {
-		state.Importance = imp
+	if state.Importance != w.imp {
+		state.Importance = w.imp
 		state.Refresh()
 	}
-	setText(state, st)
-	setText(info, text)
+	setText(state, w.state)
+	setText(info, w.text)
 }
 
-// kernelRowWords is what a row shows of one connection: its state, the
+// kernelRow is what a row shows of one connection: its state, the
 // state's colour, and the rest of the line.
-func kernelRowWords(r socktable.WatchedConn, compact bool) (string, widget.Importance, string) {
+type kernelRow struct {
+	state string
+	imp   widget.Importance
+	text  string
+}
+
+// kernelRowWords is the row of one connection.
+func kernelRowWords(r socktable.WatchedConn, compact bool) kernelRow {
 	st, imp := "GONE", widget.LowImportance
 	if !r.Peer.IsValid() {
 		st = "—" // no connection yet
@@ -298,7 +303,7 @@ func kernelRowWords(r socktable.WatchedConn, compact bool) (string, widget.Impor
 	if !compact {
 		text = fmt.Sprintf("#%d %s · %s", r.ID, r.Peer, text)
 	}
-	return st, imp, text
+	return kernelRow{st, imp, text}
 }
 
 // stateImportance colours the states a person should notice: a peer that
