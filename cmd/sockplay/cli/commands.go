@@ -51,41 +51,48 @@ func Register(c Command) {
 // RunsWindow says whether Run(args) runs the "gui" command: the window's
 // toolkit must have the process's main thread, and nothing else should.
 func RunsWindow(args []string) bool {
-	if _, ok := commands["gui"]; !ok {
-		return false
-	}
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" {
-		return true
-	}
-	_, known := commands[args[0]]
-	return args[0] == "gui" || !known && isCaptureFile(args[0])
+	c, _, err := lookup(args)
+	return err == nil && c.Name == "gui"
 }
 
 // Run dispatches to a subcommand. No arguments, or flags only (they belong
 // to the window), runs the "gui" command when one is registered.
 func Run(ctx context.Context, args []string, s Stdio) int {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" {
-		g, ok := commands["gui"]
-		if !ok {
-			fmt.Fprintln(s.Err, "sockplay: this build has no window; run 'sockplay help'")
-			return ExitUsage
+	c, rest, err := lookup(args)
+	if err != nil {
+		fmt.Fprintln(s.Err, "sockplay:", err)
+		if errors.Is(err, errUnknownCommand) {
+			usage(s.Err)
 		}
-		return g.Run(ctx, s, args)
+		return ExitUsage
+	}
+	return c.Run(ctx, s, rest)
+}
+
+// errUnknownCommand is lookup's error for a name no command has.
+var errUnknownCommand = errors.New("unknown command")
+
+// lookup is the command Run(args) runs and the arguments it gets, or why
+// there is none.
+func lookup(args []string) (c Command, rest []string, err error) {
+	g, hasGUI := commands["gui"]
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" {
+		if !hasGUI {
+			return Command{}, nil, errors.New("this build has no window; run 'sockplay help'")
+		}
+		return g, args, nil
 	}
 	name := args[0]
 	if name == "-h" || name == "--help" {
 		name = "help"
 	}
-	c, ok := commands[name]
-	if g, hasGUI := commands["gui"]; !ok && hasGUI && isCaptureFile(name) {
-		return g.Run(ctx, s, args) // sockplay FILE.pcapng, as a file manager runs it
+	if c, ok := commands[name]; ok {
+		return c, args[1:], nil
 	}
-	if !ok {
-		fmt.Fprintf(s.Err, "sockplay: unknown command %q\n", args[0])
-		usage(s.Err)
-		return ExitUsage
+	if hasGUI && isCaptureFile(name) {
+		return g, args, nil // sockplay FILE.pcapng, as a file manager runs it
 	}
-	return c.Run(ctx, s, args[1:])
+	return Command{}, nil, fmt.Errorf("%w %q", errUnknownCommand, args[0])
 }
 
 // usage prints the synopsis of every subcommand.
