@@ -3,11 +3,9 @@ package socktable
 import (
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"net/netip"
 	"time"
 
-	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
 )
 
@@ -15,7 +13,7 @@ import (
 // high-level calls of vishvananda/netlink v1.3.1 always ask the kernel for
 // tcp_info (costly at 20k sockets), cannot ask for a Unix socket's uid or
 // filter states, and return each Unix name with four stray bytes, so we
-// send our own requests through its nl transport and parse in place.
+// send our own requests (netlink_linux.go) and parse in place.
 const (
 	inetDiagReqLen   = 56
 	inetDiagMsgLen   = 72
@@ -44,8 +42,6 @@ type inetReq struct {
 	local, peer           netip.AddrPort
 	exact                 bool // fill the ID with a no-cookie 4-tuple
 }
-
-func (r *inetReq) Len() int { return inetDiagReqLen }
 
 func (r *inetReq) Serialize() []byte {
 	b := make([]byte, inetDiagReqLen)
@@ -77,8 +73,6 @@ type unixReq struct {
 	states, show uint32
 }
 
-func (r *unixReq) Len() int { return unixDiagReqLen }
-
 func (r *unixReq) Serialize() []byte {
 	b := make([]byte, unixDiagReqLen)
 	b[0] = unix.AF_UNIX
@@ -87,28 +81,6 @@ func (r *unixReq) Serialize() []byte {
 	native.PutUint32(b[16:], inetDiagNoCookie)
 	native.PutUint32(b[20:], inetDiagNoCookie)
 	return b
-}
-
-// diagExec sends one request and calls f for each reply, retrying a dump
-// the kernel marked as interrupted (the table changed under it) twice
-// before keeping what it got, as ss does.
-func diagExec(msgType uint16, flags int, data nl.NetlinkRequestData, reset func(), f func(msg []byte)) error {
-	var err error
-	for try := 0; try < 3; try++ {
-		if try > 0 {
-			reset()
-		}
-		req := nl.NewNetlinkRequest(int(msgType), flags)
-		req.AddData(data)
-		err = req.ExecuteIter(unix.NETLINK_SOCK_DIAG, 0, func(msg []byte) bool {
-			f(msg)
-			return true
-		})
-		if !errors.Is(err, nl.ErrDumpInterrupted) {
-			return err
-		}
-	}
-	return nil
 }
 
 // kernelStates turns a filter's state set into sock_diag's mask, asking
