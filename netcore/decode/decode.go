@@ -12,7 +12,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/google/gopacket"
+	"github.com/gopacket/gopacket"
 )
 
 // ErrDecode is matched by every decoding error.

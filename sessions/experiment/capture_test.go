@@ -3,8 +3,8 @@ package experiment
 import (
 	"testing"
 
-	"github.com/google/gopacket"
-	"github.com/google/gopacket/layers"
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
 )
 
 // frame builds an Ethernet frame as lo gives it, around an IPv4 packet.
