@@ -400,7 +400,7 @@ func (f *failingFile) Truncate(n int64) error { f.Buffer.Truncate(int(n)); retur
 // blocks (gopacket reads it to its end with no error), the error stays,
 // and Size says what the file keeps.
 func TestWriterFullDisk(t *testing.T) {
-	for _, limit := range []int{100, 5000, 70000, 300000, 1 << 20} {
+	for _, limit := range []int{100, 5000, 70000, writeBufSize + 10, 300000, 1 << 20} {
 		t.Run(fmt.Sprint(limit), func(t *testing.T) {
 			ff := &failingFile{limit: limit}
 			w := newCaptureWriter(newBlockWriter(ff, ff.Truncate), WriterOptions{})
@@ -426,6 +426,66 @@ func TestWriterFullDisk(t *testing.T) {
 			}
 			countPackets(t, ff.Bytes())
 		})
+	}
+}
+
+// writeLog is a file that remembers the size of each write.
+type writeLog struct {
+	bytes.Buffer
+	sizes []int
+}
+
+func (w *writeLog) Write(b []byte) (int, error) {
+	w.sizes = append(w.sizes, len(b))
+	return w.Buffer.Write(b)
+}
+
+// TestWriterWritesEndOnAlignment: the file gets writes that end on
+// multiples of writeBufSize, whatever the packets' sizes; a Flush ends one
+// off it, and the next write ends on it again. Every packet reads back.
+func TestWriterWritesEndOnAlignment(t *testing.T) {
+	wl := &writeLog{}
+	w := newCaptureWriter(newBlockWriter(wl, nil), WriterOptions{})
+	c, err := w.OpenTCP(time.Now(), netip.MustParseAddrPort("127.0.0.1:1"), netip.MustParseAddrPort("127.0.0.1:2"), false, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunk := make([]byte, 70000)
+	flushAt := map[int]bool{40: true, 41: true, 90: true}
+	var flushedAfter []int // how many writes the log held after each Flush
+	for i := 0; i < 150; i++ {
+		if err := c.Data(time.Now(), i%3 == 0, chunk[:1+i*7919%len(chunk)], ""); err != nil {
+			t.Fatal(err)
+		}
+		if flushAt[i] {
+			if err := w.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			flushedAfter = append(flushedAfter, len(wl.sizes))
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	flushed := map[int]bool{len(wl.sizes): true} // Close's write
+	for _, n := range flushedAfter {
+		flushed[n] = true
+	}
+	off := 0
+	for i, n := range wl.sizes {
+		off += n
+		if off%writeBufSize != 0 && !flushed[i+1] {
+			t.Errorf("write %d of %d bytes ends at %d, off the %d alignment", i+1, n, off, writeBufSize)
+		}
+		if n > writeBufSize {
+			t.Errorf("write %d is %d bytes, more than %d", i+1, n, writeBufSize)
+		}
+	}
+	if len(wl.sizes) < 20 {
+		t.Errorf("only %d writes for %d bytes", len(wl.sizes), wl.Len())
+	}
+	if n := countPackets(t, wl.Bytes()); n < 150 {
+		t.Errorf("%d packets read back, want at least the 150 data packets", n)
 	}
 }
 
