@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/sockplay/sockplay/gui/uikit"
 	"github.com/sockplay/sockplay/netcore/framing"
 	"github.com/sockplay/sockplay/netcore/hexdump"
 	"github.com/sockplay/sockplay/netcore/payload"
@@ -173,30 +174,10 @@ func wrapLines(s string, n int) string {
 	for i, l := range lines {
 		if len(l) > n {
 			indent := l[:len(l)-len(strings.TrimLeft(l, " "))]
-			lines[i] = indent + strings.ReplaceAll(wrapWords(l, n-len(indent)), "\n", "\n"+indent)
+			lines[i] = indent + strings.ReplaceAll(uikit.WrapWords(l, n-len(indent)), "\n", "\n"+indent)
 		}
 	}
 	return strings.Join(lines, "\n")
-}
-
-// wrapWords breaks s into lines of at most n characters at spaces.
-func wrapWords(s string, n int) string {
-	var b strings.Builder
-	line := 0
-	for i, w := range strings.Fields(s) {
-		if i > 0 {
-			if line+1+len(w) > n {
-				b.WriteByte('\n')
-				line = 0
-			} else {
-				b.WriteByte(' ')
-				line++
-			}
-		}
-		b.WriteString(w)
-		line += len(w)
-	}
-	return b.String()
 }
 
 // showText fills the text view in the chosen encoding. It runs only while

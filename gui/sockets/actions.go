@@ -3,7 +3,6 @@ package sockets
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -155,31 +154,11 @@ func (t *Tab) destroy(s socktable.Socket) {
 	defer cancel()
 	if err := destroyTCP(ctx, s.Local, s.Peer); err != nil {
 		t.showStatus("Could not close the socket: "+err.Error(), true)
-		t.host.Show(dialog.NewInformation("Could not close the socket", wrapText(err.Error(), 80), t.host.Window()))
+		t.host.Show(dialog.NewInformation("Could not close the socket", uikit.WrapWords(err.Error(), 80), t.host.Window()))
 		return
 	}
 	t.showStatus(fmt.Sprintf("Closed tcp %s to %s (reset sent to the peer).", s.LocalString(), s.PeerString()), false)
 	t.kickList()
-}
-
-// wrapText breaks a long sentence at spaces so a dialog stays narrow.
-func wrapText(s string, width int) string {
-	var b strings.Builder
-	n := 0
-	for i, w := range strings.Fields(s) {
-		if i > 0 {
-			if n+1+len(w) > width {
-				b.WriteByte('\n')
-				n = 0
-			} else {
-				b.WriteByte(' ')
-				n++
-			}
-		}
-		b.WriteString(w)
-		n += len(w)
-	}
-	return b.String()
 }
 
 // rowMenu is the right-click menu of a row: the same actions as the bar.
