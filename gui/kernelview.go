@@ -251,11 +251,11 @@ func (k *kernelView) newRow() fyne.CanvasObject {
 		info.SizeName = theme.SizeNameText
 		return container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel("Kernel:"), state), nil, info)
 	}
-	// One line a connection (its numbers after its address, cut where the
-	// pane ends): the pane beside the log must stay short enough for the
-	// window to fit a 600-pixel-high screen.
+	// One line a connection (its peer number, then its numbers, cut where
+	// the pane ends): the pane beside the log must stay short enough for
+	// the window to fit a 600-pixel-high screen.
 	info.SizeName = theme.SizeNameText
-	ends.Hide() // the address leads the numbers in info
+	ends.Hide() // the peer's number leads the numbers in info
 	return container.NewBorder(nil, nil, container.NewHBox(state, ends), nil, info)
 }
 
@@ -301,7 +301,10 @@ func kernelRowWords(r socktable.WatchedConn, compact bool) kernelRow {
 	}
 	text := kernelInfoText(r, compact)
 	if !compact {
-		text = fmt.Sprintf("#%d %s · %s", r.ID, r.Peer, text)
+		// The peers list just above names #N's address; here the numbers
+		// come first, where the narrow pane showed "#1 127.0.0.1:536" and
+		// cut them off.
+		text = fmt.Sprintf("#%d · %s", r.ID, text)
 	}
 	return kernelRow{st, imp, text}
 }
