@@ -57,12 +57,13 @@ const writeSnapLen = 65535
 // costs the kernel far more than the copy (on ext4, 1 GiB as 32 KiB
 // payloads between header writes took 0.45 s of CPU, copied and written
 // 256 KiB at a time 0.33 s, the copy included). Whole aligned writes
-// matter as much: writing 1 GiB to ext4 on this kind of machine took
-// 0.36-0.45 s of system time in 512 KiB writes that end on 512 KiB,
-// 0.53-0.61 s in 256 KiB ones, 0.71-1.15 s in 512 KiB writes 100 bytes
-// off, and 0.55-1.07 s in writes of 196,704 bytes (three full packets,
-// where flushing whole blocks used to cut): a write that ends inside a
-// page-cache folio makes the kernel fill the rest of it.
+// matter as much: writing 1 GiB to ext4 on this kind of machine from Go
+// took 0.39-0.48 s of system time in 512 KiB writes that end on 512 KiB,
+// 0.60-0.66 s in 256 KiB ones and 0.76-1.15 s in 512 KiB writes 100 bytes
+// off (three runs each); from python3, writes of 196,704 bytes (three
+// full packets, where flushing whole blocks used to cut) took 0.52-1.07 s
+// against 0.34-0.51 s for 256 KiB. Likely cause: a write that ends inside
+// a page-cache folio leaves the kernel part of one to fill.
 const writeBufSize = 512 << 10
 
 // blockWriter writes whole pcapng blocks to w through its own buffer, in
