@@ -4,13 +4,13 @@ package pcap
 // gopacket's pcapgo.NgWriter: google/gopacket v1.1.19's writer had no
 // packet options, and a packet comment (opt_comment) is how a reader of
 // the file sees what the session's log said at a connection's events; it
-// also cannot cut a file back to whole blocks after a full disk. The format is the IETF
-// draft "PCAP Next Generation (pcapng) Capture File Format"
-// (draft-tuexen-opsawg-pcapng): every block is a type, a total length, a
-// body and the total length again, padded to 32 bits; options are a code,
-// a length and a value padded to 32 bits, ended by opt_endofopt. Blocks
-// are written little-endian; the section header's byte-order magic tells
-// readers so.
+// also cannot cut a file back to whole blocks after a full disk. The
+// format is the IETF draft "PCAP Next Generation (pcapng) Capture File
+// Format" (draft-tuexen-opsawg-pcapng): every block is a type, a total
+// length, a body and the total length again, padded to 32 bits; options
+// are a code, a length and a value padded to 32 bits, ended by
+// opt_endofopt. Blocks are written little-endian; the section header's
+// byte-order magic tells readers so.
 
 import (
 	"encoding/binary"
