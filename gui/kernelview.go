@@ -199,11 +199,7 @@ func liveConns(s *sessions.Session) []socktable.LiveConn {
 // show puts rows on screen (UI goroutine).
 func (k *kernelView) show(rows []socktable.WatchedConn, more int) {
 	k.rows, k.more = rows, more
-	if empty := len(rows) == 0; empty && !k.Status.Visible() {
-		k.Status.Show()
-	} else if !empty && k.Status.Visible() {
-		k.Status.Hide()
-	}
+	setVisible(k.Status, len(rows) == 0) // statediagram.go
 	moreText := ""
 	if more > 0 {
 		moreText = fmt.Sprintf("%d more not shown", more)
