@@ -302,7 +302,7 @@ func writeSocketTable(w io.Writer, socks []socktable.Socket, l tableLayout) erro
 		width[c] = len(header[c])
 	}
 	for i := range socks {
-		r.format(&socks[i], l.process)
+		r.format(&socks[i], false) // the process column is not padded
 		for c := range width {
 			width[c] = max(width[c], len(r.cell(c)))
 		}
