@@ -41,6 +41,11 @@ var inetDumps = []struct {
 }
 
 func listNetlink(ctx context.Context, f *Filter) ([]Socket, error) {
+	ds, err := openDiag()
+	if err != nil {
+		return nil, fmt.Errorf("list sockets through netlink: %w", err)
+	}
+	defer ds.close()
 	socks := make([]Socket, 0, sockstatHint())
 	for _, d := range inetDumps {
 		if !f.Protos.Has(d.proto) || !f.Families.Has(d.family) {
@@ -52,7 +57,7 @@ func listNetlink(ctx context.Context, f *Filter) ([]Socket, error) {
 		start := len(socks)
 		req := &inetReq{family: d.afamily, protocol: d.protocol, states: kernelStates(f.States)}
 		var s Socket
-		err := diagExec(sockDiagByFamily, unix.NLM_F_DUMP, req, func() { socks = socks[:start] }, func(msg []byte) {
+		err := ds.exec(sockDiagByFamily, unix.NLM_F_DUMP, req, func() { socks = socks[:start] }, func(msg []byte) {
 			if parseInetMsg(msg, d.proto, &s) && f.States.Has(s.State) {
 				socks = append(socks, s)
 			}
@@ -71,7 +76,7 @@ func listNetlink(ctx context.Context, f *Filter) ([]Socket, error) {
 			req.states = ^uint32(0)
 		}
 		var s Socket
-		err := diagExec(sockDiagByFamily, unix.NLM_F_DUMP, req, func() { socks = socks[:start] }, func(msg []byte) {
+		err := ds.exec(sockDiagByFamily, unix.NLM_F_DUMP, req, func() { socks = socks[:start] }, func(msg []byte) {
 			if parseUnixMsg(msg, &s) && f.matchKind(s.Proto, Unix, s.State) {
 				socks = append(socks, s)
 			}

@@ -34,17 +34,51 @@ type diagRequest interface {
 	Serialize() []byte
 }
 
-// diagExec sends one request and calls f for each reply, retrying a dump
-// the kernel marked as interrupted (the table changed under it) twice
-// before keeping what it got, as ss does. f must copy what it keeps: the
-// bytes it gets are reused for the next read.
+// diagSock is one NETLINK_SOCK_DIAG socket and the buffer its answers are
+// read into; a listing runs all its dumps (TCP and UDP, v4 and v6, Unix)
+// through one, as ss does.
+type diagSock struct {
+	fd  int
+	buf []byte
+	seq uint32 // the last request's; a stray answer to an earlier one is skipped
+}
+
+func openDiag() (*diagSock, error) {
+	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_SOCK_DIAG)
+	if err != nil {
+		return nil, fmt.Errorf("open a sock_diag socket: %w", err)
+	}
+	tv := unix.Timeval{Sec: diagTimeout}
+	if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
+		unix.Close(fd)
+		return nil, fmt.Errorf("set the sock_diag socket's timeout: %w", err)
+	}
+	return &diagSock{fd: fd, buf: make([]byte, diagBufSize)}, nil
+}
+
+func (d *diagSock) close() { unix.Close(d.fd) }
+
+// diagExec runs one request on a socket of its own (a lookup, a destroy).
 func diagExec(msgType uint16, flags int, data diagRequest, reset func(), f func(msg []byte)) error {
-	buf := make([]byte, diagBufSize)
+	d, err := openDiag()
+	if err != nil {
+		return err
+	}
+	defer d.close()
+	return d.exec(msgType, flags, data, reset, f)
+}
+
+// exec sends one request and calls f for each reply, retrying a dump the
+// kernel marked as interrupted (the table changed under it) twice before
+// keeping what it got, as ss does. f must copy what it keeps: the bytes it
+// gets are reused for the next read.
+func (d *diagSock) exec(msgType uint16, flags int, data diagRequest, reset func(), f func(msg []byte)) error {
+	body := data.Serialize()
 	for try := 0; try < 3; try++ {
 		if try > 0 {
 			reset()
 		}
-		err := diagOnce(buf, msgType, uint16(flags), data.Serialize(), uint32(try+1), f)
+		err := d.once(msgType, uint16(flags), body, f)
 		if !errors.Is(err, errDumpInterrupted) {
 			return err
 		}
@@ -52,17 +86,10 @@ func diagExec(msgType uint16, flags int, data diagRequest, reset func(), f func(
 	return nil
 }
 
-// diagOnce runs one request on its own socket until the kernel says done.
-func diagOnce(buf []byte, msgType, flags uint16, body []byte, seq uint32, f func(msg []byte)) error {
-	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_SOCK_DIAG)
-	if err != nil {
-		return fmt.Errorf("open a sock_diag socket: %w", err)
-	}
-	defer unix.Close(fd)
-	tv := unix.Timeval{Sec: diagTimeout}
-	if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
-		return fmt.Errorf("set the sock_diag socket's timeout: %w", err)
-	}
+// once sends the request and reads until the kernel says done.
+func (d *diagSock) once(msgType, flags uint16, body []byte, f func(msg []byte)) error {
+	d.seq++
+	seq := d.seq
 	req := make([]byte, nlHeaderLen+len(body))
 	native.PutUint32(req[0:], uint32(len(req)))
 	native.PutUint16(req[4:], msgType)
@@ -70,8 +97,9 @@ func diagOnce(buf []byte, msgType, flags uint16, body []byte, seq uint32, f func
 	native.PutUint32(req[8:], seq)
 	copy(req[nlHeaderLen:], body)
 	kernel := &unix.SockaddrNetlink{Family: unix.AF_NETLINK}
+	var err error
 	for {
-		err = unix.Sendto(fd, req, 0, kernel)
+		err = unix.Sendto(d.fd, req, 0, kernel)
 		if err != unix.EINTR {
 			break
 		}
@@ -81,7 +109,7 @@ func diagOnce(buf []byte, msgType, flags uint16, body []byte, seq uint32, f func
 	}
 	intr := false
 	for {
-		n, _, rflags, _, err := unix.Recvmsg(fd, buf, nil, 0)
+		n, _, rflags, _, err := unix.Recvmsg(d.fd, d.buf, nil, 0)
 		switch {
 		case err == unix.EINTR:
 			continue
@@ -90,9 +118,9 @@ func diagOnce(buf []byte, msgType, flags uint16, body []byte, seq uint32, f func
 		case err != nil:
 			return fmt.Errorf("read a sock_diag answer: %w", err)
 		case rflags&unix.MSG_TRUNC != 0:
-			return fmt.Errorf("a sock_diag answer was longer than %d bytes: %w", len(buf), errNetlinkMalformed)
+			return fmt.Errorf("a sock_diag answer was longer than %d bytes: %w", len(d.buf), errNetlinkMalformed)
 		}
-		done, derr := eachNetlinkMsg(buf[:n], seq, func(flags uint16, msg []byte) {
+		done, derr := eachNetlinkMsg(d.buf[:n], seq, func(flags uint16, msg []byte) {
 			if flags&unix.NLM_F_DUMP_INTR != 0 {
 				intr = true
 			}
