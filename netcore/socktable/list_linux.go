@@ -95,7 +95,7 @@ const (
 )
 
 func listProc(ctx context.Context, f *Filter) ([]Socket, error) {
-	var socks []Socket
+	socks := make([]Socket, 0, sockstatHint())
 	for _, pf := range procFiles {
 		if pf.family == Unix && !wantsUnix(f) || pf.family != Unix && (!f.Protos.Has(pf.proto) || !f.Families.Has(pf.family)) {
 			continue
