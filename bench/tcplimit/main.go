@@ -4,7 +4,16 @@
 // with a -buf buffer and nothing else to do (no file, no pipe, no copy).
 // It prints the seconds from the dial to the receiver's EOF.
 //
+// With -file, the sender sends that file instead of one buffer written
+// again and again: it maps the file and writes it -buf at a time, as
+// sockplay's connect --send-file does when nobody looks at the bytes (with
+// -read, it reads the file into its buffer and writes that). One buffer's
+// bytes stay in the CPU's caches; a file's come from memory, so this is
+// the limit for anything that sends a file, and the cache-hot one is the
+// limit for loopback itself.
+//
 //	go run ./bench/tcplimit -size 4G -buf 256K
+//	go run ./bench/tcplimit -file /dev/shm/4g -buf 1M
 package main
 
 import (
@@ -15,12 +24,15 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
 func main() {
 	sizeFlag := flag.String("size", "4G", "bytes to move (K, M, G suffixes are powers of 1024)")
 	bufFlag := flag.String("buf", "256K", "read and write size")
+	fileFlag := flag.String("file", "", "send this file (its size is -size) instead of one buffer again and again")
+	readFlag := flag.Bool("read", false, "with -file: read the file into the buffer instead of mapping it")
 	flag.Parse()
 	size, err1 := parseSize(*sizeFlag)
 	bufSize, err2 := parseSize(*bufFlag)
@@ -62,14 +74,15 @@ func main() {
 		fmt.Fprintln(os.Stderr, "tcplimit:", err)
 		os.Exit(1)
 	}
-	buf := make([]byte, bufSize)
-	for left := size; left > 0; {
-		k := min(left, int64(len(buf)))
-		if _, err := c.Write(buf[:k]); err != nil {
-			fmt.Fprintln(os.Stderr, "tcplimit:", err)
-			os.Exit(1)
-		}
-		left -= k
+	var serr error
+	if *fileFlag != "" {
+		size, serr = sendFile(c, *fileFlag, bufSize, *readFlag)
+	} else {
+		serr = sendBuffer(c, size, bufSize)
+	}
+	if serr != nil {
+		fmt.Fprintln(os.Stderr, "tcplimit:", serr)
+		os.Exit(1)
 	}
 	c.(*net.TCPConn).CloseWrite()
 	n := <-got
@@ -79,6 +92,49 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Printf("%.3f\n", d.Seconds())
+}
+
+// sendBuffer writes size bytes of one bufSize buffer, again and again.
+func sendBuffer(c net.Conn, size, bufSize int64) error {
+	buf := make([]byte, bufSize)
+	for left := size; left > 0; {
+		k := min(left, int64(len(buf)))
+		if _, err := c.Write(buf[:k]); err != nil {
+			return err
+		}
+		left -= k
+	}
+	return nil
+}
+
+// sendFile writes the file at path, piece bytes at a time, from a mapping
+// of it or, with read, through a buffer; it returns the file's size.
+func sendFile(c net.Conn, path string, piece int64, read bool) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	size := st.Size()
+	if read {
+		_, err = io.CopyBuffer(struct{ io.Writer }{c}, struct{ io.Reader }{f}, make([]byte, piece))
+		return size, err
+	}
+	m, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
+	if err != nil {
+		return 0, err
+	}
+	defer syscall.Munmap(m)
+	for off := int64(0); off < size; off += piece {
+		if _, err := c.Write(m[off:min(off+piece, size)]); err != nil {
+			return 0, err
+		}
+	}
+	return size, nil
 }
 
 func parseSize(s string) (int64, error) {
