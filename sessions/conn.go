@@ -86,9 +86,18 @@ func (s *Session) readConn(p *peer) {
 			}
 		}
 		var n int
-		if p.stream {
+		discarded := false
+		if p.stream && s.canDiscardIn(p) {
+			n, discarded, err = discardRead(p.conn, s.cfg.ReadBuffer, func() bool { return s.canDiscardIn(p) })
+			if n > 0 {
+				s.discardedIn(p, n)
+			}
+		}
+		switch {
+		case discarded:
+		case p.stream:
 			n, err = p.conn.Read(buf)
-		} else {
+		default:
 			var cut bool
 			n, _, cut, err = netcore.ReadDatagram(p.conn, &buf)
 			if cut {
@@ -97,7 +106,7 @@ func (s *Session) readConn(p *peer) {
 				continue
 			}
 		}
-		if n > 0 || (err == nil && !p.stream) {
+		if !discarded && (n > 0 || (err == nil && !p.stream)) {
 			lend := back
 			if !p.stream {
 				lend = nil

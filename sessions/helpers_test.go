@@ -15,7 +15,7 @@ import (
 	"github.com/sockplay/sockplay/netcore"
 )
 
-func ep(t *testing.T, s string) netcore.Endpoint {
+func ep(t testing.TB, s string) netcore.Endpoint {
 	t.Helper()
 	e, err := netcore.ParseEndpoint(s)
 	if err != nil {
