@@ -69,7 +69,8 @@ func Create(path string, o WriterOptions) (*Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create capture: %w", err)
 	}
-	w := newCaptureWriter(newBlockWriter(f, f.Truncate), o)
+	wb := newWriteBehind(f)
+	w := newCaptureWriter(newBlockWriter(wb, wb.Truncate), o)
 	w.closer = f
 	return w, nil
 }

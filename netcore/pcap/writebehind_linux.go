@@ -1,0 +1,25 @@
+package pcap
+
+import (
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// startWriteback asks the kernel to start writing n bytes of f at off to
+// the disk, without waiting; false if f does not take the advice.
+func startWriteback(f *os.File, off, n int64) bool {
+	return unix.SyncFileRange(int(f.Fd()), off, n, unix.SYNC_FILE_RANGE_WRITE) == nil
+}
+
+// dropWritten waits until n bytes of f at off are on the disk and drops
+// them from the page cache; false if f does not take the advice. A write
+// error of the disk is not lost: the kernel keeps it for Close's fsync
+// and the next write, as it would without this.
+func dropWritten(f *os.File, off, n int64) bool {
+	fd := int(f.Fd())
+	if unix.SyncFileRange(fd, off, n, unix.SYNC_FILE_RANGE_WAIT_BEFORE|unix.SYNC_FILE_RANGE_WRITE|unix.SYNC_FILE_RANGE_WAIT_AFTER) != nil {
+		return false
+	}
+	return unix.Fadvise(fd, off, n, unix.FADV_DONTNEED) == nil
+}
