@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/gopacket/gopacket/layers"
+
+	"github.com/sockplay/sockplay/internal/writebehind"
 )
 
 // WriteLinkType is the link type of every file the writer makes: raw IP
@@ -69,7 +71,7 @@ func Create(path string, o WriterOptions) (*Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create capture: %w", err)
 	}
-	wb := newWriteBehind(f)
+	wb := writebehind.New(f)
 	w := newCaptureWriter(newBlockWriter(wb, wb.Truncate), o)
 	w.closer = f
 	return w, nil

@@ -8,10 +8,12 @@ package cli
 import (
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"sync"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/writebehind"
 	"github.com/sockplay/sockplay/netcore"
 	"github.com/sockplay/sockplay/netcore/hexdump"
 	"github.com/sockplay/sockplay/sessions"
@@ -50,7 +52,13 @@ type printer struct {
 
 const printerFlushAt = 64 << 10
 
+// newPrinter prints to out; when out is a file (serve > FILE), it is
+// written behind (internal/writebehind), so a long stream goes round a few
+// pages of the cache instead of filling it.
 func newPrinter(out, err io.Writer, mode printMode, status, framed bool) *printer {
+	if f, ok := out.(*os.File); ok {
+		out = writebehind.New(f)
+	}
 	return &printer{out: out, err: err, mode: mode, status: status, framed: framed, signal: make(chan struct{}, 1)}
 }
 

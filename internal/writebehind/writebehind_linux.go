@@ -1,10 +1,25 @@
-package pcap
+package writebehind
 
 import (
+	"io"
 	"os"
 
 	"golang.org/x/sys/unix"
 )
+
+// writesAt is where f's next write lands, if f is a regular file: its
+// position, or its end when it was opened to append (`>>`).
+func writesAt(f *os.File) (int64, bool) {
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() {
+		return 0, false
+	}
+	if fl, err := unix.FcntlInt(f.Fd(), unix.F_GETFL, 0); err == nil && fl&unix.O_APPEND != 0 {
+		return st.Size(), true
+	}
+	off, err := f.Seek(0, io.SeekCurrent)
+	return off, err == nil
+}
 
 // startWriteback asks the kernel to start writing n bytes of f at off to
 // the disk, without waiting; false if f does not take the advice.
