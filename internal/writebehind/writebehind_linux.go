@@ -7,11 +7,16 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// writesAt is where f's next write lands, if f is a regular file: its
-// position, or its end when it was opened to append (`>>`).
+// writesAt is where f's next write lands, if f is a regular file on a
+// disk: its position, or its end when it was opened to append (`>>`). On
+// tmpfs the pages are the file: there is nothing to write behind.
 func writesAt(f *os.File) (int64, bool) {
 	st, err := f.Stat()
 	if err != nil || !st.Mode().IsRegular() {
+		return 0, false
+	}
+	var fs unix.Statfs_t
+	if unix.Fstatfs(int(f.Fd()), &fs) != nil || fs.Type == unix.TMPFS_MAGIC {
 		return 0, false
 	}
 	if fl, err := unix.FcntlInt(f.Fd(), unix.F_GETFL, 0); err == nil && fl&unix.O_APPEND != 0 {

@@ -124,6 +124,23 @@ func TestWritesBehind(t *testing.T) {
 	}
 }
 
+// A file on tmpfs is only written: its pages are the file.
+func TestTmpfsIsOnlyWritten(t *testing.T) {
+	var fs unix.Statfs_t
+	if err := unix.Statfs("/dev/shm", &fs); err != nil || fs.Type != unix.TMPFS_MAGIC {
+		t.Skip("no tmpfs at /dev/shm")
+	}
+	f, err := os.CreateTemp("/dev/shm", "writebehind-test")
+	if err != nil {
+		t.Skip(err)
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	if w := New(f); !w.Disabled() {
+		t.Error("a tmpfs file is written behind")
+	}
+}
+
 // A pipe is only written.
 func TestPipeIsOnlyWritten(t *testing.T) {
 	r, wf, err := os.Pipe()

@@ -39,7 +39,7 @@ func TestRecordingIsWrittenBehind(t *testing.T) {
 	if err := w.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	if w.f.w.(*writebehind.File).Disabled() {
+	if _, ok := w.f.w.(*writebehind.File); !ok {
 		t.Error("the recording file is not written behind")
 	}
 	if err := w.Close(); err != nil {
