@@ -9,13 +9,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/testkit"
 	"github.com/sockplay/sockplay/internal/writebehind"
 )
 
 // A recording file is written behind (internal/writebehind), and every
 // byte of a long recording is in it.
 func TestRecordingIsWrittenBehind(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "long.pcapng")
+	path := filepath.Join(testkit.TempDir(t), "long.pcapng")
 	w, err := Create(path, WriterOptions{})
 	if err != nil {
 		t.Fatal(err)
