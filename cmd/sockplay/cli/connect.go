@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	Register(Command{Name: "connect", Args: "URL [--send PAYLOAD]... [--rule RULE]... [--rules FILE] [--repeat N [--gap DUR]] [--send-file PATH] [--framing SPEC] [--hex|--json] [--wait DUR] [--half-close] [--script FILE] [options]",
+	Register(Command{Name: "connect", Args: "URL [--send PAYLOAD]... [--rule RULE]... [--rules FILE] [--repeat N [--gap DUR]] [--send-file PATH] [--framing SPEC] [--hex|--json|--quiet] [--wait DUR] [--half-close] [--script FILE] [options]",
 		Summary: "connect like ncat: stdin to the socket, the socket to stdout", Run: runConnect})
 }
 
@@ -30,7 +30,7 @@ func runConnect(ctx context.Context, s Stdio, args []string) int {
 	repeat := fs.Int("repeat", 1, "send each --send payload `N` times back to back (sticky packets on purpose)")
 	gap := fs.Duration("gap", 0, "with --repeat: wait this long between writes (0: one burst)")
 	sendFile := fs.String("send-file", "", "send this file after the --send payloads: with --framing jsonhdr as one file with its header, streamed; otherwise its bytes (over udp/unixgram as one datagram); stdin is then not read")
-	pf := addPrintFlags(fs, "print traffic in both directions as `hexdump -C`", "print every event as one JSON object per line", false)
+	pf := addPrintFlags(fs, "print traffic in both directions as `hexdump -C`", "print every event as one JSON object per line")
 	wait := fs.Duration("wait", time.Second, "after stdin ends (or the --send payloads are sent), keep reading this long")
 	halfClose := fs.Bool("half-close", false, "when stdin ends, half-close (send FIN) and keep reading")
 	verbose := fs.Bool("v", false, "print status lines (connected, closed) on stderr")
@@ -62,7 +62,7 @@ func runConnect(ctx context.Context, s Stdio, args []string) int {
 	}
 	var seq sessions.Sequence
 	if *script != "" {
-		for _, f := range []string{"send", "send-file", "repeat", "gap", "half-close", "wait", "hex", "decode"} {
+		for _, f := range []string{"send", "send-file", "repeat", "gap", "half-close", "wait", "hex", "decode", "quiet"} {
 			if visited[f] {
 				return usageErr("--%s and --script cannot be combined: the sequence sends and reads", f)
 			}
@@ -117,6 +117,7 @@ func connect(ctx context.Context, s Stdio, sess *sessions.Session, p *printer, s
 		fmt.Fprintf(s.Err, "sockplay connect: %v\n", err)
 		return ExitFail
 	}
+	began := time.Now()
 	out := p.attach(sess)
 	rec := startRecording(sess, spec)
 	if err := sess.Start(ctx); err != nil {
@@ -206,6 +207,9 @@ loop:
 		if code == ExitOK {
 			code = ExitFail
 		}
+	}
+	if p.mode == printNone {
+		summary(s.Out, sess.Counters(), sess.PeersSeen(), time.Since(began))
 	}
 	if msg != "" {
 		fmt.Fprintf(s.Err, "sockplay connect: %s\n", msg)

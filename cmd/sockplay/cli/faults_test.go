@@ -305,7 +305,7 @@ func TestSessionFlagsRefusedAtStart(t *testing.T) {
 			"sockplay serve: --max-peers: -1 is negative; give the most datagram peers to keep, or 0 for the default 4096"},
 		{[]string{"connect", "udp://127.0.0.1:9", "--send-file", udpFile},
 			"sockplay connect: --send-file: " + udpFile + " is 70000 bytes, more than the 65507 bytes one udp datagram can carry; a file goes as one datagram, so send a smaller one or use a stream (tcp, unix)"},
-		{[]string{"connect", "tcp://127.0.0.1:9", "--hex", "--json"}, "sockplay connect: choose one of --hex and --json"},
+		{[]string{"connect", "tcp://127.0.0.1:9", "--hex", "--json"}, "sockplay connect: choose one of --hex, --json and --quiet"},
 		{[]string{"connect", "udp://127.0.0.1:9", "--keep-open"},
 			"sockplay connect: --keep-open: keeping a connection open after the peer's FIN applies to tcp and unix, not udp"},
 	}

@@ -5,33 +5,30 @@ import (
 	"flag"
 )
 
-// printFlags choose how traffic is printed: --hex, --json, --decode and,
-// on serve and relay, --quiet. One declaration for the commands that print
-// traffic, so they cannot drift apart.
+// printFlags choose how traffic is printed: --hex, --json, --decode and
+// --quiet. One declaration for the commands that print traffic (serve,
+// connect, relay), so they cannot drift apart.
 type printFlags struct {
-	hex, json, quiet *bool // quiet is nil where the command has no --quiet
+	hex, json, quiet *bool
 	decode           *string
 }
 
 // addPrintFlags declares them on fs; hexHelp and jsonHelp say what the
-// command prints, withQuiet adds --quiet.
-func addPrintFlags(fs *flag.FlagSet, hexHelp, jsonHelp string, withQuiet bool) printFlags {
-	f := printFlags{
+// command prints.
+func addPrintFlags(fs *flag.FlagSet, hexHelp, jsonHelp string) printFlags {
+	return printFlags{
 		hex:    fs.Bool("hex", false, hexHelp),
 		json:   fs.Bool("json", false, jsonHelp),
+		quiet:  fs.Bool("quiet", false, "print nothing but a summary of counts at the end"),
 		decode: addDecodeFlag(fs),
 	}
-	if withQuiet {
-		f.quiet = fs.Bool("quiet", false, "print nothing but a summary of counts at the end")
-	}
-	return f
 }
 
 // mode is what the flags ask for: the print mode and the --decode
 // decoder (nil without one), or one sentence naming the clash.
 func (f printFlags) mode() (printMode, *fieldDecoder, error) {
-	quiet := f.quiet != nil && *f.quiet
-	pm, err := printModeOf(*f.hex, *f.json, quiet, f.quiet != nil)
+	quiet := *f.quiet
+	pm, err := printModeOf(*f.hex, *f.json, quiet, true)
 	if err != nil {
 		return pm, nil, err
 	}

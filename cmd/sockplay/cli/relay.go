@@ -19,7 +19,7 @@ func runRelay(ctx context.Context, s Stdio, args []string) int {
 	fs := flag.NewFlagSet("sockplay relay", flag.ContinueOnError)
 	fs.SetOutput(s.Err)
 	pf := addPrintFlags(fs, "print each chunk (or message) of both directions as `hexdump -C`",
-		"print every event as one JSON object per line (data_in: what a client sent, data_out: what the target sent back)", true)
+		"print every event as one JSON object per line (data_in: what a client sent, data_out: what the target sent back)")
 	once := fs.Bool("once", false, "end after the first pair of connections has ended (tcp, tls, unix)")
 	sf := AddSessionFlags(fs, ForRelay)
 	fs.Usage = func() { relayUsage(s.Err, fs) }

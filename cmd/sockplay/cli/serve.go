@@ -19,7 +19,7 @@ func init() {
 func runServe(ctx context.Context, s Stdio, args []string) int {
 	fs := flag.NewFlagSet("sockplay serve", flag.ContinueOnError)
 	fs.SetOutput(s.Err)
-	pf := addPrintFlags(fs, "print traffic in both directions as `hexdump -C`", "print every event as one JSON object per line", true)
+	pf := addPrintFlags(fs, "print traffic in both directions as `hexdump -C`", "print every event as one JSON object per line")
 	once := fs.Bool("once", false, "end after the first peer has gone (tcp, unix: datagram peers never go)")
 	halfClose := fs.Bool("half-close", false, "when stdin ends, half-close (send FIN to) every peer, and any that connects later; without it peers stay open until they close")
 	sf := AddSessionFlags(fs, ForServer)

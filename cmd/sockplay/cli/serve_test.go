@@ -420,3 +420,28 @@ func newTestFlagSet() *flag.FlagSet {
 	addSocketFlags(fs, true, false)
 	return fs
 }
+
+// pyStreamServer accepts one client, sends it argv[1] bytes and closes;
+// it prints its port first.
+const pyStreamServer = `
+import socket, sys
+ln = socket.create_server(("127.0.0.1", 0))
+print(ln.getsockname()[1], flush=True)
+c, _ = ln.accept()
+c.sendall(b"z" * int(sys.argv[1]))
+c.close()
+`
+
+// connect --quiet is a counting sink, like serve --quiet: python3 sends
+// 3 MiB and closes, and stdout holds the summary alone.
+func TestConnectQuietSummary(t *testing.T) {
+	const size = 3<<20 + 7
+	port := testkit.StartPython(t, "", pyStreamServer, fmt.Sprint(size)).Next(t, "its port")
+	code, out, errOut := connectCmd(t, "", "tcp://127.0.0.1:"+port, "--quiet")
+	if code != ExitOK || errOut != "" {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if want := fmt.Sprintf("peers 1, in %d bytes in ", size); !strings.HasPrefix(out, want) || strings.Count(out, "\n") != 1 {
+		t.Fatalf("stdout %q, want one summary line starting %q", out, want)
+	}
+}
