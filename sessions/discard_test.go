@@ -8,36 +8,12 @@ import (
 	"io"
 	"net"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/sockplay/sockplay/internal/testkit"
 	"github.com/sockplay/sockplay/netcore/framing"
 )
-
-// inCollector keeps the incoming bytes an output is given.
-type inCollector struct {
-	mu sync.Mutex
-	in []byte
-}
-
-func (o *inCollector) WriteEntry(e Entry) error {
-	if e.Kind == KindDataIn {
-		o.mu.Lock()
-		o.in = append(o.in, e.Data...)
-		o.mu.Unlock()
-	}
-	return nil
-}
-
-func (o *inCollector) Flush() error { return nil }
-
-func (o *inCollector) bytes() []byte {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return append([]byte(nil), o.in...)
-}
 
 // pySender connects to the port in argv[1], sends argv[2] random bytes
 // (lines of them, so a line framing has messages), closes, and prints
@@ -53,17 +29,6 @@ s.sendall(data)
 s.close()
 print(hashlib.sha256(data).hexdigest(), flush=True)
 `
-
-// loggedIn is what the log says came in, counting sizes kept without bytes.
-func loggedIn(s *Session) int64 {
-	var n int64
-	for _, e := range entries(s.Log()) {
-		if e.Kind == KindDataIn {
-			n += int64(len(e.Data)) + int64(e.Bytes)
-		}
-	}
-	return n
-}
 
 // A quiet server drops what a peer sends in the kernel only when nothing
 // looks at the bytes; python3's bytes are counted and logged to the byte
@@ -92,7 +57,7 @@ func TestQuietStreamDropsBytesOnlyWhenNobodyLooks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), LogSizesOnly: tt.sizesOnly, Framing: tt.framing})
-			col := &inCollector{}
+			col := &dataCollector{kind: KindDataIn}
 			var h *OutputHandle
 			if tt.output {
 				h = srv.AddOutput(col, OutputOptions{Name: "collector"})
@@ -105,7 +70,7 @@ func TestQuietStreamDropsBytesOnlyWhenNobodyLooks(t *testing.T) {
 			if c := srv.Counters(); c.BytesIn != size {
 				t.Errorf("counted %d bytes in, want %d", c.BytesIn, size)
 			}
-			if n := loggedIn(srv); n != size {
+			if n := loggedBytes(srv, KindDataIn); n != size {
 				t.Errorf("the log holds %d bytes in, want %d", n, size)
 			}
 			if dropped := discardReads.Load() > before; dropped != tt.discard {
@@ -148,7 +113,7 @@ func TestQuietStreamOutputAddedMidway(t *testing.T) {
 	if discardReads.Load() == before {
 		t.Fatal("the first bytes were read, not dropped")
 	}
-	col := &inCollector{}
+	col := &dataCollector{kind: KindDataIn}
 	h := srv.AddOutput(col, OutputOptions{Name: "collector"})
 	second := []byte("kept: every one of these bytes reaches the output added before they were sent\n")
 	if _, err := c.Write(second); err != nil {
@@ -222,7 +187,7 @@ func TestQuietStreamEnds(t *testing.T) {
 				c.Close()
 			}
 			es := waitLog(t, srv, tt.reason, func(es []Entry) bool { return hasText(es, KindClosed, tt.reason) })
-			if n := loggedIn(srv); n != int64(len(msg)) {
+			if n := loggedBytes(srv, KindDataIn); n != int64(len(msg)) {
 				t.Errorf("the log holds %d bytes in, want %d:\n%s", n, len(msg), dump(es))
 			}
 		})

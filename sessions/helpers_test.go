@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -204,3 +205,40 @@ type (
 )
 
 var parseEP = netcore.ParseEndpoint
+
+// dataCollector is an output keeping the bytes of one kind of data entry
+// (KindDataIn or KindDataOut) it is given.
+type dataCollector struct {
+	kind EntryKind
+	mu   sync.Mutex
+	data []byte
+}
+
+func (o *dataCollector) WriteEntry(e Entry) error {
+	if e.Kind == o.kind {
+		o.mu.Lock()
+		o.data = append(o.data, e.Data...)
+		o.mu.Unlock()
+	}
+	return nil
+}
+
+func (o *dataCollector) Flush() error { return nil }
+
+func (o *dataCollector) bytes() []byte {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return append([]byte(nil), o.data...)
+}
+
+// loggedBytes is what s's log says went one way (KindDataIn or
+// KindDataOut), counting sizes kept without bytes.
+func loggedBytes(s *Session, k EntryKind) int64 {
+	var n int64
+	for _, e := range entries(s.Log()) {
+		if e.Kind == k {
+			n += int64(len(e.Data)) + int64(e.Bytes)
+		}
+	}
+	return n
+}

@@ -10,29 +10,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/sockplay/sockplay/internal/testkit"
 	"github.com/sockplay/sockplay/netcore/framing"
 )
-
-// outCollector keeps the outgoing bytes an output is given.
-type outCollector struct {
-	mu  sync.Mutex
-	out []byte
-}
-
-func (o *outCollector) WriteEntry(e Entry) error {
-	if e.Kind == KindDataOut {
-		o.mu.Lock()
-		o.out = append(o.out, e.Data...)
-		o.mu.Unlock()
-	}
-	return nil
-}
-
-func (o *outCollector) Flush() error { return nil }
 
 // pySink receives one connection to its end and prints the byte count
 // and sha256 of what it got; it prints its port first.
@@ -77,10 +59,10 @@ func TestSendFileDirectOnlyWhenNobodyLooks(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			py := testkit.StartPython(t, "", pySink)
 			cli := start(t, Config{Role: Client, Endpoint: ep(t, "tcp://127.0.0.1:"+py.Next(t, "its port")), LogSizesOnly: tt.sizesOnly})
-			var col *outCollector
+			var col *dataCollector
 			var colh *OutputHandle
 			if tt.output {
-				col = &outCollector{}
+				col = &dataCollector{kind: KindDataOut}
 				colh = cli.AddOutput(col, OutputOptions{Name: "collector"})
 			}
 			spec, err := framing.Parse(tt.spec)
@@ -119,23 +101,14 @@ func TestSendFileDirectOnlyWhenNobodyLooks(t *testing.T) {
 			if c := cli.Counters(); int64(c.BytesOut) != wire {
 				t.Errorf("counted %d bytes out, want %d", c.BytesOut, wire)
 			}
-			var logged uint64
-			for _, e := range entries(cli.Log()) {
-				if e.Kind == KindDataOut {
-					logged += uint64(len(e.Data)) + e.Bytes
-				}
-			}
-			if int64(logged) != wire {
+			if logged := loggedBytes(cli, KindDataOut); logged != wire {
 				t.Errorf("the log holds %d bytes out, want %d", logged, wire)
 			}
 			if col != nil {
 				if err := colh.Close(); err != nil {
 					t.Fatal(err)
 				}
-				col.mu.Lock()
-				ok := bytes.Equal(col.out, body)
-				col.mu.Unlock()
-				if !ok {
+				if !bytes.Equal(col.bytes(), body) {
 					t.Error("the output did not get the file's bytes")
 				}
 			}
