@@ -63,6 +63,7 @@ func (s *Session) readConn(p *peer) {
 		return
 	}
 	deadlineSet := false
+	mayDrop := func() bool { return s.canDiscardIn(p) } // asked again as bytes come
 	for {
 		s.waitOutputs()
 		var gap time.Duration // idle framing: a pause this long ends a message
@@ -89,8 +90,8 @@ func (s *Session) readConn(p *peer) {
 		}
 		var n int
 		discarded := false
-		if p.stream && s.canDiscardIn(p) {
-			n, discarded, err = discardRead(p.conn, s.cfg.ReadBuffer, func() bool { return s.canDiscardIn(p) })
+		if p.stream && mayDrop() {
+			n, discarded, err = discardRead(p.conn, s.cfg.ReadBuffer, mayDrop)
 			if n > 0 {
 				s.discardedIn(p, n)
 			}

@@ -36,16 +36,7 @@ func (s *Session) canDiscardIn(p *peer) bool {
 	if _, ok := p.conn.(*net.TCPConn); !ok {
 		return false
 	}
-	s.emitMu.Lock()
-	defer s.emitMu.Unlock()
-	s.emitting = Entry{Kind: KindDataIn, Peer: p.id, Addr: p.addr, Local: p.local, Data: []byte{}}
-	defer func() { s.emitting = Entry{} }()
-	for _, q := range s.outs {
-		if s.wantedBy(q) {
-			return false
-		}
-	}
-	return true
+	return !s.outputWants(Entry{Kind: KindDataIn, Peer: p.id, Addr: p.addr, Local: p.local, Data: []byte{}})
 }
 
 // discardedIn counts and logs n bytes of p that were dropped in the

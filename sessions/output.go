@@ -295,6 +295,22 @@ func (q *outQueue) putLent(e Entry, buf []byte, back func([]byte)) {
 	q.signal()
 }
 
+// outputWants says whether any output takes an entry like e (of p's
+// traffic, without its bytes): the paths that send or drop bytes nobody
+// copies ask it before each piece.
+func (s *Session) outputWants(e Entry) bool {
+	s.emitMu.Lock()
+	defer s.emitMu.Unlock()
+	s.emitting = e
+	defer func() { s.emitting = Entry{} }()
+	for _, q := range s.outs {
+		if s.wantedBy(q) {
+			return true
+		}
+	}
+	return false
+}
+
 // queuedCost is what an item counts against its queue's budget: a lent
 // chunk counts the whole buffer it keeps from the reader, so the budget
 // bounds the memory held whatever the chunk's size.

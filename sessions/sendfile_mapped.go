@@ -45,16 +45,7 @@ func (s *Session) canSendDirect(p *peer) bool {
 	default:
 		return false
 	}
-	s.emitMu.Lock()
-	defer s.emitMu.Unlock()
-	s.emitting = Entry{Kind: KindDataOut, Peer: p.id, Addr: p.addr, Local: p.local, Data: []byte{}}
-	defer func() { s.emitting = Entry{} }()
-	for _, q := range s.outs {
-		if s.wantedBy(q) {
-			return false
-		}
-	}
-	return true
+	return !s.outputWants(Entry{Kind: KindDataOut, Peer: p.id, Addr: p.addr, Local: p.local, Data: []byte{}})
 }
 
 // sendFileDirect sends up to size bytes of f, from its position, to peer
