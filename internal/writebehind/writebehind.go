@@ -64,9 +64,6 @@ func (w *File) Truncate(size int64) error {
 	return err
 }
 
-// Disabled says that the file is only written (for tests).
-func (w *File) Disabled() bool { return w.disabled }
-
 // behind sends each finished step to the disk and drops the step Lag back
 // from the cache once the disk has it.
 func (w *File) behind() {

@@ -85,7 +85,7 @@ func TestWritesBehind(t *testing.T) {
 				t.Fatal(err)
 			}
 			w := New(f)
-			if w.Disabled() {
+			if w.disabled {
 				t.Fatal("a regular file is not written behind")
 			}
 			body := pattern(Lag+4*Step+12345, 2)
@@ -96,7 +96,7 @@ func TestWritesBehind(t *testing.T) {
 				}
 				rest = rest[n:]
 			}
-			if w.Disabled() {
+			if w.disabled {
 				t.Skip("this file system refused the advice (sync_file_range, fadvise)")
 			}
 			start := int64(0)
@@ -136,7 +136,7 @@ func TestTmpfsIsOnlyWritten(t *testing.T) {
 	}
 	defer os.Remove(f.Name())
 	defer f.Close()
-	if w := New(f); !w.Disabled() {
+	if w := New(f); !w.disabled {
 		t.Error("a tmpfs file is written behind")
 	}
 }
@@ -149,7 +149,7 @@ func TestPipeIsOnlyWritten(t *testing.T) {
 	}
 	defer r.Close()
 	defer wf.Close()
-	if w := New(wf); !w.Disabled() {
+	if w := New(wf); !w.disabled {
 		t.Error("a pipe is written behind")
 	}
 }
