@@ -55,13 +55,13 @@ settings() {
 	sockets) [ -n "$QUICK" ] && echo "N=2000 RUNS=7" || echo "N=10000 RUNS=15" ;;
 	ping) [ -n "$QUICK" ] && echo "ROUNDS=1 COUNT=100" || echo "ROUNDS=3 COUNT=100" ;;
 	window_start) [ -n "$QUICK" ] && echo "RUNS=3" || echo "RUNS=7" ;;
-	gui_soak) [ -n "$QUICK" ] && echo "SECS=15" || echo "SECS=60" ;;
+	gui_soak) [ -n "$QUICK" ] && echo "SECS=15 ROUNDS=1" || echo "SECS=60 ROUNDS=3" ;;
 	esac
 }
 bound() {
 	case "$1" in
 	tcp | relay) [ -n "$QUICK" ] && echo 240 || echo 900 ;;
-	gui_soak) [ -n "$QUICK" ] && echo 180 || echo 400 ;;
+	gui_soak) [ -n "$QUICK" ] && echo 180 || echo 600 ;;
 	*) [ -n "$QUICK" ] && echo 120 || echo 600 ;;
 	esac
 }
