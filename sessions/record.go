@@ -104,7 +104,7 @@ func (s *Session) Record(path string) (*Recording, error) {
 	}
 	r := &Recording{path: path, key: key, w: w, s: s, done: make(chan struct{})}
 	rec := newRecorder(s, w)
-	r.h = s.AddOutput(rec, OutputOptions{Name: name, Wants: rec.wants})
+	r.h = s.AddOutput(rec, OutputOptions{Name: name, Wants: rec.wants, Inline: true})
 	go r.finish()
 	s.mu.Lock()
 	closed = s.closed
