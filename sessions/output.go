@@ -40,11 +40,12 @@ type OutputOptions struct {
 	// Inline lets a reader hand the chunk it just read to the output
 	// itself when nothing waits in the queue, instead of waking the
 	// output's goroutine: the bytes are written while still in the
-	// reading core's cache. Receiving 1 GiB into a recording took a fifth
-	// less CPU and 15% less time so. For outputs whose writes do not wait
-	// on somebody else (files): a reader writing inline reads nothing
-	// until the write returns. Entries are still handed over one at a
-	// time and in order, and a pause in the traffic still flushes.
+	// reading core's cache. Recording 1 GiB that socat sent from a file
+	// took a fifth less CPU so (from `head | socat`, 5% less). For
+	// outputs whose writes do not wait on somebody else (files): a reader
+	// writing inline reads nothing until the write returns. Entries are
+	// still handed over one at a time and in order, and a pause in the
+	// traffic still flushes.
 	Inline bool
 }
 
