@@ -52,16 +52,20 @@ func TestDatagramPeersAreForgotten(t *testing.T) {
 		return sum
 	}
 	// The kernel may give a closed socket's port to a later one: count
-	// the addresses the session saw, not the sockets.
+	// the addresses the session saw, not the sockets. A peer leaves the
+	// peer list just before the entry that counts it is logged, so the
+	// sum is waited for, not read once.
 	seen := srv.PeersSeen()
-	if f, kept := forgotten(), len(srv.Peers()); f+uint64(kept) != seen || seen < 250 {
-		t.Fatalf("forgotten %d + kept %d != %d peers seen", f, kept, seen)
+	if seen < 250 {
+		t.Fatalf("%d peers seen from 300 sockets", seen)
 	}
+	testkit.Eventually(t, "every peer seen either kept or counted as forgotten", func() bool {
+		return forgotten()+uint64(len(srv.Peers())) == seen
+	})
 	// Quiet now: the rest go after PeerIdle without any datagram.
-	testkit.Eventually(t, "the quiet peers forgotten", func() bool { return len(srv.Peers()) == 0 })
-	if f := forgotten(); f != seen {
-		t.Fatalf("forgotten %d, want %d", f, seen)
-	}
+	testkit.Eventually(t, "the quiet peers forgotten and counted", func() bool {
+		return len(srv.Peers()) == 0 && forgotten() == seen
+	})
 	if c := srv.Counters(); c.BytesIn != 300*5 {
 		t.Fatalf("counters %+v", c)
 	}
