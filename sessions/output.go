@@ -15,9 +15,8 @@ import (
 // kernel's receive buffer fills, TCP's window closes and the peer slows
 // down: the backpressure socat and ncat give.
 type Output interface {
-	// WriteEntry handles one entry, on the output's own goroutine (or,
-	// with OutputOptions.Inline, on a reader's; never two calls at once),
-	// in sequence order. e.Data is valid only during the call. An error stops
+	// WriteEntry handles one entry, on the output's own goroutine, in
+	// sequence order. e.Data is valid only during the call. An error stops
 	// this output: the session logs why and goes on without it.
 	WriteEntry(e Entry) error
 	// Flush runs whenever no entry is waiting, so an output that buffers
@@ -37,16 +36,6 @@ type OutputOptions struct {
 	// the emitting goroutine, under the session's emit lock: it must be
 	// quick). Entries it skips cost the output nothing.
 	Wants func(e *Entry) bool
-	// Inline lets a reader hand the chunk it just read to the output
-	// itself when nothing waits in the queue, instead of waking the
-	// output's goroutine: the bytes are written while still in the
-	// reading core's cache. Recording 1 GiB that socat sent from a file
-	// took a fifth less CPU so (from `head | socat`, 5% less). For
-	// outputs whose writes do not wait on somebody else (files): a reader
-	// writing inline reads nothing until the write returns. Entries are
-	// still handed over one at a time and in order, and a pause in the
-	// traffic still flushes.
-	Inline bool
 }
 
 // DefaultOutputBudget is what may wait for an output before readers pause:
@@ -89,16 +78,6 @@ type outQueue struct {
 	space   chan struct{} // closed when queued falls below budget; nil when nobody waits
 	wake    chan struct{} // cap 1: an entry arrived or closing was set
 
-	// Inline writing (OutputOptions.Inline): busy is set while a reader
-	// writes an entry itself, or the goroutine flushes, so that the
-	// output is never called from two goroutines at once; a reader only
-	// writes inline when the queue is empty, so order holds.
-	inline      bool
-	busy        bool
-	waitingBusy bool   // the goroutine waits for busy to clear
-	inlineDirty bool   // written inline since the last flush
-	inlineGen   uint64 // inline writes so far, to tell a pause
-
 	done   chan struct{} // closed when the goroutine has ended
 	err    error         // the output's first error (set before done closes)
 	failed atomic.Bool   // the output failed: stop feeding it
@@ -122,7 +101,7 @@ func (s *Session) AddOutput(o Output, opt OutputOptions) *OutputHandle {
 	// where allocating and zeroing new ones on the readers' path, and
 	// collecting the old, took 7% of the CPU of a 1 GiB recording.
 	slab := max(outputSlab, 2*s.cfg.ReadBuffer)
-	q := &outQueue{o: o, name: opt.Name, budget: opt.Budget, wants: opt.Wants, inline: opt.Inline,
+	q := &outQueue{o: o, name: opt.Name, budget: opt.Budget, wants: opt.Wants,
 		arena: arena{size: slab, keep: int(opt.Budget/int64(slab)) + 2}, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	go q.run(s)
 	s.emitMu.Lock()
@@ -209,9 +188,8 @@ func (s *Session) emit(e Entry) uint64 {
 	return seq
 }
 
-// lentChunks counts chunks an output kept in the reader's buffer, and
-// inlineWrites entries a reader wrote to an output itself, for tests.
-var lentChunks, inlineWrites atomic.Int64
+// lentChunks counts chunks an output kept in the reader's buffer, for tests.
+var lentChunks atomic.Int64
 
 // lendMin is the smallest chunk an output takes in the reader's own
 // buffer; a smaller one is cheaper to copy into a slab. Lending only
@@ -220,11 +198,9 @@ var lentChunks, inlineWrites atomic.Int64
 // its CPU.
 const lendMin = 64 << 10
 
-// emitLending is emit for a chunk e.Data that a reader read into its
-// buffer buf (nil for entries that are not a reader's). When exactly one
-// output wants the entry, that output is written inline, by the reader
-// itself, if it allows that and nothing waits for it; or else it keeps
-// buf itself instead of a copy, when back is not nil, and back gets buf
+// emitLending is emit for a chunk e.Data that fills a reader's buffer buf,
+// which the reader can do without: when exactly one output wants the
+// entry, that output keeps buf itself instead of a copy, and back gets buf
 // again once it is written. It reports whether buf was taken; the reader
 // must then read into another. Receiving into a file (`serve > FILE`)
 // spent a tenth of its CPU on that copy.
@@ -233,7 +209,6 @@ func (s *Session) emitLending(e Entry, buf []byte, back func([]byte)) (uint64, b
 		e.Micros = time.Now().UnixMicro()
 	}
 	lent := false
-	var inline *outQueue
 	s.emitMu.Lock()
 	e.Seq = s.log.Add(e)
 	if len(s.outs) > 0 {
@@ -249,8 +224,6 @@ func (s *Session) emitLending(e Entry, buf []byte, back func([]byte)) (uint64, b
 			}
 		}
 		switch {
-		case len(wanted) == 1 && buf != nil && wanted[0].startInline():
-			inline = wanted[0]
 		case len(wanted) == 1 && back != nil && len(e.Data) >= lendMin:
 			// The queue's budget counts the whole buffer (queuedCost), so
 			// what it holds stays within it however full buffers are.
@@ -264,56 +237,8 @@ func (s *Session) emitLending(e Entry, buf []byte, back func([]byte)) (uint64, b
 		s.emitting = Entry{}
 	}
 	s.emitMu.Unlock()
-	if inline != nil {
-		// After the emit lock: other peers' entries queue meanwhile, and
-		// the output's goroutine writes them after this one.
-		inline.writeInline(s, e)
-	}
 	return e.Seq, lent
 }
-
-// startInline claims q for an inline write by the caller, if q allows it
-// and is idle: nothing queued, nobody writing or flushing, not closing.
-// The caller holds the session's emit lock.
-func (q *outQueue) startInline() bool {
-	if !q.inline || q.failed.Load() {
-		return false
-	}
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	if q.busy || q.head != len(q.items) || q.closing {
-		return false
-	}
-	q.busy = true
-	return true
-}
-
-// writeInline writes e on the caller's goroutine (startInline claimed q)
-// and leaves the flush to the output's goroutine once the traffic pauses.
-func (q *outQueue) writeInline(s *Session, e Entry) {
-	inlineWrites.Add(1)
-	if !q.failed.Load() {
-		if err := q.o.WriteEntry(e); err != nil {
-			q.fail(s, err)
-		}
-	}
-	q.mu.Lock()
-	q.busy = false
-	q.inlineGen++
-	wake := q.waitingBusy
-	if !q.inlineDirty {
-		q.inlineDirty, wake = true, true // the goroutine starts timing the pause
-	}
-	q.mu.Unlock()
-	if wake {
-		q.signal()
-	}
-}
-
-// inlineFlushAfter is how long an output written inline waits without a
-// new entry before its goroutine flushes it: a flood goes on filling the
-// output's buffer, a pause sends what it holds to the file.
-const inlineFlushAfter = 20 * time.Millisecond
 
 // waitOutputs blocks while any output has more than its budget waiting,
 // until it catches up, fails or the session ends. Readers call it before
@@ -430,64 +355,9 @@ func (q *outQueue) waitSpace(stop <-chan struct{}) {
 // queue is empty, or the output failed (what still waits is dropped).
 func (q *outQueue) run(s *Session) {
 	defer close(q.done)
-	dirty := false // written here since the last flush
-	var pause *time.Timer
-	defer func() {
-		if pause != nil {
-			pause.Stop()
-		}
-	}()
+	dirty := false
 	for {
 		q.mu.Lock()
-		// Wait for an entry or the end, flushing when nothing waits.
-		for {
-			if q.busy { // a reader writes inline: it wakes us when done
-				q.waitingBusy = true
-				q.mu.Unlock()
-				<-q.wake
-				q.mu.Lock()
-				q.waitingBusy = false
-				continue
-			}
-			if q.failed.Load() || q.head != len(q.items) || q.closing {
-				break
-			}
-			if dirty {
-				q.busy = true // no inline write during the flush
-				q.mu.Unlock()
-				err := q.o.Flush()
-				dirty = false
-				if err != nil {
-					q.fail(s, err)
-				}
-				q.mu.Lock()
-				q.busy = false
-				continue
-			}
-			if q.inlineDirty { // flush once the inline writes pause
-				gen := q.inlineGen
-				q.mu.Unlock()
-				if pause == nil {
-					pause = time.NewTimer(inlineFlushAfter)
-				} else {
-					pause.Reset(inlineFlushAfter)
-				}
-				paused := false
-				select {
-				case <-q.wake:
-				case <-pause.C:
-					paused = true
-				}
-				q.mu.Lock()
-				if paused && q.inlineGen == gen {
-					q.inlineDirty, dirty = false, true
-				}
-				continue
-			}
-			q.mu.Unlock()
-			<-q.wake
-			q.mu.Lock()
-		}
 		if q.failed.Load() { // drop what waits and end: nobody waits on a dead output
 			for ; q.head < len(q.items); q.head++ {
 				q.arena.release(q.items[q.head].s)
@@ -497,8 +367,22 @@ func (q *outQueue) run(s *Session) {
 			q.mu.Unlock()
 			break
 		}
+		for q.head == len(q.items) && !q.closing {
+			q.mu.Unlock()
+			if dirty && !q.failed.Load() {
+				if err := q.o.Flush(); err != nil {
+					q.fail(s, err)
+				}
+				dirty = false
+			}
+			if q.failed.Load() { // a Flush failed: nothing will wake this loop again
+				q.mu.Lock()
+				break
+			}
+			<-q.wake
+			q.mu.Lock()
+		}
 		if q.head == len(q.items) { // closing and empty
-			dirty = dirty || q.inlineDirty
 			q.mu.Unlock()
 			break
 		}

@@ -136,43 +136,39 @@ func (o *failingOutput) Flush() error { return nil }
 // An output that fails stops alone: the session goes on, says why once,
 // and nobody waits on the dead output.
 func TestFailedOutputStopsAlone(t *testing.T) {
-	for _, inline := range []bool{false, true} {
-		t.Run(map[bool]string{false: "queued", true: "inline"}[inline], func(t *testing.T) {
-			testkit.NoLeaks(t)
-			srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), Reply: ReplyEcho})
-			h := srv.AddOutput(&failingOutput{n: 3}, OutputOptions{Name: "recording", Budget: 1, Inline: inline})
-			cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv))})
-			for i := 0; i < 20; i++ {
-				if err := cli.Send(PeerAll, []byte("ping")); err != nil {
-					t.Fatal(err)
-				}
+	testkit.NoLeaks(t)
+	srv := start(t, Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0"), Reply: ReplyEcho})
+	h := srv.AddOutput(&failingOutput{n: 3}, OutputOptions{Name: "recording", Budget: 1})
+	cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(srv))})
+	for i := 0; i < 20; i++ {
+		if err := cli.Send(PeerAll, []byte("ping")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitLog(t, cli, "every echo", gotIn(string(repeatBytes("ping", 20))))
+	<-h.Done()
+	if err := h.Err(); !errors.Is(err, errDiskFull) || err.Error() != "recording: no space left on device" {
+		t.Fatalf("handle error %v", err)
+	}
+	es := waitLog(t, srv, "the stop logged", func(es []Entry) bool {
+		for _, e := range es {
+			if e.Note == NoteOutputStopped {
+				return true
 			}
-			waitLog(t, cli, "every echo", gotIn(string(repeatBytes("ping", 20))))
-			<-h.Done()
-			if err := h.Err(); !errors.Is(err, errDiskFull) || err.Error() != "recording: no space left on device" {
-				t.Fatalf("handle error %v", err)
+		}
+		return false
+	})
+	n := 0
+	for _, e := range es {
+		if e.Note == NoteOutputStopped {
+			n++
+			if !errors.Is(e.Err, errDiskFull) {
+				t.Fatalf("entry %+v", e)
 			}
-			es := waitLog(t, srv, "the stop logged", func(es []Entry) bool {
-				for _, e := range es {
-					if e.Note == NoteOutputStopped {
-						return true
-					}
-				}
-				return false
-			})
-			n := 0
-			for _, e := range es {
-				if e.Note == NoteOutputStopped {
-					n++
-					if !errors.Is(e.Err, errDiskFull) {
-						t.Fatalf("entry %+v", e)
-					}
-				}
-			}
-			if n != 1 {
-				t.Fatalf("%d stop entries:\n%s", n, dump(es))
-			}
-		})
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d stop entries:\n%s", n, dump(es))
 	}
 }
 
@@ -212,30 +208,26 @@ func repeatBytes(s string, n int) []byte {
 // Close waits for an output to write everything it was handed, and an
 // output attached before Start sees the session from its first entry.
 func TestCloseDrainsOutputs(t *testing.T) {
-	for _, inline := range []bool{false, true} {
-		t.Run(map[bool]string{false: "queued", true: "inline"}[inline], func(t *testing.T) {
-			testkit.NoLeaks(t)
-			s, err := New(Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0")})
-			if err != nil {
-				t.Fatal(err)
-			}
-			out := &recordOutput{delay: 20 * time.Millisecond}
-			s.AddOutput(out, OutputOptions{Inline: inline})
-			if err := s.Start(testCtx(t)); err != nil {
-				t.Fatal(err)
-			}
-			cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(s))})
-			cli.Send(PeerAll, []byte("hello"))
-			waitLog(t, s, "data", gotIn("hello"))
-			s.Close()
-			kinds := out.kinds()
-			if len(kinds) < 4 || kinds[0] != KindListening || kinds[len(kinds)-1] != KindInfo {
-				t.Fatalf("output saw %v", kinds)
-			}
-			if seqs := out.seqs(); !increasing(seqs) {
-				t.Fatalf("seqs out of order: %v", seqs)
-			}
-		})
+	testkit.NoLeaks(t)
+	s, err := New(Config{Role: Server, Endpoint: ep(t, "tcp://127.0.0.1:0")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &recordOutput{delay: 20 * time.Millisecond}
+	s.AddOutput(out, OutputOptions{})
+	if err := s.Start(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	cli := start(t, Config{Role: Client, Endpoint: ep(t, serverURL(s))})
+	cli.Send(PeerAll, []byte("hello"))
+	waitLog(t, s, "data", gotIn("hello"))
+	s.Close()
+	kinds := out.kinds()
+	if len(kinds) < 4 || kinds[0] != KindListening || kinds[len(kinds)-1] != KindInfo {
+		t.Fatalf("output saw %v", kinds)
+	}
+	if seqs := out.seqs(); !increasing(seqs) {
+		t.Fatalf("seqs out of order: %v", seqs)
 	}
 }
 

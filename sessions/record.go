@@ -1,11 +1,9 @@
 package sessions
 
 // Recording a session to a pcapng file. The recorder is an Output: it is
-// handed every entry in order, outside the log's lock, on its own
-// goroutine or by the reader that read a chunk (OutputOptions.Inline),
-// never by two at once, whatever the view has dropped; and when the disk
-// is slower than the peers, the peers wait (the backpressure every output
-// gives). It
+// handed every entry in order on its own goroutine, outside the log's
+// lock, whatever the view has dropped, and when the disk is slower than
+// the peers, the peers wait (the backpressure every output gives). It
 // turns entries into packets with netcore/pcap: a connection's accept or
 // connect into a TCP handshake, its chunks into segments, its end into
 // FINs or a RST; datagrams into UDP; unix sockets into TCP or UDP between
@@ -106,7 +104,7 @@ func (s *Session) Record(path string) (*Recording, error) {
 	}
 	r := &Recording{path: path, key: key, w: w, s: s, done: make(chan struct{})}
 	rec := newRecorder(s, w)
-	r.h = s.AddOutput(rec, OutputOptions{Name: name, Wants: rec.wants, Inline: true})
+	r.h = s.AddOutput(rec, OutputOptions{Name: name, Wants: rec.wants})
 	go r.finish()
 	s.mu.Lock()
 	closed = s.closed
@@ -251,8 +249,8 @@ func describeWriteErr(w *pcap.Writer, err error) error {
 	return fmt.Errorf("recording stopped and %s (%w)", kept, err)
 }
 
-// recorder turns a session's entries into packets; it is called by one
-// goroutine at a time (its output's, or a reader writing inline).
+// recorder turns a session's entries into packets; it runs on its
+// output's goroutine only.
 type recorder struct {
 	s         *Session
 	w         *pcap.Writer

@@ -40,7 +40,6 @@ type printer struct {
 	dec      *fieldDecoder // --decode: received messages' fields too
 	obuf     []byte
 	ebuf     []byte
-	inline   bool // raw bytes to a regular file: readers may write them themselves
 
 	// what the command watches for, reported after everything before it
 	// was printed
@@ -55,26 +54,18 @@ const printerFlushAt = 64 << 10
 
 // newPrinter prints to out; when out is a file (serve > FILE), it is
 // written behind (internal/writebehind), so a long stream goes round a few
-// pages of the cache instead of filling it. Raw bytes to a file are written
-// by the readers themselves (sessions.OutputOptions.Inline): a file's
-// writes wait on nobody, and the bytes are still in the reading core's
-// cache; hex and JSON are formatted on the printer's own goroutine, which
-// another core can run beside the readers.
+// pages of the cache instead of filling it.
 func newPrinter(out, err io.Writer, mode printMode, status, framed bool) *printer {
-	inline := false
 	if f, ok := out.(*os.File); ok {
-		if st, serr := f.Stat(); serr == nil && st.Mode().IsRegular() && mode == printText {
-			inline = true
-		}
 		out = writebehind.New(f)
 	}
-	return &printer{out: out, err: err, mode: mode, status: status, framed: framed, inline: inline, signal: make(chan struct{}, 1)}
+	return &printer{out: out, err: err, mode: mode, status: status, framed: framed, signal: make(chan struct{}, 1)}
 }
 
 // attach makes p an output of sess, taking only the entries it prints or
 // watches.
 func (p *printer) attach(sess *sessions.Session) *sessions.OutputHandle {
-	return sess.AddOutput(p, sessions.OutputOptions{Name: "stdout", Wants: p.wants, Inline: p.inline})
+	return sess.AddOutput(p, sessions.OutputOptions{Name: "stdout", Wants: p.wants})
 }
 
 func (p *printer) wants(e *sessions.Entry) bool {
