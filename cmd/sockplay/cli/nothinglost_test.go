@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -236,4 +237,56 @@ func connectCmdCtx(ctx context.Context, stdin string, args ...string) (int, stri
 	var out, errb syncBuffer
 	code := Run(ctx, append([]string{"connect"}, args...), Stdio{In: strings.NewReader(stdin), Out: &out, Err: &errb})
 	return code, out.String(), errb.String()
+}
+
+// `serve > FILE`: the file gets every byte of a stream while serve runs,
+// and a line from a peer that stays connected reaches it too, without
+// waiting for the end (as `tail -f FILE` expects).
+func TestServeToFileGetsEveryByte(t *testing.T) {
+	testkit.Need(t, "socat")
+	testkit.NoLeaks(t)
+	dir := testkit.TempDir(t)
+	path, want := bigFile(t, 64<<20)
+	outPath := filepath.Join(dir, "out.bin")
+	f, err := os.Create(outPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	errb, url, wait := serveTo(ctx, f, "tcp://127.0.0.1:0")
+	addr := strings.TrimPrefix(url(t), "tcp://")
+	if b, err := exec.Command("socat", "-u", "OPEN:"+path, "TCP:"+addr).CombinedOutput(); err != nil {
+		t.Fatalf("socat: %v %s", err, b)
+	}
+	sum := func() (string, int64) {
+		b, err := os.ReadFile(outPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("%x", sha256.Sum256(b)), int64(len(b))
+	}
+	testkit.Eventually(t, "every byte in the file while serve runs", func() bool {
+		got, _ := sum()
+		return got == want
+	})
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.Write([]byte("hello\n")); err != nil {
+		t.Fatal(err)
+	}
+	testkit.Eventually(t, "a line from a peer still connected in the file too", func() bool {
+		_, n := sum()
+		return n == 64<<20+6
+	})
+	conn.Close()
+	cancel()
+	wait()
+	if b, _ := os.ReadFile(outPath); !bytes.HasSuffix(b, []byte("hello\n")) {
+		t.Fatalf("the file ends %q; serve said %s", b[max(0, len(b)-16):], errb.String())
+	}
 }
