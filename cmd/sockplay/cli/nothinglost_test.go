@@ -260,17 +260,22 @@ func TestServeToFileGetsEveryByte(t *testing.T) {
 	if b, err := exec.Command("socat", "-u", "OPEN:"+path, "TCP:"+addr).CombinedOutput(); err != nil {
 		t.Fatalf("socat: %v %s", err, b)
 	}
-	sum := func() (string, int64) {
-		b, err := os.ReadFile(outPath)
+	// Polled by size (a stat), read and hashed once it is all there.
+	size := func() int64 {
+		st, err := os.Stat(outPath)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return fmt.Sprintf("%x", sha256.Sum256(b)), int64(len(b))
+		return st.Size()
 	}
-	testkit.Eventually(t, "every byte in the file while serve runs", func() bool {
-		got, _ := sum()
-		return got == want
-	})
+	testkit.Eventually(t, "every byte in the file while serve runs", func() bool { return size() == 64<<20 })
+	b, err := os.ReadFile(outPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprintf("%x", sha256.Sum256(b)); got != want {
+		t.Fatalf("the file's %d bytes differ from what socat sent", len(b))
+	}
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
@@ -279,10 +284,7 @@ func TestServeToFileGetsEveryByte(t *testing.T) {
 	if _, err := conn.Write([]byte("hello\n")); err != nil {
 		t.Fatal(err)
 	}
-	testkit.Eventually(t, "a line from a peer still connected in the file too", func() bool {
-		_, n := sum()
-		return n == 64<<20+6
-	})
+	testkit.Eventually(t, "a line from a peer still connected in the file too", func() bool { return size() == 64<<20+6 })
 	conn.Close()
 	cancel()
 	wait()
