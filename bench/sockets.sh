@@ -60,9 +60,10 @@ waitline "$tmp/out.server" ready "${pids[0]}"
 # The table holds every TCP socket of the machine, not only ours:
 # TIME-WAIT ones left by an earlier bench (each lasts a minute) make both
 # tools slower, ss more than us, so the row says how many rows there were.
-ss_rows=$(ss -tan | grep -c ESTAB || true)
+ss_out=$(ss -tan)
+ss_rows=$(grep -c ESTAB <<<"$ss_out" || true)
+all_rows=$(($(wc -l <<<"$ss_out") - 1)) # less the header
 sp_rows=$("$sp" sockets -tan | grep -c ESTAB || true)
-all_rows=$(ss -tan | tail -n +2 | wc -l)
 echo "ESTAB rows: ss $ss_rows, sockplay $sp_rows; rows in all (ss): $all_rows"
 
 # timeit NAME CMD...: append the wall time of one run, in ms, to $tmp/NAME.
