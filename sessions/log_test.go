@@ -2,6 +2,7 @@ package sessions
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -158,25 +159,48 @@ func TestLogConcurrentReader(t *testing.T) {
 	}
 }
 
+// viewBudgets are the window's Keep choices (gui's budgets), from the
+// smallest; a flood there arrives in reads of DefaultReadBuffer.
+var viewBudgets = []int64{4 << 20, 16 << 20, 64 << 20, 256 << 20}
+
+// TestArenaRecyclesSlabs: once a view is full, adding a chunk reuses the
+// memory of the chunks it drops, for every Keep the window offers and
+// chunks up to the largest read: a flood into a small view allocates
+// nothing, where a fresh allocation per chunk is garbage at the flood's
+// rate.
 func TestArenaRecyclesSlabs(t *testing.T) {
-	l := NewLog(DefaultLogBudget)
-	chunk := make([]byte, 64<<10)
-	for i := 0; i < 2100; i++ {
-		l.Add(Entry{Kind: KindDataIn, Data: chunk})
-	}
-	allocs := testing.AllocsPerRun(200, func() { l.Add(Entry{Kind: KindDataIn, Data: chunk}) })
-	if allocs > 0.1 {
-		t.Errorf("steady-state Add allocates %.2f times per chunk; slabs are not recycled", allocs)
+	for _, budget := range viewBudgets {
+		for _, size := range []int{64 << 10, DefaultReadBuffer} {
+			t.Run(fmt.Sprintf("%dMiB/%dK", budget>>20, size>>10), func(t *testing.T) {
+				l := NewLog(budget)
+				chunk := make([]byte, size)
+				for i := int64(0); i < 2*budget/int64(size)+100; i++ {
+					l.Add(Entry{Kind: KindDataIn, Data: chunk})
+				}
+				allocs := testing.AllocsPerRun(200, func() { l.Add(Entry{Kind: KindDataIn, Data: chunk}) })
+				if allocs > 0.1 {
+					t.Errorf("steady-state Add allocates %.2f times per chunk; the dropped chunks' memory is not reused", allocs)
+				}
+			})
+		}
 	}
 }
 
-func BenchmarkLogAdd64K(b *testing.B) {
-	l := NewLog(DefaultLogBudget)
-	chunk := make([]byte, 64<<10)
-	b.SetBytes(int64(len(chunk)))
-	b.ReportAllocs()
-	for b.Loop() {
-		l.Add(Entry{Kind: KindDataIn, Peer: 1, Data: chunk})
+// BenchmarkLogAdd is the view's side of a flood: chunks of the window's
+// largest read (and 64 KiB ones) into a full view of each Keep it offers.
+func BenchmarkLogAdd(b *testing.B) {
+	for _, budget := range viewBudgets {
+		for _, size := range []int{64 << 10, DefaultReadBuffer} {
+			b.Run(fmt.Sprintf("%dMiB/%dK", budget>>20, size>>10), func(b *testing.B) {
+				l := NewLog(budget)
+				chunk := make([]byte, size)
+				b.SetBytes(int64(len(chunk)))
+				b.ReportAllocs()
+				for b.Loop() {
+					l.Add(Entry{Kind: KindDataIn, Peer: 1, Data: chunk})
+				}
+			})
+		}
 	}
 }
 
