@@ -7,8 +7,8 @@
 // at most 65483 bytes (as sockplay's recorder cuts them), and never
 // brings the bytes into its own memory: each packet's payload is spliced
 // from the socket into a pipe, then into a second pipe between the
-// packet's headers (vmspliced), and that pipe into the file about 1 MiB at
-// a time. Like sockplay's recorder, it writes the file behind (each 8 MiB
+// packet's headers (vmspliced), and that pipe into the file eight packets
+// at a time. Like sockplay's recorder, it writes the file behind (each 8 MiB
 // sent to the disk at once, 32 MiB back dropped from the page cache);
 // unlike it, it puts no checksum in the TCP header (which needs the
 // bytes), shows no handshake, no ACKs and no comments. tshark reads the
@@ -30,9 +30,14 @@ import (
 )
 
 const (
-	mss       = 65483   // the most payload in one packet, as sockplay's recorder
-	batch     = 1 << 20 // the pipes' size
-	perBatch  = 8       // packets in mid before it goes to the file: each takes a pipe slot per page, and mid has 256
+	mss   = 65483   // the most payload in one packet, as sockplay's recorder
+	batch = 1 << 20 // mid's size: 256 slots of a page
+	// perBatch is how many packets wait in mid before it goes to the file.
+	// A packet takes at most 20 of mid's slots: in's 16 (a pipe's default
+	// 64 KiB, so a packet of small segments stops there) and two each for
+	// its headers and trailer, which may cross a page. Eight always fit,
+	// so no splice into mid waits for a reader that is this goroutine.
+	perBatch  = 8
 	step, lag = 8 << 20, 32 << 20
 	headLen   = 28 + 20 + 20 // the packet block's header, IPv4, TCP
 )
@@ -85,9 +90,9 @@ func run(listen, path string) (int64, error) {
 		if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
 			return 0, err
 		}
-		if _, err := unix.FcntlInt(uintptr(p[1]), unix.F_SETPIPE_SZ, batch); err != nil {
-			return 0, fmt.Errorf("pipe size: %w", err)
-		}
+	}
+	if _, err := unix.FcntlInt(uintptr(r.mid[1]), unix.F_SETPIPE_SZ, batch); err != nil {
+		return 0, fmt.Errorf("pipe size: %w", err)
 	}
 	if err := r.fileHeader(); err != nil {
 		return 0, err
