@@ -100,8 +100,9 @@ type Log struct {
 // smallest view the window offers (4 MiB): with an eighth, each such
 // chunk there was an allocation of its own, garbage at the flood's rate
 // (BenchmarkLogAdd/4MiB/256K: one 256 KiB allocation per chunk, 6.0-6.9
-// GB/s against 25 GB/s for a 16 MiB view). The memory held past the
-// budget is at most the two slabs the oldest and newest entries share.
+// GB/s against 25 GB/s for a 16 MiB view). Past the budget, the log
+// holds at most the two slabs its oldest and newest entries share and the
+// free slabs it keeps for reuse (maxFreeSlabs).
 func NewLog(budget int64) *Log {
 	if budget <= 0 {
 		budget = DefaultLogBudget
