@@ -8,9 +8,9 @@
 // brings the bytes into its own memory: each packet's payload is spliced
 // from the socket into a pipe, then into a second pipe between the
 // packet's headers (vmspliced), and that pipe into the file eight packets
-// at a time. Like sockplay's recorder, it writes the file behind (each 8 MiB
-// sent to the disk at once, 32 MiB back dropped from the page cache);
-// unlike it, it puts no checksum in the TCP header (which needs the
+// at a time. Like sockplay's recorder, it writes the file behind with
+// internal/writebehind (each 8 MiB sent to the disk at once, 32 MiB back
+// dropped from the page cache); unlike it, it puts no checksum in the TCP header (which needs the
 // bytes), shows no handshake, no ACKs and no comments. tshark reads the
 // file. It prints the bytes it received.
 //
@@ -27,6 +27,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/sockplay/sockplay/internal/writebehind"
 )
 
 const (
@@ -37,9 +39,8 @@ const (
 	// 64 KiB, so a packet of small segments stops there) and two each for
 	// its headers and trailer, which may cross a page. Eight always fit,
 	// so no splice into mid waits for a reader that is this goroutine.
-	perBatch  = 8
-	step, lag = 8 << 20, 32 << 20
-	headLen   = 28 + 20 + 20 // the packet block's header, IPv4, TCP
+	perBatch = 8
+	headLen  = 28 + 20 + 20 // the packet block's header, IPv4, TCP
 )
 
 func main() {
@@ -59,12 +60,10 @@ func main() {
 type recorder struct {
 	in, mid [2]int // read end, write end
 	f       *os.File
-	inMid   int    // bytes waiting in mid
-	pkts    int    // packets waiting in mid
-	heads   []byte // the headers in mid point here: reused once mid is empty
-	off     int64  // written to the file
-	started int64  // sent to the disk (write-behind)
-	dropped int64  // dropped from the page cache
+	wb      *writebehind.File // f, told what each splice put in it
+	inMid   int               // bytes waiting in mid
+	pkts    int               // packets waiting in mid
+	heads   []byte            // the headers in mid point here: reused once mid is empty
 	seq     uint32
 	ipID    uint16
 }
@@ -85,7 +84,7 @@ func run(listen, path string) (int64, error) {
 		return 0, err
 	}
 	defer f.Close()
-	r := &recorder{f: f, heads: make([]byte, 0, 64<<10)}
+	r := &recorder{f: f, wb: writebehind.New(f), heads: make([]byte, 0, 64<<10)}
 	for _, p := range []*[2]int{&r.in, &r.mid} {
 		if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
 			return 0, err
@@ -138,8 +137,7 @@ func (r *recorder) fileHeader() error {
 	b = binary.LittleEndian.AppendUint32(b, 101) // LINKTYPE_RAW, no reserved bits
 	b = binary.LittleEndian.AppendUint32(b, 65535)
 	b = binary.LittleEndian.AppendUint32(b, 20)
-	n, err := r.f.Write(b)
-	r.off += int64(n)
+	_, err := r.wb.Write(b)
 	return err
 }
 
@@ -209,7 +207,7 @@ func (r *recorder) vmsplice(b []byte) error {
 	return nil
 }
 
-// flush moves mid into the file and writes the file behind.
+// flush moves mid into the file, which is written behind.
 func (r *recorder) flush() error {
 	for r.inMid > 0 {
 		k, err := unix.Splice(r.mid[0], nil, int(r.f.Fd()), nil, r.inMid, unix.SPLICE_F_MOVE)
@@ -220,24 +218,9 @@ func (r *recorder) flush() error {
 			return errors.New("splice into the file wrote nothing")
 		}
 		r.inMid -= int(k)
-		r.off += k
+		r.wb.Wrote(k)
 	}
 	r.heads, r.pkts = r.heads[:0], 0
-	fd := int(r.f.Fd())
-	for r.off-r.started >= step {
-		if err := unix.SyncFileRange(fd, r.started, step, unix.SYNC_FILE_RANGE_WRITE); err != nil {
-			return nil // tmpfs and the like: only write
-		}
-		r.started += step
-	}
-	for r.started-r.dropped >= lag+step {
-		wait := unix.SYNC_FILE_RANGE_WAIT_BEFORE | unix.SYNC_FILE_RANGE_WRITE | unix.SYNC_FILE_RANGE_WAIT_AFTER
-		if err := unix.SyncFileRange(fd, r.dropped, step, wait); err != nil {
-			return nil
-		}
-		_ = unix.Fadvise(fd, r.dropped, step, unix.FADV_DONTNEED)
-		r.dropped += step
-	}
 	return nil
 }
 

@@ -47,11 +47,17 @@ func New(f *os.File) *File {
 // Write writes b and then advises on what is now finished.
 func (w *File) Write(b []byte) (int, error) {
 	n, err := w.f.Write(b)
-	w.off += int64(n)
+	w.Wrote(int64(n))
+	return n, err
+}
+
+// Wrote tells w that n more bytes reached the file at its position by
+// some other way than Write (splice(2) into it), and advises as Write does.
+func (w *File) Wrote(n int64) {
+	w.off += n
 	if !w.disabled {
 		w.behind()
 	}
-	return n, err
 }
 
 // Truncate cuts the file back to size (a full disk's cut-back) and

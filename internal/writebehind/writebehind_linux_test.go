@@ -60,18 +60,20 @@ func pattern(n int, seed byte) []byte {
 	return b
 }
 
-// A long stream, written fresh or appended after what a file held, lands
-// whole, and what lies more than Lag+Step behind the writer has left the
-// page cache.
+// A long stream, written fresh or appended after what a file held, or
+// put into the file some other way and told with Wrote, lands whole, and
+// what lies more than Lag+Step behind the writer has left the page cache.
 func TestWritesBehind(t *testing.T) {
 	tests := []struct {
 		name   string
-		before int // bytes the file holds first
-		flag   int // how it is opened
+		before int  // bytes the file holds first
+		flag   int  // how it is opened
+		told   bool // written to the file directly, then told with Wrote
 	}{
-		{"created", 0, os.O_CREATE | os.O_TRUNC | os.O_WRONLY},
-		{"appended", 3<<20 + 5, os.O_APPEND | os.O_WRONLY},
-		{"written at its start", 3<<20 + 5, os.O_WRONLY},
+		{"created", 0, os.O_CREATE | os.O_TRUNC | os.O_WRONLY, false},
+		{"appended", 3<<20 + 5, os.O_APPEND | os.O_WRONLY, false},
+		{"written at its start", 3<<20 + 5, os.O_WRONLY, false},
+		{"written another way and told", 0, os.O_CREATE | os.O_TRUNC | os.O_WRONLY, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -90,7 +92,15 @@ func TestWritesBehind(t *testing.T) {
 			}
 			body := pattern(Lag+4*Step+12345, 2)
 			for rest := body; len(rest) > 0; {
-				n, err := w.Write(rest[:min(len(rest), 1<<20+17)])
+				piece := rest[:min(len(rest), 1<<20+17)]
+				var n int
+				var err error
+				if tt.told {
+					n, err = f.Write(piece)
+					w.Wrote(int64(n))
+				} else {
+					n, err = w.Write(piece)
+				}
 				if err != nil {
 					t.Fatal(err)
 				}
