@@ -159,9 +159,24 @@ func TestLogConcurrentReader(t *testing.T) {
 	}
 }
 
-// viewBudgets are the window's Keep choices (gui's budgets), from the
-// smallest; a flood there arrives in reads of DefaultReadBuffer.
-var viewBudgets = []int64{4 << 20, 16 << 20, 64 << 20, 256 << 20}
+// viewCase is a full view of one of the window's Keep choices (gui's
+// budgets) taking chunks of one size: 64 KiB, or the window's largest
+// read (DefaultReadBuffer), as a flood brings.
+type viewCase struct {
+	name   string
+	budget int64
+	size   int
+}
+
+func viewCases() []viewCase {
+	var cs []viewCase
+	for _, budget := range []int64{4 << 20, 16 << 20, 64 << 20, 256 << 20} {
+		for _, size := range []int{64 << 10, DefaultReadBuffer} {
+			cs = append(cs, viewCase{fmt.Sprintf("%dMiB/%dK", budget>>20, size>>10), budget, size})
+		}
+	}
+	return cs
+}
 
 // TestArenaRecyclesSlabs: once a view is full, adding a chunk reuses the
 // memory of the chunks it drops, for every Keep the window offers and
@@ -169,38 +184,34 @@ var viewBudgets = []int64{4 << 20, 16 << 20, 64 << 20, 256 << 20}
 // nothing, where a fresh allocation per chunk is garbage at the flood's
 // rate.
 func TestArenaRecyclesSlabs(t *testing.T) {
-	for _, budget := range viewBudgets {
-		for _, size := range []int{64 << 10, DefaultReadBuffer} {
-			t.Run(fmt.Sprintf("%dMiB/%dK", budget>>20, size>>10), func(t *testing.T) {
-				l := NewLog(budget)
-				chunk := make([]byte, size)
-				for i := int64(0); i < 2*budget/int64(size)+100; i++ {
-					l.Add(Entry{Kind: KindDataIn, Data: chunk})
-				}
-				allocs := testing.AllocsPerRun(200, func() { l.Add(Entry{Kind: KindDataIn, Data: chunk}) })
-				if allocs > 0.1 {
-					t.Errorf("steady-state Add allocates %.2f times per chunk; the dropped chunks' memory is not reused", allocs)
-				}
-			})
-		}
+	for _, vc := range viewCases() {
+		t.Run(vc.name, func(t *testing.T) {
+			l := NewLog(vc.budget)
+			chunk := make([]byte, vc.size)
+			for i := int64(0); i < 2*vc.budget/int64(vc.size)+100; i++ {
+				l.Add(Entry{Kind: KindDataIn, Data: chunk})
+			}
+			allocs := testing.AllocsPerRun(200, func() { l.Add(Entry{Kind: KindDataIn, Data: chunk}) })
+			if allocs > 0.1 {
+				t.Errorf("steady-state Add allocates %.2f times per chunk; the dropped chunks' memory is not reused", allocs)
+			}
+		})
 	}
 }
 
-// BenchmarkLogAdd is the view's side of a flood: chunks of the window's
-// largest read (and 64 KiB ones) into a full view of each Keep it offers.
+// BenchmarkLogAdd is the view's side of a flood: chunks into a full view
+// of each Keep the window offers.
 func BenchmarkLogAdd(b *testing.B) {
-	for _, budget := range viewBudgets {
-		for _, size := range []int{64 << 10, DefaultReadBuffer} {
-			b.Run(fmt.Sprintf("%dMiB/%dK", budget>>20, size>>10), func(b *testing.B) {
-				l := NewLog(budget)
-				chunk := make([]byte, size)
-				b.SetBytes(int64(len(chunk)))
-				b.ReportAllocs()
-				for b.Loop() {
-					l.Add(Entry{Kind: KindDataIn, Peer: 1, Data: chunk})
-				}
-			})
-		}
+	for _, vc := range viewCases() {
+		b.Run(vc.name, func(b *testing.B) {
+			l := NewLog(vc.budget)
+			chunk := make([]byte, vc.size)
+			b.SetBytes(int64(len(chunk)))
+			b.ReportAllocs()
+			for b.Loop() {
+				l.Add(Entry{Kind: KindDataIn, Peer: 1, Data: chunk})
+			}
+		})
 	}
 }
 
