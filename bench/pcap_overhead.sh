@@ -139,9 +139,9 @@ result "recording $SIZE received to pcapng: serve --quiet --pcap FILE vs serve -
 	"$(verdict "$ratio" "<=" 1.10)" "medians of $RUNS; $checked"
 tn=$(median "$tmp/t.socat-null")
 tf=$(median "$tmp/t.socat-file")
-floor=$(calc "$tf / $tn")
+writing=$(calc "$tf / $tn")
 result "writing the bytes at all: $SIZE received by socat -b 262144 into a file vs into /dev/null (same folder, same runs)" \
-	"$(printf '%.3f s' "$tf")" "$(printf '%.3f s into /dev/null' "$tn")" "$(printf '%.2f (time into a file / into /dev/null)' "$floor")" "-" \
+	"$(printf '%.3f s' "$tf")" "$(printf '%.3f s into /dev/null' "$tn")" "$(printf '%.2f (time into a file / into /dev/null)' "$writing")" "-" \
 	info "medians of $RUNS; what writing the bytes at all costs here, against the 1.10 above"
 trd=$(median "$tmp/t.read")
 result "recording $SIZE vs a serve that reads every byte: serve --quiet --pcap FILE vs serve --once > /dev/null (same runs)" \
