@@ -13,7 +13,14 @@
 #          written 1 MiB at a time, its bytes coming from memory)
 #   file   sockplay connect --send-file IN -> sockplay serve --once > OUT
 #          socat OPEN:IN TCP               -> socat TCP-LISTEN OPEN:OUT
-#          (OUT must equal IN, checked with cmp, for both)
+#          OUT is on a disk, where a user's `> file` goes (/var/tmp, TMPDIR
+#          or the repository, the first not on tmpfs with room; DISKDIR
+#          chooses), and each run ends with `sync OUT`: the run is done
+#          when the bytes are on the disk, and no run's write-back spills
+#          into the next one's time. OUT must equal IN (cmp), for both.
+#   tmpfs  the same, OUT in /dev/shm beside IN, no sync (an info row:
+#          writing into tmpfs is mostly the kernel handing out fresh
+#          pages, the same work for both, and moves a lot run to run)
 #   stdin  cat IN | sockplay connect --wait 0   -> socat sink (/dev/null)
 #          cat IN | socat -u -b 262144 - TCP    -> the same sink
 #   sendfile  sockplay connect --send-file IN   -> socat sink
@@ -25,7 +32,7 @@
 # limit; peak RSS < 100 MB each side. IN and OUT live in /dev/shm when it
 # has room for both, else in TMPDIR; both are removed at the end.
 #
-# Usage: bench/tcp.sh   (SIZE=4G RUNS=5 MODES="quiet file stdin sendfile";
+# Usage: bench/tcp.sh   (SIZE=4G RUNS=5 MODES="quiet file tmpfs stdin sendfile";
 #        SOCKPLAY=path measures that build instead of building ./cmd/sockplay)
 #
 # Profiling a side (what limited it before this script existed is in
@@ -41,8 +48,8 @@ bench_name=tcp
 
 SIZE=${SIZE:-4G}
 RUNS=${RUNS:-5}
-MODES=${MODES:-quiet file stdin sendfile}
-need go socat ss cmp bc numfmt python3
+MODES=${MODES:-quiet file tmpfs stdin sendfile}
+need go socat ss cmp bc numfmt python3 sync
 [ -x /usr/bin/time ] || die "GNU time is not installed (apt-get install time)"
 
 bytes=$(numfmt --from=iec "$SIZE")
@@ -57,7 +64,25 @@ if [ -d /dev/shm ] && [ "$(df -B1 --output=avail /dev/shm | tail -1)" -gt $((2 *
 fi
 data=$(mktemp -d "$dir/sockplay-bench-tcp.XXXXXX")
 bench_extra_cleanup='rm -rf "$data"'
-in=$data/in out=$data/out
+in=$data/in
+
+# disk_dir: a writable folder not on tmpfs with room for SIZE and 1 GiB more.
+disk_dir() {
+	local d
+	for d in ${DISKDIR:-} /var/tmp "${TMPDIR:-/tmp}" "$PWD"; do
+		[ -d "$d" ] && [ -w "$d" ] || continue
+		[ "$(stat -f -c %T "$d")" != tmpfs ] || continue
+		[ "$(df -B1 --output=avail "$d" | tail -1)" -gt $((bytes + (1 << 30))) ] && echo "$d" && return
+	done
+	return 0
+}
+if [[ " $MODES " = *" file "* ]]; then
+	ddir=$(disk_dir)
+	[ -n "$ddir" ] || die "no folder on a disk has room for $SIZE (set DISKDIR, or leave file out of MODES)"
+	disk=$(mktemp -d "$ddir/sockplay-bench-tcp-disk.XXXXXX")
+	bench_extra_cleanup='rm -rf "$data" "$disk"'
+	echo "file mode writes into $disk ($(stat -f -c %T "$disk"))"
+fi
 echo "making $SIZE of random data in $data..."
 head -c 64M /dev/urandom >"$data/block"
 blocks=$(((bytes + (64 << 20) - 1) / (64 << 20)))
@@ -77,7 +102,8 @@ sink_socat() {
 
 # run_one MODE WHO: one run, prints its seconds.
 run_one() {
-	local mode=$1 who=$2 port t0 t sink
+	local mode=$1 who=$2 port t0 t sink out=$data/out
+	[ "$mode" = file ] && out=$disk/out
 	port=$(free_port)
 	rm -f "$out"
 	case "$mode/$who" in
@@ -90,14 +116,14 @@ run_one() {
 		return
 		;;
 	quiet/sockplay) timev "$bench_tmp/t.serve" timeout "$TO" "$sp" serve "tcp://127.0.0.1:$port" --quiet --once >"$bench_tmp/summary" 2>"$bench_tmp/err" & sink=$! ;;
-	file/sockplay) timev "$bench_tmp/t.serve" timeout "$TO" "$sp" serve "tcp://127.0.0.1:$port" --once >"$out" 2>"$bench_tmp/err" & sink=$! ;;
+	file/sockplay | tmpfs/sockplay) timev "$bench_tmp/t.serve" timeout "$TO" "$sp" serve "tcp://127.0.0.1:$port" --once >"$out" 2>"$bench_tmp/err" & sink=$! ;;
 	quiet/socat | stdin/* | sendfile/*) sink_socat "$port" /dev/null ;;
-	file/socat) sink_socat "$port" "$out" ;;
+	file/socat | tmpfs/socat) sink_socat "$port" "$out" ;;
 	esac
 	wait_listening "$port"
 	t0=$(now)
 	case "$mode/$who" in
-	quiet/sockplay | file/sockplay | sendfile/sockplay)
+	quiet/sockplay | file/sockplay | tmpfs/sockplay | sendfile/sockplay)
 		timev "$bench_tmp/t.connect" timeout "$TO" "$sp" connect "tcp://127.0.0.1:$port" --send-file "$in" --wait 0 >/dev/null 2>"$bench_tmp/cerr" ||
 			die "sockplay connect failed: $(cat "$bench_tmp/cerr")"
 		;;
@@ -109,10 +135,11 @@ run_one() {
 	*/socat) timeout "$TO" socat -u -b 262144 "OPEN:$in" "TCP:127.0.0.1:$port" ;;
 	esac
 	wait "$sink" || die "$mode: the $who sink failed: $(cat "$bench_tmp/err" 2>/dev/null)"
+	[ "$mode" = file ] && sync "$out"
 	t=$(elapsed "$t0")
 	if [ "$who" = sockplay ]; then
 		[ -s "$bench_tmp/t.connect" ] && keep_peak connect "$bench_tmp/t.connect"
-		if [ "$mode" = quiet ] || [ "$mode" = file ]; then
+		if [ "$mode" != stdin ] && [ "$mode" != sendfile ]; then
 			keep_peak serve "$bench_tmp/t.serve"
 		fi
 		rm -f "$bench_tmp/t.connect" "$bench_tmp/t.serve"
@@ -120,8 +147,9 @@ run_one() {
 	if [ "$mode" = quiet ] && [ "$who" = sockplay ]; then
 		grep -q "in $bytes bytes" "$bench_tmp/summary" || die "serve --quiet did not get $bytes bytes: $(cat "$bench_tmp/summary")"
 	fi
-	if [ "$mode" = file ]; then
-		cmp "$in" "$out" >&2 || die "file: what $who wrote differs from what was sent"
+	if [ "$mode" = file ] || [ "$mode" = tmpfs ]; then
+		cmp "$in" "$out" >&2 || die "$mode: what $who wrote differs from what was sent"
+		rm -f "$out"
 	fi
 	echo "$t"
 }
@@ -145,13 +173,18 @@ for mode in $MODES; do
 	ratio=$(calc "$ts / $tp")
 	case $mode in
 	quiet) row="TCP 4 GiB end to end: connect --send-file -> serve --quiet vs socat -b 262144 -> /dev/null" ;;
-	file) row="TCP 4 GiB end to end: connect --send-file -> serve > file (cmp checked) vs socat -> file" ;;
+	file) row="TCP 4 GiB end to end: connect --send-file -> serve > file on a disk vs socat -> file (each run ends with sync FILE; cmp checked)" ;;
+	tmpfs) row="TCP 4 GiB end to end: connect --send-file -> serve > file on tmpfs vs socat -> file (cmp checked)" ;;
 	stdin) row="TCP send 4 GiB: cat | connect vs cat | socat -b 262144 (same socat sink)" ;;
 	sendfile) row="TCP send 4 GiB: connect --send-file vs socat OPEN:file (same socat sink)" ;;
 	esac
 	row=${row//4 GiB/$SIZE}
+	target=">= 1.0x" judged=$(verdict "$ratio" ">=" 1.0) note="medians of $RUNS"
+	if [ "$mode" = tmpfs ]; then
+		target=- judged=info note="$note; where the file is the page cache, most of either run is the kernel handing out fresh pages, which moves a lot from run to run here"
+	fi
 	result "$row" "$(printf '%.3f s, %s' "$tp" "$(mbs "$tp")")" "$(printf '%.3f s, %s' "$ts" "$(mbs "$ts")")" \
-		"$(printf '%.2fx' "$ratio")" ">= 1.0x" "$(verdict "$ratio" ">=" 1.0)" "medians of $RUNS"
+		"$(printf '%.2fx' "$ratio")" "$target" "$judged" "$note"
 	if [ "$mode" = quiet ]; then
 		tl=$(median "$bench_tmp/quiet.limit")
 		lr=$(calc "$tl / $tp")
