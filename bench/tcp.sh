@@ -66,10 +66,15 @@ data=$(mktemp -d "$dir/sockplay-bench-tcp.XXXXXX")
 bench_extra_cleanup='rm -rf "$data"'
 in=$data/in
 
-# disk_dir: a writable folder not on tmpfs with room for SIZE and 1 GiB more.
+# disk_dir: DISKDIR as given, else the first writable folder not on tmpfs
+# with room for SIZE and 1 GiB more.
 disk_dir() {
 	local d
-	for d in ${DISKDIR:-} /var/tmp "${TMPDIR:-/tmp}" "$PWD"; do
+	if [ -n "${DISKDIR:-}" ]; then
+		[ -d "$DISKDIR" ] && [ -w "$DISKDIR" ] && echo "$DISKDIR"
+		return 0
+	fi
+	for d in /var/tmp "${TMPDIR:-/tmp}" "$PWD"; do
 		[ -d "$d" ] && [ -w "$d" ] || continue
 		[ "$(stat -f -c %T "$d")" != tmpfs ] || continue
 		[ "$(df -B1 --output=avail "$d" | tail -1)" -gt $((bytes + (1 << 30))) ] && echo "$d" && return
@@ -78,10 +83,13 @@ disk_dir() {
 }
 if [[ " $MODES " = *" file "* ]]; then
 	ddir=$(disk_dir)
-	[ -n "$ddir" ] || die "no folder on a disk has room for $SIZE (set DISKDIR, or leave file out of MODES)"
+	[ -n "$ddir" ] || die "no folder on a disk has room for $SIZE, or DISKDIR is not a writable folder (set DISKDIR, or leave file out of MODES)"
 	disk=$(mktemp -d "$ddir/sockplay-bench-tcp-disk.XXXXXX")
 	bench_extra_cleanup='rm -rf "$data" "$disk"'
-	echo "file mode writes into $disk ($(stat -f -c %T "$disk"))"
+	disk_fs=$(stat -f -c %T "$disk")
+	disk_kind="a disk ($disk_fs)"
+	[ "$disk_fs" = tmpfs ] && disk_kind="tmpfs (DISKDIR)"
+	echo "file mode writes into $disk ($disk_fs)"
 fi
 echo "making $SIZE of random data in $data..."
 head -c 64M /dev/urandom >"$data/block"
@@ -173,7 +181,7 @@ for mode in $MODES; do
 	ratio=$(calc "$ts / $tp")
 	case $mode in
 	quiet) row="TCP 4 GiB end to end: connect --send-file -> serve --quiet vs socat -b 262144 -> /dev/null" ;;
-	file) row="TCP 4 GiB end to end: connect --send-file -> serve > file on a disk vs socat -> file (each run ends with sync FILE; cmp checked)" ;;
+	file) row="TCP 4 GiB end to end: connect --send-file -> serve > file on $disk_kind vs socat -> file (each run ends with sync FILE; cmp checked)" ;;
 	tmpfs) row="TCP 4 GiB end to end: connect --send-file -> serve > file on tmpfs vs socat -> file (cmp checked)" ;;
 	stdin) row="TCP send 4 GiB: cat | connect vs cat | socat -b 262144 (same socat sink)" ;;
 	sendfile) row="TCP send 4 GiB: connect --send-file vs socat OPEN:file (same socat sink)" ;;
