@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/sockplay/sockplay/internal/testkit"
 	"github.com/sockplay/sockplay/netcore/ping"
 )
 
@@ -203,6 +204,7 @@ func TestPingTabStopsAndCountsLoss(t *testing.T) {
 }
 
 func TestPingTabUnknownHost(t *testing.T) {
+	testkit.NoSuchNames(t)
 	m := newPingTestMain(t)
 	p := m.OpenPing()
 	startPing(t, p, "no-such-host.invalid", "1", "")

@@ -521,13 +521,14 @@ func TestLocalAddrBind(t *testing.T) {
 }
 
 func TestResolveUnknownHost(t *testing.T) {
+	testkit.NoSuchNames(t)
 	_, err := Dial(context.Background(), mustParse(t, "tcp://sockplay-no-such-host.invalid:80"), Options{ResolveTimeout: 2 * time.Second})
 	if err == nil || !strings.HasPrefix(err.Error(), "dial tcp sockplay-no-such-host.invalid:80: lookup sockplay-no-such-host.invalid") {
 		t.Errorf("err = %v", err)
 	}
 	var dnsErr *net.DNSError
-	if !errors.As(err, &dnsErr) {
-		t.Errorf("%v is not a *net.DNSError", err)
+	if !errors.As(err, &dnsErr) || !dnsErr.IsNotFound {
+		t.Errorf("%v is not a *net.DNSError saying the name is not found", err)
 	}
 }
 

@@ -124,6 +124,7 @@ func localhostName(t *testing.T) string {
 
 func TestPingCLI(t *testing.T) {
 	skipWithoutICMP(t)
+	testkit.NoSuchNames(t) // nosuch.invalid below
 	ttl := fmt.Sprintf(" ttl=%d ", loopbackTTL())
 	tests := []struct {
 		name       string
