@@ -1,0 +1,70 @@
+package netcore
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+var namespaces atomic.Int32
+
+// inOwnNetns runs fn on a thread inside a network namespace that the test
+// creates and removes, and waits for it. Its one route, the default, goes
+// to a veth pair inside it, so the kernel's own choice of interface (a
+// multicast join without one) is an interface that nothing outside the
+// namespace hears, where on the machine it would be the real network.
+// Sockets fn opens stay in the namespace whichever thread later uses them;
+// the thread is never handed back, so nothing else runs there. It skips
+// the test without root or iproute2. fn must not call t.Fatal.
+func inOwnNetns(t *testing.T, fn func()) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("skipped: creating a network namespace needs root")
+	}
+	if _, err := exec.LookPath("ip"); err != nil {
+		t.Skip("skipped: the ip command (iproute2) is not installed")
+	}
+	ns := fmt.Sprintf("sp-netcore-%d-%d", os.Getpid(), namespaces.Add(1))
+	if out, err := exec.Command("ip", "netns", "add", ns).CombinedOutput(); err != nil {
+		t.Skipf("skipped: ip netns add: %v: %s", err, strings.TrimSpace(string(out)))
+	}
+	t.Cleanup(func() { exec.Command("ip", "netns", "del", ns).Run() })
+	for _, step := range [][]string{
+		{"link", "add", "v0", "type", "veth", "peer", "name", "v1"},
+		{"link", "set", "lo", "up"},
+		{"link", "set", "v0", "up"},
+		{"link", "set", "v1", "up"},
+		{"addr", "add", "10.211.0.1/24", "dev", "v0"},
+		{"route", "add", "default", "dev", "v0"},
+	} {
+		if out, err := exec.Command("ip", append([]string{"-n", ns}, step...)...).CombinedOutput(); err != nil {
+			t.Fatalf("ip -n %s %s: %v: %s", ns, strings.Join(step, " "), err, out)
+		}
+	}
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread ends with this goroutine
+		f, err := os.Open("/var/run/netns/" + ns)
+		if err != nil {
+			errc <- err
+			return
+		}
+		err = unix.Setns(int(f.Fd()), unix.CLONE_NEWNET)
+		f.Close()
+		if err != nil {
+			errc <- fmt.Errorf("setns %s: %w", ns, err)
+			return
+		}
+		defer close(errc)
+		fn()
+	}()
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+}
