@@ -4,12 +4,11 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
 
-	"golang.org/x/sys/unix"
+	"github.com/sockplay/sockplay/internal/testkit"
 )
 
 var namespaces atomic.Int32
@@ -19,9 +18,8 @@ var namespaces atomic.Int32
 // to a veth pair inside it, so the kernel's own choice of interface (a
 // multicast join without one) is an interface that nothing outside the
 // namespace hears, where on the machine it would be the real network.
-// Sockets fn opens stay in the namespace whichever thread later uses them;
-// the thread is never handed back, so nothing else runs there. It skips
-// the test without root or iproute2. fn must not call t.Fatal.
+// It skips the test without root or iproute2; fn must not call t.Fatal
+// (testkit.InNetns).
 func inOwnNetns(t *testing.T, fn func()) {
 	t.Helper()
 	if os.Geteuid() != 0 {
@@ -47,24 +45,5 @@ func inOwnNetns(t *testing.T, fn func()) {
 			t.Fatalf("ip -n %s %s: %v: %s", ns, strings.Join(step, " "), err, out)
 		}
 	}
-	errc := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread() // never unlocked: the thread ends with this goroutine
-		f, err := os.Open("/var/run/netns/" + ns)
-		if err != nil {
-			errc <- err
-			return
-		}
-		err = unix.Setns(int(f.Fd()), unix.CLONE_NEWNET)
-		f.Close()
-		if err != nil {
-			errc <- fmt.Errorf("setns %s: %w", ns, err)
-			return
-		}
-		defer close(errc)
-		fn()
-	}()
-	if err := <-errc; err != nil {
-		t.Fatal(err)
-	}
+	testkit.InNetns(t, ns, fn)
 }

@@ -5,12 +5,11 @@ import (
 	"net/netip"
 	"os"
 	"os/exec"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
 
-	"golang.org/x/sys/unix"
+	"github.com/sockplay/sockplay/internal/testkit"
 )
 
 var labs atomic.Int32
@@ -103,30 +102,9 @@ func (l *Lab) Sysctl(t testing.TB, ns, key, value string) {
 	}
 }
 
-// Do runs fn in namespace A and waits for it. Sockets fn opens belong to A
-// for their whole life, whichever thread later reads them. The thread is
-// never handed back to the runtime: it ends with its goroutine, so no other
-// goroutine ever runs in A by accident. fn must report with t.Error, not t.Fatal.
+// Do runs fn in namespace A and waits for it (testkit.InNetns: sockets fn
+// opens stay in A; fn must report with t.Error, not t.Fatal).
 func (l *Lab) Do(t testing.TB, fn func()) {
 	t.Helper()
-	errc := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
-		f, err := os.Open("/var/run/netns/" + l.A)
-		if err != nil {
-			errc <- err
-			return
-		}
-		err = unix.Setns(int(f.Fd()), unix.CLONE_NEWNET)
-		f.Close()
-		if err != nil {
-			errc <- fmt.Errorf("setns %s: %w", l.A, err)
-			return
-		}
-		defer close(errc)
-		fn()
-	}()
-	if err := <-errc; err != nil {
-		t.Fatal(err)
-	}
+	testkit.InNetns(t, l.A, fn)
 }
