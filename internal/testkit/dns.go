@@ -33,9 +33,9 @@ func NoSuchNames(t testing.TB) *atomic.Int64 {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	conns := map[net.Conn]bool{}
-	wg.Add(1)
+	accepting := make(chan struct{})
 	go func() { // ends when cleanup closes ln
-		defer wg.Done()
+		defer close(accepting)
 		for {
 			c, err := ln.Accept()
 			if err != nil {
@@ -69,6 +69,7 @@ func NoSuchNames(t testing.TB) *atomic.Int64 {
 	t.Cleanup(func() {
 		net.DefaultResolver = saved
 		ln.Close()
+		<-accepting // no connection comes after this
 		mu.Lock()
 		for c := range conns {
 			c.Close()
