@@ -16,6 +16,7 @@ build:
 
 test: deps-test fmt-check vet cross-check
 	SOCKPLAY_SMOKE=1 $(GO) test -race -timeout $(TESTTIMEOUT) ./...
+	GO=$(GO) scripts/offline-test.sh
 	GO=$(GO) scripts/wine-test.sh
 
 # The Windows build of every package without cgo (all but the GUI), its
