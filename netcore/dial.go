@@ -43,7 +43,7 @@ func Dial(ctx context.Context, ep Endpoint, o Options) (net.Conn, error) {
 	}
 	addrs, err := resolve(ctx, ep, o, false)
 	if err != nil {
-		return nil, fmt.Errorf("dial %s %s: %w", network, ep.Addr(), err)
+		return nil, explainResolve(err, network, ep.Addr())
 	}
 	addrs = zoneForMulticast(addrs, o.Multicast)
 	if laddr.IsValid() && !laddr.Addr().IsUnspecified() {
@@ -143,6 +143,21 @@ func explainDial(err error, network, addr string, timeout time.Duration) error {
 		return err
 	}
 	return &DialError{Words: fmt.Sprintf("connect to %s %s: %s", network, addr, why), Err: err}
+}
+
+// explainResolve words a host name that has no address as explainDial
+// words a refused connect; other failures keep Go's words ("lookup ... on
+// SERVER: i/o timeout" names the server that did not answer).
+func explainResolve(err error, network, addr string) error {
+	var dnsErr *net.DNSError
+	if !errors.As(err, &dnsErr) || !dnsErr.IsNotFound {
+		return fmt.Errorf("dial %s %s: %w", network, addr, err)
+	}
+	dns := "DNS"
+	if dnsErr.Server != "" {
+		dns = "the DNS server " + dnsErr.Server
+	}
+	return &DialError{Words: fmt.Sprintf("connect to %s %s: no such host (neither the hosts file nor %s knows %s)", network, addr, dns, dnsErr.Name), Err: err}
 }
 
 func isTimeout(err error) bool {
