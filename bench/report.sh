@@ -19,6 +19,10 @@ dirty=$(git status --porcelain --untracked-files=no -- . ":!bench/RESULTS.md" ":
 pass=$(awk -F'\t' '$6 == "pass"' "$results" | wc -l)
 miss=$(awk -F'\t' '$6 == "miss"' "$results" | wc -l)
 fail=$(awk -F'\t' '$6 == "fail"' "$results" | wc -l)
+# The counts in words: "1 row meets its target, 1 misses it".
+meet="$pass rows meet their target" misses="$miss miss it"
+[ "$pass" -eq 1 ] && meet="1 row meets its target"
+[ "$miss" -eq 1 ] && misses="1 misses it"
 
 cat <<MD
 # sockplay benchmarks
@@ -29,7 +33,7 @@ Machine: $(nproc) cores ($cpu), $mem of memory, Linux $(uname -r) ($os), $(go ve
 This machine is shared: other work ran during the runs, so each row alternates sockplay with the
 other tool in the same run and compares medians; compare ratios, not absolute times, across runs.
 
-$pass rows meet their target, $miss miss it, $fail could not run.
+$meet, $misses, $fail could not run.
 
 | what | sockplay | the other tool | ratio | target | result | note | run |
 |---|---|---|---|---|---|---|---|
