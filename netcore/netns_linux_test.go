@@ -18,24 +18,14 @@ var namespaces atomic.Int32
 // to a veth pair inside it, so the kernel's own choice of interface (a
 // multicast join without one) is an interface that nothing outside the
 // namespace hears, where on the machine it would be the real network.
-// It skips the test without root or iproute2; fn must not call t.Fatal
-// (testkit.InNetns).
+// It skips the test without root or iproute2 (testkit.NewNetns); fn must
+// not call t.Fatal (testkit.InNetns).
 func inOwnNetns(t *testing.T, fn func()) {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("skipped: creating a network namespace needs root")
-	}
-	if _, err := exec.LookPath("ip"); err != nil {
-		t.Skip("skipped: the ip command (iproute2) is not installed")
-	}
 	ns := fmt.Sprintf("sp-netcore-%d-%d", os.Getpid(), namespaces.Add(1))
-	if out, err := exec.Command("ip", "netns", "add", ns).CombinedOutput(); err != nil {
-		t.Skipf("skipped: ip netns add: %v: %s", err, strings.TrimSpace(string(out)))
-	}
-	t.Cleanup(func() { exec.Command("ip", "netns", "del", ns).Run() })
+	testkit.NewNetns(t, ns)
 	for _, step := range [][]string{
 		{"link", "add", "v0", "type", "veth", "peer", "name", "v1"},
-		{"link", "set", "lo", "up"},
 		{"link", "set", "v0", "up"},
 		{"link", "set", "v1", "up"},
 		{"addr", "add", "10.211.0.1/24", "dev", "v0"},

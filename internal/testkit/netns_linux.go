@@ -3,11 +3,35 @@ package testkit
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"runtime"
+	"strings"
 	"testing"
 
 	"golang.org/x/sys/unix"
 )
+
+// NewNetns adds the network namespace name (`ip netns add`), with its
+// loopback up, and deletes it when the test ends, failed or not. It skips
+// the test, saying why, without root or iproute2 or when the namespace
+// cannot be made. Callers put their PID in name, so parallel runs do not
+// meet.
+func NewNetns(t testing.TB, name string) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("skipped: creating network namespaces needs root")
+	}
+	if _, err := exec.LookPath("ip"); err != nil {
+		t.Skip("skipped: the ip command (iproute2) is not installed")
+	}
+	if out, err := exec.Command("ip", "netns", "add", name).CombinedOutput(); err != nil {
+		t.Skipf("skipped: ip netns add %s: %v: %s", name, err, strings.TrimSpace(string(out)))
+	}
+	t.Cleanup(func() { exec.Command("ip", "netns", "del", name).Run() })
+	if out, err := exec.Command("ip", "-n", name, "link", "set", "lo", "up").CombinedOutput(); err != nil {
+		t.Fatalf("ip -n %s link set lo up: %v: %s", name, err, out)
+	}
+}
 
 // InNetns runs fn on a thread inside the named network namespace (one that
 // `ip netns add` made) and waits for it. Sockets fn opens belong to that

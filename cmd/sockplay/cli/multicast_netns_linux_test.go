@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sockplay/sockplay/internal/testkit"
 )
 
 // childEnv makes the test binary run the command line instead of the
@@ -30,12 +32,6 @@ type mcNet struct{ a, b, c, br string }
 // runs do not meet, and deletes them when the test ends, failed or not.
 func newMcNet(t *testing.T) mcNet {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("multicast between network namespaces needs root (ip netns add)")
-	}
-	if _, err := exec.LookPath("ip"); err != nil {
-		t.Skip("multicast between network namespaces needs iproute2's ip: not found")
-	}
 	p := fmt.Sprintf("spmc%d", os.Getpid())
 	n := mcNet{a: p + "a", b: p + "b", c: p + "c", br: p + "br"}
 	ip := func(args ...string) {
@@ -46,9 +42,7 @@ func newMcNet(t *testing.T) mcNet {
 		}
 	}
 	for _, ns := range []string{n.a, n.b, n.c, n.br} {
-		ip("netns", "add", ns)
-		t.Cleanup(func() { exec.Command("ip", "netns", "del", ns).Run() })
-		ip("-n", ns, "link", "set", "lo", "up")
+		testkit.NewNetns(t, ns)
 	}
 	// Snooping off: the bridge floods every group to every port, so what
 	// keeps c from hearing a group is c's own kernel, as on a plain LAN.

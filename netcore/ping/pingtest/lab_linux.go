@@ -18,23 +18,13 @@ var labs atomic.Int32
 // skips the test, saying why, when not root or when `ip netns` cannot work.
 func NewLab(t testing.TB) *Lab {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("skipped: creating network namespaces needs root")
-	}
-	if _, err := exec.LookPath("ip"); err != nil {
-		t.Skip("skipped: the ip command (iproute2) is not installed")
-	}
 	n := labs.Add(1)
 	l := &Lab{
 		A: fmt.Sprintf("sp-ping-%d-%d-a", os.Getpid(), n),
 		B: fmt.Sprintf("sp-ping-%d-%d-b", os.Getpid(), n),
 	}
-	if out, err := exec.Command("ip", "netns", "add", l.A).CombinedOutput(); err != nil {
-		t.Skipf("skipped: ip netns add: %v: %s", err, strings.TrimSpace(string(out)))
-	}
-	t.Cleanup(func() { exec.Command("ip", "netns", "del", l.A).Run() })
-	l.ip(t, "netns", "add", l.B)
-	t.Cleanup(func() { exec.Command("ip", "netns", "del", l.B).Run() })
+	testkit.NewNetns(t, l.A)
+	testkit.NewNetns(t, l.B)
 	for _, ns := range []string{l.A, l.B} {
 		// No duplicate address detection on the link-local addresses either:
 		// neighbour discovery waits for it, and the first second of IPv6 is lost.
@@ -56,8 +46,6 @@ func NewLab(t testing.TB) *Lab {
 		{"-n", l.A, "neigh", "add", "fd00:200:7::2", "lladdr", macB, "dev", "a0", "nud", "permanent"},
 		{"-n", l.B, "neigh", "add", "10.200.7.1", "lladdr", macA, "dev", "b0", "nud", "permanent"},
 		{"-n", l.B, "neigh", "add", "fd00:200:7::1", "lladdr", macA, "dev", "b0", "nud", "permanent"},
-		{"-n", l.A, "link", "set", "lo", "up"},
-		{"-n", l.B, "link", "set", "lo", "up"},
 		{"-n", l.A, "addr", "add", "10.200.7.1/30", "dev", "a0"},
 		{"-n", l.B, "addr", "add", "10.200.7.2/30", "dev", "b0"},
 		{"-n", l.A, "addr", "add", "fd00:200:7::1/64", "dev", "a0", "nodad"},
