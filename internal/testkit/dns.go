@@ -3,10 +3,8 @@ package testkit
 import (
 	"context"
 	"encoding/binary"
-	"io"
 	"net"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -25,39 +23,8 @@ func NoSuchNames(t testing.TB) *atomic.Int64 {
 	t.Helper()
 	// TCP, which the resolver speaks when Dial hands it a stream: Wine
 	// opens no UDP socket at all (WineNoUDP).
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("a DNS server on loopback: %v", err)
-	}
 	answered := new(atomic.Int64)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	conns := map[net.Conn]bool{}
-	accepting := make(chan struct{})
-	go func() { // ends when cleanup closes ln
-		defer close(accepting)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns[c] = true
-			mu.Unlock()
-			wg.Add(1)
-			go func() { // ends when the resolver or cleanup closes c
-				defer wg.Done()
-				defer func() {
-					mu.Lock()
-					delete(conns, c)
-					mu.Unlock()
-					c.Close()
-				}()
-				answerStream(c, answered)
-			}()
-		}
-	}()
-	server := ln.Addr().String()
+	server := ServeTCP(t, func(c net.Conn) { answerStream(c, answered) })
 	saved := net.DefaultResolver
 	net.DefaultResolver = &net.Resolver{
 		PreferGo: true, // the built-in resolver, the one that takes Dial
@@ -66,17 +33,7 @@ func NoSuchNames(t testing.TB) *atomic.Int64 {
 			return d.DialContext(ctx, "tcp", server)
 		},
 	}
-	t.Cleanup(func() {
-		net.DefaultResolver = saved
-		ln.Close()
-		<-accepting // no connection comes after this
-		mu.Lock()
-		for c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
-	})
+	t.Cleanup(func() { net.DefaultResolver = saved })
 	return answered
 }
 
@@ -84,12 +41,8 @@ func NoSuchNames(t testing.TB) *atomic.Int64 {
 // length as DNS over TCP is, until c ends.
 func answerStream(c net.Conn, answered *atomic.Int64) {
 	for {
-		var n [2]byte
-		if _, err := io.ReadFull(c, n[:]); err != nil {
-			return
-		}
-		q := make([]byte, binary.BigEndian.Uint16(n[:]))
-		if _, err := io.ReadFull(c, q); err != nil {
+		q, err := ReadFrame16(c)
+		if err != nil {
 			return
 		}
 		reply, err := answer(q)

@@ -3,13 +3,13 @@ package replay
 import (
 	"encoding/binary"
 	"errors"
-	"io"
 	"net"
 	"net/netip"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/sockplay/sockplay/internal/testkit"
 	"github.com/sockplay/sockplay/netcore/pcap"
 )
 
@@ -76,55 +76,26 @@ type lenServer struct {
 
 func newLenServer(t *testing.T, table map[string]string) *lenServer {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &lenServer{addr: l.Addr().String()}
-	var wg sync.WaitGroup
-	var conns sync.Map
-	t.Cleanup(func() {
-		l.Close()
-		conns.Range(func(k, _ any) bool { k.(net.Conn).Close(); return true })
-		wg.Wait()
-	})
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
+	s := &lenServer{}
+	s.addr = testkit.ServeTCP(t, func(c net.Conn) {
 		for {
-			c, err := l.Accept()
+			b, err := testkit.ReadFrame16(c)
 			if err != nil {
 				return
 			}
-			conns.Store(c, true)
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer c.Close()
-				for {
-					var h [2]byte
-					if _, err := io.ReadFull(c, h[:]); err != nil {
-						return
-					}
-					b := make([]byte, binary.BigEndian.Uint16(h[:]))
-					if _, err := io.ReadFull(c, b); err != nil {
-						return
-					}
-					s.mu.Lock()
-					s.got = append(s.got, time.Now())
-					s.reqs = append(s.reqs, string(b))
-					s.mu.Unlock()
-					a, ok := table[string(b)]
-					if !ok {
-						a = "?"
-					}
-					if _, err := c.Write([]byte(frame(a))); err != nil {
-						return
-					}
-				}
-			}()
+			s.mu.Lock()
+			s.got = append(s.got, time.Now())
+			s.reqs = append(s.reqs, string(b))
+			s.mu.Unlock()
+			a, ok := table[string(b)]
+			if !ok {
+				a = "?"
+			}
+			if _, err := c.Write([]byte(frame(a))); err != nil {
+				return
+			}
 		}
-	}()
+	})
 	return s
 }
 
