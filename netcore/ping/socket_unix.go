@@ -229,8 +229,8 @@ func (t *sockTransport) send(seq uint16, payload []byte) (time.Time, error) {
 	return now, err
 }
 
-// sockaddr is a for the system calls on a socket of the family v6 says,
-// an IPv6 zone as its interface index.
+// sockaddr is address a as the system calls take it, for a socket of the
+// family v6 says (an IPv6 zone as its interface index).
 func sockaddr(a netip.Addr, v6 bool) syscall.Sockaddr {
 	if !v6 {
 		return &syscall.SockaddrInet4{Addr: a.Unmap().As4()}
