@@ -145,19 +145,15 @@ func explainDial(err error, network, addr string, timeout time.Duration) error {
 	return &DialError{Words: fmt.Sprintf("connect to %s %s: %s", network, addr, why), Err: err}
 }
 
-// explainResolve words a host name that has no address as explainDial
-// words a refused connect; other failures keep Go's words ("lookup ... on
-// SERVER: i/o timeout" names the server that did not answer).
+// explainResolve says a connect to a name with no address (resolve's
+// noSuchHostError) as explainDial says a refused one; other lookup
+// failures keep Go's words, which name the server that did not answer.
 func explainResolve(err error, network, addr string) error {
-	var dnsErr *net.DNSError
-	if !errors.As(err, &dnsErr) || !dnsErr.IsNotFound {
-		return fmt.Errorf("dial %s %s: %w", network, addr, err)
+	var nsh *noSuchHostError
+	if errors.As(err, &nsh) {
+		return &DialError{Words: fmt.Sprintf("connect to %s %s: %v", network, addr, nsh), Err: err}
 	}
-	dns := "DNS"
-	if dnsErr.Server != "" {
-		dns = "the DNS server " + dnsErr.Server
-	}
-	return &DialError{Words: fmt.Sprintf("connect to %s %s: no such host (neither the hosts file nor %s knows %s)", network, addr, dns, dnsErr.Name), Err: err}
+	return fmt.Errorf("dial %s %s: %w", network, addr, err)
 }
 
 func isTimeout(err error) bool {
@@ -289,7 +285,7 @@ func DialPacket(ctx context.Context, ep Endpoint, o Options) (net.PacketConn, ne
 	}
 	addrs, err := resolve(ctx, ep, o, false)
 	if err != nil {
-		return nil, nil, fmt.Errorf("dial udp %s: %w", ep.Addr(), err)
+		return nil, nil, explainResolve(err, "udp", ep.Addr())
 	}
 	remote := zoneForMulticast(addrs, o.Multicast)[0]
 	laddr, err := localInetAddr("udp", o.LocalAddr)

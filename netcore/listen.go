@@ -239,6 +239,9 @@ func resolve(ctx context.Context, ep Endpoint, o Options, server bool) ([]netip.
 		if errors.As(err, &dnsErr) && dnsErr.IsTimeout {
 			return nil, fmt.Errorf("%w (no answer within %s)", err, o.resolveTimeout())
 		}
+		if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+			return nil, &noSuchHostError{dnsErr}
+		}
 		return nil, err
 	}
 	if len(ips) == 0 {
@@ -252,6 +255,20 @@ func resolve(ctx context.Context, ep Endpoint, o Options, server bool) ([]netip.
 	})
 	return ips, nil
 }
+
+// noSuchHostError is a host name with no address, in words a person reads
+// where Go's name the lookup; it unwraps to the resolver's *net.DNSError.
+type noSuchHostError struct{ dns *net.DNSError }
+
+func (e *noSuchHostError) Error() string {
+	server := "DNS"
+	if e.dns.Server != "" {
+		server = "the DNS server " + e.dns.Server
+	}
+	return fmt.Sprintf("no such host (neither the hosts file nor %s knows %s)", server, e.dns.Name)
+}
+
+func (e *noSuchHostError) Unwrap() error { return e.dns }
 
 // ErrNoSuchInterface is matched by the error for an IPv6 zone (the %eth0 in
 // [fe80::1%eth0]) that names no network interface of this machine, which
